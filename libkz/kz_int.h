@@ -1,0 +1,144 @@
+/*
+ * kz_int.h - libkz's private header, shared by the files in libkz/.
+ *
+ * Nothing here is installed or exported; internal functions shared across
+ * files carry the kzi_ prefix.  Divided into "interface to X.c" sections.
+ */
+#ifndef KZ_INT_H
+#define KZ_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kz.h"
+
+#if defined(__GNUC__)
+#  define KZI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#  define KZI_LIKELY(x) __builtin_expect(!!(x), 1)
+#  define KZI_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#  define KZI_PRINTF(f, a)
+#  define KZI_LIKELY(x) (x)
+#  define KZI_UNLIKELY(x) (x)
+#endif
+
+/* ---------------------------------------------------------------------
+ * Interface to error.c
+ *
+ * A kzi_errbuf is embedded in every handle; kzi_seterr() formats a message
+ * into it and returns the code, so a failing path reads
+ *     return kzi_seterr(&h->err, KZ_EINVAL, "bad value %d", v);
+ * kzi_seterr(NULL, ...) writes the per-thread slot of kz_last_errmsg().
+ * --------------------------------------------------------------------- */
+typedef struct kzi_errbuf {
+  char msg[512];
+} kzi_errbuf;
+
+int kzi_seterr(kzi_errbuf *eb, int code, const char *fmt, ...) KZI_PRINTF(3, 4);
+void kzi_clearerr(kzi_errbuf *eb);
+
+/* ---------------------------------------------------------------------
+ * Interface to buf.c: a growable byte buffer (sticky on ENOMEM).
+ * --------------------------------------------------------------------- */
+typedef struct kzi_buf {
+  char *p;
+  size_t n;   /* bytes used */
+  size_t cap; /* bytes allocated */
+} kzi_buf;
+
+int kzi_buf_reserve(kzi_buf *b, size_t extra);
+int kzi_buf_append(kzi_buf *b, const void *data, size_t n);
+void kzi_buf_free(kzi_buf *b);
+
+/* ---------------------------------------------------------------------
+ * Interface to utf8.c
+ * --------------------------------------------------------------------- */
+/* Decode one code point at s[0..n) (n >= 1).  Sets *len to the bytes used
+ * (1 for an invalid byte) and returns the code point, or -1 if s[0] does not
+ * start a valid, complete, shortest-form sequence (then *len = 1). */
+int32_t kzi_utf8_decode(const unsigned char *s, size_t n, size_t *len);
+/* Encode c (< 0x110000) into out (>= 4 bytes); returns the bytes written. */
+size_t kzi_utf8_encode(uint32_t c, char *out);
+
+/* ---------------------------------------------------------------------
+ * Interface to stopwords.c (lists in data/stopwords/, embedded at build)
+ * --------------------------------------------------------------------- */
+typedef struct kzi_stopword_list {
+  const char *lang;  /* ISO 639-1 code */
+  const char *words; /* NUL-separated, ends with an empty string */
+  size_t count;
+} kzi_stopword_list;
+extern const kzi_stopword_list kzi_stopword_lists[]; /* NULL-terminated */
+
+typedef struct kzi_wordset kzi_wordset; /* a hash set of UTF-8 strings */
+/* Build the stopword set of `lang` (NULL if the language has no list). */
+int kzi_stopwords_load(kzi_wordset **out, const char *lang);
+bool kzi_wordset_has(const kzi_wordset *ws, const char *w, size_t n);
+void kzi_wordset_free(kzi_wordset *ws);
+
+/* Map a language name ("en", "eng", "english", "EN") to its ISO 639-1 code
+ * ("en"), or NULL if unknown.  Static storage. */
+const char *kzi_lang_code(const char *name);
+
+/* Snowball algorithm name for an ISO 639-1 code ("en" -> "english"), or
+ * NULL. */
+const char *kzi_lang_snowball(const char *code);
+
+/* ---------------------------------------------------------------------
+ * Interface to normalize.c
+ * --------------------------------------------------------------------- */
+/* Normalize token text s[0..n) of kind `kind` (a kz_token_kind) into
+ * tk->norm, as tk->flags ask; `ascii` when s is plain ASCII.  *stop is set
+ * for stopwords of tk's language.  Returns KZ_OK or KZ_ENOMEM. */
+int kzi_normalize(struct kz_tokenizer *tk, const char *s, size_t n, int kind,
+                  int ascii, bool *stop);
+
+/* ---------------------------------------------------------------------
+ * Interface to sentence.c
+ * --------------------------------------------------------------------- */
+/* True when the word w[0..n) (as written, without the final '.') is an
+ * abbreviation of `lang` that does not end a sentence.  *title is set when it
+ * is a title placed before names ("Mr", "Gen") which never ends one. */
+bool kzi_is_abbreviation(const char *lang, const char *w, size_t n, bool *title);
+
+/* ---------------------------------------------------------------------
+ * Interface to wordbreak.c
+ * --------------------------------------------------------------------- */
+#define KZI_SEG_ASCII 0x01u          /* the segment is plain ASCII */
+#define KZI_SEG_LETTER 0x02u         /* (ASCII) holds a letter */
+#define KZI_SEG_DIGIT 0x04u          /* (ASCII) holds a digit */
+#define KZI_SEG_SPACE_BEFORE 0x08u   /* white space (or the start) before it */
+#define KZI_SEG_NEWLINE_BEFORE 0x10u /* a line break before it */
+
+struct kz_tokenizer;
+/* Called for each UAX #29 word segment that is not blank (white space,
+ * controls and format characters only).  Nonzero stops the walk. */
+typedef int (*kzi_seg_cb)(void *payload, size_t start, size_t end,
+                          unsigned flags);
+/* Segment text[0..len); uses tk's scratch buffers and adds the number of
+ * invalid bytes to tk->repaired. */
+int kzi_word_segments(struct kz_tokenizer *tk, const char *text, size_t len,
+                      kzi_seg_cb cb, void *payload);
+
+/* ---------------------------------------------------------------------
+ * The tokenizer handle (token.c), visible to the other modules.
+ * --------------------------------------------------------------------- */
+struct sb_stemmer;
+struct kz_tokenizer {
+  kzi_errbuf err;
+  unsigned int flags;          /* KZ_TOK_* */
+  char lang[8];                /* ISO 639-1 code or "" */
+  struct sb_stemmer *stemmer;  /* when KZ_TOK_STEM */
+  kzi_wordset *stopwords;      /* of lang, or NULL */
+  size_t repaired;             /* invalid bytes in the last call */
+  kzi_buf norm;                /* normalized form of the current token */
+  kzi_buf tmp;                 /* scratch for normalization */
+  kzi_buf tmp2;
+  kzi_buf breaks;              /* scratch for u8_wordbreaks */
+  kzi_buf fixed;               /* scratch: a region with bad bytes repaired */
+  kzi_buf offmap;              /* scratch: repaired offsets -> input offsets */
+};
+
+#endif /* KZ_INT_H */

@@ -1,0 +1,244 @@
+/*
+ * normalize.c - the normalized form of a token.
+ *
+ * The steps, each switched by a KZ_TOK_* flag, in this order:
+ *   1. apostrophes and quotation marks unified (’ -> ', “ -> ");
+ *      invalid bytes become U+FFFD;
+ *   2. full case folding and NFKC together (libunistring u8_casefold), or
+ *      either alone;
+ *   3. English possessive 's stripped; digit-group commas dropped from
+ *      numbers (3,000 -> 3000, only when every group has three digits);
+ *   4. stopword test (on the folded, unstemmed form);
+ *   5. Snowball stemming (words only);
+ *   6. diacritic folding: canonical decomposition, nonspacing marks
+ *      removed, recomposition; plus the few letters whose "diacritic" is not
+ *      a combining mark (ł ø đ ħ ı ...).
+ * Pure-ASCII tokens skip steps 1, 2 and 6 through a byte loop.
+ *
+ * The result is in tk->norm (NUL-terminated); tk->tmp and tk->tmp2 are
+ * scratch.  libunistring either fills the buffer it is given or returns a
+ * malloc'd block, which is copied and freed here.
+ */
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+
+#include "kz_int.h"
+
+/* Quotation marks and apostrophes, mapped to ASCII. */
+static int quote_map(int32_t c) {
+  switch (c) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x02BC:
+    case 0xFF07: case 0x2039: case 0x203A:
+      return '\'';
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x00AB:
+    case 0x00BB: case 0x301D: case 0x301E: case 0xFF02:
+      return '"';
+    default:
+      return -1;
+  }
+}
+
+/* Letters with a stroke or ligature that canonical decomposition leaves
+ * alone, folded as diacritics. */
+static const char *letter_fold(int32_t c) {
+  switch (c) {
+    case 0x0142: return "l"; /* ł */
+    case 0x0141: return "L";
+    case 0x00F8: return "o"; /* ø */
+    case 0x00D8: return "O";
+    case 0x0111: return "d"; /* đ */
+    case 0x0110: return "D";
+    case 0x0127: return "h"; /* ħ */
+    case 0x0126: return "H";
+    case 0x0131: return "i"; /* dotless ı */
+    case 0x0167: return "t"; /* ŧ */
+    case 0x0140: return "l"; /* ŀ */
+    case 0x00E6: return "ae";
+    case 0x00C6: return "AE";
+    case 0x0153: return "oe";
+    case 0x0152: return "OE";
+    case 0x00DF: return "ss";
+    case 0x00FE: return "th";
+    case 0x00F0: return "d";
+    case 0x0452: return "\xD0\xB4";  /* ђ -> д */
+    case 0x045B: return "\xD1\x82";  /* ћ -> т */
+    case 0x0493: return "\xD0\xB3";  /* ғ -> г (Kazakh) */
+    case 0x049B: return "\xD0\xBA";  /* қ -> к */
+    case 0x04A3: return "\xD0\xBD";  /* ң -> н */
+    case 0x04AF: return "\xD1\x83";  /* ү -> у */
+    case 0x04B1: return "\xD1\x83";  /* ұ -> у */
+    case 0x04E9: return "\xD0\xBE";  /* ө -> о */
+    case 0x04BB: return "\xD1\x85";  /* һ -> х */
+    case 0x04D9: return "\xD0\xB0";  /* ә -> а */
+    default: return NULL;
+  }
+}
+
+/* Run a libunistring transform whose result goes to `out`. */
+static int take_result(kzi_buf *out, uint8_t *res, size_t rlen) {
+  int rc;
+  if (res == NULL) return KZ_ENOMEM;
+  if ((char *)res == out->p) {
+    out->n = rlen;
+    out->p[rlen] = '\0';
+    return KZ_OK;
+  }
+  out->n = 0;
+  rc = kzi_buf_append(out, res, rlen);
+  free(res);
+  return rc;
+}
+
+static int do_casefold(kzi_buf *out, const char *s, size_t n, uninorm_t nf) {
+  size_t len;
+  uint8_t *res;
+  if (kzi_buf_reserve(out, n + 16)) return KZ_ENOMEM;
+  out->n = 0;
+  len = out->cap - 1;
+  res = u8_casefold((const uint8_t *)s, n, NULL, nf, (uint8_t *)out->p, &len);
+  return take_result(out, res, len);
+}
+
+static int do_normalize(kzi_buf *out, const char *s, size_t n, uninorm_t nf) {
+  size_t len;
+  uint8_t *res;
+  if (kzi_buf_reserve(out, n + 16)) return KZ_ENOMEM;
+  out->n = 0;
+  len = out->cap - 1;
+  res = u8_normalize(nf, (const uint8_t *)s, n, (uint8_t *)out->p, &len);
+  return take_result(out, res, len);
+}
+
+/* Step 1 into `out`: quotes (if asked) and U+FFFD for bad bytes. */
+static int unify(kzi_buf *out, const char *s, size_t n, int quotes) {
+  size_t i, len;
+  out->n = 0;
+  if (kzi_buf_reserve(out, n * 3)) return KZ_ENOMEM;
+  for (i = 0; i < n; i += len) {
+    int32_t c = kzi_utf8_decode((const unsigned char *)s + i, n - i, &len);
+    int q;
+    if (c < 0) {
+      memcpy(out->p + out->n, "\xEF\xBF\xBD", 3);
+      out->n += 3;
+    } else if (quotes && (q = quote_map(c)) >= 0) {
+      out->p[out->n++] = (char)q;
+    } else {
+      memcpy(out->p + out->n, s + i, len);
+      out->n += len;
+    }
+  }
+  out->p[out->n] = '\0';
+  return KZ_OK;
+}
+
+static int fold_diacritics(kz_tokenizer *tk) {
+  kzi_buf *nb = &tk->norm, *d = &tk->tmp;
+  size_t i, len;
+  int rc;
+  for (i = 0; i < nb->n; i++)
+    if ((unsigned char)nb->p[i] >= 0x80) break;
+  if (i == nb->n) return KZ_OK;
+  if ((rc = do_normalize(d, nb->p, nb->n, UNINORM_NFD)) != KZ_OK) return rc;
+  /* Filter marks into tmp2, then recompose into norm. */
+  tk->tmp2.n = 0;
+  if (kzi_buf_reserve(&tk->tmp2, d->n * 2)) return KZ_ENOMEM;
+  for (i = 0; i < d->n; i += len) {
+    int32_t c = kzi_utf8_decode((const unsigned char *)d->p + i, d->n - i, &len);
+    const char *r;
+    if (c >= 0 && uc_is_general_category((ucs4_t)c, UC_CATEGORY_Mn)) continue;
+    if (c >= 0 && (r = letter_fold(c)) != NULL) {
+      size_t rl = strlen(r);
+      memcpy(tk->tmp2.p + tk->tmp2.n, r, rl);
+      tk->tmp2.n += rl;
+    } else {
+      memcpy(tk->tmp2.p + tk->tmp2.n, d->p + i, len);
+      tk->tmp2.n += len;
+    }
+  }
+  return do_normalize(nb, tk->tmp2.p, tk->tmp2.n, UNINORM_NFC);
+}
+
+/* 3,000 or 1,234,567.5: commas between groups of exactly three digits. */
+static void strip_digit_groups(kzi_buf *b) {
+  size_t i = 0, n = b->n, j, lead = 0, o;
+  while (i < n && b->p[i] >= '0' && b->p[i] <= '9') i++, lead++;
+  if (lead == 0 || lead > 3 || i >= n || b->p[i] != ',') return;
+  while (i < n && b->p[i] == ',') {
+    for (j = 1; j <= 3; j++)
+      if (i + j >= n || b->p[i + j] < '0' || b->p[i + j] > '9') return;
+    i += 4;
+  }
+  if (i < n && b->p[i] != '.') return;
+  if (i < n)
+    for (j = i + 1; j < n; j++)
+      if (b->p[j] < '0' || b->p[j] > '9') return;
+  for (i = o = 0; i < n; i++)
+    if (b->p[i] != ',') b->p[o++] = b->p[i];
+  b->n = o;
+  b->p[o] = '\0';
+}
+
+int kzi_normalize(kz_tokenizer *tk, const char *s, size_t n, int kind,
+                  int ascii, bool *stop) {
+  unsigned fl = tk->flags;
+  kzi_buf *nb = &tk->norm;
+  int rc = KZ_OK;
+  *stop = false;
+
+  if (kind == KZ_TOKEN_URL) fl &= ~(KZ_TOK_CASEFOLD | KZ_TOK_FOLD_DIACRITICS);
+  if (ascii) {
+    nb->n = 0;
+    if (kzi_buf_reserve(nb, n)) return KZ_ENOMEM;
+    if (fl & KZ_TOK_CASEFOLD) {
+      for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        nb->p[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+      }
+    } else {
+      memcpy(nb->p, s, n);
+    }
+    nb->n = n;
+    nb->p[n] = '\0';
+  } else {
+    kzi_buf *src = (fl & (KZ_TOK_CASEFOLD | KZ_TOK_NFKC)) ? &tk->tmp : nb;
+    if ((rc = unify(src, s, n, (fl & KZ_TOK_QUOTES) != 0)) != KZ_OK) return rc;
+    if (fl & KZ_TOK_CASEFOLD)
+      rc = do_casefold(nb, src->p, src->n, (fl & KZ_TOK_NFKC) ? UNINORM_NFKC : NULL);
+    else if (fl & KZ_TOK_NFKC)
+      rc = do_normalize(nb, src->p, src->n, UNINORM_NFKC);
+    if (rc != KZ_OK) return rc;
+  }
+
+  if (kind == KZ_TOKEN_WORD) {
+    if ((fl & KZ_TOK_POSSESSIVE) && nb->n > 2 && nb->p[nb->n - 2] == '\'' &&
+        (nb->p[nb->n - 1] == 's' || nb->p[nb->n - 1] == 'S')) {
+      nb->n -= 2;
+      nb->p[nb->n] = '\0';
+    }
+    if (tk->stopwords) *stop = kzi_wordset_has(tk->stopwords, nb->p, nb->n);
+    if (tk->stemmer && nb->n < 1024) {
+      const sb_symbol *st =
+          sb_stemmer_stem(tk->stemmer, (const sb_symbol *)nb->p, (int)nb->n);
+      if (st == NULL) return KZ_ENOMEM;
+      int sl = sb_stemmer_length(tk->stemmer);
+      if (sl >= 0 && (size_t)sl <= nb->n) {
+        memmove(nb->p, st, (size_t)sl);
+      } else {
+        nb->n = 0;
+        if (kzi_buf_reserve(nb, (size_t)sl)) return KZ_ENOMEM;
+        memcpy(nb->p, st, (size_t)sl);
+      }
+      nb->n = (size_t)sl;
+      nb->p[nb->n] = '\0';
+    }
+  } else if (kind == KZ_TOKEN_NUMBER && (fl & KZ_TOK_NUMBERS)) {
+    strip_digit_groups(nb);
+  }
+  if ((fl & KZ_TOK_FOLD_DIACRITICS) && !ascii)
+    if ((rc = fold_diacritics(tk)) != KZ_OK) return rc;
+  return KZ_OK;
+}

@@ -1,0 +1,416 @@
+/*
+ * token.c - the tokenizer: classification, joining and the public API.
+ *
+ * wordbreak.c hands over the UAX #29 word segments; this file decides what
+ * each one is, joins the segments of URLs, e-mail addresses, @handles and
+ * #hashtags into one token, marks hyphenated compounds, assigns positions
+ * and calls normalize.c for the normalized form.
+ */
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unictype.h>
+
+#include "kz_int.h"
+
+static const char *const kind_names[] = {
+    "unknown", "word",    "number",  "punct",     "symbol", "url",
+    "email",   "handle",  "hashtag", "ideograph", "emoji"};
+
+const char *kz_token_kind_name(int kind) {
+  if (kind < 1 || kind > KZ_TOKEN_EMOJI) return kind_names[0];
+  return kind_names[kind];
+}
+
+/* ---- options and handle ----------------------------------------------- */
+
+int kz_tokenizer_options_init(kz_tokenizer_options *opts, unsigned int version) {
+  if (opts == NULL) return kzi_seterr(NULL, KZ_EINVAL, "options pointer is NULL");
+  if (version != KZ_TOKENIZER_OPTIONS_VERSION)
+    return kzi_seterr(NULL, KZ_EVERSION,
+                      "tokenizer options version %u is not supported (this "
+                      "library knows version %d)",
+                      version, KZ_TOKENIZER_OPTIONS_VERSION);
+  memset(opts, 0, sizeof *opts);
+  opts->version = version;
+  opts->flags = KZ_TOK_DEFAULT;
+  return KZ_OK;
+}
+
+int kz_tokenizer_new(kz_tokenizer **out, const kz_tokenizer_options *opts) {
+  kz_tokenizer_options def = KZ_TOKENIZER_OPTIONS_INIT;
+  kz_tokenizer *tk;
+  const char *code = NULL;
+  int rc;
+  if (out == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_tokenizer_new: out is NULL");
+  *out = NULL;
+  if (opts == NULL) opts = &def;
+  if (opts->version != KZ_TOKENIZER_OPTIONS_VERSION)
+    return kzi_seterr(NULL, KZ_EVERSION,
+                      "tokenizer options version %u is not supported (this "
+                      "library knows version %d); initialize the options with "
+                      "KZ_TOKENIZER_OPTIONS_INIT",
+                      opts->version, KZ_TOKENIZER_OPTIONS_VERSION);
+  if (opts->flags & ~0x3FFu)
+    return kzi_seterr(NULL, KZ_EINVAL, "unknown tokenizer flags 0x%x",
+                      opts->flags & ~0x3FFu);
+  if (opts->language && opts->language[0] && strcmp(opts->language, "und") != 0) {
+    code = kzi_lang_code(opts->language);
+    if (code == NULL && (opts->flags & KZ_TOK_STEM))
+      return kzi_seterr(NULL, KZ_ENOTFOUND,
+                        "unknown language '%.40s' for stemming (use an ISO "
+                        "639-1 code such as en, de, ru)",
+                        opts->language);
+  }
+  if ((opts->flags & KZ_TOK_STEM) && code == NULL)
+    return kzi_seterr(NULL, KZ_EINVAL,
+                      "stemming needs a language (set options.language)");
+  tk = calloc(1, sizeof *tk);
+  if (tk == NULL) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  tk->flags = opts->flags;
+  if (code) memcpy(tk->lang, code, strlen(code) + 1);
+  if (opts->flags & KZ_TOK_STEM) {
+    const char *alg = kzi_lang_snowball(code);
+    tk->stemmer = alg ? sb_stemmer_new(alg, NULL) : NULL;
+    if (tk->stemmer == NULL) {
+      free(tk);
+      return kzi_seterr(NULL, KZ_ENOTFOUND,
+                        "no Snowball stemmer for language '%s'", code);
+    }
+  }
+  if ((rc = kzi_stopwords_load(&tk->stopwords, code)) != KZ_OK) {
+    kz_tokenizer_free(tk);
+    return kzi_seterr(NULL, rc, "out of memory loading stopwords");
+  }
+  *out = tk;
+  return KZ_OK;
+}
+
+void kz_tokenizer_free(kz_tokenizer *tk) {
+  if (tk == NULL) return;
+  sb_stemmer_delete(tk->stemmer);
+  kzi_wordset_free(tk->stopwords);
+  kzi_buf_free(&tk->norm);
+  kzi_buf_free(&tk->tmp);
+  kzi_buf_free(&tk->tmp2);
+  kzi_buf_free(&tk->breaks);
+  kzi_buf_free(&tk->fixed);
+  kzi_buf_free(&tk->offmap);
+  free(tk);
+}
+
+const char *kz_tokenizer_errmsg(const kz_tokenizer *tk) {
+  return tk ? tk->err.msg : "tokenizer handle is NULL";
+}
+
+size_t kz_tokenizer_repaired(const kz_tokenizer *tk) {
+  return tk ? tk->repaired : 0;
+}
+
+/* ---- one run ------------------------------------------------------------ */
+
+typedef struct run {
+  kz_tokenizer *tk;
+  const unsigned char *s;
+  size_t len;
+  kz_token_cb cb;
+  void *payload;
+  size_t skip_until;   /* segments before this were joined into a token */
+  size_t word_end;     /* end of the last word/number token, or SIZE_MAX */
+  size_t hyphen_end;   /* end of a hyphen right after a word, or SIZE_MAX */
+  uint32_t pos;
+} run;
+
+static inline int is_alnum_ascii(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Is the character at s[i] a letter or digit (any script)? */
+static int alnum_at(const run *r, size_t i, size_t *len) {
+  int32_t c;
+  if (r->s[i] < 0x80) {
+    *len = 1;
+    return is_alnum_ascii(r->s[i]) || r->s[i] == '_';
+  }
+  c = kzi_utf8_decode(r->s + i, r->len - i, len);
+  return c >= 0 && (uc_is_property_alphabetic((ucs4_t)c) ||
+                    uc_is_general_category((ucs4_t)c, UC_CATEGORY_N) ||
+                    uc_is_general_category((ucs4_t)c, UC_CATEGORY_M));
+}
+
+static int ci_prefix(const unsigned char *s, size_t n, const char *p) {
+  size_t i;
+  for (i = 0; p[i]; i++) {
+    unsigned char c;
+    if (i >= n) return 0;
+    c = s[i];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+    if (c != (unsigned char)p[i]) return 0;
+  }
+  return 1;
+}
+
+/* End of a URL starting at i, or 0 when there is none. */
+static size_t url_end(const run *r, size_t i) {
+  const unsigned char *s = r->s;
+  size_t n = r->len, j, head, len;
+  int paren = 0, bracket = 0;
+  if (ci_prefix(s + i, n - i, "https://")) head = 8;
+  else if (ci_prefix(s + i, n - i, "http://")) head = 7;
+  else if (ci_prefix(s + i, n - i, "ftp://")) head = 6;
+  else if (ci_prefix(s + i, n - i, "www.")) head = 4;
+  else return 0;
+  j = i + head;
+  if (j >= n || !alnum_at(r, j, &len)) return 0;
+  while (j < n) {
+    unsigned char c = s[j];
+    if (c < 0x80) {
+      if (c <= ' ' || c == 0x7F || strchr("<>\"`{}|\\^", c)) break;
+      if (c == '(') paren++;
+      if (c == ')' && --paren < 0) break;
+      if (c == '[') bracket++;
+      if (c == ']' && --bracket < 0) break;
+      j++;
+    } else {
+      int32_t u = kzi_utf8_decode(s + j, n - j, &len);
+      if (u < 0 || uc_is_property_white_space((ucs4_t)u) ||
+          uc_is_general_category((ucs4_t)u, UC_CATEGORY_P))
+        break;
+      j += len;
+    }
+  }
+  while (j > i + head && strchr(".,;:!?'*", s[j - 1])) j--;
+  return j > i + head ? j : 0;
+}
+
+/* End of an @handle or #hashtag starting at i (s[i] is '@' or '#'), or 0. */
+static size_t tag_end(const run *r, size_t i) {
+  size_t j = i + 1, len;
+  int letter = 0;
+  if (i > 0) {
+    size_t k = i - 1;
+    unsigned char p = r->s[k];
+    if (is_alnum_ascii(p) || p == '_' || p == '&' || p == '/') return 0;
+    if (p >= 0x80) {
+      while (k > 0 && (r->s[k] & 0xC0) == 0x80) k--;
+      if (alnum_at(r, k, &len)) return 0;
+    }
+  }
+  while (j < r->len && alnum_at(r, j, &len)) {
+    if (r->s[j] >= 0x80 || !(r->s[j] >= '0' && r->s[j] <= '9')) letter = 1;
+    j += len;
+  }
+  if (j == i + 1 || (r->s[i] == '#' && !letter)) return 0;
+  return j;
+}
+
+static inline int local_char(unsigned char c) {
+  return is_alnum_ascii(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+/* End of an e-mail address starting at i, or 0. */
+static size_t email_end(const run *r, size_t i) {
+  const unsigned char *s = r->s;
+  size_t n = r->len, j = i, labels = 0, last = 0, k;
+  if (i > 0 && (local_char(s[i - 1]) || s[i - 1] == '@')) return 0;
+  while (j < n && local_char(s[j])) j++;
+  if (j == i || j >= n || s[j] != '@' || s[j - 1] == '.') return 0;
+  j++;
+  for (;;) {
+    size_t st = j;
+    while (j < n && (is_alnum_ascii(s[j]) || s[j] == '-')) j++;
+    if (j == st) return 0;
+    labels++;
+    last = st;
+    if (j + 1 < n && s[j] == '.' && is_alnum_ascii(s[j + 1])) {
+      j++;
+      continue;
+    }
+    break;
+  }
+  if (labels < 2 || j - last < 2) return 0;
+  for (k = last; k < j; k++)
+    if (!(s[k] >= 'a' && s[k] <= 'z') && !(s[k] >= 'A' && s[k] <= 'Z')) return 0;
+  return j;
+}
+
+static inline int indexable(int kind) {
+  return kind == KZ_TOKEN_WORD || kind == KZ_TOKEN_NUMBER ||
+         kind == KZ_TOKEN_URL || kind == KZ_TOKEN_EMAIL ||
+         kind == KZ_TOKEN_HANDLE || kind == KZ_TOKEN_HASHTAG ||
+         kind == KZ_TOKEN_IDEOGRAPH;
+}
+
+/* ASCII punctuation (P*) as opposed to symbols (S*). */
+static inline int ascii_punct(unsigned char c) {
+  return c && strchr("!\"#%&'()*,-./:;?@[\\]_{}", c) != NULL;
+}
+
+/* Kind and case flags of a segment with non-ASCII bytes. */
+static int classify_utf8(const unsigned char *s, size_t n, unsigned *flags,
+                         int *repaired) {
+  size_t i, len;
+  int alpha = 0, digit = 0, upper = 0, lower = 0, nchars = 0, kind;
+  int32_t first = -1;
+  *repaired = 0;
+  for (i = 0; i < n; i += len) {
+    int32_t c = kzi_utf8_decode(s + i, n - i, &len);
+    if (c < 0) {
+      *repaired = 1;
+      c = 0xFFFD;
+    }
+    if (nchars++ == 0) first = c;
+    if (uc_is_property_alphabetic((ucs4_t)c)) {
+      alpha = 1;
+      if (uc_is_upper((ucs4_t)c)) upper++;
+      else if (uc_is_lower((ucs4_t)c)) lower++;
+    } else if (uc_is_general_category((ucs4_t)c, UC_CATEGORY_Nd)) {
+      digit = 1;
+    }
+  }
+  if (alpha) {
+    if (nchars <= 2 && (uc_is_property_ideographic((ucs4_t)first) ||
+                        (first >= 0x3040 && first <= 0x30FF)))
+      kind = KZ_TOKEN_IDEOGRAPH;
+    else
+      kind = KZ_TOKEN_WORD;
+    if (uc_is_upper((ucs4_t)first)) *flags |= KZ_TOKEN_CAPITALIZED;
+    if (upper >= 2 && lower == 0) *flags |= KZ_TOKEN_ALLCAPS;
+  } else if (digit) {
+    kind = KZ_TOKEN_NUMBER;
+  } else if (uc_is_property_extended_pictographic((ucs4_t)first) ||
+             (first >= 0x1F1E6 && first <= 0x1F1FF)) {
+    kind = KZ_TOKEN_EMOJI;
+  } else if (uc_is_general_category((ucs4_t)first, UC_CATEGORY_P)) {
+    kind = KZ_TOKEN_PUNCT;
+  } else {
+    kind = KZ_TOKEN_SYMBOL;
+  }
+  if (*repaired) *flags |= KZ_TOKEN_REPAIRED;
+  return kind;
+}
+
+static int is_hyphen(const unsigned char *s, size_t n) {
+  return (n == 1 && s[0] == '-') ||
+         (n == 3 && s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x90 || s[2] == 0x91));
+}
+
+static int emit(run *r, size_t start, size_t end, int kind, unsigned tflags,
+                int ascii) {
+  kz_tokenizer *tk = r->tk;
+  kz_token t;
+  bool stop = false;
+  int rc;
+  unsigned fl = tk->flags;
+
+  if ((kind == KZ_TOKEN_WORD || kind == KZ_TOKEN_NUMBER) && start == r->hyphen_end)
+    tflags |= KZ_TOKEN_HYPHENATED;
+  if (kind == KZ_TOKEN_PUNCT && start == r->word_end &&
+      is_hyphen(r->s + start, end - start))
+    r->hyphen_end = end;
+  else
+    r->hyphen_end = SIZE_MAX;
+  r->word_end = (kind == KZ_TOKEN_WORD || kind == KZ_TOKEN_NUMBER) ? end : SIZE_MAX;
+
+  t.position = r->pos;
+  if (indexable(kind)) r->pos++;
+  else if (fl & KZ_TOK_SKIP_PUNCT) return 0;
+
+  rc = kzi_normalize(tk, (const char *)r->s + start, end - start, kind, ascii, &stop);
+  if (rc != KZ_OK)
+    return kzi_seterr(&tk->err, rc, "out of memory normalizing the token at byte %zu", start);
+  if (stop) {
+    tflags |= KZ_TOKEN_STOPWORD;
+    if (fl & KZ_TOK_SKIP_STOPWORDS) return 0;
+  }
+  t.start = start;
+  t.end = end;
+  t.norm = tk->norm.p;
+  t.norm_len = tk->norm.n;
+  t.kind = (uint16_t)kind;
+  t.flags = (uint16_t)tflags;
+  return r->cb(&t, r->payload);
+}
+
+static int on_segment(void *payload, size_t start, size_t end, unsigned sf) {
+  run *r = payload;
+  const unsigned char *s = r->s;
+  unsigned tflags = 0;
+  int kind, ascii = (sf & KZI_SEG_ASCII) != 0;
+
+  if (start < r->skip_until) {
+    if (end <= r->skip_until) return 0;
+    start = r->skip_until; /* the rest of a segment a joined token cut */
+    ascii = 0;
+    sf &= ~(KZI_SEG_SPACE_BEFORE | KZI_SEG_NEWLINE_BEFORE);
+  }
+  if (sf & KZI_SEG_SPACE_BEFORE) tflags |= KZ_TOKEN_SPACE_BEFORE;
+  if (sf & KZI_SEG_NEWLINE_BEFORE) tflags |= KZ_TOKEN_NEWLINE_BEFORE;
+
+  if (!(r->tk->flags & KZ_TOK_PLAIN)) {
+    unsigned char c = s[start];
+    size_t e = 0;
+    int jk = 0;
+    if (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F') {
+      if ((e = url_end(r, start)) != 0) jk = KZ_TOKEN_URL;
+    }
+    if (!jk && (c == '@' || c == '#')) {
+      if ((e = tag_end(r, start)) != 0) jk = c == '@' ? KZ_TOKEN_HANDLE : KZ_TOKEN_HASHTAG;
+    }
+    if (!jk && end < r->len && local_char(c) && (s[end] == '@' || local_char(s[end]))) {
+      if ((e = email_end(r, start)) != 0) jk = KZ_TOKEN_EMAIL;
+    }
+    if (jk) {
+      int ok = 1;
+      for (size_t i = start; i < e; i++)
+        if (s[i] >= 0x80) ok = 0;
+      r->skip_until = e;
+      return emit(r, start, e, jk, tflags, ok);
+    }
+  }
+
+  if (ascii) {
+    if (sf & KZI_SEG_LETTER) {
+      size_t i, up = 0, low = 0;
+      kind = KZ_TOKEN_WORD;
+      for (i = start; i < end; i++) {
+        unsigned char c = s[i];
+        if (c >= 'A' && c <= 'Z') up++;
+        else if (c >= 'a' && c <= 'z') low++;
+      }
+      if (s[start] >= 'A' && s[start] <= 'Z') tflags |= KZ_TOKEN_CAPITALIZED;
+      if (up >= 2 && low == 0) tflags |= KZ_TOKEN_ALLCAPS;
+    } else if (sf & KZI_SEG_DIGIT) {
+      kind = KZ_TOKEN_NUMBER;
+    } else {
+      kind = ascii_punct(s[start]) ? KZ_TOKEN_PUNCT : KZ_TOKEN_SYMBOL;
+    }
+  } else {
+    int rep;
+    size_t i;
+    for (i = start; i < end && s[i] < 0x80; i++) {}
+    ascii = (i == end); /* an ASCII remainder after a joined token */
+    kind = classify_utf8(s + start, end - start, &tflags, &rep);
+  }
+  return emit(r, start, end, kind, tflags, ascii);
+}
+
+int kz_tokenize(kz_tokenizer *tk, const char *text, size_t len, kz_token_cb cb,
+                void *payload) {
+  run r;
+  if (tk == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_tokenize: tokenizer is NULL");
+  if (cb == NULL) return kzi_seterr(&tk->err, KZ_EINVAL, "kz_tokenize: callback is NULL");
+  if (text == NULL && len > 0)
+    return kzi_seterr(&tk->err, KZ_EINVAL, "kz_tokenize: text is NULL but length is %zu", len);
+  kzi_clearerr(&tk->err);
+  tk->repaired = 0;
+  memset(&r, 0, sizeof r);
+  r.tk = tk;
+  r.s = (const unsigned char *)text;
+  r.len = len;
+  r.cb = cb;
+  r.payload = payload;
+  r.word_end = r.hyphen_end = SIZE_MAX;
+  if (len == 0) return KZ_OK;
+  return kzi_word_segments(tk, text, len, on_segment, &r);
+}
