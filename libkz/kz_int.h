@@ -102,6 +102,9 @@ int kzi_normalize(struct kz_tokenizer *tk, const char *s, size_t n, int kind,
  * abbreviation of `lang` that does not end a sentence.  *title is set when it
  * is a title placed before names ("Mr", "Gen") which never ends one. */
 bool kzi_is_abbreviation(const char *lang, const char *w, size_t n, bool *title);
+/* True when w[0..n) is a capitalized word that usually starts a sentence in
+ * lang ("The", "Der", "Он"); NULL or "" means any language (abbrev.c). */
+bool kzi_is_sentence_opener(const char *lang, const char *w, size_t n);
 
 /* ---------------------------------------------------------------------
  * Interface to wordbreak.c

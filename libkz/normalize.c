@@ -3,7 +3,7 @@
  *
  * The steps, each switched by a KZ_TOK_* flag, in this order:
  *   1. apostrophes and quotation marks unified (’ -> ', “ -> ");
- *      invalid bytes become U+FFFD;
+ *      invalid bytes become U+FFFD; control characters are dropped;
  *   2. full case folding and NFKC together (libunistring u8_casefold), or
  *      either alone;
  *   3. English possessive 's stripped; digit-group commas dropped from
@@ -124,6 +124,9 @@ static int unify(kzi_buf *out, const char *s, size_t n, int quotes) {
     if (c < 0) {
       memcpy(out->p + out->n, "\xEF\xBF\xBD", 3);
       out->n += 3;
+    } else if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
+      /* A control character carried into a token by a combining mark
+       * (UAX #29 rule WB4): dropped, so the form has no NUL byte. */
     } else if (quotes && (q = quote_map(c)) >= 0) {
       out->p[out->n++] = (char)q;
     } else {
@@ -219,7 +222,16 @@ int kzi_normalize(kz_tokenizer *tk, const char *s, size_t n, int kind,
       nb->n -= 2;
       nb->p[nb->n] = '\0';
     }
-    if (tk->stopwords) *stop = kzi_wordset_has(tk->stopwords, nb->p, nb->n);
+    if (tk->stopwords) {
+      if (!(fl & KZ_TOK_CASEFOLD) && ascii && nb->n < 64) {
+        char low[64]; /* stopword lists are lowercase */
+        for (size_t i = 0; i < nb->n; i++)
+          low[i] = (char)((nb->p[i] >= 'A' && nb->p[i] <= 'Z') ? nb->p[i] + 32 : nb->p[i]);
+        *stop = kzi_wordset_has(tk->stopwords, low, nb->n);
+      } else {
+        *stop = kzi_wordset_has(tk->stopwords, nb->p, nb->n);
+      }
+    }
     if (tk->stemmer && nb->n < 1024) {
       const sb_symbol *st =
           sb_stemmer_stem(tk->stemmer, (const sb_symbol *)nb->p, (int)nb->n);
