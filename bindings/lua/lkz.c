@@ -8,6 +8,7 @@
  *   kz.tokenizer([opts])      -> a reusable kz.Tokenizer with the methods
  *                                :tokenize(s), :sentences(s [, opts]),
  *                                :repaired(), :close()
+ *   kz.parse(path_or_string [, opts]) -> the article as a plain table
  *
  * A token is a table with the fields
  *   text      the slice of s (s:sub(t.start, t.stop) == t.text)
@@ -31,6 +32,27 @@
  * kz.tokenizer() takes both sets; its sentence options are the defaults of
  * its :sentences() method.
  *
+ * kz.parse() reads a scraped article (plain text, maybe with HTML remnants)
+ * and returns a table with the field names of the JSON form
+ * (kz_article_to_json):
+ *   title, title_language, language, date ("YYYY-MM-DD"), time ("HH:MM"),
+ *   source, original_source, dateline, body   strings, nil when unknown
+ *   date_span   {start, stop} of the date in the raw input, or nil
+ *   authors, warnings   arrays of strings
+ *   blocks      array of {kind, text, start, stop, duplicate_of} in reading
+ *               order: raw:sub(b.start, b.stop) is the raw span of the
+ *               block; duplicate_of is the index in `blocks` of the kept
+ *               block it repeats, or nil
+ *   paragraphs, captions, headings   texts of the kept (not duplicate)
+ *               blocks of that kind
+ * where raw is the string given or, for a path, the file's bytes.
+ * Its options: path (true: the string is a file name; false: it is the
+ * text; absent: a string without a newline that names a regular file is
+ * a path), language (hint used when detection is unsure), source (the
+ * outlet, used when the text names none), strict_utf8 (fail on invalid
+ * UTF-8 instead of repairing it and warning).  A missing or unreadable
+ * file and strict-mode UTF-8 errors return nil, message, code.
+ *
  * Errors follow the Lua libraries: misuse (wrong argument type, unknown
  * option, closed tokenizer) raises; a failure reported by libkz (no stemmer
  * for a language, out of memory) returns nil, message, code where code is
@@ -40,6 +62,8 @@
  * not own.  libkz calls back into C for each token; the callbacks only copy
  * into growable buffers owned by the kz.Tokenizer userdata and never touch
  * the Lua state.  The Lua tables are built after kz_tokenize() returns.
+ * kz.parse() parses into a kz_article owned by an internal userdata, builds
+ * the table from it, then frees it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,9 +72,13 @@
 #include "lauxlib.h"
 #include "lua.h"
 
+#include <sys/stat.h>
+
 #include "kz.h"
+#include "kz/article.h" /* until kz.h includes it */
 
 #define LKZ_TOKENIZER "kz.Tokenizer"
+#define LKZ_ARTICLE "kz.ArticleHolder" /* internal: owns a kz_article briefly */
 #define LKZ_LANG_MAX 64
 
 /* One token copied out of the kz_tokenize() callback; its normalized form
@@ -85,6 +113,8 @@ typedef struct lkz_opts {
 #define LKZ_OPT_TOKEN 0x1
 #define LKZ_OPT_SENT 0x2
 #define LKZ_OPT_BOTH 0x3
+#define LKZ_OPT_PARSE 0x4
+#define LKZ_OPT_ALL 0x7
 
 /* ------------------------------------------------------------------------
  * Growable buffers (plain malloc; owned by the userdata)
@@ -163,13 +193,15 @@ static const struct {
   const char *name;
   int which;
 } known_opts[] = {
-  {"stem", LKZ_OPT_TOKEN},       {"language", LKZ_OPT_BOTH},
+  {"stem", LKZ_OPT_TOKEN},       {"language", LKZ_OPT_ALL},
   {"nfkc", LKZ_OPT_TOKEN},       {"casefold", LKZ_OPT_TOKEN},
   {"quotes", LKZ_OPT_TOKEN},     {"numbers", LKZ_OPT_TOKEN},
   {"fold_diacritics", LKZ_OPT_TOKEN}, {"possessive", LKZ_OPT_TOKEN},
   {"plain", LKZ_OPT_TOKEN},      {"punct", LKZ_OPT_TOKEN},
   {"stopwords", LKZ_OPT_TOKEN},  {"abbreviations", LKZ_OPT_SENT},
   {"line_breaks", LKZ_OPT_SENT}, {"trim", LKZ_OPT_SENT},
+  {"path", LKZ_OPT_PARSE},       {"source", LKZ_OPT_PARSE},
+  {"strict_utf8", LKZ_OPT_PARSE},
   {NULL, 0}
 };
 
@@ -202,17 +234,9 @@ static void copy_language(lua_State *L, int arg, const char *name,
   memcpy(o->language, s, len + 1);
 }
 
-/* Parse the options table at index arg (absent or nil means defaults). */
-static void check_opts(lua_State *L, int arg, int which, lkz_opts *o) {
-  int t, stem = 0;
-  memset(o, 0, sizeof *o);
-  if (kz_tokenizer_options_init(&o->topts, KZ_TOKENIZER_OPTIONS_VERSION) != 0)
-    luaL_error(L, "kz: cannot initialize tokenizer options");
-  o->sflags = 0;
-  if (lua_isnoneornil(L, arg)) return;
-  luaL_checktype(L, arg, LUA_TTABLE);
-
-  /* Reject unknown keys: a misspelt option must not pass silently. */
+/* Check that the options table at arg has only keys that the function
+ * (`which`) accepts: a misspelt option must not pass silently. */
+static void check_keys(lua_State *L, int arg, int which) {
   lua_pushnil(L);
   while (lua_next(L, arg) != 0) {
     int i, ok = 0;
@@ -230,6 +254,18 @@ static void check_opts(lua_State *L, int arg, int which, lkz_opts *o) {
     }
     lua_pop(L, 1);
   }
+}
+
+/* Parse the options table at index arg (absent or nil means defaults). */
+static void check_opts(lua_State *L, int arg, int which, lkz_opts *o) {
+  int t, stem = 0;
+  memset(o, 0, sizeof *o);
+  if (kz_tokenizer_options_init(&o->topts, KZ_TOKENIZER_OPTIONS_VERSION) != 0)
+    luaL_error(L, "kz: cannot initialize tokenizer options");
+  o->sflags = 0;
+  if (lua_isnoneornil(L, arg)) return;
+  luaL_checktype(L, arg, LUA_TTABLE);
+  check_keys(L, arg, which);
 
   t = lua_getfield(L, arg, "language");
   if (t == LUA_TSTRING)
@@ -455,6 +491,207 @@ static int tok_repaired(lua_State *L) {
 }
 
 /* ------------------------------------------------------------------------
+ * kz.parse: the article parser
+ * ------------------------------------------------------------------------ */
+
+/* A kz_article owned by a userdata while its Lua table is built, so that a
+ * memory error raised by the Lua API cannot leak it.  Never handed to Lua
+ * code: kz.parse frees the article before it returns. */
+typedef struct lkz_article {
+  kz_article *a; /* NULL when freed */
+} lkz_article;
+
+static int art_gc(lua_State *L) {
+  lkz_article *h = luaL_checkudata(L, 1, LKZ_ARTICLE);
+  kz_article_free(h->a);
+  h->a = NULL;
+  return 0;
+}
+
+/* How the first argument of kz.parse is taken. */
+#define LKZ_PATH_AUTO (-1)
+
+/* Read the optional string option `name` of the table at arg.  The value is
+ * left on the stack (so that it stays alive whatever the table's
+ * metamethods do); returns NULL when the option is absent. */
+static const char *opt_string(lua_State *L, int arg, const char *name) {
+  size_t len;
+  const char *s;
+  int t = lua_getfield(L, arg, name);
+  if (t == LUA_TNIL) return NULL;
+  if (t != LUA_TSTRING)
+    luaL_argerror(L, arg, lua_pushfstring(L,
+                  "option '%s' must be a string, got %s", name,
+                  luaL_typename(L, -1)));
+  s = lua_tolstring(L, -1, &len);
+  if (memchr(s, '\0', len) != NULL)
+    luaL_argerror(L, arg, lua_pushfstring(L,
+                  "option '%s' contains a zero byte", name));
+  return s;
+}
+
+/* Parse the options of kz.parse at arg into *po and *path_mode (1 = the
+ * string is a path, 0 = it is the text, LKZ_PATH_AUTO = decide). */
+static void check_parse_opts(lua_State *L, int arg, kz_parse_options *po,
+                             int *path_mode) {
+  int t;
+  if (kz_parse_options_init(po, KZ_PARSE_OPTIONS_VERSION) != 0)
+    luaL_error(L, "kz: cannot initialize parse options");
+  *path_mode = LKZ_PATH_AUTO;
+  if (lua_isnoneornil(L, arg)) return;
+  luaL_checktype(L, arg, LUA_TTABLE);
+  check_keys(L, arg, LKZ_OPT_PARSE);
+  po->language_hint = opt_string(L, arg, "language");
+  po->source_hint = opt_string(L, arg, "source");
+  t = lua_getfield(L, arg, "path");
+  if (t == LUA_TBOOLEAN)
+    *path_mode = lua_toboolean(L, -1);
+  else if (t != LUA_TNIL)
+    luaL_argerror(L, arg, lua_pushfstring(L,
+                  "option 'path' must be a boolean, got %s",
+                  luaL_typename(L, -1)));
+  lua_pop(L, 1);
+  opt_flag(L, arg, "strict_utf8", &po->flags, KZ_PARSE_STRICT_UTF8, 1);
+}
+
+/* Does s (len bytes, no zero byte, no newline) name a regular file?  A
+ * file that exists but cannot be read still counts: kz.parse then reports
+ * the read error rather than parsing the file's name as an article. */
+static int names_file(const char *s, size_t len) {
+  struct stat sb;
+  if (len == 0 || memchr(s, '\n', len) != NULL ||
+      memchr(s, '\0', len) != NULL)
+    return 0;
+  return stat(s, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static void set_string(lua_State *L, const char *field, const char *s) {
+  if (s == NULL) return; /* an absent field is nil */
+  lua_pushstring(L, s);
+  lua_setfield(L, -2, field);
+}
+
+/* Array-size hint for lua_createtable. */
+static int size_hint(size_t n) {
+  return n > (size_t)INT32_MAX ? INT32_MAX : (int)n;
+}
+
+/* Push the Lua table for article a. */
+static void push_article(lua_State *L, const kz_article *a) {
+  size_t i, n, dstart, dend;
+  lua_Integer np = 0, nc = 0, nh = 0;
+  int tbl;
+
+  lua_createtable(L, 0, 17);
+  tbl = lua_gettop(L);
+  set_string(L, "title", kz_article_title(a));
+  set_string(L, "title_language", kz_article_title_language(a));
+  set_string(L, "language", kz_article_language(a));
+  set_string(L, "date", kz_article_date(a));
+  set_string(L, "time", kz_article_time(a));
+  if (kz_article_date_span(a, &dstart, &dend) == KZ_OK) {
+    lua_createtable(L, 2, 0);
+    lua_pushinteger(L, (lua_Integer)dstart + 1);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, (lua_Integer)dend);
+    lua_rawseti(L, -2, 2);
+    lua_setfield(L, tbl, "date_span");
+  }
+  set_string(L, "source", kz_article_source(a));
+  set_string(L, "original_source", kz_article_original_source(a));
+  set_string(L, "dateline", kz_article_dateline(a));
+  set_string(L, "body", kz_article_body(a));
+
+  n = kz_article_author_count(a);
+  lua_createtable(L, size_hint(n), 0);
+  for (i = 0; i < n; i++) {
+    lua_pushstring(L, kz_article_author(a, i));
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, tbl, "authors");
+
+  n = kz_article_warning_count(a);
+  lua_createtable(L, size_hint(n), 0);
+  for (i = 0; i < n; i++) {
+    lua_pushstring(L, kz_article_warning(a, i));
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, tbl, "warnings");
+
+  /* blocks, and the kept paragraphs, captions and headings beside them */
+  n = kz_article_block_count(a);
+  lua_createtable(L, size_hint(n), 0); /* tbl + 1: blocks */
+  lua_newtable(L);                     /* tbl + 2: paragraphs */
+  lua_newtable(L);                     /* tbl + 3: captions */
+  lua_newtable(L);                     /* tbl + 4: headings */
+  for (i = 0; i < n; i++) {
+    int kind = kz_article_block_kind(a, i);
+    long dup = kz_article_block_duplicate_of(a, i);
+    const char *text = kz_article_block_text(a, i);
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, kz_block_kind_name(kind));
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, text ? text : "");
+    lua_setfield(L, -2, "text");
+    lua_pushinteger(L, (lua_Integer)kz_article_block_start(a, i) + 1);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, (lua_Integer)kz_article_block_end(a, i));
+    lua_setfield(L, -2, "stop");
+    if (dup >= 0) {
+      lua_pushinteger(L, (lua_Integer)dup + 1);
+      lua_setfield(L, -2, "duplicate_of");
+    }
+    lua_getfield(L, -1, "text");
+    if (dup >= 0)
+      lua_pop(L, 1);
+    else if (kind == KZ_BLOCK_PARAGRAPH)
+      lua_rawseti(L, tbl + 2, ++np);
+    else if (kind == KZ_BLOCK_CAPTION)
+      lua_rawseti(L, tbl + 3, ++nc);
+    else if (kind == KZ_BLOCK_HEADING)
+      lua_rawseti(L, tbl + 4, ++nh);
+    else
+      lua_pop(L, 1);
+    lua_rawseti(L, tbl + 1, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, tbl, "headings");
+  lua_setfield(L, tbl, "captions");
+  lua_setfield(L, tbl, "paragraphs");
+  lua_setfield(L, tbl, "blocks");
+}
+
+/* kz.parse(path_or_string [, opts]) */
+static int lkz_parse(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  kz_parse_options po;
+  lkz_article *h;
+  int path_mode, rc;
+
+  lua_settop(L, 2);
+  check_parse_opts(L, 2, &po, &path_mode); /* may leave option values */
+  if (path_mode == 1 && memchr(s, '\0', len) != NULL)
+    luaL_argerror(L, 1, "path contains a zero byte");
+  if (path_mode == LKZ_PATH_AUTO) path_mode = names_file(s, len);
+
+  h = lua_newuserdatauv(L, sizeof *h, 0);
+  h->a = NULL;
+  luaL_setmetatable(L, LKZ_ARTICLE);
+  if (path_mode)
+    rc = kz_article_parse_file(&h->a, s, &po);
+  else
+    rc = kz_article_parse(&h->a, s, len, &po);
+  if (rc != KZ_OK) {
+    h->a = NULL;
+    return push_fail(L, rc, kz_last_errmsg());
+  }
+  push_article(L, h->a);
+  kz_article_free(h->a); /* now rather than at the next collection */
+  h->a = NULL;
+  return 1;
+}
+
+/* ------------------------------------------------------------------------
  * Module functions
  * ------------------------------------------------------------------------ */
 
@@ -500,6 +737,7 @@ static const luaL_Reg kz_funcs[] = {
   {"tokenize", lkz_tokenize},
   {"sentences", lkz_sentences},
   {"tokenizer", lkz_tokenizer_new},
+  {"parse", lkz_parse},
   {"version", NULL},
   {"version_number", NULL},
   {NULL, NULL}
@@ -521,12 +759,21 @@ static const luaL_Reg tok_meta[] = {
   {NULL, NULL}
 };
 
+static const luaL_Reg art_meta[] = {
+  {"__gc", art_gc},
+  {"__close", art_gc},
+  {NULL, NULL}
+};
+
 static void create_meta(lua_State *L) {
   luaL_newmetatable(L, LKZ_TOKENIZER);
   luaL_setfuncs(L, tok_meta, 0);
   luaL_newlibtable(L, tok_methods);
   luaL_setfuncs(L, tok_methods, 0);
   lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, LKZ_ARTICLE);
+  luaL_setfuncs(L, art_meta, 0);
   lua_pop(L, 1);
 }
 
