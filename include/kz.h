@@ -9,5 +9,6 @@
 #include "kz/version.h"
 #include "kz/error.h"
 #include "kz/token.h"
+#include "kz/article.h"
 
 #endif /* KZ_H */

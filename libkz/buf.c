@@ -33,3 +33,10 @@ void kzi_buf_free(kzi_buf *b) {
   b->p = NULL;
   b->n = b->cap = 0;
 }
+
+void kz_buf_dispose(kz_buf *buf) {
+  if (buf == NULL) return;
+  free(buf->ptr);
+  buf->ptr = NULL;
+  buf->len = 0;
+}

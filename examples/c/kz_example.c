@@ -8,6 +8,7 @@
  *   cc kz_example.c $(pkg-config --cflags --libs libkz) -o kz_example
  *   ./kz_example examples/corpus
  */
+#define _POSIX_C_SOURCE 200809L /* strdup, opendir */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -30,26 +30,6 @@
 KZ_BEGIN_DECLS
 
 /* ------------------------------------------------------------------ */
-/* Owned byte strings                                                    */
-/* ------------------------------------------------------------------ */
-
-/* An owned string returned by libkz (for example a JSON document): ptr is
- * NUL-terminated, len excludes the NUL.  Release it with kz_buf_dispose(),
- * never with free().  (This type is meant to move to kz/common.h.) */
-#ifndef KZ_BUF_DEFINED
-#define KZ_BUF_DEFINED
-typedef struct kz_buf {
-  char *ptr;
-  size_t len;
-} kz_buf;
-#define KZ_BUF_INIT {NULL, 0}
-#endif
-
-/* Free the memory held by buf (NULL or an empty buf is fine) and reset it
- * to {NULL, 0}. */
-KZ_API void kz_buf_dispose(kz_buf *buf);
-
-/* ------------------------------------------------------------------ */
 /* Options                                                               */
 /* ------------------------------------------------------------------ */
 

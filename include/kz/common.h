@@ -30,4 +30,21 @@
 #  define KZ_END_DECLS
 #endif
 
+KZ_BEGIN_DECLS
+
+/* An owned string returned by libkz (for example a JSON document): ptr is
+ * NUL-terminated, len excludes the NUL.  Release it with kz_buf_dispose(),
+ * never with free(): libkz and the caller may use different allocators. */
+typedef struct kz_buf {
+  char *ptr;
+  size_t len;
+} kz_buf;
+#define KZ_BUF_INIT {NULL, 0}
+
+/* Free the memory held by buf and reset it to {NULL, 0}.  NULL and an empty
+ * buf are fine. */
+KZ_API void kz_buf_dispose(kz_buf *buf);
+
+KZ_END_DECLS
+
 #endif /* KZ_COMMON_H */

@@ -1,0 +1,347 @@
+/*
+ * article.c - the article parser's public API: parse, accessors, JSON.
+ *
+ * kz_article_parse() runs the stages described in article_int.h over one
+ * arena-backed document and returns it as an immutable kz_article.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "article_int.h"
+
+struct kz_article {
+  kzi_article_doc d;
+};
+
+/* ----------------------------------------------------------------------
+ * Arena
+ * ---------------------------------------------------------------------- */
+size_t kzi_art_str(kzi_article_doc *d, const char *s, size_t n) {
+  size_t off;
+  int rc;
+  if (d->rc) return KZI_NONE;
+  /* s may point into the arena itself: reserve first, then copy */
+  if (s >= d->text.p && s < d->text.p + d->text.n) {
+    size_t rel = (size_t)(s - d->text.p);
+    if ((rc = kzi_buf_reserve(&d->text, n + 1))) { d->rc = rc; return KZI_NONE; }
+    s = d->text.p + rel;
+  }
+  off = d->text.n;
+  if ((rc = kzi_buf_append(&d->text, s, n)) || (rc = kzi_buf_append(&d->text, "", 1))) {
+    d->rc = rc;
+    return KZI_NONE;
+  }
+  return off;
+}
+
+const char *kzi_art_text(const kzi_article_doc *d, size_t off) {
+  return off == KZI_NONE || d->text.p == NULL ? "" : d->text.p + off;
+}
+
+static int push_off(kzi_article_doc *d, size_t **arr, size_t *n, size_t *cap, size_t off) {
+  if (off == KZI_NONE) return d->rc;
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 8;
+    size_t *p = realloc(*arr, nc * sizeof *p);
+    if (p == NULL) return d->rc = KZ_ENOMEM;
+    *arr = p;
+    *cap = nc;
+  }
+  (*arr)[(*n)++] = off;
+  return 0;
+}
+
+void kzi_art_warn(kzi_article_doc *d, const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  if (d->rc) return;
+  if (d->nwarn >= 64) { d->nwarn_dropped++; return; }
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  push_off(d, &d->warn, &d->nwarn, &d->wcap, kzi_art_str(d, msg, strlen(msg)));
+}
+
+int kzi_art_add_author(kzi_article_doc *d, const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < d->nauthors; i++) {
+    const char *a = kzi_art_text(d, d->authors[i]);
+    if (strlen(a) == n && memcmp(a, s, n) == 0) return 0;
+  }
+  return push_off(d, &d->authors, &d->nauthors, &d->acap, kzi_art_str(d, s, n));
+}
+
+/* ----------------------------------------------------------------------
+ * Parsing
+ * ---------------------------------------------------------------------- */
+int kz_parse_options_init(kz_parse_options *opts, unsigned int version) {
+  kz_parse_options def = KZ_PARSE_OPTIONS_INIT;
+  if (opts == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_parse_options_init: opts is NULL");
+  if (version != KZ_PARSE_OPTIONS_VERSION)
+    return kzi_seterr(NULL, KZ_EVERSION, "kz_parse_options_init: unknown version %u", version);
+  *opts = def;
+  return KZ_OK;
+}
+
+static void free_doc(kzi_article_doc *d) {
+  kzi_buf_free(&d->text);
+  free(d->lines);
+  free(d->blocks);
+  free(d->warn);
+  free(d->authors);
+}
+
+static void build_body(kzi_article_doc *d) {
+  kzi_buf body = {0};
+  size_t i;
+  int rc = 0;
+  for (i = 0; i < d->nblocks && !rc; i++) {
+    const kzi_block *b = &d->blocks[i];
+    if (b->dup >= 0 || (b->kind != KZ_BLOCK_PARAGRAPH && b->kind != KZ_BLOCK_STANDFIRST)) continue;
+    if (body.n) rc = kzi_buf_append(&body, "\n\n", 2);
+    if (!rc) rc = kzi_buf_append(&body, kzi_art_text(d, b->text), b->len);
+  }
+  if (rc) d->rc = rc;
+  else d->body = kzi_art_str(d, body.p ? body.p : "", body.n);
+  kzi_buf_free(&body);
+}
+
+/* A wholly parenthesized caption loses its brackets. */
+static void unwrap_captions(kzi_article_doc *d) {
+  size_t i;
+  for (i = 0; i < d->nblocks && !d->rc; i++) {
+    kzi_block *b = &d->blocks[i];
+    const char *t = kzi_art_text(d, b->text);
+    if (b->kind == KZ_BLOCK_CAPTION && b->len > 2 && t[0] == '(' && t[b->len - 1] == ')' &&
+        !memchr(t + 1, '(', b->len - 2)) {
+      b->text += 1;
+      b->len -= 2;
+      d->text.p[b->text + b->len] = '\0';
+    }
+  }
+}
+
+int kz_article_parse(kz_article **out, const char *data, size_t len,
+                     const kz_parse_options *opts) {
+  kz_article *a;
+  kzi_article_doc *d;
+  const char *lang;
+  if (out == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_article_parse: out is NULL");
+  *out = NULL;
+  if (data == NULL && len > 0) return kzi_seterr(NULL, KZ_EINVAL, "kz_article_parse: data is NULL");
+  if (opts && opts->version != KZ_PARSE_OPTIONS_VERSION)
+    return kzi_seterr(NULL, KZ_EVERSION, "kz_article_parse: unknown options version %u",
+                      opts->version);
+  a = calloc(1, sizeof *a);
+  if (a == NULL) return kzi_seterr(NULL, KZ_ENOMEM, "kz_article_parse: out of memory");
+  d = &a->d;
+  d->title = d->source = d->original_source = d->dateline = d->body = KZI_NONE;
+  d->title_block = -1;
+  d->region_hi = -1;
+  if (opts) {
+    d->flags = opts->flags;
+    d->lang_hint = opts->language_hint;
+    d->source_hint = opts->source_hint;
+  }
+  strcpy(d->lang, "und");
+  strcpy(d->title_lang, "und");
+
+  if (kzi_html_lines(d, data ? data : "", len) == 0) {
+    lang = kzi_lang_detect(d->text.p ? d->text.p : "", d->text.n, 3);
+    if (strcmp(lang, "und") == 0 && d->lang_hint) {
+      const char *h = kzi_lang_code(d->lang_hint);
+      if (h) lang = h;
+    }
+    if (strlen(lang) < sizeof d->lang) strcpy(d->lang, lang);
+    if (d->nlines == 0 || d->text.n == 0) kzi_art_warn(d, "empty input");
+  }
+  if (!d->rc) kzi_blocks_build(d);
+  if (!d->rc) kzi_dedup(d);
+  if (!d->rc) {
+    kzi_features(d);
+    kzi_classify(d);
+    kzi_meta(d);
+    unwrap_captions(d);
+  }
+  if (!d->rc && d->nblocks && d->region_hi < 0) kzi_art_warn(d, "no article text found");
+  if (!d->rc) build_body(d);
+  if (!d->rc && d->nwarn_dropped) {
+    size_t k = d->nwarn_dropped;
+    d->nwarn_dropped = 0;
+    d->nwarn--; /* make room for the summary */
+    kzi_art_warn(d, "%zu more warnings not shown", k + 1);
+  }
+  if (d->rc) {
+    int rc = d->rc;
+    if (rc != KZ_EUTF8) kzi_seterr(NULL, rc, "kz_article_parse: %s", kz_strerror(rc));
+    free_doc(d);
+    free(a);
+    return rc;
+  }
+  *out = a;
+  return KZ_OK;
+}
+
+int kz_article_parse_file(kz_article **out, const char *path, const kz_parse_options *opts) {
+  FILE *f;
+  char *buf = NULL;
+  size_t n = 0, cap = 0;
+  int rc;
+  if (out == NULL || path == NULL)
+    return kzi_seterr(NULL, KZ_EINVAL, "kz_article_parse_file: NULL argument");
+  *out = NULL;
+  f = fopen(path, "rb");
+  if (f == NULL) {
+    int e = errno;
+    return kzi_seterr(NULL, e == ENOENT ? KZ_ENOTFOUND : KZ_EIO, "%s: %s", path, strerror(e));
+  }
+  for (;;) {
+    size_t got;
+    if (n == cap) {
+      size_t nc = cap ? cap * 2 : 65536;
+      char *p = realloc(buf, nc);
+      if (p == NULL) {
+        free(buf);
+        fclose(f);
+        return kzi_seterr(NULL, KZ_ENOMEM, "%s: out of memory", path);
+      }
+      buf = p;
+      cap = nc;
+    }
+    got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    free(buf);
+    fclose(f);
+    return kzi_seterr(NULL, KZ_EIO, "%s: read error", path);
+  }
+  fclose(f);
+  rc = kz_article_parse(out, buf, n, opts);
+  free(buf);
+  return rc;
+}
+
+void kz_article_free(kz_article *a) {
+  if (a == NULL) return;
+  free_doc(&a->d);
+  free(a);
+}
+
+/* ----------------------------------------------------------------------
+ * Accessors
+ * ---------------------------------------------------------------------- */
+static const char *opt_str(const kz_article *a, size_t off) {
+  return a == NULL || off == KZI_NONE ? NULL : a->d.text.p + off;
+}
+
+const char *kz_article_title(const kz_article *a) { return a ? opt_str(a, a->d.title) : NULL; }
+const char *kz_article_title_language(const kz_article *a) { return a ? a->d.title_lang : NULL; }
+const char *kz_article_language(const kz_article *a) { return a ? a->d.lang : NULL; }
+const char *kz_article_date(const kz_article *a) { return a && a->d.date[0] ? a->d.date : NULL; }
+const char *kz_article_time(const kz_article *a) { return a && a->d.time[0] ? a->d.time : NULL; }
+int kz_article_date_span(const kz_article *a, size_t *start, size_t *end) {
+  if (a == NULL || !a->d.date[0]) return KZ_ENOTFOUND;
+  if (start) *start = a->d.date_start;
+  if (end) *end = a->d.date_end;
+  return KZ_OK;
+}
+const char *kz_article_source(const kz_article *a) { return a ? opt_str(a, a->d.source) : NULL; }
+const char *kz_article_original_source(const kz_article *a) {
+  return a ? opt_str(a, a->d.original_source) : NULL;
+}
+const char *kz_article_dateline(const kz_article *a) { return a ? opt_str(a, a->d.dateline) : NULL; }
+size_t kz_article_author_count(const kz_article *a) { return a ? a->d.nauthors : 0; }
+const char *kz_article_author(const kz_article *a, size_t i) {
+  return a && i < a->d.nauthors ? a->d.text.p + a->d.authors[i] : NULL;
+}
+
+static const char *const kind_names[] = {
+  "paragraph", "heading", "caption", "credit", "standfirst", "box", "byline",
+  "quote-box", "related-link", "comment", "boilerplate"};
+
+const char *kz_block_kind_name(int kind) {
+  if (kind < 0 || kind > KZ_BLOCK_BOILERPLATE) return "unknown";
+  return kind_names[kind];
+}
+
+size_t kz_article_block_count(const kz_article *a) { return a ? a->d.nblocks : 0; }
+int kz_article_block_kind(const kz_article *a, size_t i) {
+  return a && i < a->d.nblocks ? a->d.blocks[i].kind : -1;
+}
+const char *kz_article_block_text(const kz_article *a, size_t i) {
+  return a && i < a->d.nblocks ? a->d.text.p + a->d.blocks[i].text : NULL;
+}
+size_t kz_article_block_start(const kz_article *a, size_t i) {
+  return a && i < a->d.nblocks ? a->d.blocks[i].start : 0;
+}
+size_t kz_article_block_end(const kz_article *a, size_t i) {
+  return a && i < a->d.nblocks ? a->d.blocks[i].end : 0;
+}
+long kz_article_block_duplicate_of(const kz_article *a, size_t i) {
+  return a && i < a->d.nblocks ? a->d.blocks[i].dup : -1;
+}
+const char *kz_article_body(const kz_article *a) {
+  if (a == NULL) return NULL;
+  return a->d.body == KZI_NONE ? "" : a->d.text.p + a->d.body;
+}
+size_t kz_article_warning_count(const kz_article *a) { return a ? a->d.nwarn : 0; }
+const char *kz_article_warning(const kz_article *a, size_t i) {
+  return a && i < a->d.nwarn ? a->d.text.p + a->d.warn[i] : NULL;
+}
+
+/* ----------------------------------------------------------------------
+ * JSON
+ * ---------------------------------------------------------------------- */
+
+int kz_article_to_json(const kz_article *a, kz_buf *out) {
+  kzi_buf b = {0};
+  int rc = 0;
+  size_t i;
+  if (a == NULL || out == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_article_to_json: NULL argument");
+  out->ptr = NULL;
+  out->len = 0;
+#define KEY(k) kzi_json_raw(&b, &rc, k)
+  KEY("{\"title\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_title(a));
+  KEY(",\"title_language\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_title_language(a));
+  KEY(",\"language\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_language(a));
+  KEY(",\"date\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_date(a));
+  KEY(",\"time\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_time(a));
+  KEY(",\"source\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_source(a));
+  KEY(",\"original_source\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_original_source(a));
+  KEY(",\"authors\":[");
+  for (i = 0; i < a->d.nauthors; i++) {
+    if (i) KEY(",");
+    kzi_json_cstr_or_null(&b, &rc, kz_article_author(a, i));
+  }
+  KEY("],\"dateline\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_dateline(a));
+  KEY(",\"blocks\":[");
+  for (i = 0; i < a->d.nblocks; i++) {
+    const kzi_block *k = &a->d.blocks[i];
+    KEY(i ? ",{\"kind\":" : "{\"kind\":");
+    kzi_json_cstr_or_null(&b, &rc, kz_block_kind_name(k->kind));
+    KEY(",\"text\":"); kzi_json_str(&b, &rc, a->d.text.p + k->text, k->len);
+    KEY(",\"start\":"); kzi_json_long(&b, &rc, (long long)k->start);
+    KEY(",\"end\":"); kzi_json_long(&b, &rc, (long long)k->end);
+    KEY(",\"duplicate_of\":"); kzi_json_long(&b, &rc, k->dup);
+    KEY("}");
+  }
+  KEY("],\"body\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_body(a));
+  KEY(",\"warnings\":[");
+  for (i = 0; i < a->d.nwarn; i++) {
+    if (i) KEY(",");
+    kzi_json_cstr_or_null(&b, &rc, kz_article_warning(a, i));
+  }
+  KEY("]}");
+#undef KEY
+  if (rc) {
+    kzi_buf_free(&b);
+    return kzi_seterr(NULL, rc, "kz_article_to_json: out of memory");
+  }
+  out->ptr = b.p;
+  out->len = b.n;
+  return KZ_OK;
+}

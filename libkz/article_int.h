@@ -1,0 +1,123 @@
+/*
+ * article_int.h - internal interfaces of the article parser (article.c,
+ * html_strip.c, blocks.c, classify.c, dedup.c, date.c, meta.c, json.c).
+ *
+ * Data flow:
+ *   raw bytes --html_strip.c--> lines (raw span + clean text)
+ *             --blocks.c------> blocks (groups of lines, hard wraps re-flowed)
+ *             --dedup.c-------> duplicate_of links
+ *             --classify.c----> features, kinds, main-text region
+ *             --meta.c/date.c-> title, languages, date, source, authors
+ * All strings live in one arena (kzi_article_doc.text) and are referred to
+ * by offset, so the arena may grow while parsing.
+ */
+#ifndef KZ_ARTICLE_INT_H
+#define KZ_ARTICLE_INT_H
+
+#include "kz_int.h"
+#include "kz/article.h"
+
+#define KZI_NONE ((size_t)-1)
+
+/* A line of input after cleaning. */
+typedef struct kzi_line {
+  size_t start, end;  /* raw byte span */
+  size_t text, len;   /* clean text in the arena (len 0 = blank) */
+  unsigned hint;      /* KZI_HINT_* from tags seen on the line */
+} kzi_line;
+
+#define KZI_HINT_HEADING 0x1u  /* <h1>..<h6> */
+#define KZI_HINT_CAPTION 0x2u  /* <figcaption> */
+#define KZI_HINT_TAGS 0x4u     /* the line held HTML tags */
+#define KZI_HINT_LI 0x8u       /* <li> */
+
+/* Features of a block, computed once (classify.c). */
+typedef struct kzi_feat {
+  unsigned words, chars, stops, caps, digits_words, sentences;
+  unsigned nav;       /* navigation-vocabulary hits */
+  unsigned char end_punct; /* last significant char class: see classify.c */
+  unsigned char first_upper, has_date, has_quote;
+  long next_live;     /* next block that is not a duplicate, or -1 */
+} kzi_feat;
+
+typedef struct kzi_block {
+  int kind;            /* kz_block_kind */
+  size_t start, end;   /* raw byte span */
+  size_t text, len;    /* clean text in the arena */
+  long dup;            /* earlier block repeated, or -1 */
+  size_t first_line, nlines;
+  unsigned hint;
+  int cls;             /* content class (classify.c) */
+  kzi_feat f;
+} kzi_block;
+
+typedef struct kzi_article_doc {
+  kzi_buf text;        /* arena of NUL-terminated strings */
+  kzi_line *lines; size_t nlines, lcap;
+  kzi_block *blocks; size_t nblocks, bcap;
+  size_t *warn; size_t nwarn, wcap; size_t nwarn_dropped;
+  size_t *authors; size_t nauthors, acap;
+  size_t title, source, original_source, dateline, body; /* offsets */
+  char title_lang[4], lang[4];
+  char date[11], time[6];
+  size_t date_start, date_end;
+  int title_block;     /* block index or -1 */
+  long region_lo, region_hi; /* main-text region [lo, hi] of blocks */
+  int weak_stops;      /* the stopword list fits the text badly */
+  int rc;              /* sticky error code */
+  unsigned flags;
+  const char *lang_hint;
+  const char *source_hint;
+} kzi_article_doc;
+
+/* article.c: arena helpers (sticky on error; return KZI_NONE on failure). */
+size_t kzi_art_str(kzi_article_doc *d, const char *s, size_t n);
+void kzi_art_warn(kzi_article_doc *d, const char *fmt, ...) KZI_PRINTF(2, 3);
+const char *kzi_art_text(const kzi_article_doc *d, size_t off);
+int kzi_art_add_author(kzi_article_doc *d, const char *s, size_t n);
+
+/* html_strip.c: split raw input into cleaned lines. */
+int kzi_html_lines(kzi_article_doc *d, const char *raw, size_t len);
+/* Decode one entity at s[0..n) (s[0] == '&'): returns bytes consumed (0 if
+ * not an entity) and writes the UTF-8 into out (>= 8 bytes), *outlen. */
+size_t kzi_html_entity(const char *s, size_t n, char *out, size_t *outlen);
+
+/* blocks.c: group lines into blocks. */
+int kzi_blocks_build(kzi_article_doc *d);
+
+/* dedup.c: set blocks[].dup for exact and near duplicates. */
+int kzi_dedup(kzi_article_doc *d);
+
+/* classify.c */
+void kzi_features(kzi_article_doc *d);
+void kzi_classify(kzi_article_doc *d);
+
+/* Words: iterate \w-like words of s[0..n).  Returns 0 when none is left. */
+typedef struct kzi_wordit {
+  const char *s; size_t n, pos;
+  size_t wstart, wlen;
+} kzi_wordit;
+int kzi_word_next(kzi_wordit *it);
+/* Lowercase the word into out (cap bytes); returns the length or 0 if it
+ * does not fit. */
+size_t kzi_word_lower(const char *w, size_t n, char *out, size_t cap);
+
+/* meta.c */
+const char *kzi_lang_detect(const char *s, size_t n, unsigned min_hits);
+int kzi_is_stopword(const char *lang, const char *lw, size_t n);
+int kzi_nav_vocab(const char *s, size_t n);  /* 1 if a furniture line */
+void kzi_meta(kzi_article_doc *d);
+
+/* date.c: find a date (and time) in s[0..n).  Returns 1 and fills iso
+ * ("YYYY-MM-DD"), time ("HH:MM" or ""), the span [*ds, *de) and *cover
+ * (bytes of s the date/time/weekday words cover) when found. */
+int kzi_date_find(const char *s, size_t n, char iso[11], char tm[6],
+                  size_t *ds, size_t *de, size_t *cover);
+
+/* json.c: a small JSON writer appending to a kzi_buf (sticky rc). */
+void kzi_json_str(kzi_buf *b, int *rc, const char *s, size_t n);
+void kzi_json_cstr_or_null(kzi_buf *b, int *rc, const char *s);
+void kzi_json_raw(kzi_buf *b, int *rc, const char *s);
+void kzi_json_long(kzi_buf *b, int *rc, long long v);
+
+#endif /* KZ_ARTICLE_INT_H */

@@ -1,0 +1,550 @@
+/*
+ * classify.c - block features, content classes and block kinds.
+ *
+ * 1. Features: words, characters, stopwords (of the body language), words
+ *    starting with a capital, sentences, how the block ends, dates, quotes,
+ *    and hits of site-furniture vocabulary.
+ * 2. Content class, in the manner of jusText: GOOD (a real paragraph: enough
+ *    words, ends like a sentence, ordinary stopword density), NEAR (shorter
+ *    prose), SHORT (a label or heading), BAD (furniture).
+ * 3. The main text is the contiguous run of blocks with the highest score
+ *    (good prose counts for it, furniture against it; maximum-sum subarray,
+ *    linear).  Pages are one article surrounded by menus, teasers and
+ *    footers, and this picks the article without site-specific rules.
+ * 4. Kinds: inside the main text each block is a paragraph, heading,
+ *    caption, credit, byline, box, comment or boilerplate by its own shape
+ *    and its neighbours; outside it, prose is boilerplate and headline-like
+ *    lines are related links.
+ */
+#include <string.h>
+
+#include "article_int.h"
+
+enum { CLS_BAD = 0, CLS_SHORT = 1, CLS_NEAR = 2, CLS_GOOD = 3 };
+enum { END_WORD = 0, END_TERM = 1, END_QUESTION = 2, END_COLON = 3, END_COMMA = 4, END_OTHER = 5 };
+
+/* ----------------------------------------------------------------------
+ * Words
+ * ---------------------------------------------------------------------- */
+static int is_word_cp(int32_t c) {
+  if (c < 0) return 0;
+  if (c < 0x80) return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+  if (c >= 0xa0 && c <= 0xbf) return 0;
+  if (c == 0xd7 || c == 0xf7) return 0;
+  if (c >= 0x2000 && c <= 0x2bff) return 0;
+  if (c >= 0x3000 && c <= 0x303f) return 0;
+  if (c == 0xfffd || c == 0xfeff) return 0;
+  return 1;
+}
+
+int kzi_word_next(kzi_wordit *it) {
+  const unsigned char *s = (const unsigned char *)it->s;
+  size_t i = it->pos, n = it->n, cl;
+  int32_t c;
+  while (i < n) {
+    c = s[i] < 0x80 ? s[i] : kzi_utf8_decode(s + i, n - i, &cl);
+    if (s[i] < 0x80) cl = 1;
+    if (is_word_cp(c)) break;
+    i += cl;
+  }
+  if (i >= n) { it->pos = n; return 0; }
+  it->wstart = i;
+  while (i < n) {
+    c = s[i] < 0x80 ? s[i] : kzi_utf8_decode(s + i, n - i, &cl);
+    if (s[i] < 0x80) cl = 1;
+    if (is_word_cp(c)) { i += cl; continue; }
+    /* apostrophe or hyphen between letters stays inside the word */
+    if ((c == '\'' || c == 0x2019 || c == '-') && i + cl < n) {
+      size_t cl2;
+      int32_t d = s[i + cl] < 0x80 ? s[i + cl] : kzi_utf8_decode(s + i + cl, n - i - cl, &cl2);
+      if (is_word_cp(d)) { i += cl; continue; }
+    }
+    break;
+  }
+  it->wlen = i - it->wstart;
+  it->pos = i;
+  return 1;
+}
+
+size_t kzi_word_lower(const char *w, size_t n, char *out, size_t cap) {
+  size_t i = 0, o = 0, cl;
+  while (i < n) {
+    unsigned char b = (unsigned char)w[i];
+    if (b < 0x80) {
+      if (o + 1 >= cap) return 0;
+      out[o++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      i++;
+    } else {
+      int32_t c = kzi_utf8_decode((const unsigned char *)w + i, n - i, &cl);
+      if (c < 0) c = 0xfffd;
+      if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x410 && c <= 0x42f)) c += 0x20;
+      else if (c >= 0x400 && c <= 0x40f) c += 0x50;
+      else if (c == 0x2019) c = '\'';
+      if (o + 4 >= cap) return 0;
+      o += kzi_utf8_encode((uint32_t)c, out + o);
+      i += cl;
+    }
+  }
+  out[o] = '\0';
+  return o;
+}
+
+static int cp_upper(uint32_t c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7) ||
+         (c >= 0x400 && c <= 0x42f) || (c >= 0x391 && c <= 0x3a9);
+}
+
+static uint32_t cp_at(const char *s, size_t n, size_t i) {
+  size_t cl;
+  int32_t c;
+  if (i >= n) return 0;
+  c = kzi_utf8_decode((const unsigned char *)s + i, n - i, &cl);
+  return c < 0 ? 0xfffd : (uint32_t)c;
+}
+
+/* Class of the end of the block, skipping closing quotes and brackets. */
+static int end_class(const char *s, size_t n) {
+  int guard = 0;
+  while (n > 0 && guard++ < 6) {
+    size_t i = n - 1;
+    uint32_t c;
+    while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80) i--;
+    c = cp_at(s, n, i);
+    switch (c) {
+      case '.': case '!': case 0x2026: case 0x3002: case 0xff01: case 0xff0e: return END_TERM;
+      case '?': case 0xff1f: return END_QUESTION;
+      case ':': return END_COLON;
+      case ',': case ';': return END_COMMA;
+      case '"': case '\'': case ')': case ']': case 0x201d: case 0x2019: case 0xbb:
+      case 0x201c: case ' ':
+        n = i;
+        continue;
+      default:
+        return is_word_cp((int32_t)c) ? END_WORD : END_OTHER;
+    }
+  }
+  return END_OTHER;
+}
+
+void kzi_features(kzi_article_doc *d) {
+  size_t bi;
+  const char *lang = d->lang[0] && strcmp(d->lang, "und") ? d->lang : "en";
+  for (bi = 0; bi < d->nblocks; bi++) {
+    kzi_block *b = &d->blocks[bi];
+    const char *t = kzi_art_text(d, b->text);
+    kzi_feat *f = &b->f;
+    kzi_wordit it = {t, b->len, 0, 0, 0};
+    char lw[64];
+    size_t i;
+    char iso[11], tm[6];
+    size_t ds, de, cover, cjk = 0;
+    memset(f, 0, sizeof *f);
+    for (i = 0; i < b->len; i++) {
+      unsigned char c = (unsigned char)t[i];
+      if ((c & 0xc0) != 0x80) f->chars++;
+      /* kana and CJK ideographs (U+3040..U+9FFF): no spaces between words */
+      if (c == 0xe3 || (c >= 0xe4 && c <= 0xe9)) cjk++;
+    }
+    while (kzi_word_next(&it)) {
+      size_t n = kzi_word_lower(t + it.wstart, it.wlen, lw, sizeof lw);
+      uint32_t c0 = cp_at(t, b->len, it.wstart);
+      f->words++;
+      if (cp_upper(c0)) f->caps++;
+      if (c0 >= '0' && c0 <= '9') f->digits_words++;
+      if (n && kzi_is_stopword(lang, lw, n)) f->stops++;
+    }
+    for (i = 0; i < b->len; i++) {
+      char c = t[i];
+      if ((c == '.' || c == '?' || c == '!') && (i + 1 == b->len || t[i + 1] == ' ')) {
+        /* not after a single capital letter (initials) */
+        if (!(c == '.' && i >= 2 && t[i - 2] == ' ' && t[i - 1] >= 'A' && t[i - 1] <= 'Z'))
+          f->sentences++;
+      }
+    }
+    if (cjk) {
+      /* about two characters a word; the stopword density is not used */
+      f->words += (unsigned)(cjk / 2);
+      f->stops += (unsigned)(cjk / 8);
+      for (i = 0; i + 2 < b->len; i++)
+        if ((unsigned char)t[i] == 0xe3 && (unsigned char)t[i + 1] == 0x80 &&
+            (unsigned char)t[i + 2] == 0x82)
+          f->sentences++;
+    }
+    if (f->sentences == 0 && b->len) f->sentences = 1;
+    f->end_punct = (unsigned char)end_class(t, b->len);
+    f->first_upper = (unsigned char)cp_upper(cp_at(t, b->len, 0));
+    f->has_quote = (unsigned char)(memchr(t, '"', b->len) != NULL || strstr(t, "\xe2\x80\x9c") != NULL);
+    f->has_date = (unsigned char)(f->words <= 40 && b->len < 4096 &&
+                                  kzi_date_find(t, b->len, iso, tm, &ds, &de, &cover));
+    f->nav = (unsigned)kzi_nav_vocab(t, b->len);
+  }
+}
+
+/* ----------------------------------------------------------------------
+ * Shapes
+ * ---------------------------------------------------------------------- */
+static int has_word_ci(const char *t, size_t n, const char *const *list, unsigned max_words) {
+  kzi_wordit it = {t, n, 0, 0, 0};
+  char lw[32];
+  unsigned k = 0;
+  while (kzi_word_next(&it) && k++ < max_words) {
+    size_t m = kzi_word_lower(t + it.wstart, it.wlen, lw, sizeof lw), j;
+    if (!m) continue;
+    for (j = 0; list[j]; j++)
+      if (strcmp(lw, list[j]) == 0) return 1;
+  }
+  return 0;
+}
+
+static const char *const credit_words[] = {
+  "photo", "photos", "foto", "image", "images", "credit", "getty", "reuters", "ap", "afp",
+  "epa", "xinhua", "tass", "via", "file", "pool", "handout", "courtesy", "ria", "sputnik",
+  "shutterstock", "dpa", "imago", "picture", "alliance", "anadolu", "istock", "bloomberg",
+  "фото", "illustration", NULL};
+static const char *const photo_words[] = {
+  "photo", "photograph", "pictured", "handout", "foto", "фото", "image", "picture", NULL};
+
+/* "(Photo: Xinhua)", "(Name/Agency Via AP)" at the end of the block. */
+static int ends_with_credit(const char *t, size_t n) {
+  size_t i, open = n;
+  if (n < 4 || t[n - 1] != ')') return 0;
+  for (i = n - 1; i > 0 && n - i < 100; i--)
+    if (t[i - 1] == '(') { open = i - 1; break; }
+  if (open == n) return 0;
+  if (memchr(t + open, '/', n - open)) return 1;
+  return has_word_ci(t + open, n - open, credit_words, 12);
+}
+
+/* Caption-style date at the end of the first sentence: ", Place, Jan. 5, 2022." */
+static int caption_date(const char *t, size_t n) {
+  char iso[11], tm[6];
+  size_t ds, de, cover, end, k;
+  /* first sentence end */
+  for (end = 0; end < n; end++) {
+    if (t[end] == '.' && (end + 1 == n || (t[end + 1] == ' ' && end + 2 < n &&
+                                           cp_upper(cp_at(t, n, end + 2))))) {
+      /* skip abbreviations like "Jan." */
+      if (end >= 3 && t[end - 4] == ' ' && cp_upper(cp_at(t, n, end - 3))) continue;
+      break;
+    }
+  }
+  if (end >= n) return 0;
+  if (!kzi_date_find(t, end + 1, iso, tm, &ds, &de, &cover)) return 0;
+  for (k = de; k < end && (t[k] == ' ' || t[k] == '.'); k++) {}
+  if (k != end) return 0;
+  if (ds < 3 || t[ds - 1] != ' ' || t[ds - 2] != ',') return 0;
+  /* the word before is a capitalized place */
+  k = ds - 2;
+  while (k > 0 && t[k - 1] != ' ') k--;
+  return cp_upper(cp_at(t, n, k));
+}
+
+static int starts_with_ci(const char *t, size_t n, const char *p) {
+  size_t m = strlen(p), i;
+  if (n < m) return 0;
+  for (i = 0; i < m; i++) {
+    char c = t[i];
+    if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+    if (c != p[i]) return 0;
+  }
+  return 1;
+}
+
+/* "By NAME", "An analysis by NAME", "Von NAME", "Автор: NAME": a short line
+ * that names its author. */
+int kzi_byline_at(const char *t, size_t n, size_t *name_at);
+int kzi_byline_at(const char *t, size_t n, size_t *name_at) {
+  static const char *const lead[] = {"by ", "von ", "par ", "por ", "text: ", "text von ",
+                                     "автор: ", "автор ", "written by ", "reporting by ", NULL};
+  kzi_wordit it = {t, n, 0, 0, 0};
+  unsigned k = 0;
+  size_t j;
+  if (n == 0 || n > 160) return 0;
+  for (j = 0; lead[j]; j++)
+    if (starts_with_ci(t, n, lead[j])) { *name_at = strlen(lead[j]); return n > *name_at; }
+  if (n == 2 && starts_with_ci(t, n, "by")) { *name_at = n; return 1; }
+  /* "<up to 3 words> by Name" */
+  while (kzi_word_next(&it) && k < 4) {
+    k++;
+    if (k > 1 && it.wlen == 2 && starts_with_ci(t + it.wstart, 2, "by") &&
+        it.wstart + 3 < n && cp_upper(cp_at(t, n, it.wstart + 3)) && k <= 4) {
+      *name_at = it.wstart + 3;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int is_dateline(const kzi_article_doc *d, const kzi_block *b) {
+  const char *t = kzi_art_text(d, b->text);
+  size_t i;
+  int allcaps = 1;
+  if (b->f.words == 0 || b->f.words > 3 || b->f.chars > 30 || b->f.digits_words) return 0;
+  if (b->f.caps != b->f.words || b->f.stops) return 0;
+  for (i = 0; i < b->len; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (c >= 'a' && c <= 'z') allcaps = 0;
+    if (c == '.' || c == ':' || c == '?' || c == '!' || c == '"' || c == '(' || c == '/') return 0;
+  }
+  return b->f.words == 1 ? b->f.chars >= 3 : allcaps;
+}
+
+static int headingish(const kzi_block *b) {
+  const kzi_feat *f = &b->f;
+  if (f->words == 0 || f->words > 16 || f->chars > 150) return 0;
+  if (f->end_punct == END_TERM || f->end_punct == END_COMMA) return 0;
+  if (f->end_punct == END_QUESTION && f->words > 10) return 0;
+  if (f->sentences > 1 && f->end_punct != END_QUESTION) return 0;
+  return 1;
+}
+
+/* A symbol that opens a reposter's note ("^ ... ^"). */
+static int marker_char(unsigned char c) {
+  return c == '^' || c == '~' || c == '*' || c == '|' || c == '#' || c == '+' || c == '=';
+}
+
+/* ----------------------------------------------------------------------
+ * Classification
+ * ---------------------------------------------------------------------- */
+static int content_class(const kzi_article_doc *d, const kzi_block *b) {
+  const kzi_feat *f = &b->f;
+  int und = !d->lang[0] || strcmp(d->lang, "und") == 0 || d->weak_stops;
+  unsigned dens100 = f->words ? f->stops * 100 / f->words : 0;
+  int sentence_end = f->end_punct == END_TERM || f->end_punct == END_QUESTION;
+  if (f->nav) return CLS_BAD;
+  if (f->words < 4) return CLS_SHORT;
+  if (!und && f->words >= 8 && dens100 < 12) return CLS_BAD;
+  if (!sentence_end && f->end_punct != END_COMMA && f->words < 25) return CLS_SHORT;
+  if (f->words >= 20 && (und || dens100 >= 22)) return CLS_GOOD;
+  if (f->words >= 10 && f->sentences >= 2 && (und || dens100 >= 18)) return CLS_GOOD;
+  if (sentence_end || f->words >= 25) return CLS_NEAR;
+  return CLS_SHORT;
+}
+
+static long block_score(const kzi_block *b) {
+  if (b->dup >= 0) return 0;
+  switch (b->cls) {
+    case CLS_GOOD: return (long)b->f.words;
+    case CLS_NEAR: return (long)b->f.words / 2;
+    case CLS_SHORT: return b->f.words <= 16 ? -2 : -(long)b->f.words / 4;
+    default:
+      /* "Comments", "Related articles": the article is over */
+      if (b->f.nav == 3) return -400;
+      return -(long)(b->f.words > 4 ? b->f.words : 4);
+  }
+}
+
+/* The page title's first line often reads "Headline - Site"; the block that
+ * repeats the headline is where the article starts.  Returns its index or
+ * -1. */
+static long headline_anchor(const kzi_article_doc *d) {
+  const char *t0;
+  size_t n0, k, i;
+  if (d->nblocks < 2) return -1;
+  t0 = kzi_art_text(d, d->blocks[0].text);
+  n0 = d->blocks[0].len;
+  for (k = n0; k > 3; k--)
+    if (t0[k - 1] == ' ' && (t0[k - 2] == '-' || t0[k - 2] == '|') && t0[k - 3] == ' ') break;
+  if (k <= 3) return -1;
+  k -= 3;
+  for (;;) {
+    for (i = 1; i < d->nblocks && i < 2000; i++)
+      if (d->blocks[i].len == k && memcmp(kzi_art_text(d, d->blocks[i].text), t0, k) == 0)
+        return (long)i;
+    /* "Headline - Section - Site": try the next separator to the left */
+    while (k > 3 && !(t0[k - 1] == ' ' && (t0[k - 2] == '-' || t0[k - 2] == '|') && t0[k - 3] == ' ')) k--;
+    if (k <= 3) return -1;
+    k -= 3;
+  }
+}
+
+/* Maximum-sum run of blocks.  A section-end line ("Comments", "Related
+ * articles") is a barrier no run crosses; as an article comes before its
+ * comments and teasers, the first section whose best run scores at least
+ * 40% of the page's best is taken. */
+static void main_region(kzi_article_doc *d) {
+  long anchor = headline_anchor(d), global = 0;
+  int pass;
+  size_t i;
+  d->region_lo = 0;
+  d->region_hi = -1;
+  for (pass = 0; pass < 2; pass++) {
+    long best = 0, cur = 0, blo = 0, bhi = -1;
+    size_t s = 0;
+    for (i = 0; i <= d->nblocks; i++) {
+      int barrier = i == d->nblocks || (d->blocks[i].f.nav == 3 && d->blocks[i].dup < 0);
+      if (barrier) {
+        if (pass == 0 && best > global) {
+          global = best;
+          d->region_lo = blo;
+          d->region_hi = bhi;
+        }
+        if (pass == 1 && best > 0 && best * 10 >= global * 4) {
+          d->region_lo = blo;
+          d->region_hi = bhi;
+          return;
+        }
+        best = cur = 0;
+        bhi = -1;
+        continue;
+      }
+      {
+        long v = block_score(&d->blocks[i]);
+        if (anchor >= 0 && (long)i > anchor && (long)i <= anchor + 12 && v > 0) v *= 3;
+        if (cur <= 0) { cur = v; s = i; }
+        else cur += v;
+        if (cur > best) { best = cur; blo = (long)s; bhi = (long)i; }
+      }
+    }
+  }
+}
+
+void kzi_classify(kzi_article_doc *d) {
+  long i, n = (long)d->nblocks, lo, hi, dl = -1;
+  long nx = -1;
+  {
+    /* A language we have no good list for (detected wrongly, or a near
+     * neighbour such as it or pt) shows as a low stopword density over the
+     * prose: then density is not used. */
+    unsigned long w = 0, st = 0;
+    for (i = 0; i < n; i++)
+      if (d->blocks[i].f.words >= 20) {
+        w += d->blocks[i].f.words;
+        st += d->blocks[i].f.stops;
+      }
+    d->weak_stops = w > 0 && st * 100 < w * 20;
+  }
+  for (i = 0; i < n; i++) d->blocks[i].cls = content_class(d, &d->blocks[i]);
+  main_region(d);
+  lo = d->region_lo;
+  hi = d->region_hi;
+  /* walk backwards first to know each block's next non-duplicate */
+  for (i = n - 1; i >= 0; i--) {
+    d->blocks[i].f.next_live = nx;
+    if (d->blocks[i].dup < 0) nx = i;
+  }
+  for (i = 0; i < n; i++) {
+    kzi_block *b = &d->blocks[i];
+    const char *t = kzi_art_text(d, b->text);
+    size_t na;
+    int inside = i >= lo && i <= hi;
+    const kzi_feat *f = &b->f;
+    long nxt = b->f.next_live;
+    int next_prose = nxt >= 0 && d->blocks[nxt].cls >= CLS_NEAR;
+    char iso[11], tm[6];
+    size_t ds, de, cover = 0;
+    if (f->nav == 2) { b->kind = KZ_BLOCK_RELATED_LINK; continue; }
+    if (f->nav) { b->kind = KZ_BLOCK_BOILERPLATE; continue; }
+    if (b->hint & KZI_HINT_CAPTION) { b->kind = KZ_BLOCK_CAPTION; continue; }
+    if (f->has_date && f->words <= 14 &&
+        kzi_date_find(t, b->len, iso, tm, &ds, &de, &cover) && cover * 2 >= b->len) {
+      b->kind = KZ_BLOCK_BYLINE;
+      continue;
+    }
+    if (f->words <= 12 && kzi_byline_at(t, b->len, &na) && f->end_punct != END_TERM) {
+      b->kind = KZ_BLOCK_BYLINE;
+      continue;
+    }
+    /* "From X:" above the text credits the source */
+    if (f->words <= 5 && f->end_punct == END_COLON && starts_with_ci(t, b->len, "from ") && i < 3) {
+      b->kind = KZ_BLOCK_CREDIT;
+      continue;
+    }
+    /* photo credit: short, no sentence, "Name/Agency" or "Photo: X" */
+    if (f->words <= 8 && f->end_punct != END_TERM && f->end_punct != END_QUESTION &&
+        ((memchr(t, '/', b->len) && f->caps >= 1) ||
+         starts_with_ci(t, b->len, "photo:") || starts_with_ci(t, b->len, "foto:") ||
+         starts_with_ci(t, b->len, "credit:") || starts_with_ci(t, b->len, "image:") ||
+         (b->len >= 2 && (unsigned char)t[0] == 0xc2 && (unsigned char)t[1] == 0xa9)) &&
+        !strstr(t, "http") && !strstr(t, "www.")) {
+      b->kind = KZ_BLOCK_CREDIT;
+      continue;
+    }
+    if (!inside) {
+      if (f->words >= 3 && f->words <= 20 && f->first_upper && headingish(b) && b->cls == CLS_SHORT &&
+          f->stops >= 1)
+        b->kind = KZ_BLOCK_RELATED_LINK;
+      else
+        b->kind = KZ_BLOCK_BOILERPLATE;
+      continue;
+    }
+    /* captions */
+    if (f->words >= 3 && f->words <= 120 &&
+        (ends_with_credit(t, b->len) || (f->sentences <= 3 && caption_date(t, b->len)))) {
+      b->kind = KZ_BLOCK_CAPTION;
+      continue;
+    }
+    if (f->words >= 3 && f->words <= 40 && t[0] == '(' && t[b->len - 1] == ')') {
+      b->kind = KZ_BLOCK_CAPTION;
+      continue;
+    }
+    if (f->words >= 4 && f->sentences <= 2 && f->end_punct == END_TERM &&
+        has_word_ci(t, b->len, photo_words, 5) && !f->has_quote) {
+      b->kind = KZ_BLOCK_CAPTION;
+      continue;
+    }
+    /* printed twice in a row: captions are */
+    if (f->words >= 5 && f->words <= 70 && f->end_punct == END_TERM && !f->has_quote &&
+        ((i + 1 < n && d->blocks[i + 1].dup == i) || (b->dup >= 0 && b->dup == i - 1))) {
+      b->kind = KZ_BLOCK_CAPTION;
+      continue;
+    }
+    if (dl < 0 && is_dateline(d, b) && next_prose && i < lo + (hi - lo) / 2 + 1) {
+      b->kind = KZ_BLOCK_BYLINE;
+      dl = i;
+      continue;
+    }
+    if (b->cls >= CLS_NEAR) { b->kind = KZ_BLOCK_PARAGRAPH; continue; }
+    if (headingish(b) && (f->first_upper || (t[0] >= '0' && t[0] <= '9') || !f->words ||
+                          (unsigned char)t[0] >= 0x80) && nxt >= 0) {
+      b->kind = KZ_BLOCK_HEADING;
+      continue;
+    }
+    if (f->words >= 4 && (f->end_punct == END_TERM || f->end_punct == END_QUESTION)) {
+      b->kind = KZ_BLOCK_PARAGRAPH;
+      continue;
+    }
+    b->kind = KZ_BLOCK_BOILERPLATE;
+  }
+
+  /* A label and its text printed twice: a side box. */
+  for (i = 0; i + 1 < n; i++) {
+    kzi_block *b = &d->blocks[i], *c = &d->blocks[i + 1];
+    if (b->kind == KZ_BLOCK_HEADING && b->dup >= 0 && c->dup >= 0 && c->dup == b->dup + 1) {
+      long k = b->dup;
+      b->kind = c->kind = KZ_BLOCK_BOX;
+      d->blocks[k].kind = d->blocks[k + 1].kind = KZ_BLOCK_BOX;
+    }
+  }
+
+  /* A reposter's note between matching markers ("^ ... ^"). */
+  for (i = lo; i >= 0 && i <= hi && i < n; i++) {
+    kzi_block *b = &d->blocks[i];
+    const char *t = kzi_art_text(d, b->text);
+    long j;
+    if (b->len == 0 || !marker_char((unsigned char)t[0])) continue;
+    for (j = i; j < n && j <= i + 12; j++) {
+      const kzi_block *e = &d->blocks[j];
+      const char *et = kzi_art_text(d, e->text);
+      if (e->len && et[e->len - 1] == t[0] && (j > i || e->len > 1)) {
+        long k;
+        for (k = i; k <= j; k++) d->blocks[k].kind = KZ_BLOCK_COMMENT;
+        i = j;
+        break;
+      }
+    }
+  }
+
+  /* Prose above the dateline is the summary (standfirst). */
+  if (dl > 0) {
+    for (i = lo; i < dl; i++)
+      if (d->blocks[i].kind == KZ_BLOCK_PARAGRAPH) d->blocks[i].kind = KZ_BLOCK_STANDFIRST;
+  }
+
+  /* Duplicates take the kind of the block they repeat. */
+  for (i = 0; i < n; i++) {
+    kzi_block *b = &d->blocks[i];
+    if (b->dup >= 0 && d->blocks[b->dup].kind != KZ_BLOCK_BOILERPLATE)
+      b->kind = d->blocks[b->dup].kind;
+  }
+}

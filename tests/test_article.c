@@ -1,0 +1,631 @@
+/*
+ * test_article.c - the article parser against the hand-annotated seeds, and
+ * on hostile input.
+ *
+ * Each tests/data/expected/NAME.json annotates examples/corpus/NAME.txt; the
+ * checks follow shared/corpus/README.md: title exact, date, source within
+ * source_accept, authors within author_accept, first and last body sentence,
+ * every expected body paragraph exactly once in the body (after white space
+ * is collapsed), every caption classified as a caption, no boilerplate line
+ * in the body, each near-duplicate pair kept once, headings as headings.
+ * The annotations are read with the small JSON reader below.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kz.h"
+#include "kz/article.h"
+
+/* ----------------------------------------------------------------------
+ * A tiny JSON reader (enough for the annotation files)
+ * ---------------------------------------------------------------------- */
+typedef enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } jtype;
+typedef struct jval {
+  jtype t;
+  double num;
+  char *str;            /* J_STR; key for object members */
+  struct jval *items;   /* J_ARR / J_OBJ children */
+  char **keys;          /* J_OBJ */
+  size_t n;
+} jval;
+
+typedef struct jparser { const char *s; size_t i, n; int err; } jparser;
+
+static void jws(jparser *p) {
+  while (p->i < p->n && strchr(" \t\r\n", p->s[p->i])) p->i++;
+}
+
+static void put_utf8(char **o, unsigned c) {
+  if (c < 0x80) *(*o)++ = (char)c;
+  else if (c < 0x800) { *(*o)++ = (char)(0xc0 | c >> 6); *(*o)++ = (char)(0x80 | (c & 63)); }
+  else if (c < 0x10000) {
+    *(*o)++ = (char)(0xe0 | c >> 12); *(*o)++ = (char)(0x80 | ((c >> 6) & 63));
+    *(*o)++ = (char)(0x80 | (c & 63));
+  } else {
+    *(*o)++ = (char)(0xf0 | c >> 18); *(*o)++ = (char)(0x80 | ((c >> 12) & 63));
+    *(*o)++ = (char)(0x80 | ((c >> 6) & 63)); *(*o)++ = (char)(0x80 | (c & 63));
+  }
+}
+
+static char *jstring(jparser *p) {
+  char *out, *o;
+  if (p->s[p->i] != '"') { p->err = 1; return NULL; }
+  p->i++;
+  out = o = malloc(p->n - p->i + 1);
+  while (p->i < p->n && p->s[p->i] != '"') {
+    char c = p->s[p->i++];
+    if (c != '\\') { *o++ = c; continue; }
+    if (p->i >= p->n) break;
+    c = p->s[p->i++];
+    switch (c) {
+      case 'n': *o++ = '\n'; break;
+      case 't': *o++ = '\t'; break;
+      case 'r': *o++ = '\r'; break;
+      case 'b': *o++ = '\b'; break;
+      case 'f': *o++ = '\f'; break;
+      case 'u': {
+        unsigned cp = 0;
+        if (p->i + 4 > p->n || sscanf(p->s + p->i, "%4x", &cp) != 1) { p->err = 1; break; }
+        p->i += 4;
+        if (cp >= 0xd800 && cp < 0xdc00 && p->i + 6 <= p->n && p->s[p->i] == '\\') {
+          unsigned lo = 0;
+          if (sscanf(p->s + p->i + 2, "%4x", &lo) == 1) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            p->i += 6;
+          }
+        }
+        put_utf8(&o, cp);
+        break;
+      }
+      default: *o++ = c;
+    }
+  }
+  if (p->i >= p->n) p->err = 1;
+  p->i++;
+  *o = '\0';
+  return out;
+}
+
+static void jparse(jparser *p, jval *v) {
+  memset(v, 0, sizeof *v);
+  jws(p);
+  if (p->i >= p->n) { p->err = 1; return; }
+  switch (p->s[p->i]) {
+    case '"': v->t = J_STR; v->str = jstring(p); return;
+    case 'n': v->t = J_NULL; p->i += 4; return;
+    case 't': v->t = J_BOOL; v->num = 1; p->i += 4; return;
+    case 'f': v->t = J_BOOL; p->i += 5; return;
+    case '[': case '{': {
+      int obj = p->s[p->i] == '{';
+      size_t cap = 0;
+      v->t = obj ? J_OBJ : J_ARR;
+      p->i++;
+      jws(p);
+      if (p->i < p->n && p->s[p->i] == (obj ? '}' : ']')) { p->i++; return; }
+      while (!p->err) {
+        if (v->n == cap) {
+          cap = cap ? cap * 2 : 8;
+          v->items = realloc(v->items, cap * sizeof *v->items);
+          if (obj) v->keys = realloc(v->keys, cap * sizeof *v->keys);
+        }
+        if (obj) {
+          jws(p);
+          v->keys[v->n] = jstring(p);
+          jws(p);
+          if (p->i >= p->n || p->s[p->i] != ':') { p->err = 1; return; }
+          p->i++;
+        }
+        jparse(p, &v->items[v->n++]);
+        jws(p);
+        if (p->i < p->n && p->s[p->i] == ',') { p->i++; continue; }
+        if (p->i < p->n && p->s[p->i] == (obj ? '}' : ']')) { p->i++; return; }
+        p->err = 1;
+      }
+      return;
+    }
+    default: {
+      char *end;
+      v->t = J_NUM;
+      v->num = strtod(p->s + p->i, &end);
+      if (end == p->s + p->i) p->err = 1;
+      p->i = (size_t)(end - p->s);
+    }
+  }
+}
+
+static void jfree(jval *v) {
+  size_t i;
+  for (i = 0; i < v->n; i++) {
+    jfree(&v->items[i]);
+    if (v->keys) free(v->keys[i]);
+  }
+  free(v->items);
+  free(v->keys);
+  free(v->str);
+}
+
+static const jval *jget(const jval *o, const char *key) {
+  size_t i;
+  if (o->t != J_OBJ) return NULL;
+  for (i = 0; i < o->n; i++)
+    if (strcmp(o->keys[i], key) == 0) return &o->items[i];
+  return NULL;
+}
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  char *b = NULL;
+  size_t n = 0, cap = 0, got;
+  if (!f) return NULL;
+  do {
+    if (n == cap) { cap = cap ? cap * 2 : 65536; b = realloc(b, cap + 1); }
+    got = fread(b + n, 1, cap - n, f);
+    n += got;
+  } while (got);
+  fclose(f);
+  b[n] = '\0';
+  if (len) *len = n;
+  return b;
+}
+
+/* ----------------------------------------------------------------------
+ * Helpers
+ * ---------------------------------------------------------------------- */
+/* Collapse white space runs (ASCII and no-break spaces) to one space, trim,
+ * drop <p> and </p>. */
+static char *wsnorm(const char *s) {
+  char *out = malloc(strlen(s) + 1), *o = out;
+  int sp = 0;
+  while (*s) {
+    if (strncmp(s, "<p>", 3) == 0) { s += 3; continue; }
+    if (strncmp(s, "</p>", 4) == 0) { s += 4; continue; }
+    if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') { sp = 1; s++; continue; }
+    if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0) { sp = 1; s += 2; continue; }
+    if (sp && o > out) *o++ = ' ';
+    sp = 0;
+    *o++ = *s++;
+  }
+  *o = '\0';
+  return out;
+}
+
+static size_t count_occ(const char *hay, const char *needle) {
+  size_t c = 0, n = strlen(needle);
+  const char *p = hay;
+  if (n == 0) return 0;
+  while ((p = strstr(p, needle)) != NULL) { c++; p += n; }
+  return c;
+}
+
+static int str_eq_null(const char *a, const char *b) {
+  if (!a || !b) return a == b;
+  return strcmp(a, b) == 0;
+}
+
+/* The 1-based line `no` of text, whitespace-normalized. */
+static char *line_of(const char *text, long no) {
+  const char *s = text, *e;
+  char *tmp, *r;
+  while (--no > 0 && s) { s = strchr(s, '\n'); if (s) s++; }
+  if (!s) return strdup("");
+  e = strchr(s, '\n');
+  if (!e) e = s + strlen(s);
+  tmp = strndup(s, (size_t)(e - s));
+  r = wsnorm(tmp);
+  free(tmp);
+  return r;
+}
+
+/* ----------------------------------------------------------------------
+ * The seeds
+ * ---------------------------------------------------------------------- */
+static void check_seed(const char *name) {
+  char path[1024];
+  char *ann, *raw, *body;
+  size_t alen, rlen, i, j, nb;
+  jparser p;
+  jval e;
+  const jval *v;
+  kz_article *a = NULL;
+  int failures = 0;
+
+  snprintf(path, sizeof path, "%s/expected/%s.json", KZ_TEST_DATA, name);
+  ann = slurp(path, &alen);
+  assert_non_null(ann);
+  p.s = ann; p.i = 0; p.n = alen; p.err = 0;
+  jparse(&p, &e);
+  assert_int_equal(p.err, 0);
+  snprintf(path, sizeof path, "%s/examples/corpus/%s.txt", KZ_SOURCE_DIR, name);
+  raw = slurp(path, &rlen);
+  assert_non_null(raw);
+  assert_int_equal(kz_article_parse(&a, raw, rlen, NULL), KZ_OK);
+  body = wsnorm(kz_article_body(a));
+  nb = kz_article_block_count(a);
+
+#define EXPECT(cond, ...) do { if (!(cond)) { failures++; print_error(__VA_ARGS__); } } while (0)
+  /* title exact */
+  v = jget(&e, "title");
+  EXPECT(v && str_eq_null(kz_article_title(a), v->str), "%s: title %s\n", name,
+         kz_article_title(a) ? kz_article_title(a) : "(null)");
+  /* date */
+  v = jget(&e, "date");
+  if (v) EXPECT(str_eq_null(kz_article_date(a), v->t == J_STR ? v->str : NULL), "%s: date %s\n", name,
+                kz_article_date(a) ? kz_article_date(a) : "(null)");
+  v = jget(&e, "time");
+  if (v && v->t == J_STR) EXPECT(str_eq_null(kz_article_time(a), v->str), "%s: time\n", name);
+  /* languages */
+  v = jget(&e, "lang");
+  if (v && v->t == J_STR) EXPECT(strcmp(kz_article_language(a), v->str) == 0, "%s: language %s\n", name, kz_article_language(a));
+  v = jget(&e, "title_lang");
+  if (v && v->t == J_STR) EXPECT(strcmp(kz_article_title_language(a), v->str) == 0, "%s: title language\n", name);
+  /* source within source_accept */
+  v = jget(&e, "source_accept");
+  if (v) {
+    int ok = 0;
+    for (i = 0; i < v->n; i++)
+      if (str_eq_null(kz_article_source(a), v->items[i].t == J_STR ? v->items[i].str : NULL)) ok = 1;
+    EXPECT(ok, "%s: source %s not accepted\n", name, kz_article_source(a) ? kz_article_source(a) : "(null)");
+  }
+  /* authors within author_accept (no author is right when null is accepted) */
+  v = jget(&e, "author_accept");
+  if (v) {
+    size_t na = kz_article_author_count(a);
+    int null_ok = 0;
+    for (i = 0; i < v->n; i++) if (v->items[i].t == J_NULL) null_ok = 1;
+    EXPECT(na > 0 || null_ok, "%s: no author found\n", name);
+    for (j = 0; j < na; j++) {
+      int ok = 0;
+      for (i = 0; i < v->n; i++)
+        if (v->items[i].t == J_STR && strcmp(v->items[i].str, kz_article_author(a, j)) == 0) ok = 1;
+      EXPECT(ok, "%s: author %s not accepted\n", name, kz_article_author(a, j));
+    }
+  }
+  /* dateline */
+  v = jget(&e, "dateline");
+  if (v && v->t == J_STR) EXPECT(str_eq_null(kz_article_dateline(a), v->str), "%s: dateline\n", name);
+  /* first and last body sentence */
+  {
+    const jval *acc = jget(&e, "first_body_sentence_accept");
+    const jval *one = jget(&e, "first_body_sentence");
+    int ok = 0;
+    if (acc) {
+      for (i = 0; i < acc->n; i++) {
+        char *f = wsnorm(acc->items[i].str);
+        if (strncmp(body, f, strlen(f)) == 0) ok = 1;
+        free(f);
+      }
+    } else if (one && one->t == J_STR) {
+      char *f = wsnorm(one->str);
+      ok = strncmp(body, f, strlen(f)) == 0;
+      free(f);
+    } else {
+      ok = 1;
+    }
+    EXPECT(ok, "%s: first body sentence: %.80s\n", name, body);
+    one = jget(&e, "last_body_sentence");
+    if (one && one->t == J_STR) {
+      char *f = wsnorm(one->str);
+      size_t bl = strlen(body), fl = strlen(f);
+      EXPECT(bl >= fl && strcmp(body + bl - fl, f) == 0, "%s: last body sentence: %s\n", name,
+             bl > 80 ? body + bl - 80 : body);
+      free(f);
+    }
+  }
+  /* every expected paragraph exactly once; must-include strings once */
+  {
+    static const char *const lists[] = {"body_paragraphs", "body_must_include"};
+    size_t l;
+    for (l = 0; l < 2; l++) {
+      v = jget(&e, lists[l]);
+      for (i = 0; v && i < v->n; i++) {
+        char *pn = wsnorm(v->items[i].str);
+        size_t c = count_occ(body, pn);
+        EXPECT(c == 1, "%s: %s[%zu] found %zu times: %.70s\n", name, lists[l], i, c, pn);
+        free(pn);
+      }
+    }
+  }
+  /* paragraph_starts: each starts a body paragraph */
+  v = jget(&e, "paragraph_starts");
+  for (i = 0; v && i < v->n; i++) {
+    char *pn = wsnorm(v->items[i].str);
+    const char *hit = strstr(body, pn);
+    EXPECT(hit && (hit == body || hit[-1] == ' '), "%s: paragraph start %s\n", name, pn);
+    free(pn);
+  }
+  /* captions classified as captions and not in the body */
+  v = jget(&e, "captions");
+  for (i = 0; v && i < v->n; i++) {
+    char *cn = wsnorm(v->items[i].str);
+    int ok = 0;
+    for (j = 0; j < nb; j++) {
+      char *bt = wsnorm(kz_article_block_text(a, j));
+      if (kz_article_block_kind(a, j) == KZ_BLOCK_CAPTION && strcmp(bt, cn) == 0) ok = 1;
+      free(bt);
+    }
+    EXPECT(ok, "%s: caption not found: %.70s\n", name, cn);
+    EXPECT(!strstr(body, cn), "%s: caption in body: %.70s\n", name, cn);
+    free(cn);
+  }
+  /* headings as headings */
+  v = jget(&e, "headings");
+  for (i = 0; v && i < v->n; i++) {
+    char *hn = wsnorm(v->items[i].str);
+    int ok = 0;
+    for (j = 0; j < nb; j++)
+      if (kz_article_block_kind(a, j) == KZ_BLOCK_HEADING && strcmp(kz_article_block_text(a, j), hn) == 0)
+        ok = 1;
+    EXPECT(ok, "%s: heading not found: %s\n", name, hn);
+    free(hn);
+  }
+  /* no boilerplate line in the body */
+  v = jget(&e, "boilerplate");
+  for (i = 0; v && i < v->n; i++) {
+    char *bn = wsnorm(v->items[i].str);
+    EXPECT(!*bn || !strstr(body, bn), "%s: boilerplate in body: %s\n", name, bn);
+    free(bn);
+  }
+  v = jget(&e, "related_links_heading_or_boilerplate");
+  for (i = 0; v && i < v->n; i++) {
+    char *bn = wsnorm(v->items[i].str);
+    EXPECT(!strstr(body, bn), "%s: related link in body: %s\n", name, bn);
+    free(bn);
+  }
+  /* near duplicates and caption duplicates kept once */
+  v = jget(&e, "near_duplicate_pairs");
+  for (i = 0; v && i < v->n; i++) {
+    char *x = line_of(raw, (long)v->items[i].items[0].num);
+    char *y = line_of(raw, (long)v->items[i].items[1].num);
+    EXPECT((strstr(body, x) != NULL) + (strstr(body, y) != NULL) <= 1, "%s: near duplicate kept twice\n", name);
+    free(x);
+    free(y);
+  }
+  v = jget(&e, "box");
+  if (v) {
+    char *bt = wsnorm(jget(v, "text")->str);
+    EXPECT(count_occ(body, bt) <= 1, "%s: box text twice\n", name);
+    free(bt);
+  }
+  {
+    size_t ncap = 0, ndupcap = 0;
+    for (j = 0; j < nb; j++)
+      if (kz_article_block_kind(a, j) == KZ_BLOCK_CAPTION) {
+        ncap++;
+        if (kz_article_block_duplicate_of(a, j) >= 0) ndupcap++;
+      }
+    v = jget(&e, "caption_duplicates_of");
+    if (v) EXPECT(ndupcap >= v->n, "%s: caption duplicates not marked\n", name);
+  }
+  /* spans are in range and ordered */
+  for (j = 0; j < nb; j++) {
+    EXPECT(kz_article_block_start(a, j) <= kz_article_block_end(a, j) && kz_article_block_end(a, j) <= rlen,
+           "%s: block %zu span\n", name, j);
+    EXPECT(kz_article_block_duplicate_of(a, j) < (long)j, "%s: duplicate_of points forward\n", name);
+  }
+#undef EXPECT
+  free(body);
+  kz_article_free(a);
+  jfree(&e);
+  free(ann);
+  free(raw);
+  assert_int_equal(failures, 0);
+}
+
+static void test_seed_000(void **state) { (void)state; check_seed("000_263d34c5b9433d99"); }
+static void test_seed_001(void **state) { (void)state; check_seed("001_ab822a0e62d101c9"); }
+static void test_seed_002(void **state) { (void)state; check_seed("002_b03ce63f8eeabc7f"); }
+static void test_seed_003(void **state) { (void)state; check_seed("003_fc91008267daa0a1"); }
+static void test_seed_004(void **state) { (void)state; check_seed("004_bbc49ac9c8e5d2ae"); }
+
+/* ----------------------------------------------------------------------
+ * JSON output
+ * ---------------------------------------------------------------------- */
+static void test_json_roundtrip(void **state) {
+  char path[1024], *raw;
+  size_t rlen, i;
+  kz_article *a;
+  kz_buf out = KZ_BUF_INIT;
+  jparser p;
+  jval v;
+  static const char *const fields[] = {"title", "title_language", "language", "date", "time",
+                                       "source", "original_source", "authors", "dateline",
+                                       "blocks", "body", "warnings"};
+  (void)state;
+  snprintf(path, sizeof path, "%s/examples/corpus/003_fc91008267daa0a1.txt", KZ_SOURCE_DIR);
+  raw = slurp(path, &rlen);
+  assert_int_equal(kz_article_parse(&a, raw, rlen, NULL), KZ_OK);
+  assert_int_equal(kz_article_to_json(a, &out), KZ_OK);
+  assert_int_equal(strlen(out.ptr), out.len);
+  p.s = out.ptr; p.i = 0; p.n = out.len; p.err = 0;
+  jparse(&p, &v);
+  assert_int_equal(p.err, 0);
+  assert_int_equal(v.n, 12);
+  for (i = 0; i < 12; i++) assert_string_equal(v.keys[i], fields[i]);
+  assert_string_equal(jget(&v, "body")->str, kz_article_body(a));
+  assert_int_equal(jget(&v, "blocks")->n, kz_article_block_count(a));
+  {
+    const jval *b0 = &jget(&v, "blocks")->items[0];
+    assert_non_null(jget(b0, "kind"));
+    assert_non_null(jget(b0, "duplicate_of"));
+  }
+  jfree(&v);
+  kz_buf_dispose(&out);
+  assert_null(out.ptr);
+  kz_buf_dispose(&out);
+  kz_buf_dispose(NULL);
+  kz_article_free(a);
+  free(raw);
+}
+
+/* ----------------------------------------------------------------------
+ * Bad input
+ * ---------------------------------------------------------------------- */
+static void test_empty(void **state) {
+  kz_article *a = NULL;
+  (void)state;
+  assert_int_equal(kz_article_parse(&a, "", 0, NULL), KZ_OK);
+  assert_int_equal(kz_article_block_count(a), 0);
+  assert_null(kz_article_title(a));
+  assert_null(kz_article_date(a));
+  assert_string_equal(kz_article_body(a), "");
+  assert_int_equal(kz_article_warning_count(a), 1);
+  assert_string_equal(kz_article_warning(a, 0), "empty input");
+  kz_article_free(a);
+  assert_int_equal(kz_article_parse(&a, NULL, 0, NULL), KZ_OK);
+  kz_article_free(a);
+  assert_int_equal(kz_article_parse(&a, " \n\n \t\r\n", 7, NULL), KZ_OK);
+  assert_int_equal(kz_article_block_count(a), 0);
+  kz_article_free(a);
+}
+
+static void test_bad_args(void **state) {
+  kz_article *a = (kz_article *)1;
+  kz_parse_options o;
+  (void)state;
+  assert_int_equal(kz_article_parse(NULL, "x", 1, NULL), KZ_EINVAL);
+  assert_int_equal(kz_article_parse(&a, NULL, 5, NULL), KZ_EINVAL);
+  assert_null(a);
+  assert_int_equal(kz_parse_options_init(&o, 99), KZ_EVERSION);
+  assert_int_equal(kz_parse_options_init(&o, KZ_PARSE_OPTIONS_VERSION), KZ_OK);
+  o.version = 42;
+  assert_int_equal(kz_article_parse(&a, "x", 1, &o), KZ_EVERSION);
+  assert_true(strlen(kz_last_errmsg()) > 0);
+  assert_int_equal(kz_article_parse_file(&a, "/nonexistent/kz/file.txt", NULL), KZ_ENOTFOUND);
+  assert_null(kz_article_title(NULL));
+  assert_int_equal(kz_article_block_count(NULL), 0);
+  assert_int_equal(kz_article_block_kind(NULL, 0), -1);
+  assert_string_equal(kz_block_kind_name(KZ_BLOCK_QUOTE_BOX), "quote-box");
+  assert_string_equal(kz_block_kind_name(99), "unknown");
+  kz_article_free(NULL);
+}
+
+static void test_binary_and_utf8(void **state) {
+  static const char bin[] = "Title here\n\nSome \0text\x01 with a \xff bad byte and \xc3 more.\n";
+  kz_article *a;
+  size_t i, n;
+  int saw_utf8 = 0, saw_nul = 0;
+  kz_parse_options o = KZ_PARSE_OPTIONS_INIT;
+  (void)state;
+  assert_int_equal(kz_article_parse(&a, bin, sizeof bin - 1, NULL), KZ_OK);
+  n = kz_article_warning_count(a);
+  for (i = 0; i < n; i++) {
+    const char *w = kz_article_warning(a, i);
+    if (strstr(w, "invalid UTF-8") && strstr(w, "byte 31")) saw_utf8 = 1;
+    if (strstr(w, "NUL")) saw_nul = 1;
+  }
+  assert_true(saw_utf8);
+  assert_true(saw_nul);
+  for (i = 0; i < kz_article_block_count(a); i++) assert_null(memchr(kz_article_block_text(a, i), 1, 1));
+  kz_article_free(a);
+  o.flags = KZ_PARSE_STRICT_UTF8;
+  assert_int_equal(kz_article_parse(&a, bin, sizeof bin - 1, &o), KZ_EUTF8);
+  assert_null(a);
+  /* random bytes never crash */
+  {
+    unsigned char buf[4096];
+    unsigned seed = 12345;
+    int round;
+    for (round = 0; round < 50; round++) {
+      for (i = 0; i < sizeof buf; i++) {
+        seed = seed * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(seed >> 16);
+        if (round & 1) buf[i] = (unsigned char)" <>&;/pa\n.Xe#"[buf[i] % 13];
+      }
+      assert_int_equal(kz_article_parse(&a, (const char *)buf, sizeof buf, NULL), KZ_OK);
+      kz_article_free(a);
+    }
+  }
+}
+
+static void test_only_boilerplate(void **state) {
+  static const char txt[] = "Home\nSearch\nLog In\nSubscribe\n\n- Advertisement -\nComments are closed.\n";
+  kz_article *a;
+  (void)state;
+  assert_int_equal(kz_article_parse(&a, txt, sizeof txt - 1, NULL), KZ_OK);
+  assert_string_equal(kz_article_body(a), "");
+  assert_true(kz_article_warning_count(a) >= 1);
+  kz_article_free(a);
+}
+
+static void test_html_fragments(void **state) {
+  static const char txt[] =
+    "<h1>A headline &amp; more</h1>\n"
+    "<p>The first paragraph says something about the world and its many problems today.</p>"
+    "<p>A second paragraph follows it, with&nbsp;an entity and a <a href=\"x\">link</a> inside.</p>\n"
+    "<p> <img src=broken\n";
+  kz_article *a;
+  (void)state;
+  assert_int_equal(kz_article_parse(&a, txt, sizeof txt - 1, NULL), KZ_OK);
+  assert_string_equal(kz_article_title(a), "A headline & more");
+  assert_string_equal(kz_article_body(a),
+                      "The first paragraph says something about the world and its many problems today.\n\n"
+                      "A second paragraph follows it, with an entity and a link inside.");
+  assert_true(kz_article_warning_count(a) >= 1);
+  assert_non_null(strstr(kz_article_warning(a, 0), "unclosed <img>"));
+  kz_article_free(a);
+}
+
+static void test_dates(void **state) {
+  static const struct { const char *line, *date, *time; } cases[] = {
+    {"Saturday, January 29, 2022", "2022-01-29", NULL},
+    {"13 Jan. 2022 10:29 o\xe2\x80\x99" "clock", "2022-01-13", "10:29"},
+    {"Nov. 19, 2019 8:03 pm ET", "2019-11-19", "20:03"},
+    {"13. Januar 2022, 10:29 Uhr", "2022-01-13", "10:29"},
+    {"13 \xd1\x8f\xd0\xbd\xd0\xb2\xd0\xb0\xd1\x80\xd1\x8f 2022 \xd0\xb3.", "2022-01-13", NULL},
+    {"13 janvier 2022", "2022-01-13", NULL},
+    {"13 de enero de 2022", "2022-01-13", NULL},
+    {"2022-01-13", "2022-01-13", NULL},
+    {"Published 13.01.2022", "2022-01-13", NULL},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char txt[512];
+    kz_article *a;
+    int n = snprintf(txt, sizeof txt,
+                     "A headline for the test\n\n%s\n\nThis is the body of the article, a sentence of some "
+                     "length that says what happened and why it matters to the readers.\n",
+                     cases[i].line);
+    assert_int_equal(kz_article_parse(&a, txt, (size_t)n, NULL), KZ_OK);
+    if (!str_eq_null(kz_article_date(a), cases[i].date) || !str_eq_null(kz_article_time(a), cases[i].time))
+      print_error("date case %zu: %s %s\n", i, kz_article_date(a) ? kz_article_date(a) : "-",
+                  kz_article_time(a) ? kz_article_time(a) : "-");
+    assert_true(str_eq_null(kz_article_date(a), cases[i].date));
+    assert_true(str_eq_null(kz_article_time(a), cases[i].time));
+    kz_article_free(a);
+  }
+}
+
+static void test_long_line(void **state) {
+  /* a 4 MB single line parses (linear time; bench_parse measures speed) */
+  size_t n = 4u << 20, i;
+  char *buf = malloc(n);
+  static const char s[] = "The quick brown fox jumps over the lazy dog again. ";
+  kz_article *a;
+  (void)state;
+  for (i = 0; i < n; i++) buf[i] = s[i % (sizeof s - 1)];
+  assert_int_equal(kz_article_parse(&a, buf, n, NULL), KZ_OK);
+  assert_int_equal(kz_article_block_count(a), 1);
+  kz_article_free(a);
+  free(buf);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_seed_000),      cmocka_unit_test(test_seed_001),
+    cmocka_unit_test(test_seed_002),      cmocka_unit_test(test_seed_003),
+    cmocka_unit_test(test_seed_004),      cmocka_unit_test(test_json_roundtrip),
+    cmocka_unit_test(test_empty),         cmocka_unit_test(test_bad_args),
+    cmocka_unit_test(test_binary_and_utf8), cmocka_unit_test(test_only_boilerplate),
+    cmocka_unit_test(test_html_fragments), cmocka_unit_test(test_dates),
+    cmocka_unit_test(test_long_line),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
