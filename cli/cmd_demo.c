@@ -1,10 +1,12 @@
 /*
  * cmd_demo.c - "kz demo": a tour of libkz on the bundled corpus.
  *
- * For now it tokenizes each article of the corpus and prints a summary:
- * bytes, tokens, words, sentences, the most frequent content words (words
- * that are not English stopwords, possessives stripped) and the number of
- * repaired (invalid UTF-8) bytes, then the same for the whole corpus.
+ * For each article of the corpus: parse it and print its metadata (title,
+ * date, source, authors, language, dateline) and an outline of its blocks
+ * (kind, the start of the text, duplicates marked); then tokenize the
+ * cleaned body and print bytes, tokens, words, sentences and the most
+ * frequent content words (not English stopwords, possessives stripped);
+ * finally the same counts for the whole corpus.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,9 +24,10 @@
 const char cli_usage_demo[] =
   "usage: kz demo [DIR]\n"
   "\n"
-  "Tokenize every *.txt article of the corpus directory and print, for\n"
-  "each and in total: bytes, tokens, words, sentences, the top content\n"
-  "words (non-stopwords, English) and the repaired invalid UTF-8 bytes.\n"
+  "Parse every *.txt article of the corpus directory and print its\n"
+  "metadata and block outline; tokenize its body and print, for each and\n"
+  "in total: bytes, tokens, words, sentences, the top content words\n"
+  "(non-stopwords, English) and the repaired invalid UTF-8 bytes.\n"
   "\n"
   "The corpus is DIR if given, else $KZ_CORPUS, else the examples/corpus\n"
   "directory of the source tree kz was built from, else the installed\n"
@@ -137,7 +140,7 @@ static int print_top(const wordcount *wc, size_t k) {
  * ------------------------------------------------------------------------ */
 
 typedef struct stats {
-  size_t bytes, tokens, words, sentences, repaired;
+  size_t raw, bytes, tokens, words, sentences, repaired; /* raw: page bytes */
   wordcount top;
 } stats;
 
@@ -164,7 +167,7 @@ static double now_seconds(void) {
 }
 
 static void print_counts(const stats *s) {
-  printf("  %zu bytes, %zu tokens, %zu words, %zu sentences, "
+  printf(" %zu bytes, %zu tokens, %zu words, %zu sentences, "
          "%zu repaired bytes\n",
          s->bytes, s->tokens, s->words, s->sentences, s->repaired);
 }
@@ -172,6 +175,7 @@ static void print_counts(const stats *s) {
 /* Add the article statistics a to the totals t. */
 static int add_stats(stats *t, const stats *a) {
   size_t i;
+  t->raw += a->raw;
   t->bytes += a->bytes;
   t->tokens += a->tokens;
   t->words += a->words;
@@ -267,12 +271,57 @@ static int list_articles(const char *dir, char ***out, size_t *nout) {
  * The command
  * ------------------------------------------------------------------------ */
 
-/* Tokenize and split one article; fills *s.  Returns a CLI_ status. */
+/* Print at most `chars` characters of s (UTF-8), on one line, with "..."
+ * when cut. */
+static void print_start(const char *s, size_t chars) {
+  size_t i = 0, n = 0;
+  while (s[i] && n < chars) {
+    unsigned char c = (unsigned char)s[i];
+    i++;
+    while ((s[i] & 0xC0) == 0x80) i++;
+    if (c != '\n') n++;
+  }
+  for (size_t k = 0; k < i; k++) putchar(s[k] == '\n' ? ' ' : s[k]);
+  if (s[i]) fputs("...", stdout);
+}
+
+static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
+
+/* Print the metadata and block outline of a parsed article. */
+static void print_article(const kz_article *art) {
+  size_t i, nb = kz_article_block_count(art), na = kz_article_author_count(art);
+  printf("  title     %s\n", or_dash(kz_article_title(art)));
+  printf("  date      %s%s%s   language %s (title %s)\n", or_dash(kz_article_date(art)),
+         kz_article_time(art) ? " " : "", kz_article_time(art) ? kz_article_time(art) : "",
+         or_dash(kz_article_language(art)), or_dash(kz_article_title_language(art)));
+  printf("  source    %s", or_dash(kz_article_source(art)));
+  if (kz_article_original_source(art))
+    printf(" (republishing %s)", kz_article_original_source(art));
+  printf("   dateline %s\n  authors   ", or_dash(kz_article_dateline(art)));
+  for (i = 0; i < na; i++) printf("%s%s", i ? ", " : "", kz_article_author(art, i));
+  printf("%s\n  blocks\n", na ? "" : "-");
+  for (i = 0; i < nb; i++) {
+    long dup = kz_article_block_duplicate_of(art, i);
+    printf("    %3zu %-13s ", i, kz_block_kind_name(kz_article_block_kind(art, i)));
+    if (dup >= 0)
+      printf("(duplicate of %ld)", dup);
+    else
+      print_start(kz_article_block_text(art, i), 58);
+    putchar('\n');
+  }
+  for (i = 0; i < kz_article_warning_count(art); i++)
+    printf("  warning   %s\n", kz_article_warning(art, i));
+}
+
+/* Parse one article, print it, tokenize and split its body; fills *s.
+ * Returns a CLI_ status. */
 static int demo_article(kz_tokenizer *tk, const char *dir, const char *name,
                         stats *s, double *seconds) {
   size_t plen = strlen(dir) + strlen(name) + 2;
   char *path = malloc(plen), *text;
-  size_t len;
+  const char *body;
+  kz_article *art = NULL;
+  size_t len, blen;
   double t0;
   int err, rc;
   if (path == NULL) {
@@ -286,14 +335,27 @@ static int demo_article(kz_tokenizer *tk, const char *dir, const char *name,
     free(path);
     return CLI_FAIL;
   }
-  s->bytes = len;
+  s->raw = len;
   t0 = now_seconds();
-  rc = kz_tokenize(tk, text, len, on_token, s);
+  rc = kz_article_parse(&art, text, len, NULL);
+  if (rc != KZ_OK) {
+    cli_error("%s: %s", path, kz_last_errmsg());
+    free(text);
+    free(path);
+    return CLI_FAIL;
+  }
+  body = kz_article_body(art);
+  blen = strlen(body);
+  s->bytes = blen;
+  rc = kz_tokenize(tk, body, blen, on_token, s);
   if (rc == 0) {
     s->repaired = kz_tokenizer_repaired(tk);
-    rc = kz_sentences(tk, text, len, 0, on_sentence, s);
+    rc = kz_sentences(tk, body, blen, 0, on_sentence, s);
   }
   *seconds += now_seconds() - t0;
+  printf("\n%s\n", name);
+  print_article(art);
+  kz_article_free(art);
   free(text);
   if (rc != 0) {
     const char *msg = kz_tokenizer_errmsg(tk);
@@ -344,7 +406,7 @@ int cli_cmd_demo(int argc, char **argv) {
     stats s;
     memset(&s, 0, sizeof s);
     if (demo_article(tk, dir, names[i], &s, &seconds) == CLI_OK) {
-      printf("\n%s\n", names[i]);
+      printf("  body:");
       print_counts(&s);
       if (print_top(&s.top, TOP_WORDS) != 0 || add_stats(&total, &s) != 0) {
         cli_error("out of memory");
@@ -357,15 +419,15 @@ int cli_cmd_demo(int argc, char **argv) {
     wc_free(&s.top);
   }
 
-  printf("\ntotal: %zu of %zu articles\n", done, n);
+  printf("\ntotal: %zu of %zu articles, bodies:", done, n);
   print_counts(&total);
   if (print_top(&total.top, TOP_WORDS) != 0) {
     cli_error("out of memory");
     status = CLI_FAIL;
   }
   if (seconds > 0)
-    printf("  tokenized and split in %.2f ms (%.1f MB/s)\n", seconds * 1e3,
-           (double)total.bytes / seconds / 1e6);
+    printf("  parsed, tokenized and split in %.2f ms (%.1f MB/s of raw pages)\n", seconds * 1e3,
+           (double)total.raw / seconds / 1e6);
   wc_free(&total.top);
   kz_tokenizer_free(tk);
   free_names(names, n);
