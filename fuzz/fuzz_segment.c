@@ -1,0 +1,77 @@
+/*
+ * fuzz_segment.c - the segment reader on arbitrary bytes.
+ *
+ * The input is loaded as a segment file without the whole-file checksum
+ * (so the decoders themselves meet the damage), then every dictionary
+ * entry, postings list, position list, column and stored record is read,
+ * and a few lookups and skips are made.  Nothing may crash or read out of
+ * bounds; errors must be KZ_ECORRUPT (or KZ_EVERSION / KZ_ENOMEM).
+ * Seeds in fuzz/corpus/segment/ are real segment files.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../libkz/corpus_int.h"
+
+static void check(int rc) {
+  if (rc != KZ_OK && rc != KZ_ECORRUPT && rc != KZ_ITEROVER && rc != KZ_ENOTFOUND &&
+      rc != KZ_EVERSION && rc != KZ_ENOMEM)
+    abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  kzi_segment *s = NULL;
+  kzi_dict_it d;
+  unsigned n = 0;
+  int rc;
+  /* a copy of exactly the input size, so reads past the end are caught */
+  unsigned char *buf = malloc(size ? size : 1);
+  if (!buf) return 0;
+  memcpy(buf, data, size);
+  rc = kzi_segment_from_memory(&s, buf, size, 0);
+  check(rc);
+  if (rc) {
+    free(buf);
+    return 0;
+  }
+  rc = kzi_dict_seek(&d, s, "", 0);
+  while (rc == KZ_OK && n++ < 100000) {
+    kzi_post_it p;
+    kzi_term t;
+    uint32_t *pos = NULL;
+    size_t cap = 0, np;
+    int r = kzi_post_init(&p, s, &d.t);
+    check(r);
+    for (int k = 0; r == KZ_OK && k < 100000; k++) {
+      r = kzi_post_next(&p);
+      check(r);
+      if (r || p.doc == KZI_NO_DOC) break;
+      for (unsigned f = 0; f < KZI_NFIELDS; f++) check(kzi_post_positions(&p, f, &pos, &cap, &np));
+    }
+    kzi_post_free(&p);
+    r = kzi_post_init(&p, s, &d.t);
+    if (r == KZ_OK) {
+      check(kzi_post_advance(&p, 3));
+      check(kzi_post_advance(&p, 200));
+    }
+    kzi_post_free(&p);
+    free(pos);
+    check(kzi_seg_lookup(s, d.term, d.term_len, &t));
+    rc = kzi_dict_next(&d);
+  }
+  check(rc);
+  for (uint32_t doc = 0; doc < s->ndocs && doc < 100000; doc++) {
+    kzi_cols c;
+    kzi_stored st;
+    uint32_t found;
+    check(kzi_seg_cols(s, doc, &c));
+    rc = kzi_seg_stored(s, doc, &st);
+    check(rc);
+    if (rc == KZ_OK) check(kzi_seg_find_key(s, st.f[KZ_FIELD_KEY], st.n[KZ_FIELD_KEY], &found));
+  }
+  check(kzi_dict_seek(&d, s, "wtest", 5));
+  kzi_segment_close(s);
+  free(buf);
+  return 0;
+}
