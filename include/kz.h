@@ -10,5 +10,6 @@
 #include "kz/error.h"
 #include "kz/token.h"
 #include "kz/article.h"
+#include "kz/analysis.h"
 
 #endif /* KZ_H */
