@@ -28,6 +28,12 @@ static double now(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static char *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   char *buf;
@@ -57,16 +63,26 @@ static int json_mode(int argc, char **argv) {
   return st;
 }
 
+/* Parse data three times; print the best wall-clock time and the CPU time
+ * of that run (on a shared machine the CPU time is the steadier figure). */
 static double run(const char *data, size_t len, const char *what) {
-  kz_article *a;
-  double t0 = now(), dt;
-  int rc = kz_article_parse(&a, data, len, NULL);
-  dt = now() - t0;
-  if (rc) { fprintf(stderr, "%s: %s\n", what, kz_last_errmsg()); return 0; }
-  printf("%-28s %8.1f MB in %6.3f s  %7.1f MB/s  (%zu blocks)\n", what, len / 1e6, dt,
-         len / 1e6 / dt, kz_article_block_count(a));
-  kz_article_free(a);
-  return len / 1e6 / dt;
+  double best = 0, best_cpu = 0;
+  size_t blocks = 0;
+  int k;
+  for (k = 0; k < 3; k++) {
+    kz_article *a;
+    double t0 = now(), c0 = cpu_now(), dt, dc;
+    int rc = kz_article_parse(&a, data, len, NULL);
+    dt = now() - t0;
+    dc = cpu_now() - c0;
+    if (rc) { fprintf(stderr, "%s: %s\n", what, kz_last_errmsg()); return 0; }
+    blocks = kz_article_block_count(a);
+    kz_article_free(a);
+    if (k == 0 || dt < best) { best = dt; best_cpu = dc; }
+  }
+  printf("%-26s %7.1f MB  wall %6.3f s %7.1f MB/s  cpu %6.3f s %7.1f MB/s  (%zu blocks)\n",
+         what, len / 1e6, best, len / 1e6 / best, best_cpu, len / 1e6 / best_cpu, blocks);
+  return len / 1e6 / best;
 }
 
 int main(int argc, char **argv) {

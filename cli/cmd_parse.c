@@ -14,16 +14,57 @@ const char cli_usage_parse[] =
   "\n"
   "Parse each FILE (a scraped news page as text, possibly with HTML\n"
   "fragments; '-' is standard input) into an article and print its\n"
-  "metadata and blocks.\n"
+  "metadata and blocks.  Files larger than 256 MiB, and files that are not\n"
+  "regular files, are refused.\n"
   "\n"
   "Options:\n"
-  "  --json           print one JSON object per file, one per line, with the\n"
+  "  --json           print one JSON object per file, one per line (null for\n"
+  "                   a file that cannot be read or parsed), with the\n"
   "                   fields title, title_language, language, date, time,\n"
   "                   source, original_source, authors, dateline,\n"
   "                   blocks [{kind, text, start, end, duplicate_of}], body,\n"
   "                   warnings\n"
   "  --source NAME    the outlet, used when the page names none\n"
   "  --language LANG  the body language, used when detection is unsure\n";
+
+/* Read standard input, at most KZ_ARTICLE_MAX_FILE bytes (EFBIG beyond). */
+static int read_stdin(char **out, size_t *len) {
+  size_t n = 0, cap = 0;
+  char *buf = NULL;
+  *out = NULL;
+  *len = 0;
+  for (;;) {
+    size_t got;
+    if (n == cap) {
+      size_t nc = cap ? cap * 2 : 65536;
+      char *p;
+      if (cap > KZ_ARTICLE_MAX_FILE) {
+        free(buf);
+        return EFBIG;
+      }
+      if ((p = realloc(buf, nc)) == NULL) {
+        free(buf);
+        return ENOMEM;
+      }
+      buf = p;
+      cap = nc;
+    }
+    got = fread(buf + n, 1, cap - n, stdin);
+    n += got;
+    if (got == 0) break;
+  }
+  if (ferror(stdin)) {
+    free(buf);
+    return EIO;
+  }
+  if (n > KZ_ARTICLE_MAX_FILE) {
+    free(buf);
+    return EFBIG;
+  }
+  *out = buf;
+  *len = n;
+  return 0;
+}
 
 static void show_field(const char *name, const char *v) {
   printf("%-16s%s\n", name, v ? v : "-");
@@ -82,19 +123,30 @@ int cli_cmd_parse(int argc, char **argv) {
   if (a.nops == 0) return cli_usage_error("no FILE given");
   for (i = 0; i < a.nops; i++) {
     const char *path = a.ops[i];
-    char *data = NULL;
-    size_t len = 0;
     kz_article *art = NULL;
-    int e = cli_read_file(path, &data, &len);
-    if (e) {
-      cli_error("%s: %s", path, strerror(e));
-      status = CLI_FAIL;
-      continue;
+    if (strcmp(path, "-") == 0) {
+      char *data = NULL;
+      size_t len = 0;
+      int e = read_stdin(&data, &len);
+      if (e) {
+        if (e == EFBIG)
+          cli_error("%s: standard input exceeds the limit of %zu bytes", path,
+                    (size_t)KZ_ARTICLE_MAX_FILE);
+        else
+          cli_error("%s: %s", path, strerror(e));
+        r = KZ_EIO;
+      } else {
+        r = kz_article_parse(&art, data, len, &opts);
+        if (r != KZ_OK) cli_error("%s: %s", path, kz_last_errmsg());
+      }
+      free(data);
+    } else {
+      /* regular files only, at most KZ_ARTICLE_MAX_FILE bytes */
+      r = kz_article_parse_file(&art, path, &opts);
+      if (r != KZ_OK) cli_error("%s", kz_last_errmsg());
     }
-    r = kz_article_parse(&art, data, len, &opts);
-    free(data);
     if (r != KZ_OK) {
-      cli_error("%s: %s", path, kz_last_errmsg());
+      if (json) puts("null"); /* one line per FILE, in order */
       status = CLI_FAIL;
       continue;
     }

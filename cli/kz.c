@@ -27,12 +27,29 @@ static const char usage_help[] =
   "\n"
   "Show the list of commands, or the help of COMMAND.\n";
 
+/* The corpus subcommands (cmd_index.c ... cmd_stats.c). */
+int cli_cmd_index(int argc, char **argv);
+int cli_cmd_search(int argc, char **argv);
+int cli_cmd_kwic(int argc, char **argv);
+int cli_cmd_count(int argc, char **argv);
+int cli_cmd_show(int argc, char **argv);
+int cli_cmd_stats(int argc, char **argv);
+extern const char cli_usage_index[], cli_usage_search[], cli_usage_kwic[],
+    cli_usage_count[], cli_usage_show[], cli_usage_stats[];
+
 static const kz_cli_cmd commands[] = {
   {"tokens", cli_cmd_tokens, "print the tokens of text files", cli_usage_tokens},
   {"parse", cli_cmd_parse, "parse scraped articles and show their structure",
    cli_usage_parse},
   {"demo", cli_cmd_demo, "tokenize the bundled corpus and summarize it",
    cli_usage_demo},
+  {"index", cli_cmd_index, "build or extend a corpus", cli_usage_index},
+  {"search", cli_cmd_search, "search a corpus", cli_usage_search},
+  {"kwic", cli_cmd_kwic, "keyword-in-context concordance", cli_usage_kwic},
+  {"count", cli_cmd_count, "count matches by source, date or document",
+   cli_usage_count},
+  {"show", cli_cmd_show, "print a stored document", cli_usage_show},
+  {"stats", cli_cmd_stats, "corpus statistics", cli_usage_stats},
   {"help", cmd_help, "show help for a command", usage_help},
   {NULL, NULL, NULL, NULL}
 };

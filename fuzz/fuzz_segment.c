@@ -64,11 +64,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (uint32_t doc = 0; doc < s->ndocs && doc < 100000; doc++) {
     kzi_cols c;
     kzi_stored st;
+    kzi_buf scratch = {0};
     uint32_t found;
     check(kzi_seg_cols(s, doc, &c));
-    rc = kzi_seg_stored(s, doc, &st);
+    rc = kzi_seg_stored(s, doc, &st, &scratch);
     check(rc);
     if (rc == KZ_OK) check(kzi_seg_find_key(s, st.f[KZ_FIELD_KEY], st.n[KZ_FIELD_KEY], &found));
+    kzi_buf_free(&scratch);
   }
   check(kzi_dict_seek(&d, s, "wtest", 5));
   kzi_segment_close(s);

@@ -11,5 +11,7 @@
 #include "kz/token.h"
 #include "kz/article.h"
 #include "kz/analysis.h"
+#include "kz/corpus.h"
+#include "kz/query.h"
 
 #endif /* KZ_H */

@@ -5,9 +5,11 @@
  * arena-backed document and returns it as an immutable kz_article.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "article_int.h"
 
@@ -23,8 +25,9 @@ size_t kzi_art_str(kzi_article_doc *d, const char *s, size_t n) {
   int rc;
   if (d->rc) return KZI_NONE;
   /* s may point into the arena itself: reserve first, then copy */
-  if (s >= d->text.p && s < d->text.p + d->text.n) {
-    size_t rel = (size_t)(s - d->text.p);
+  if (d->text.p && (uintptr_t)s >= (uintptr_t)d->text.p &&
+      (uintptr_t)s < (uintptr_t)d->text.p + d->text.n) {
+    size_t rel = (size_t)((uintptr_t)s - (uintptr_t)d->text.p);
     if ((rc = kzi_buf_reserve(&d->text, n + 1))) { d->rc = rc; return KZI_NONE; }
     s = d->text.p + rel;
   }
@@ -140,6 +143,7 @@ int kz_article_parse(kz_article **out, const char *data, size_t len,
   d->title = d->source = d->original_source = d->dateline = d->body = KZI_NONE;
   d->title_block = -1;
   d->region_hi = -1;
+  d->comments_from = -1;
   if (opts) {
     d->flags = opts->flags;
     d->lang_hint = opts->language_hint;
@@ -158,11 +162,11 @@ int kz_article_parse(kz_article **out, const char *data, size_t len,
     if (d->nlines == 0 || d->text.n == 0) kzi_art_warn(d, "empty input");
   }
   if (!d->rc) kzi_blocks_build(d);
-  if (!d->rc) kzi_dedup(d);
+  if (!d->rc) kzi_features(d); /* and the duplicates */
   if (!d->rc) {
-    kzi_features(d);
     kzi_classify(d);
     kzi_meta(d);
+    kzi_dedup_settle(d);
     unwrap_captions(d);
   }
   if (!d->rc && d->nblocks && d->region_hi < 0) kzi_art_warn(d, "no article text found");
@@ -186,8 +190,9 @@ int kz_article_parse(kz_article **out, const char *data, size_t len,
 
 int kz_article_parse_file(kz_article **out, const char *path, const kz_parse_options *opts) {
   FILE *f;
-  char *buf = NULL;
-  size_t n = 0, cap = 0;
+  struct stat sb;
+  char *buf;
+  size_t n = 0, size;
   int rc;
   if (out == NULL || path == NULL)
     return kzi_seterr(NULL, KZ_EINVAL, "kz_article_parse_file: NULL argument");
@@ -197,22 +202,35 @@ int kz_article_parse_file(kz_article **out, const char *path, const kz_parse_opt
     int e = errno;
     return kzi_seterr(NULL, e == ENOENT ? KZ_ENOTFOUND : KZ_EIO, "%s: %s", path, strerror(e));
   }
-  for (;;) {
-    size_t got;
-    if (n == cap) {
-      size_t nc = cap ? cap * 2 : 65536;
-      char *p = realloc(buf, nc);
-      if (p == NULL) {
-        free(buf);
-        fclose(f);
-        return kzi_seterr(NULL, KZ_ENOMEM, "%s: out of memory", path);
-      }
-      buf = p;
-      cap = nc;
-    }
-    got = fread(buf + n, 1, cap - n, f);
-    n += got;
+  /* Only regular files: a device (/dev/zero) or a pipe has no end we can
+   * trust.  The size is known up front, so the limit is checked before any
+   * memory is taken. */
+  if (fstat(fileno(f), &sb) != 0) {
+    int e = errno;
+    fclose(f);
+    return kzi_seterr(NULL, KZ_EIO, "%s: %s", path, strerror(e));
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    fclose(f);
+    return kzi_seterr(NULL, KZ_EIO, "%s: %s", path,
+                      S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
+  }
+  if (sb.st_size < 0 || (unsigned long long)sb.st_size > KZ_ARTICLE_MAX_FILE) {
+    fclose(f);
+    return kzi_seterr(NULL, KZ_ELIMIT, "%s: file of %lld bytes exceeds the limit of %llu bytes",
+                      path, (long long)sb.st_size, (unsigned long long)KZ_ARTICLE_MAX_FILE);
+  }
+  size = (size_t)sb.st_size;
+  buf = malloc(size + 1);
+  if (buf == NULL) {
+    fclose(f);
+    return kzi_seterr(NULL, KZ_ENOMEM, "%s: out of memory", path);
+  }
+  /* the file may change while we read it: read at most size bytes */
+  while (n < size) {
+    size_t got = fread(buf + n, 1, size - n, f);
     if (got == 0) break;
+    n += got;
   }
   if (ferror(f)) {
     free(buf);
@@ -326,7 +344,9 @@ int kz_article_to_json(const kz_article *a, kz_buf *out) {
     KEY(",\"text\":"); kzi_json_str(&b, &rc, a->d.text.p + k->text, k->len);
     KEY(",\"start\":"); kzi_json_long(&b, &rc, (long long)k->start);
     KEY(",\"end\":"); kzi_json_long(&b, &rc, (long long)k->end);
-    KEY(",\"duplicate_of\":"); kzi_json_long(&b, &rc, k->dup);
+    KEY(",\"duplicate_of\":");
+    if (k->dup >= 0) kzi_json_long(&b, &rc, k->dup);
+    else KEY("null");
     KEY("}");
   }
   KEY("],\"body\":"); kzi_json_cstr_or_null(&b, &rc, kz_article_body(a));

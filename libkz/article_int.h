@@ -5,9 +5,11 @@
  * Data flow:
  *   raw bytes --html_strip.c--> lines (raw span + clean text)
  *             --blocks.c------> blocks (groups of lines, hard wraps re-flowed)
- *             --dedup.c-------> duplicate_of links
- *             --classify.c----> features, kinds, main-text region
+ *             --classify.c----> features (one word pass per block, which
+ *                               also feeds dedup.c: duplicate_of links)
+ *             --classify.c----> kinds, main-text region
  *             --meta.c/date.c-> title, languages, date, source, authors
+ *             --dedup.c-------> links kept only between blocks of one kind
  * All strings live in one arena (kzi_article_doc.text) and are referred to
  * by offset, so the arena may grow while parsing.
  */
@@ -37,6 +39,7 @@ typedef struct kzi_feat {
   unsigned nav;       /* navigation-vocabulary hits */
   unsigned char end_punct; /* last significant char class: see classify.c */
   unsigned char first_upper, has_date, has_quote;
+  unsigned char inbox;  /* a box of related links inside the article */
   long next_live;     /* next block that is not a duplicate, or -1 */
 } kzi_feat;
 
@@ -63,6 +66,7 @@ typedef struct kzi_article_doc {
   size_t date_start, date_end;
   int title_block;     /* block index or -1 */
   long region_lo, region_hi; /* main-text region [lo, hi] of blocks */
+  long comments_from;  /* first block of the reader comments, or -1 */
   int weak_stops;      /* the stopword list fits the text badly */
   int rc;              /* sticky error code */
   unsigned flags;
@@ -85,8 +89,18 @@ size_t kzi_html_entity(const char *s, size_t n, char *out, size_t *outlen);
 /* blocks.c: group lines into blocks. */
 int kzi_blocks_build(kzi_article_doc *d);
 
-/* dedup.c: set blocks[].dup for exact and near duplicates. */
-int kzi_dedup(kzi_article_doc *d);
+/* dedup.c: set blocks[].dup for exact and near duplicates (always a kept
+ * block).  The blocks are fed in order with the hashes of their words
+ * (kzi_word_hash(), from the one word pass of kzi_features()).  After the
+ * kinds are final, kzi_dedup_settle() keeps only links between blocks of the
+ * same kind. */
+typedef struct kzi_dedup kzi_dedup;
+int kzi_dedup_begin(kzi_article_doc *d, kzi_dedup **out);
+void kzi_dedup_block(kzi_dedup *x, size_t i, const uint64_t *wh, size_t nw);
+void kzi_dedup_end(kzi_dedup *x);
+int kzi_dedup_settle(kzi_article_doc *d);
+/* FNV-1a 64 of the word w[0..n) lowercased (as kzi_word_lower() does). */
+uint64_t kzi_word_hash(const char *w, size_t n);
 
 /* classify.c */
 void kzi_features(kzi_article_doc *d);
@@ -105,7 +119,19 @@ size_t kzi_word_lower(const char *w, size_t n, char *out, size_t cap);
 /* meta.c */
 const char *kzi_lang_detect(const char *s, size_t n, unsigned min_hits);
 int kzi_is_stopword(const char *lang, const char *lw, size_t n);
-int kzi_nav_vocab(const char *s, size_t n);  /* 1 if a furniture line */
+/* The bit of lang in kzi_stop_mask() (0 for a language without a list), and
+ * the languages whose list holds the lowercased word lw[0..n). */
+unsigned kzi_stop_bit(const char *lang);
+unsigned kzi_stop_mask(const char *lw, size_t n);
+/* The same for a word given by its kzi_word_hash(). */
+unsigned kzi_stop_mask_hash(uint64_t h);
+/* Site-furniture vocabulary of a line: KZI_NAV_*. */
+int kzi_nav_vocab(const char *s, size_t n);
+#define KZI_NAV_NONE 0
+#define KZI_NAV_FURNITURE 1 /* "Share", "All rights reserved", "Home | News" */
+#define KZI_NAV_RELATED 2   /* a related link: "Read also: ..." */
+#define KZI_NAV_END 3       /* opens an after-article section: "Related articles" */
+#define KZI_NAV_COMMENTS 4  /* opens the reader comments: "34 Comments" */
 void kzi_meta(kzi_article_doc *d);
 
 /* date.c: find a date (and time) in s[0..n).  Returns 1 and fills iso

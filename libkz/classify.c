@@ -16,6 +16,8 @@
  *    and its neighbours; outside it, prose is boilerplate and headline-like
  *    lines are related links.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "article_int.h"
@@ -37,27 +39,49 @@ static int is_word_cp(int32_t c) {
   return 1;
 }
 
+/* ASCII letters and digits. */
+static const unsigned char ascii_word[128] = {
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+  ['8'] = 1, ['9'] = 1,
+  ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+  ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+  ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+  ['Y'] = 1, ['Z'] = 1,
+  ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+  ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+  ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+  ['y'] = 1, ['z'] = 1};
+
+/* Is the character at s[i] (of n) a word character?  *cl gets its length. */
+static int word_at(const unsigned char *s, size_t i, size_t n, size_t *cl) {
+  if (s[i] < 0x80) {
+    *cl = 1;
+    return ascii_word[s[i]];
+  }
+  return is_word_cp(kzi_utf8_decode(s + i, n - i, cl));
+}
+
 int kzi_word_next(kzi_wordit *it) {
   const unsigned char *s = (const unsigned char *)it->s;
   size_t i = it->pos, n = it->n, cl;
-  int32_t c;
-  while (i < n) {
-    c = s[i] < 0x80 ? s[i] : kzi_utf8_decode(s + i, n - i, &cl);
-    if (s[i] < 0x80) cl = 1;
-    if (is_word_cp(c)) break;
+  for (;;) {
+    while (i < n && s[i] < 0x80 && !ascii_word[s[i]]) i++;
+    if (i >= n) { it->pos = n; return 0; }
+    if (word_at(s, i, n, &cl)) break;
     i += cl;
   }
-  if (i >= n) { it->pos = n; return 0; }
   it->wstart = i;
-  while (i < n) {
-    c = s[i] < 0x80 ? s[i] : kzi_utf8_decode(s + i, n - i, &cl);
-    if (s[i] < 0x80) cl = 1;
-    if (is_word_cp(c)) { i += cl; continue; }
-    /* apostrophe or hyphen between letters stays inside the word */
+  for (;;) {
+    uint32_t c;
+    while (i < n && s[i] < 0x80 && ascii_word[s[i]]) i++;
+    if (i >= n) break;
+    if (word_at(s, i, n, &cl)) { i += cl; continue; }
+    /* an apostrophe or hyphen between letters stays inside the word */
+    c = s[i];
+    if (c == 0xe2 && cl == 3 && s[i + 1] == 0x80 && s[i + 2] == 0x99) c = 0x2019;
     if ((c == '\'' || c == 0x2019 || c == '-') && i + cl < n) {
       size_t cl2;
-      int32_t d = s[i + cl] < 0x80 ? s[i + cl] : kzi_utf8_decode(s + i + cl, n - i - cl, &cl2);
-      if (is_word_cp(d)) { i += cl; continue; }
+      if (word_at(s, i + cl, n, &cl2)) { i += cl; continue; }
     }
     break;
   }
@@ -126,16 +150,22 @@ static int end_class(const char *s, size_t n) {
   return END_OTHER;
 }
 
+static int self_description(const char *t, size_t n, unsigned words);
+
 void kzi_features(kzi_article_doc *d) {
   size_t bi;
   const char *lang = d->lang[0] && strcmp(d->lang, "und") ? d->lang : "en";
-  for (bi = 0; bi < d->nblocks; bi++) {
+  unsigned sbit = kzi_stop_bit(lang);
+  kzi_dedup *dd;
+  uint64_t *wh = NULL;
+  size_t whcap = 0;
+  if (kzi_dedup_begin(d, &dd)) return;
+  for (bi = 0; bi < d->nblocks && !d->rc; bi++) {
     kzi_block *b = &d->blocks[bi];
     const char *t = kzi_art_text(d, b->text);
     kzi_feat *f = &b->f;
     kzi_wordit it = {t, b->len, 0, 0, 0};
-    char lw[64];
-    size_t i;
+    size_t i, nw = 0;
     char iso[11], tm[6];
     size_t ds, de, cover, cjk = 0;
     memset(f, 0, sizeof *f);
@@ -145,14 +175,25 @@ void kzi_features(kzi_article_doc *d) {
       /* kana and CJK ideographs (U+3040..U+9FFF): no spaces between words */
       if (c == 0xe3 || (c >= 0xe4 && c <= 0xe9)) cjk++;
     }
+    /* the one word pass: counts, and the word hashes for dedup.c */
     while (kzi_word_next(&it)) {
-      size_t n = kzi_word_lower(t + it.wstart, it.wlen, lw, sizeof lw);
-      uint32_t c0 = cp_at(t, b->len, it.wstart);
+      unsigned char c0 = (unsigned char)t[it.wstart];
+      uint64_t h = kzi_word_hash(t + it.wstart, it.wlen);
+      if (nw == whcap) {
+        size_t nc = whcap ? whcap * 2 : 256;
+        uint64_t *p = realloc(wh, nc * sizeof *p);
+        if (p == NULL) { d->rc = KZ_ENOMEM; break; }
+        wh = p;
+        whcap = nc;
+      }
+      wh[nw++] = h;
       f->words++;
-      if (cp_upper(c0)) f->caps++;
+      if (c0 < 0x80 ? (c0 >= 'A' && c0 <= 'Z') : cp_upper(cp_at(t, b->len, it.wstart))) f->caps++;
       if (c0 >= '0' && c0 <= '9') f->digits_words++;
-      if (n && kzi_is_stopword(lang, lw, n)) f->stops++;
+      if (kzi_stop_mask_hash(h) & sbit) f->stops++;
     }
+    if (d->rc) break;
+    kzi_dedup_block(dd, bi, wh, nw);
     for (i = 0; i < b->len; i++) {
       char c = t[i];
       if ((c == '.' || c == '?' || c == '!') && (i + 1 == b->len || t[i + 1] == ' ')) {
@@ -177,7 +218,10 @@ void kzi_features(kzi_article_doc *d) {
     f->has_date = (unsigned char)(f->words <= 40 && b->len < 4096 &&
                                   kzi_date_find(t, b->len, iso, tm, &ds, &de, &cover));
     f->nav = (unsigned)kzi_nav_vocab(t, b->len);
+    if (!f->nav && self_description(t, b->len, f->words)) f->nav = KZI_NAV_FURNITURE;
   }
+  free(wh);
+  kzi_dedup_end(dd);
 }
 
 /* ----------------------------------------------------------------------
@@ -303,6 +347,32 @@ static int marker_char(unsigned char c) {
   return c == '^' || c == '~' || c == '*' || c == '|' || c == '#' || c == '+' || c == '=';
 }
 
+/* "X is the fastest growing news website covering ...": the site (or
+ * another outlet) describing itself, a footer blurb.  A short block whose
+ * first sentence says that a capitalized name is a website, portal,
+ * newspaper, agency or the like. */
+static int self_description(const char *t, size_t n, unsigned words) {
+  static const char *const is[] = {" is the ", " is a ", " is an ", " is one of the ", NULL};
+  static const char *const nouns[] = {
+    "website", "websites", "web site", "news site", "portal", "newspaper", "outlet",
+    "news agency", "magazine", "publication", "platform", "broadcaster", "news channel",
+    "media company", "media group", "news service", NULL};
+  size_t j, p = n, end, k;
+  if (words < 6 || words > 70 || n == 0 || !cp_upper(cp_at(t, n, 0))) return 0;
+  for (j = 0; is[j]; j++) {
+    const char *h = strstr(t, is[j]);
+    if (h && (size_t)(h - t) < p) p = (size_t)(h - t);
+  }
+  if (p >= n || p > 60) return 0;
+  for (end = p; end < n && t[end] != '.'; end++) {}
+  for (j = 0; nouns[j]; j++) {
+    size_t m = strlen(nouns[j]);
+    for (k = p; k + m <= end; k++)
+      if (starts_with_ci(t + k, end - k, nouns[j])) return 1;
+  }
+  return 0;
+}
+
 /* ----------------------------------------------------------------------
  * Classification
  * ---------------------------------------------------------------------- */
@@ -321,59 +391,179 @@ static int content_class(const kzi_article_doc *d, const kzi_block *b) {
   return CLS_SHORT;
 }
 
-static long block_score(const kzi_block *b) {
+/* "3 of 12 Shoppers wait ...": a photo gallery's caption. */
+static int gallery_caption(const char *t, size_t n) {
+  size_t i = 0, a = 0, m = 0;
+  if (starts_with_ci(t, n, "photo ")) i = 6;
+  else if (starts_with_ci(t, n, "image ")) i = 6;
+  for (; i < n && t[i] >= '0' && t[i] <= '9' && a < 4; i++, a++) {}
+  if (a == 0 || a > 3 || i + 4 >= n || memcmp(t + i, " of ", 4) != 0) return 0;
+  for (i += 4; i < n && t[i] >= '0' && t[i] <= '9' && m < 4; i++, m++) {}
+  return m > 0 && m <= 3 && (i == n || t[i] == ' ');
+}
+
+static long block_score(const kzi_article_doc *d, const kzi_block *b) {
   if (b->dup >= 0) return 0;
+  /* a date line inside a run starts another item of a list */
+  if (b->f.has_date && b->f.words <= 12 && b->cls <= CLS_SHORT) return -25;
+  if (b->f.words >= 3 && gallery_caption(kzi_art_text(d, b->text), b->len)) return 0;
   switch (b->cls) {
     case CLS_GOOD: return (long)b->f.words;
     case CLS_NEAR: return (long)b->f.words / 2;
     case CLS_SHORT: return b->f.words <= 16 ? -2 : -(long)b->f.words / 4;
     default:
-      /* "Comments", "Related articles": the article is over */
-      if (b->f.nav == 3) return -400;
+      /* "Related articles": the article is over */
+      if (b->f.nav == KZI_NAV_END) return b->f.inbox ? -8 : -400;
       return -(long)(b->f.words > 4 ? b->f.words : 4);
   }
 }
 
-/* The page title's first line often reads "Headline - Site"; the block that
- * repeats the headline is where the article starts.  Returns its index or
- * -1. */
+/* A title separator ending at t[k-1] (" - ", " | ", " – ", " — ", " · ",
+ * " :: ", " » "): its length, or 0. */
+static size_t title_sep(const char *t, size_t k) {
+  static const char *const seps[] = {" - ", " | ", " \xe2\x80\x93 ", " \xe2\x80\x94 ",
+                                     " \xc2\xb7 ", " :: ", " \xc2\xbb ", NULL};
+  size_t j;
+  for (j = 0; seps[j]; j++) {
+    size_t m = strlen(seps[j]);
+    if (k >= m && memcmp(t + k - m, seps[j], m) == 0) return m;
+  }
+  return 0;
+}
+
+static long find_block(const kzi_article_doc *d, const char *s, size_t n) {
+  size_t i;
+  if (n < 12) return -1;
+  for (i = 1; i < d->nblocks && i < 4000; i++)
+    if (d->blocks[i].len == n && memcmp(kzi_art_text(d, d->blocks[i].text), s, n) == 0)
+      return (long)i;
+  return -1;
+}
+
+/* The page title's first line often reads "Headline - Site" (or "Site |
+ * Headline"); the block that repeats the headline is where the article
+ * starts.  Returns its index or -1. */
 static long headline_anchor(const kzi_article_doc *d) {
   const char *t0;
-  size_t n0, k, i;
+  size_t n0, k, m;
+  long at;
   if (d->nblocks < 2) return -1;
   t0 = kzi_art_text(d, d->blocks[0].text);
   n0 = d->blocks[0].len;
-  for (k = n0; k > 3; k--)
-    if (t0[k - 1] == ' ' && (t0[k - 2] == '-' || t0[k - 2] == '|') && t0[k - 3] == ' ') break;
-  if (k <= 3) return -1;
-  k -= 3;
-  for (;;) {
-    for (i = 1; i < d->nblocks && i < 2000; i++)
-      if (d->blocks[i].len == k && memcmp(kzi_art_text(d, d->blocks[i].text), t0, k) == 0)
-        return (long)i;
-    /* "Headline - Section - Site": try the next separator to the left */
-    while (k > 3 && !(t0[k - 1] == ' ' && (t0[k - 2] == '-' || t0[k - 2] == '|') && t0[k - 3] == ' ')) k--;
-    if (k <= 3) return -1;
-    k -= 3;
+  /* "Headline - Section - Site": cut at each separator from the right */
+  for (k = n0; k > 3; k--) {
+    if ((m = title_sep(t0, k)) == 0) continue;
+    if ((at = find_block(d, t0, k - m)) >= 0) return at;
+    k -= m - 1;
   }
+  /* "Site | Headline" */
+  for (k = 1; k < n0 && k < 80; k++)
+    if ((m = title_sep(t0, k)) != 0) return find_block(d, t0 + k, n0 - k);
+  /* the title line alone, repeated over the article */
+  if (d->blocks[0].f.words >= 3)
+    for (k = 1; k < d->nblocks && k < 4000; k++)
+      if (d->blocks[k].dup == 0 && d->blocks[k].len == n0 &&
+          memcmp(kzi_art_text(d, d->blocks[k].text), t0, n0) == 0)
+        return (long)k;
+  return -1;
 }
 
-/* Maximum-sum run of blocks.  A section-end line ("Comments", "Related
- * articles") is a barrier no run crosses; as an article comes before its
- * comments and teasers, the first section whose best run scores at least
- * 40% of the page's best is taken. */
+/* A block of a toolbar: furniture of at most three words ("Print",
+ * "Email", "Twitter"). */
+static int toolbar_item(const kzi_block *b) {
+  return b->f.nav == KZI_NAV_FURNITURE && b->f.words <= 3;
+}
+
+/* "jdoe says:", "Anna on May 2, 2019 at 4:47 pm said:": the header of a
+ * reader's comment. */
+static int comment_header(const kzi_article_doc *d, const kzi_block *b) {
+  static const char *const verbs[] = {"says", "said", "wrote", "writes", "schreibt",
+                                      "schrieb", "пишет", "писал", "écrit", "escribió",
+                                      "dice", "commented", "replied", NULL};
+  const char *t = kzi_art_text(d, b->text);
+  size_t n = b->len, e, k;
+  char lw[16];
+  if (b->f.words == 0 || b->f.words > 14 || n < 4 || t[n - 1] != ':') return 0;
+  e = n - 1;
+  while (e > 0 && t[e - 1] == ' ') e--;
+  k = e;
+  while (k > 0 && t[k - 1] != ' ') k--;
+  if (k == 0 && b->f.words > 1) return 0;
+  if (!kzi_word_lower(t + k, e - k, lw, sizeof lw)) return 0;
+  for (k = 0; verbs[k]; k++)
+    if (strcmp(lw, verbs[k]) == 0) return 1;
+  return 0;
+}
+
+/* Is the section-end line at i only an inline box ("Related Stories" and a
+ * few headline links inside the article, whose text then goes on)?  The
+ * block before it is prose, at most six link-like blocks (no dates) follow
+ * it, and then prose again: two blocks or forty words among the next four.
+ * Marks the box's links. */
+static int inline_box(kzi_article_doc *d, size_t i) {
+  size_t j, k, links = 0;
+  unsigned words = 0, prose = 0;
+  long p = (long)i - 1;
+  while (p >= 0 && d->blocks[p].dup >= 0) p--;
+  if (p < 0 || d->blocks[p].cls < CLS_NEAR) return 0;
+  for (j = i + 1; j < d->nblocks && links <= 6; j++) {
+    const kzi_block *b = &d->blocks[j];
+    if (b->cls >= CLS_NEAR && !b->f.nav) break;
+    if (b->f.words > 24 || ((b->f.nav == KZI_NAV_END || b->f.nav == KZI_NAV_COMMENTS) && b->dup < 0))
+      return 0;
+    /* teasers with dates or authors: a list of articles, not a box */
+    if (b->f.has_date || b->f.digits_words * 2 > b->f.words) return 0;
+    links++;
+  }
+  if (links > 6) return 0;
+  for (k = j; k < d->nblocks && k < j + 4; k++) {
+    const kzi_block *b = &d->blocks[k];
+    if (b->f.nav == KZI_NAV_END || b->f.nav == KZI_NAV_COMMENTS) break;
+    if (b->cls >= CLS_NEAR && !b->f.nav) {
+      prose++;
+      words += b->f.words;
+    }
+  }
+  if (prose < 2 && words < 40) return 0;
+  for (k = i + 1; k < j; k++) d->blocks[k].f.inbox = 1;
+  return 1;
+}
+
+/* Maximum-sum run of blocks.  A section-end line ("Related articles") is a
+ * barrier no run crosses; as an article comes before its comments and
+ * teasers, the first section whose best run scores at least 40% of the
+ * page's best is taken.  Reader comments are cut off: once some article
+ * text has been seen (after the headline, when it is known), a comment
+ * heading ("34 Comments", "Leave a Reply") or a comment header ("jdoe
+ * says:", when the page has several) ends the search, and the blocks from
+ * there on are comments. */
 static void main_region(kzi_article_doc *d) {
   long anchor = headline_anchor(d), global = 0;
+  size_t i, end = d->nblocks, headers = 0;
   int pass;
-  size_t i;
   d->region_lo = 0;
   d->region_hi = -1;
+  d->comments_from = -1;
+  for (i = 0; i < d->nblocks; i++) {
+    kzi_block *b = &d->blocks[i];
+    if (b->f.words <= 14 && comment_header(d, b)) headers++;
+    if (b->f.nav == KZI_NAV_END && b->dup < 0 && inline_box(d, i)) b->f.inbox = 1;
+  }
   for (pass = 0; pass < 2; pass++) {
-    long best = 0, cur = 0, blo = 0, bhi = -1;
+    long best = 0, cur = 0, blo = 0, bhi = -1, seen = 0;
     size_t s = 0;
-    for (i = 0; i <= d->nblocks; i++) {
-      int barrier = i == d->nblocks || (d->blocks[i].f.nav == 3 && d->blocks[i].dup < 0);
+    for (i = 0; i <= end; i++) {
+      const kzi_block *b = i < end ? &d->blocks[i] : NULL;
+      int comments = b && b->dup < 0 &&
+                     (b->f.nav == KZI_NAV_COMMENTS || (headers >= 3 && comment_header(d, b)));
+      /* "Facebook Twitter Comments Print": a share bar, not the comments */
+      if (comments && ((i > 0 && toolbar_item(&d->blocks[i - 1])) ||
+                       (i + 1 < d->nblocks && toolbar_item(&d->blocks[i + 1]))))
+        comments = 0;
+      int barrier = i == end || comments ||
+                    (b->f.nav == KZI_NAV_END && b->dup < 0 && !b->f.inbox);
       if (barrier) {
+        if (best > seen) seen = best;
         if (pass == 0 && best > global) {
           global = best;
           d->region_lo = blo;
@@ -384,13 +574,19 @@ static void main_region(kzi_article_doc *d) {
           d->region_hi = bhi;
           return;
         }
+        if (pass == 0 && comments && seen >= 30 && (anchor < 0 || (long)i > anchor)) {
+          end = i;
+          d->comments_from = (long)i;
+        }
         best = cur = 0;
         bhi = -1;
         continue;
       }
       {
-        long v = block_score(&d->blocks[i]);
-        if (anchor >= 0 && (long)i > anchor && (long)i <= anchor + 12 && v > 0) v *= 3;
+        long v = block_score(d, b);
+        /* the article starts at the repeated headline */
+        if (anchor >= 0 && (long)i < anchor && v > 0) v = 0;
+        if (anchor >= 0 && (long)i > anchor && (long)i <= anchor + 12 && v > 0) v *= 2;
         if (cur <= 0) { cur = v; s = i; }
         else cur += v;
         if (cur > best) { best = cur; blo = (long)s; bhi = (long)i; }
@@ -418,6 +614,10 @@ void kzi_classify(kzi_article_doc *d) {
   main_region(d);
   lo = d->region_lo;
   hi = d->region_hi;
+  if (getenv("KZ_DEBUG_REGION")) {
+    fprintf(stderr, "region %ld..%ld comments_from %ld anchor %ld\n", lo, hi, d->comments_from, headline_anchor(d));
+    for (i = 0; i < n; i++) fprintf(stderr, "%4ld cls %d score %ld nav %u w %u\n", i, d->blocks[i].cls, block_score(d, &d->blocks[i]), d->blocks[i].f.nav, d->blocks[i].f.words);
+  }
   /* walk backwards first to know each block's next non-duplicate */
   for (i = n - 1; i >= 0; i--) {
     d->blocks[i].f.next_live = nx;
@@ -433,7 +633,10 @@ void kzi_classify(kzi_article_doc *d) {
     int next_prose = nxt >= 0 && d->blocks[nxt].cls >= CLS_NEAR;
     char iso[11], tm[6];
     size_t ds, de, cover = 0;
-    if (f->nav == 2) { b->kind = KZ_BLOCK_RELATED_LINK; continue; }
+    if (f->nav == KZI_NAV_RELATED || (f->inbox && !f->nav)) {
+      b->kind = KZ_BLOCK_RELATED_LINK;
+      continue;
+    }
     if (f->nav) { b->kind = KZ_BLOCK_BOILERPLATE; continue; }
     if (b->hint & KZI_HINT_CAPTION) { b->kind = KZ_BLOCK_CAPTION; continue; }
     if (f->has_date && f->words <= 14 &&
@@ -460,6 +663,10 @@ void kzi_classify(kzi_article_doc *d) {
       b->kind = KZ_BLOCK_CREDIT;
       continue;
     }
+    if (!inside && d->comments_from >= 0 && i > d->comments_from) {
+      b->kind = KZ_BLOCK_COMMENT;
+      continue;
+    }
     if (!inside) {
       if (f->words >= 3 && f->words <= 20 && f->first_upper && headingish(b) && b->cls == CLS_SHORT &&
           f->stops >= 1)
@@ -469,6 +676,10 @@ void kzi_classify(kzi_article_doc *d) {
       continue;
     }
     /* captions */
+    if (f->words >= 3 && gallery_caption(t, b->len)) {
+      b->kind = KZ_BLOCK_CAPTION;
+      continue;
+    }
     if (f->words >= 3 && f->words <= 120 &&
         (ends_with_credit(t, b->len) || (f->sentences <= 3 && caption_date(t, b->len)))) {
       b->kind = KZ_BLOCK_CAPTION;

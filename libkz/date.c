@@ -12,8 +12,8 @@
  * the text, its span and how many bytes the date, weekday and time cover, so
  * the caller can tell a date line from a sentence that mentions a date.
  */
-#include <stdio.h>
 #include <string.h>
+#include <threads.h>
 
 #include "article_int.h"
 
@@ -63,12 +63,47 @@ static const char *const zones[] = {
   "et", "est", "edt", "ct", "cst", "cdt", "pt", "pst", "pdt", "gmt", "utc", "bst", "cet",
   "cest", "msk", "mez", "mesz", "ist", "jst", "aest", "z", NULL};
 
-static int month_of(const char *w) {
+/* Months and weekdays in one hash table (built once): value 1..12 is a
+ * month, WEEKDAY a weekday. */
+#define DW_SLOTS 512
+#define WEEKDAY 100
+static struct { const char *w; int v; } dw_tab[DW_SLOTS];
+static once_flag dw_once = ONCE_FLAG_INIT;
+
+static unsigned dw_hash(const char *w) {
+  uint32_t h = 2166136261u;
+  for (; *w; w++) h = (h ^ (unsigned char)*w) * 16777619u;
+  return h & (DW_SLOTS - 1);
+}
+
+static void dw_put(const char *w, int v) {
+  unsigned k = dw_hash(w);
+  while (dw_tab[k].w && strcmp(dw_tab[k].w, w) != 0) k = (k + 1) & (DW_SLOTS - 1);
+  dw_tab[k].w = w;
+  dw_tab[k].v = v;
+}
+
+static void dw_build(void) {
   int i;
-  for (i = 0; months[i].name; i++)
-    if (strcmp(w, months[i].name) == 0) return months[i].month;
+  for (i = 0; weekdays[i]; i++) dw_put(weekdays[i], WEEKDAY);
+  for (i = 0; months[i].name; i++) dw_put(months[i].name, months[i].month);
+}
+
+static int date_word(const char *w) {
+  unsigned k;
+  if (!w[0] || !w[1]) return 0; /* no one-letter names */
+  call_once(&dw_once, dw_build);
+  for (k = dw_hash(w); dw_tab[k].w; k = (k + 1) & (DW_SLOTS - 1))
+    if (strcmp(dw_tab[k].w, w) == 0) return dw_tab[k].v;
   return 0;
 }
+
+static int month_of(const char *w) {
+  int v = date_word(w);
+  return v <= 12 ? v : 0;
+}
+
+static int is_weekday(const char *w) { return date_word(w) == WEEKDAY; }
 
 static int in(const char *const *list, const char *w) {
   for (; *list; list++)
@@ -183,9 +218,9 @@ int kzi_date_find(const char *s, size_t n, char iso[11], char tm[6], size_t *ds,
     nt++;
   }
   for (i = 0; i < nt; i++) {
-    size_t k = i, start = t[i].s, end, next;
+    size_t k = i, start = t[i].s, end, next = 0;
     int y = -1, mo = 0, d = -1;
-    if (in(weekdays, t[k].lw) && k + 1 < nt) k++;
+    if (is_weekday(t[k].lw) && k + 1 < nt) k++;
     if (k + 2 < nt && (mo = month_of(t[k].lw)) && (d = day_at(&t[k + 1], s)) > 0 &&
         (y = year_at(&t[k + 2], s)) > 0 && gap_ok(s, &t[k], &t[k + 1], ".") &&
         gap_ok(s, &t[k + 1], &t[k + 2], ",")) {
@@ -218,14 +253,32 @@ int kzi_date_find(const char *s, size_t n, char iso[11], char tm[6], size_t *ds,
       /* YYYY-MM-DD inside one token */
       if (t[k].e - t[k].s == 10 && s[t[k].s + 4] == '-' && s[t[k].s + 7] == '-') {
         const char *p = s + t[k].s;
-        if (sscanf(p, "%4d-%2d-%2d", &y, &mo, &d) != 3) continue;
+        int q, ok = 1;
+        for (q = 0; q < 10; q++)
+          if (q != 4 && q != 7 && !(p[q] >= '0' && p[q] <= '9')) ok = 0;
+        if (!ok) continue;
+        y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+        mo = (p[5] - '0') * 10 + (p[6] - '0');
+        d = (p[8] - '0') * 10 + (p[9] - '0');
+        if (y < 1900 || y > 2100) continue;
         next = k + 1;
       } else {
         continue;
       }
     }
     if (!valid(y, mo, d)) continue;
-    snprintf(iso, 11, "%04d-%02d-%02d", (y % 10000 + 10000) % 10000, (mo % 13 + 13) % 13, (d % 32 + 32) % 32);
+    /* valid() bounds y, mo and d; write the digits directly */
+    iso[0] = (char)('0' + y / 1000 % 10);
+    iso[1] = (char)('0' + y / 100 % 10);
+    iso[2] = (char)('0' + y / 10 % 10);
+    iso[3] = (char)('0' + y % 10);
+    iso[4] = '-';
+    iso[5] = (char)('0' + mo / 10);
+    iso[6] = (char)('0' + mo % 10);
+    iso[7] = '-';
+    iso[8] = (char)('0' + d / 10);
+    iso[9] = (char)('0' + d % 10);
+    iso[10] = '\0';
     end = t[next - 1].e;
     /* a dot after an abbreviation or the Russian "г." belongs to the date */
     tm[0] = '\0';

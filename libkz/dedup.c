@@ -45,19 +45,45 @@ static void hmap_free(hmap *m) {
   free(m->vals);
 }
 
-/* Look up key (never 0); returns the value or UINT32_MAX.  With put, inserts
- * val when absent. */
-static uint32_t hmap_get(hmap *m, uint64_t key, int put, uint32_t val) {
+static size_t hmap_slot(const hmap *m, uint64_t key) {
   size_t i = (size_t)(key ^ (key >> 29)) & (m->cap - 1);
-  while (m->keys[i]) {
-    if (m->keys[i] == key) return m->vals[i];
-    i = (i + 1) & (m->cap - 1);
+  while (m->keys[i] && m->keys[i] != key) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+/* The value of key (never 0), or UINT32_MAX. */
+static uint32_t hmap_find(const hmap *m, uint64_t key) {
+  size_t i = hmap_slot(m, key);
+  return m->keys[i] ? m->vals[i] : UINT32_MAX;
+}
+
+/* Insert key -> val unless key is present; the table doubles when half
+ * full.  Returns the earlier value, UINT32_MAX when key was new, or
+ * UINT32_MAX - 1 when out of memory. */
+static uint32_t hmap_put(hmap *m, uint64_t key, uint32_t val) {
+  size_t i = hmap_slot(m, key);
+  if (m->keys[i]) return m->vals[i];
+  if ((m->n + 1) * 2 > m->cap) {
+    hmap big;
+    size_t j;
+    if (hmap_init(&big, m->cap)) {
+      hmap_free(&big);
+      return UINT32_MAX - 1;
+    }
+    for (j = 0; j < m->cap; j++)
+      if (m->keys[j]) {
+        size_t k = hmap_slot(&big, m->keys[j]);
+        big.keys[k] = m->keys[j];
+        big.vals[k] = m->vals[j];
+      }
+    big.n = m->n;
+    hmap_free(m);
+    *m = big;
+    i = hmap_slot(m, key);
   }
-  if (put && m->n * 2 < m->cap) {
-    m->keys[i] = key;
-    m->vals[i] = val;
-    m->n++;
-  }
+  m->keys[i] = key;
+  m->vals[i] = val;
+  m->n++;
   return UINT32_MAX;
 }
 
@@ -70,12 +96,21 @@ static uint64_t mix(uint64_t h) {
   return h ? h : 1;
 }
 
-static uint64_t word_hash(const char *w, size_t n) {
+uint64_t kzi_word_hash(const char *w, size_t n) {
   uint64_t h = 1469598103934665603ULL;
   char lw[128];
-  size_t m = kzi_word_lower(w, n, lw, sizeof lw), i;
-  const char *p = m ? lw : w;
-  if (!m) m = n;
+  size_t m, i;
+  const char *p = w;
+  for (i = 0; i < n && (unsigned char)w[i] < 0x80; i++) {
+    unsigned char c = (unsigned char)w[i];
+    h ^= c >= 'A' && c <= 'Z' ? c + 32u : c;
+    h *= 1099511628211ULL;
+  }
+  if (i == n) return h; /* ASCII, lowercased on the fly */
+  h = 1469598103934665603ULL;
+  m = kzi_word_lower(w, n, lw, sizeof lw);
+  if (m) p = lw;
+  else m = n;
   for (i = 0; i < m; i++) {
     h ^= (unsigned char)p[i];
     h *= 1099511628211ULL;
@@ -83,39 +118,12 @@ static uint64_t word_hash(const char *w, size_t n) {
   return h;
 }
 
-/* Shingle hashes of a block into *out (malloc'd); returns the count. */
-static size_t shingles(const char *t, size_t n, uint64_t **out, uint64_t *whole) {
-  kzi_wordit it = {t, n, 0, 0, 0};
-  uint64_t w0 = 0, w1 = 0, w2, h = 1469598103934665603ULL;
-  size_t cnt = 0, cap = 0, words = 0;
-  uint64_t *v = NULL;
-  while (kzi_word_next(&it)) {
-    w2 = word_hash(t + it.wstart, it.wlen);
-    h = (h ^ w2) * 1099511628211ULL;
-    words++;
-    if (words >= 3 && out) {
-      if (cnt == cap) {
-        size_t nc = cap ? cap * 2 : 32;
-        uint64_t *p = realloc(v, nc * sizeof *p);
-        if (p == NULL) { free(v); *out = NULL; return (size_t)-1; }
-        v = p;
-        cap = nc;
-      }
-      v[cnt++] = mix(w0 * 31 + w1 * 17 + w2);
-    }
-    w0 = w1;
-    w1 = w2;
-  }
-  *whole = words ? mix(h) : 0;
-  if (out) *out = v;
-  return cnt;
-}
-
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return x < y ? -1 : x > y;
 }
 
+/* Sort v[0..n) and drop repeats; returns the new count. */
 static size_t uniq(uint64_t *v, size_t n) {
   size_t i, o = 0;
   qsort(v, n, sizeof *v, cmp_u64);
@@ -134,71 +142,166 @@ static double jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb
   return na + nb - inter ? (double)inter / (double)(na + nb - inter) : 0.0;
 }
 
-int kzi_dedup(kzi_article_doc *d) {
+struct kzi_dedup {
+  kzi_article_doc *d;
   hmap exact, near;
+  uint64_t *sh, *osh, *owh; /* scratch: shingles, and a candidate's */
+  size_t shcap, oshcap, owhcap;
+};
+
+static int grow(uint64_t **v, size_t *cap, size_t want) {
+  uint64_t *p;
+  size_t nc = *cap ? *cap : 64;
+  if (want <= *cap) return 0;
+  while (nc < want) nc *= 2;
+  p = realloc(*v, nc * sizeof *p);
+  if (p == NULL) return KZ_ENOMEM;
+  *v = p;
+  *cap = nc;
+  return 0;
+}
+
+/* Word 3-gram shingles of the word hashes wh[0..nw) into sh (room for nw). */
+static size_t shingle(const uint64_t *wh, size_t nw, uint64_t *sh) {
+  size_t i, n = 0;
+  for (i = 2; i < nw; i++) sh[n++] = mix(wh[i - 2] * 31 + wh[i - 1] * 17 + wh[i]);
+  return n;
+}
+
+static uint64_t whole_hash(const uint64_t *wh, size_t nw) {
+  uint64_t h = 1469598103934665603ULL;
+  size_t i;
+  for (i = 0; i < nw; i++) h = (h ^ wh[i]) * 1099511628211ULL;
+  return nw ? mix(h) : 0;
+}
+
+int kzi_dedup_begin(kzi_article_doc *d, kzi_dedup **out) {
+  kzi_dedup *x;
+  size_t n = d->nblocks ? d->nblocks : 1;
+  *out = NULL;
+  if (d->rc) return d->rc;
+  x = calloc(1, sizeof *x);
+  if (x == NULL) return d->rc = KZ_ENOMEM;
+  x->d = d;
+  /* the tables grow as needed: start small */
+  if (hmap_init(&x->exact, n < 4096 ? n : 4096) || hmap_init(&x->near, n < 4096 ? n * 4 : 16384)) {
+    kzi_dedup_end(x);
+    return d->rc = KZ_ENOMEM;
+  }
+  *out = x;
+  return 0;
+}
+
+void kzi_dedup_end(kzi_dedup *x) {
+  if (x == NULL) return;
+  hmap_free(&x->exact);
+  hmap_free(&x->near);
+  free(x->sh);
+  free(x->osh);
+  free(x->owh);
+  free(x);
+}
+
+/* The shingles of an earlier block, from its text, sorted and unique. */
+static size_t block_shingles(kzi_dedup *x, const kzi_block *o) {
+  kzi_article_doc *d = x->d;
+  const char *t = kzi_art_text(d, o->text);
+  kzi_wordit it = {t, o->len, 0, 0, 0};
+  size_t nw = 0;
+  while (kzi_word_next(&it)) {
+    if (grow(&x->owh, &x->owhcap, nw + 1)) return (size_t)-1;
+    x->owh[nw++] = kzi_word_hash(t + it.wstart, it.wlen);
+  }
+  if (grow(&x->osh, &x->oshcap, nw + 1)) return (size_t)-1;
+  return uniq(x->osh, shingle(x->owh, nw, x->osh));
+}
+
+void kzi_dedup_block(kzi_dedup *x, size_t i, const uint64_t *wh, size_t nw) {
+  kzi_article_doc *d = x->d;
+  kzi_block *b = &d->blocks[i];
+  uint64_t whole;
+  size_t ns, j;
+  uint32_t prev, cand[8], hits[8];
+  unsigned nc = 0, c, best = 8;
+  if (d->rc || (whole = whole_hash(wh, nw)) == 0) return;
+  prev = hmap_put(&x->exact, whole, (uint32_t)i);
+  if (prev == UINT32_MAX - 1) { d->rc = KZ_ENOMEM; return; }
+  if (prev != UINT32_MAX) {
+    long root = (long)prev;
+    while (d->blocks[root].dup >= 0) root = d->blocks[root].dup;
+    b->dup = root;
+    return;
+  }
+  if (nw < NEAR_MIN_WORDS) return;
+  if (grow(&x->sh, &x->shcap, nw)) { d->rc = KZ_ENOMEM; return; }
+  ns = uniq(x->sh, shingle(wh, nw, x->sh));
+  for (j = 0; j < ns && j < K; j++) {
+    uint32_t v = hmap_find(&x->near, x->sh[j]);
+    if (v == UINT32_MAX) continue;
+    for (c = 0; c < nc && cand[c] != v; c++) {}
+    if (c == nc) {
+      if (nc == 8) continue;
+      cand[nc] = v;
+      hits[nc++] = 0;
+    }
+    hits[c]++;
+  }
+  for (c = 0; c < nc; c++)
+    if (hits[c] >= 2 && (best == 8 || hits[c] > hits[best])) best = c;
+  if (best < 8) {
+    const kzi_block *o = &d->blocks[cand[best]];
+    if (o->len <= b->len * 3 && b->len <= o->len * 3) {
+      size_t ons = block_shingles(x, o);
+      if (ons == (size_t)-1) { d->rc = KZ_ENOMEM; return; }
+      if (jaccard(x->sh, ns, x->osh, ons) >= 0.5) {
+        long root = (long)cand[best];
+        while (d->blocks[root].dup >= 0) root = d->blocks[root].dup;
+        b->dup = root;
+      }
+    }
+  }
+  if (b->dup < 0)
+    for (j = 0; j < ns && j < K; j++)
+      if (hmap_put(&x->near, x->sh[j], (uint32_t)i) == UINT32_MAX - 1) d->rc = KZ_ENOMEM;
+}
+
+/* After classification and metadata, make every duplicate point at a kept
+ * block of its own kind.  Kinds are given after dedup, so a block may repeat
+ * one that ended up with another kind ("By" over a boilerplate line that
+ * held the same words, a paragraph whose first copy was a teaser outside the
+ * article).  Such a block is detached: it becomes a kept block itself, and a
+ * later copy of the same text with the same kind points at it.  The kept
+ * blocks of one text are chained through `alt` (at most one per kind, so a
+ * walk is short and the pass linear). */
+int kzi_dedup_settle(kzi_article_doc *d) {
   size_t i, n = d->nblocks;
-  int rc;
-  if (n == 0) return 0;
-  if ((rc = hmap_init(&exact, n)) || (rc = hmap_init(&near, n * K))) {
-    hmap_free(&exact);
-    hmap_free(&near);
-    return d->rc = rc;
+  long *head, *next;
+  if (n == 0 || d->rc) return d->rc;
+  head = malloc(n * sizeof *head);
+  next = malloc(n * sizeof *next);
+  if (head == NULL || next == NULL) {
+    free(head);
+    free(next);
+    return d->rc = KZ_ENOMEM;
   }
-  for (i = 0; i < n && !d->rc; i++) {
+  for (i = 0; i < n; i++) head[i] = next[i] = -1;
+  for (i = 0; i < n; i++) {
     kzi_block *b = &d->blocks[i];
-    const char *t = kzi_art_text(d, b->text);
-    uint64_t whole, *sh = NULL;
-    size_t ns, j;
-    uint32_t prev, cand[8], hits[8];
-    unsigned nc = 0;
-    ns = shingles(t, b->len, &sh, &whole);
-    if (ns == (size_t)-1) { d->rc = KZ_ENOMEM; break; }
-    if (whole == 0) { free(sh); continue; }
-    prev = hmap_get(&exact, whole, 1, (uint32_t)i);
-    if (prev != UINT32_MAX) {
-      b->dup = (long)prev;
-      free(sh);
-      continue;
+    long r, a, last = -1;
+    if (b->dup < 0) continue;
+    r = b->dup;
+    while (d->blocks[r].dup >= 0) r = d->blocks[r].dup;
+    if (d->blocks[r].kind == b->kind) { b->dup = r; continue; }
+    for (a = head[r]; a >= 0; a = next[a]) {
+      if (d->blocks[a].kind == b->kind) break;
+      last = a;
     }
-    if (ns + 2 < NEAR_MIN_WORDS) { free(sh); continue; }
-    ns = uniq(sh, ns);
-    for (j = 0; j < ns && j < K; j++) {
-      uint32_t v = hmap_get(&near, sh[j], 0, 0);
-      unsigned c;
-      if (v == UINT32_MAX) continue;
-      for (c = 0; c < nc && cand[c] != v; c++) {}
-      if (c == nc) {
-        if (nc == 8) continue;
-        cand[nc] = v;
-        hits[nc++] = 0;
-      }
-      hits[c]++;
-    }
-    {
-      unsigned c, best = 8;
-      for (c = 0; c < nc; c++)
-        if (hits[c] >= 2 && (best == 8 || hits[c] > hits[best])) best = c;
-      if (best < 8) {
-        kzi_block *o = &d->blocks[cand[best]];
-        if (o->len <= b->len * 3 && b->len <= o->len * 3) {
-          uint64_t *osh = NULL, ow;
-          size_t ons = shingles(kzi_art_text(d, o->text), o->len, &osh, &ow);
-          if (ons == (size_t)-1) { free(sh); d->rc = KZ_ENOMEM; break; }
-          ons = uniq(osh, ons);
-          if (jaccard(sh, ns, osh, ons) >= 0.5) {
-            long root = (long)cand[best];
-            while (d->blocks[root].dup >= 0) root = d->blocks[root].dup;
-            b->dup = root;
-          }
-          free(osh);
-        }
-      }
-    }
-    if (b->dup < 0)
-      for (j = 0; j < ns && j < K; j++) hmap_get(&near, sh[j], 1, (uint32_t)i);
-    free(sh);
+    if (a >= 0) { b->dup = a; continue; }
+    b->dup = -1;
+    if (last < 0) head[r] = (long)i;
+    else next[last] = (long)i;
   }
-  hmap_free(&exact);
-  hmap_free(&near);
-  return d->rc;
+  free(head);
+  free(next);
+  return 0;
 }

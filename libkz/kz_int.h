@@ -89,11 +89,23 @@ const char *kzi_lang_snowball(const char *code);
 /* ---------------------------------------------------------------------
  * Interface to normalize.c
  * --------------------------------------------------------------------- */
+struct kzi_stemcache;
 /* Normalize token text s[0..n) of kind `kind` (a kz_token_kind) into
  * tk->norm, as tk->flags ask; `ascii` when s is plain ASCII.  *stop is set
  * for stopwords of tk's language.  Returns KZ_OK or KZ_ENOMEM. */
 int kzi_normalize(struct kz_tokenizer *tk, const char *s, size_t n, int kind,
                   int ascii, bool *stop);
+/* The steps after case folding (possessive, stopword test, stemming, digit
+ * groups, diacritics) on the form already in tk->norm.  token.c builds the
+ * form of plain ASCII tokens itself (a copy, lowercased under
+ * KZ_TOK_CASEFOLD except for URLs) and then calls this only for the kinds
+ * that kzi_normalize_setup() lists. */
+int kzi_normalize_tail(struct kz_tokenizer *tk, int kind, int ascii, bool *stop);
+/* Set tk->tail_kinds and tk->tail_mid_kinds from tk's flags, stemmer and
+ * stopwords. */
+void kzi_normalize_setup(struct kz_tokenizer *tk);
+/* Free a tokenizer's stem cache; NULL is allowed. */
+void kzi_stemcache_free(struct kzi_stemcache *sc);
 
 /* ---------------------------------------------------------------------
  * Interface to sentence.c
@@ -109,17 +121,34 @@ bool kzi_is_sentence_opener(const char *lang, const char *w, size_t n);
 /* ---------------------------------------------------------------------
  * Interface to wordbreak.c
  * --------------------------------------------------------------------- */
-#define KZI_SEG_ASCII 0x01u          /* the segment is plain ASCII */
-#define KZI_SEG_LETTER 0x02u         /* (ASCII) holds a letter */
-#define KZI_SEG_DIGIT 0x04u          /* (ASCII) holds a digit */
-#define KZI_SEG_SPACE_BEFORE 0x08u   /* white space (or the start) before it */
-#define KZI_SEG_NEWLINE_BEFORE 0x10u /* a line break before it */
+/* Segment flags.  The first four are the KZ_TOKEN_* bits of the same
+ * meaning, so token.c can copy them with one mask. */
+#define KZI_SEG_CAPITALIZED KZ_TOKEN_CAPITALIZED     /* (ASCII) starts A-Z */
+#define KZI_SEG_ALLCAPS KZ_TOKEN_ALLCAPS             /* (ASCII) >= 2 letters, all A-Z */
+#define KZI_SEG_SPACE_BEFORE KZ_TOKEN_SPACE_BEFORE   /* white space (or the start) before */
+#define KZI_SEG_NEWLINE_BEFORE KZ_TOKEN_NEWLINE_BEFORE /* a line break before */
+#define KZI_SEG_TOKEN_FLAGS                                                  \
+  (KZI_SEG_CAPITALIZED | KZI_SEG_ALLCAPS | KZI_SEG_SPACE_BEFORE |            \
+   KZI_SEG_NEWLINE_BEFORE)
+#define KZI_SEG_ASCII 0x0100u  /* the segment is plain ASCII */
+#define KZI_SEG_LETTER 0x0200u /* (ASCII) holds a letter */
+#define KZI_SEG_DIGIT 0x0400u  /* (ASCII) holds a digit */
+#define KZI_SEG_MID 0x0800u    /* (ASCII) holds a joining . ' : , or ; */
+
+/* One UAX #29 word segment [start, end) of the input. */
+typedef struct kzi_seg {
+  size_t start, end;
+  unsigned flags; /* KZI_SEG_* */
+} kzi_seg;
+
+/* Segments are handed over in batches of at most KZI_SEG_BATCH, in order. */
+#define KZI_SEG_BATCH 64
 
 struct kz_tokenizer;
-/* Called for each UAX #29 word segment that is not blank (white space,
- * controls and format characters only).  Nonzero stops the walk. */
-typedef int (*kzi_seg_cb)(void *payload, size_t start, size_t end,
-                          unsigned flags);
+/* Called with the next n >= 1 word segments that are not blank (white
+ * space, controls and format characters only).  Nonzero stops the walk and
+ * is returned by kzi_word_segments(). */
+typedef int (*kzi_seg_cb)(void *payload, const kzi_seg *seg, size_t n);
 /* Segment text[0..len); uses tk's scratch buffers and adds the number of
  * invalid bytes to tk->repaired. */
 int kzi_word_segments(struct kz_tokenizer *tk, const char *text, size_t len,
@@ -132,8 +161,12 @@ struct sb_stemmer;
 struct kz_tokenizer {
   kzi_errbuf err;
   unsigned int flags;          /* KZ_TOK_* */
+  unsigned int tail_kinds;     /* bits 1 << kind: ASCII forms that need */
+  unsigned int tail_mid_kinds; /* kzi_normalize_tail(), always or when the */
+                               /* segment has KZI_SEG_MID */
   char lang[8];                /* ISO 639-1 code or "" */
   struct sb_stemmer *stemmer;  /* when KZ_TOK_STEM */
+  struct kzi_stemcache *stemcache; /* recent stems, made on first use */
   kzi_wordset *stopwords;      /* of lang, or NULL */
   size_t repaired;             /* invalid bytes in the last call */
   kzi_buf norm;                /* normalized form of the current token */

@@ -109,28 +109,58 @@ static unsigned sw_mask(const char *lw, size_t n) {
   return 0;
 }
 
-int kzi_is_stopword(const char *lang, const char *lw, size_t n) {
+unsigned kzi_stop_bit(const char *lang) {
   size_t i;
   for (i = 0; sw_lists[i].lang; i++)
-    if (strcmp(sw_lists[i].lang, lang) == 0) return (sw_mask(lw, n) >> i) & 1u;
+    if (strcmp(sw_lists[i].lang, lang) == 0) return 1u << i;
   return 0;
+}
+
+unsigned kzi_stop_mask(const char *lw, size_t n) { return sw_mask(lw, n); }
+
+/* The lists again, keyed by kzi_word_hash() (64 bits: a false hit would
+ * need a collision with one of a few hundred words). */
+static struct { uint64_t h; unsigned char mask; } swh_tab[SW_SLOTS];
+static once_flag swh_once = ONCE_FLAG_INIT;
+
+static void swh_build(void) {
+  size_t i, j;
+  for (i = 0; sw_lists[i].lang; i++)
+    for (j = 0; sw_lists[i].words[j]; j++) {
+      const char *w = sw_lists[i].words[j];
+      uint64_t h = kzi_word_hash(w, strlen(w));
+      size_t k = (size_t)(h ^ (h >> 32)) & (SW_SLOTS - 1);
+      while (swh_tab[k].mask && swh_tab[k].h != h) k = (k + 1) & (SW_SLOTS - 1);
+      swh_tab[k].h = h;
+      swh_tab[k].mask |= (unsigned char)(1u << i);
+    }
+}
+
+unsigned kzi_stop_mask_hash(uint64_t h) {
+  size_t k = (size_t)(h ^ (h >> 32)) & (SW_SLOTS - 1);
+  call_once(&swh_once, swh_build);
+  while (swh_tab[k].mask) {
+    if (swh_tab[k].h == h) return swh_tab[k].mask;
+    k = (k + 1) & (SW_SLOTS - 1);
+  }
+  return 0;
+}
+
+int kzi_is_stopword(const char *lang, const char *lw, size_t n) {
+  return (sw_mask(lw, n) & kzi_stop_bit(lang)) != 0;
 }
 
 const char *kzi_lang_detect(const char *s, size_t n, unsigned min_hits) {
   unsigned hits[5] = {0, 0, 0, 0, 0}, words = 0, cyr = 0;
   kzi_wordit it = {s, n, 0, 0, 0};
-  char lw[64];
   int i, best = -1, second = -1;
   while (kzi_word_next(&it)) {
-    size_t m = kzi_word_lower(s + it.wstart, it.wlen, lw, sizeof lw);
+    unsigned char c0 = (unsigned char)s[it.wstart];
+    unsigned mask = kzi_stop_mask_hash(kzi_word_hash(s + it.wstart, it.wlen));
     words++;
-    if ((unsigned char)lw[0] == 0xd0 || (unsigned char)lw[0] == 0xd1) cyr++;
-    if (!m) continue;
-    {
-      unsigned mask = sw_mask(lw, m);
-      for (i = 0; i < 5; i++)
-        if ((mask >> i) & 1u) hits[i]++;
-    }
+    if (c0 == 0xd0 || c0 == 0xd1) cyr++;
+    for (i = 0; mask && i < 5; i++)
+      if ((mask >> i) & 1u) hits[i]++;
     if (words >= 20000) break; /* a sample is enough */
   }
   if (words && cyr * 2 > words) return "ru";
@@ -167,38 +197,115 @@ static const char *const nav_lines[] = {
   "view comments", "show comments", "open in app", "listen to article", "share article",
   "save", "saved", "bookmark", "prev", "close menu", "main menu", "navigation", NULL};
 
-/* Phrases that mark a line as furniture wherever they appear. */
+/* Phrases that mark a line as furniture wherever they appear... */
 static const char *const nav_phrases[] = {
   "comments are closed", "all rights reserved", "copyright \xc2\xa9", "\xc2\xa9 20",
-  "cookie", "privacy policy", "terms of service", "terms of use", "sign up for",
-  "subscribe to our", "our newsletter", "if you need to update", "please contact our support",
+  "privacy policy", "terms of service", "terms of use", "sign up for",
+  "subscribe to our", "our newsletter",
   "do not necessarily reflect", "does not necessarily reflect", "do not have to reflect",
-  "does not have to reflect", "strives for a wide range", "views expressed",
-  "opinions expressed", "only a member of this blog", "post a comment",
-  "is the fastest emerging", "news website covering", "republished from",
-  "originally published", "first appeared on", "first appeared in", "click here",
-  "you can find him on", "you can find her on", "follow him on", "follow her on",
-  "follow us on", "on twitter at @", "javascript", "your browser", "ad blocker",
-  "sign up to", "to continue reading", "already a subscriber", "log in to",
-  "share this article", "share this story", "reprints", "report an error",
-  "the views and opinions", "this article is republished", "disclaimer:", NULL};
+  "does not have to reflect", "views expressed",
+  "opinions expressed", "post a comment", "on twitter at @", "ad blocker",
+  "sign up to", "to continue reading", "already a subscriber",
+  "share this article", "share this story", "report an error",
+  "the views and opinions", "this article is republished", "disclaimer:",
+  "must be logged in", "log in to comment", "login to comment", "to post a comment",
+  "to leave a comment", "your email address will not be published",
+  "required fields are marked", NULL};
 
+/* ...and phrases that prose may hold too: furniture only in a short line or
+ * at its start. */
+static const char *const nav_weak_phrases[] = {
+  "cookie", "republished from", "originally published", "first appeared on",
+  "first appeared in", "click here", "you can find him on", "you can find her on",
+  "follow him on", "follow her on", "follow us on", "javascript", "your browser",
+  "log in to", "reprints", NULL};
 /* Short lines that open the page's after-article sections. */
 static const char *const end_lines[] = {
-  "comments", "comment", "leave a reply", "leave a comment", "leave your comment",
-  "post a comment", "no comments", "comments are closed", "related", "related articles",
+  "related", "related articles",
   "related news", "related stories", "related posts", "related content", "related coverage",
   "you may also like", "you might also like", "recommended", "recommended for you",
   "recommended stories", "more from", "most read", "most popular", "most viewed", "trending",
   "trending now", "tags", "about the author", "about author", "read next", "more stories",
-  "latest news", "what to read next", "further reading", "more on this story", "responses",
-  "join the discussion", "join the conversation", "show comments", "view comments",
+  "latest news", "what to read next", "further reading", "more on this story",
   "more in this section", "top stories", "editor's picks", "popular stories", NULL};
+
+/* Short lines that open a reader-comment section (also with a count:
+ * "34 Comments", "[ 167 comments ]", "Comments (12)"). */
+static const char *const comment_lines[] = {
+  "comments", "comment", "leave a reply", "leave a comment", "leave your comment",
+  "post a comment", "no comments", "comments are closed", "responses", "replies",
+  "reactions", "join the discussion", "join the conversation", "show comments",
+  "view comments", "reader comments", "readers' comments", "top comments",
+  "top rated comments", "most liked comments", "add a comment", "add comment",
+  "write a comment", "submit a comment", "discussion", "discuss", "have your say",
+  "what do you think", "conversation", "kommentare", "kommentar", "leserkommentare",
+  "комментарии", "комментариев", "commentaires", "réactions", "comentarios",
+  "comentários", "comments for this thread are now closed", NULL};
+
+/* "N responses to ...", "N thoughts on ..." */
+static const char *const comment_count_heads[] = {
+  "responses to", "response to", "thoughts on", "thought on", "replies to", "comments on",
+  "comments to", "comments for", "reactions to", NULL};
 
 static const char *const related_starts[] = {
   "more on the subject", "more on this", "read also", "read more:", "see also", "related:",
   "also read", "lesen sie auch", "mehr zum thema", "читайте также", "lire aussi",
   "à lire aussi", "lea también", "leer más:", NULL};
+
+/* The phrases are found in one pass: each phrase is filed under a hash of
+ * its first three bytes, and at every position of the text only the phrases
+ * filed under the hash of the next three bytes are compared. */
+#define PH_BUCKETS 1024
+static const char *ph_all[128];           /* strong phrases, then weak ones */
+static size_t ph_nstrong;
+static unsigned char ph_head[PH_BUCKETS]; /* 1 + first phrase index, 0 = none */
+static unsigned char ph_next[128];        /* 1 + next phrase in the bucket */
+static once_flag ph_once = ONCE_FLAG_INIT;
+
+static unsigned ph_hash(const unsigned char *p) {
+  return ((unsigned)p[0] * 961u + (unsigned)p[1] * 31u + p[2]) & (PH_BUCKETS - 1);
+}
+
+static void ph_build(void) {
+  size_t i, n = 0;
+  for (i = 0; nav_phrases[i] && n < 127; i++) ph_all[n++] = nav_phrases[i];
+  ph_nstrong = n;
+  for (i = 0; nav_weak_phrases[i] && n < 127; i++) ph_all[n++] = nav_weak_phrases[i];
+  for (i = n; i-- > 0;) {
+    unsigned h = ph_hash((const unsigned char *)ph_all[i]);
+    ph_next[i] = ph_head[h];
+    ph_head[h] = (unsigned char)(i + 1);
+  }
+}
+
+/* Is one of nav_phrases in s[0..n) (compared lowercased)?  low holds the
+ * lowercased start of s (NUL-terminated); longer texts are lowercased in
+ * chunks. */
+static int phrase_in(const char *low, const char *s, size_t n) {
+  char buf[1280];
+  size_t i, m;
+  call_once(&ph_once, ph_build);
+  if (n >= sizeof buf) return 0;
+  if (strlen(low) == n) {
+    memcpy(buf, low, n);
+  } else {
+    for (i = 0; i < n; i++) buf[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+  }
+  buf[n] = buf[n + 1] = buf[n + 2] = '\0';
+  m = n;
+  for (i = 0; i + 3 <= m; i++) {
+    unsigned k = ph_head[ph_hash((const unsigned char *)buf + i)];
+    while (k) {
+      const char *p = ph_all[k - 1];
+      size_t pl = strlen(p);
+      if (pl <= m - i && memcmp(buf + i, p, pl) == 0 &&
+          (k - 1 < ph_nstrong || n <= 160 || i < 24))
+        return 1;
+      k = ph_next[k - 1];
+    }
+  }
+  return 0;
+}
 
 int kzi_nav_vocab(const char *s, size_t n) {
   char low[200];
@@ -212,34 +319,47 @@ int kzi_nav_vocab(const char *s, size_t n) {
   low[m] = '\0';
   for (i = 0; related_starts[i]; i++)
     if (strncmp(low, related_starts[i], strlen(related_starts[i])) == 0) return 2;
+  if (n < 200 && low[0] >= '0' && low[0] <= '9') {
+    /* "34 responses to “Headline”" */
+    size_t k = 0;
+    while (k < m && low[k] >= '0' && low[k] <= '9') k++;
+    if (k < m && low[k] == ' ')
+      for (i = 0; comment_count_heads[i]; i++)
+        if (strncmp(low + k + 1, comment_count_heads[i], strlen(comment_count_heads[i])) == 0)
+          return KZI_NAV_COMMENTS;
+  }
   if (n < 60) {
     size_t k = m;
     const char *p = low;
-    while (k > 0 && strchr(" .:!-\xe2\x80\x94|>\xc2\xbb", low[k - 1])) k--;
+    while (k > 0 && strchr(" .:!?-\xe2\x80\x94|>\xc2\xbb", low[k - 1])) k--;
     while (k > 0 && (*p == '-' || *p == ' ' || *p == '|')) { p++; k--; }
     for (i = 0; end_lines[i]; i++)
-      if (strlen(end_lines[i]) == k && memcmp(end_lines[i], p, k) == 0) return 3;
-    for (i = 0; nav_lines[i]; i++)
-      if (strlen(nav_lines[i]) == k && memcmp(nav_lines[i], p, k) == 0) return 1;
-  }
-  if (n <= 1200) {
-    /* the phrases (furniture is short: long prose is not searched) */
-    size_t off = 0;
-    while (off < n) {
-      size_t take = n - off < 4096 ? n - off : 4096, k;
-      char buf[4097 + 64];
-      size_t back = off ? 40 : 0;
-      for (k = 0; k < take + back; k++) {
-        char c = s[off - back + k];
-        buf[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      }
-      buf[k] = '\0';
-      for (i = 0; nav_phrases[i]; i++)
-        if (strstr(buf, nav_phrases[i])) return 1;
-      off += take;
-      if (n > 20000) break; /* long prose is not furniture */
+      if (strlen(end_lines[i]) == k && memcmp(end_lines[i], p, k) == 0) return KZI_NAV_END;
+    if (k > 5 && k < 40 && memcmp(p, "more ", 5) == 0 && k == m) {
+      /* "More Stories", "More in U.S.", "More Washington Examiner" */
+      size_t sp = 0;
+      for (i = 0; i < k; i++) sp += p[i] == ' ';
+      if (sp <= 3) return KZI_NAV_END;
     }
+    {
+      /* the comment headings, without a count around them */
+      const char *q = p;
+      size_t r = k;
+      while (r > 0 && (q[r - 1] == ')' || q[r - 1] == ']' || q[r - 1] == ' ' ||
+                       (q[r - 1] >= '0' && q[r - 1] <= '9') || q[r - 1] == '(' || q[r - 1] == '['))
+        r--;
+      while (r > 0 && (*q == '[' || *q == '(' || *q == ' ' || (*q >= '0' && *q <= '9'))) {
+        q++;
+        r--;
+      }
+      for (i = 0; comment_lines[i]; i++)
+        if (strlen(comment_lines[i]) == r && memcmp(comment_lines[i], q, r) == 0)
+          return KZI_NAV_COMMENTS;
+    }
+    for (i = 0; nav_lines[i]; i++)
+      if (strlen(nav_lines[i]) == k && memcmp(nav_lines[i], p, k) == 0) return KZI_NAV_FURNITURE;
   }
+  if (n <= 1200 && phrase_in(low, s, n)) return 1;
   /* navigation rows: "Home | World | Politics" */
   if (n < 300) {
     size_t bars = 0;

@@ -82,6 +82,7 @@ int kz_tokenizer_new(kz_tokenizer **out, const kz_tokenizer_options *opts) {
     kz_tokenizer_free(tk);
     return kzi_seterr(NULL, rc, "out of memory loading stopwords");
   }
+  kzi_normalize_setup(tk);
   *out = tk;
   return KZ_OK;
 }
@@ -89,6 +90,7 @@ int kz_tokenizer_new(kz_tokenizer **out, const kz_tokenizer_options *opts) {
 void kz_tokenizer_free(kz_tokenizer *tk) {
   if (tk == NULL) return;
   sb_stemmer_delete(tk->stemmer);
+  kzi_stemcache_free(tk->stemcache);
   kzi_wordset_free(tk->stopwords);
   kzi_buf_free(&tk->norm);
   kzi_buf_free(&tk->tmp);
@@ -118,6 +120,7 @@ typedef struct run {
   size_t skip_until;   /* segments before this were joined into a token */
   size_t word_end;     /* end of the last word/number token, or SIZE_MAX */
   size_t hyphen_end;   /* end of a hyphen right after a word, or SIZE_MAX */
+  size_t next_at;      /* the first '@' at or after it (or len), once known */
   uint32_t pos;
 } run;
 
@@ -235,15 +238,17 @@ static size_t email_end(const run *r, size_t i) {
 }
 
 static inline int indexable(int kind) {
-  return kind == KZ_TOKEN_WORD || kind == KZ_TOKEN_NUMBER ||
-         kind == KZ_TOKEN_URL || kind == KZ_TOKEN_EMAIL ||
-         kind == KZ_TOKEN_HANDLE || kind == KZ_TOKEN_HASHTAG ||
-         kind == KZ_TOKEN_IDEOGRAPH;
+  return (int)((((1u << KZ_TOKEN_WORD) | (1u << KZ_TOKEN_NUMBER) |
+                 (1u << KZ_TOKEN_URL) | (1u << KZ_TOKEN_EMAIL) |
+                 (1u << KZ_TOKEN_HANDLE) | (1u << KZ_TOKEN_HASHTAG) |
+                 (1u << KZ_TOKEN_IDEOGRAPH)) >> kind) & 1u);
 }
 
 /* ASCII punctuation (P*) as opposed to symbols (S*). */
 static inline int ascii_punct(unsigned char c) {
-  return c && strchr("!\"#%&'()*,-./:;?@[\\]_{}", c) != NULL;
+  /* Bit c of the 128-bit set !"#%&'()*,-./:;?@[\]_{} */
+  static const uint64_t set[2] = {0x8C00F7EE00000000ull, 0x28000000B8000001ull};
+  return c < 128 && ((set[c >> 6] >> (c & 63)) & 1u);
 }
 
 /* Kind and case flags of a segment with non-ASCII bytes. */
@@ -295,29 +300,77 @@ static int is_hyphen(const unsigned char *s, size_t n) {
          (n == 3 && s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x90 || s[2] == 0x91));
 }
 
-static int emit(run *r, size_t start, size_t end, int kind, unsigned tflags,
-                int ascii) {
+/* Eight ASCII bytes lowercased at once (bytes >= 0x80 are left alone). */
+static inline uint64_t tolower8(uint64_t w) {
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t lo7 = w & ~high;
+  uint64_t ge_a = lo7 + ones * (0x80 - 'A'); /* high bit: byte >= 'A' */
+  uint64_t gt_z = lo7 + ones * (0x7F - 'Z'); /* high bit: byte > 'Z' */
+  return w | ((ge_a & ~gt_z & ~w & high) >> 2);
+}
+
+/* The form of the ASCII token s[0..n) in tk->norm: a copy, lowercased when
+ * `lower` (NFKC and quote unification change nothing in ASCII).  `avail`
+ * bytes can be read from s: with 7 to spare, it goes 8 bytes at a time. */
+static inline int ascii_form(kzi_buf *nb, const unsigned char *s, size_t n,
+                             size_t avail, int lower) {
+  char *d;
+  size_t i;
+  if (KZI_UNLIKELY(n + 8 >= nb->cap)) {
+    nb->n = 0;
+    if (kzi_buf_reserve(nb, n + 8)) return KZ_ENOMEM;
+  }
+  d = nb->p;
+  if (KZI_LIKELY(avail >= n + 7)) {
+    for (i = 0; i < n; i += 8) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (lower) w = tolower8(w);
+      memcpy(d + i, &w, 8);
+    }
+  } else {
+    for (i = 0; i < n; i++) {
+      unsigned char c = s[i];
+      d[i] = (char)(lower ? c + ((unsigned)(c - 'A') < 26u) * 32u : c);
+    }
+  }
+  d[n] = '\0';
+  nb->n = n;
+  return KZ_OK;
+}
+
+/* Hand one token to the caller.  sf is the segment's KZI_SEG_* flags (for
+ * KZI_SEG_MID). */
+static inline int emit(run *r, size_t start, size_t end, int kind,
+                       unsigned tflags, int ascii, unsigned sf) {
   kz_tokenizer *tk = r->tk;
   kz_token t;
   bool stop = false;
-  int rc;
+  int rc, wordish = kind == KZ_TOKEN_WORD || kind == KZ_TOKEN_NUMBER;
   unsigned fl = tk->flags;
 
-  if ((kind == KZ_TOKEN_WORD || kind == KZ_TOKEN_NUMBER) && start == r->hyphen_end)
-    tflags |= KZ_TOKEN_HYPHENATED;
+  if (wordish && start == r->hyphen_end) tflags |= KZ_TOKEN_HYPHENATED;
   if (kind == KZ_TOKEN_PUNCT && start == r->word_end &&
       is_hyphen(r->s + start, end - start))
     r->hyphen_end = end;
   else
     r->hyphen_end = SIZE_MAX;
-  r->word_end = (kind == KZ_TOKEN_WORD || kind == KZ_TOKEN_NUMBER) ? end : SIZE_MAX;
+  r->word_end = wordish ? end : SIZE_MAX;
 
   t.position = r->pos;
   if (indexable(kind)) r->pos++;
   else if (fl & KZ_TOK_SKIP_PUNCT) return 0;
 
-  rc = kzi_normalize(tk, (const char *)r->s + start, end - start, kind, ascii, &stop);
-  if (rc != KZ_OK)
+  if (ascii) {
+    rc = ascii_form(&tk->norm, r->s + start, end - start, r->len - start,
+                    (fl & KZ_TOK_CASEFOLD) && kind != KZ_TOKEN_URL);
+    if (rc == KZ_OK && (((tk->tail_kinds >> kind) & 1u) ||
+                        ((sf & KZI_SEG_MID) && ((tk->tail_mid_kinds >> kind) & 1u))))
+      rc = kzi_normalize_tail(tk, kind, 1, &stop);
+  } else {
+    rc = kzi_normalize(tk, (const char *)r->s + start, end - start, kind, 0, &stop);
+  }
+  if (KZI_UNLIKELY(rc != KZ_OK))
     return kzi_seterr(&tk->err, rc, "out of memory normalizing the token at byte %zu", start);
   if (stop) {
     tflags |= KZ_TOKEN_STOPWORD;
@@ -332,67 +385,79 @@ static int emit(run *r, size_t start, size_t end, int kind, unsigned tflags,
   return r->cb(&t, r->payload);
 }
 
-static int on_segment(void *payload, size_t start, size_t end, unsigned sf) {
-  run *r = payload;
+/* URLs, e-mail addresses, @handles and #hashtags starting at `start`: the
+ * joined token's kind, with its end in *e, or 0. */
+static int joined(run *r, size_t start, size_t end, size_t *e) {
   const unsigned char *s = r->s;
-  unsigned tflags = 0;
-  int kind, ascii = (sf & KZI_SEG_ASCII) != 0;
-
-  if (start < r->skip_until) {
-    if (end <= r->skip_until) return 0;
-    start = r->skip_until; /* the rest of a segment a joined token cut */
-    ascii = 0;
-    sf &= ~(KZI_SEG_SPACE_BEFORE | KZI_SEG_NEWLINE_BEFORE);
+  unsigned char c = s[start], c1 = start + 1 < r->len ? s[start + 1] | 0x20 : 0;
+  /* A cheap test of the second byte first: url_end() needs http, ftp, www. */
+  if ((((c | 0x20) == 'h' || (c | 0x20) == 'f') && c1 == 't') ||
+      ((c | 0x20) == 'w' && c1 == 'w')) {
+    if ((*e = url_end(r, start)) != 0) return KZ_TOKEN_URL;
   }
-  if (sf & KZI_SEG_SPACE_BEFORE) tflags |= KZ_TOKEN_SPACE_BEFORE;
-  if (sf & KZI_SEG_NEWLINE_BEFORE) tflags |= KZ_TOKEN_NEWLINE_BEFORE;
+  if (c == '@' || c == '#') {
+    if ((*e = tag_end(r, start)) != 0) return c == '@' ? KZ_TOKEN_HANDLE : KZ_TOKEN_HASHTAG;
+  }
+  if (end < r->len && local_char(c) && (s[end] == '@' || local_char(s[end]))) {
+    /* An address needs an '@' ahead: most texts have none. */
+    if (r->next_at < start) {
+      const unsigned char *at = memchr(s + start, '@', r->len - start);
+      r->next_at = at ? (size_t)(at - s) : r->len;
+    }
+    if (r->next_at < r->len && (*e = email_end(r, start)) != 0) return KZ_TOKEN_EMAIL;
+  }
+  return 0;
+}
+
+static inline int on_segment(run *r, size_t start, size_t end, unsigned sf) {
+  const unsigned char *s = r->s;
+  unsigned tflags;
+  int kind, ascii;
+
+  if (KZI_UNLIKELY(start < r->skip_until)) {
+    if (end <= r->skip_until) return 0;
+    /* The rest of a segment a joined token cut: classified afresh. */
+    start = r->skip_until;
+    sf &= ~(KZI_SEG_TOKEN_FLAGS | KZI_SEG_ASCII);
+  }
+  tflags = sf & (KZI_SEG_SPACE_BEFORE | KZI_SEG_NEWLINE_BEFORE);
 
   if (!(r->tk->flags & KZ_TOK_PLAIN)) {
-    unsigned char c = s[start];
     size_t e = 0;
-    int jk = 0;
-    if (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F') {
-      if ((e = url_end(r, start)) != 0) jk = KZ_TOKEN_URL;
-    }
-    if (!jk && (c == '@' || c == '#')) {
-      if ((e = tag_end(r, start)) != 0) jk = c == '@' ? KZ_TOKEN_HANDLE : KZ_TOKEN_HASHTAG;
-    }
-    if (!jk && end < r->len && local_char(c) && (s[end] == '@' || local_char(s[end]))) {
-      if ((e = email_end(r, start)) != 0) jk = KZ_TOKEN_EMAIL;
-    }
+    int jk = joined(r, start, end, &e);
     if (jk) {
       int ok = 1;
       for (size_t i = start; i < e; i++)
         if (s[i] >= 0x80) ok = 0;
       r->skip_until = e;
-      return emit(r, start, e, jk, tflags, ok);
+      return emit(r, start, e, jk, tflags, ok, sf);
     }
   }
 
-  if (ascii) {
-    if (sf & KZI_SEG_LETTER) {
-      size_t i, up = 0, low = 0;
-      kind = KZ_TOKEN_WORD;
-      for (i = start; i < end; i++) {
-        unsigned char c = s[i];
-        if (c >= 'A' && c <= 'Z') up++;
-        else if (c >= 'a' && c <= 'z') low++;
-      }
-      if (s[start] >= 'A' && s[start] <= 'Z') tflags |= KZ_TOKEN_CAPITALIZED;
-      if (up >= 2 && low == 0) tflags |= KZ_TOKEN_ALLCAPS;
-    } else if (sf & KZI_SEG_DIGIT) {
-      kind = KZ_TOKEN_NUMBER;
-    } else {
-      kind = ascii_punct(s[start]) ? KZ_TOKEN_PUNCT : KZ_TOKEN_SYMBOL;
-    }
+  if (sf & KZI_SEG_ASCII) {
+    ascii = 1;
+    tflags |= sf & (KZI_SEG_CAPITALIZED | KZI_SEG_ALLCAPS);
+    if (sf & KZI_SEG_LETTER) kind = KZ_TOKEN_WORD;
+    else if (sf & KZI_SEG_DIGIT) kind = KZ_TOKEN_NUMBER;
+    else kind = ascii_punct(s[start]) ? KZ_TOKEN_PUNCT : KZ_TOKEN_SYMBOL;
   } else {
     int rep;
     size_t i;
     for (i = start; i < end && s[i] < 0x80; i++) {}
-    ascii = (i == end); /* an ASCII remainder after a joined token */
+    ascii = (i == end); /* an ASCII remainder, or ASCII from the slow path */
     kind = classify_utf8(s + start, end - start, &tflags, &rep);
+    sf |= KZI_SEG_MID;  /* unknown here: let kzi_normalize_tail() look */
   }
-  return emit(r, start, end, kind, tflags, ascii);
+  return emit(r, start, end, kind, tflags, ascii, sf);
+}
+
+static int on_segments(void *payload, const kzi_seg *seg, size_t n) {
+  run *r = payload;
+  size_t i;
+  int rc;
+  for (i = 0; i < n; i++)
+    if ((rc = on_segment(r, seg[i].start, seg[i].end, seg[i].flags)) != 0) return rc;
+  return 0;
 }
 
 int kz_tokenize(kz_tokenizer *tk, const char *text, size_t len, kz_token_cb cb,
@@ -412,5 +477,5 @@ int kz_tokenize(kz_tokenizer *tk, const char *text, size_t len, kz_token_cb cb,
   r.payload = payload;
   r.word_end = r.hyphen_end = SIZE_MAX;
   if (len == 0) return KZ_OK;
-  return kzi_word_segments(tk, text, len, on_segment, &r);
+  return kzi_word_segments(tk, text, len, on_segments, &r);
 }

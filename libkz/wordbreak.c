@@ -6,8 +6,8 @@
  * input byte; English news is almost all ASCII, where the rules of UAX #29
  * reduce to a few character classes.  So the text is cut into regions:
  *
- *   - ASCII regions are segmented here with a class table (rules WB3-WB13b
- *     restricted to ASCII);
+ *   - ASCII regions are segmented here, 64 bytes at a time with bit masks
+ *     (rules WB3-WB13b restricted to ASCII: see below);
  *   - a region holding any non-ASCII byte runs from the start of the ASCII
  *     white space before its chunk to the next ASCII white-space byte after
  *     it, and goes to u8_wordbreaks().
@@ -27,7 +27,9 @@
  * caller's offsets.
  *
  * Segments that hold only white space, control or format characters are not
- * reported.
+ * reported.  The others go to the caller in batches (KZI_SEG_BATCH), with
+ * the white space before each and, for ASCII words, letter, digit and case
+ * flags, so that token.c need not read the bytes again.
  */
 #include <string.h>
 #include <unictype.h>
@@ -35,126 +37,364 @@
 
 #include "kz_int.h"
 
-/* ASCII word-break classes. */
-enum {
-  A_OTHER = 0,  /* punctuation, symbols, controls: a segment of its own */
-  A_LETTER,     /* ALetter */
-  A_DIGIT,      /* Numeric */
-  A_USCORE,     /* ExtendNumLet */
-  A_MIDNUMLET,  /* '.'  (MidNumLet) */
-  A_SQUOTE,     /* '\'' (Single_Quote, acts as MidNumLetQ) */
-  A_MIDLETTER,  /* ':'  (MidLetter) */
-  A_MIDNUM,     /* ',' ';' (MidNum) */
-  A_SPACE,      /* white space: never reported */
-  A_CTRL        /* other C0 controls and DEL: Other, but not reported */
-};
+/*
+ * ASCII regions are classified 64 bytes at a time into bit masks (bit i is
+ * byte i of the block), with SSE2 where the compiler has it and eight bytes
+ * at a time through a table otherwise.  In ASCII the rules of UAX #29 that
+ * matter are:
+ *
+ *   WB5, WB8-WB10, WB13a/b  a run of [A-Za-z0-9_] is one segment;
+ *   WB6, WB7                letter (':' | '.' | '\'') letter joins;
+ *   WB11, WB12              digit (',' | ';' | '.' | '\'') digit joins;
+ *   WB999                   anything else is a segment of one byte
+ *                           (white space and controls are not reported).
+ *
+ * so a join is a mid character whose neighbours are both letters or both
+ * digits: with L the letter mask and D the digit mask,
+ *
+ *   J = (MidLetter & L<<1 & L>>1) | (MidNum & D<<1 & D>>1)
+ *
+ * (shifts carrying the neighbour blocks' edge bits).  X = word chars | J
+ * marks the bytes of word segments; a segment starts at each first bit of a
+ * run of X and at each other byte that is neither white space nor a
+ * control.  Token starts are found with ctz, ends with ctz over ~X, and
+ * each word's letter, digit and case flags come from its bit range of the
+ * masks, so no byte is looked at twice.
+ */
+typedef struct blockmask {
+  uint64_t word;   /* [A-Za-z0-9_] */
+  uint64_t letter; /* [A-Za-z] */
+  uint64_t upper;  /* [A-Z] */
+  uint64_t digit;  /* [0-9] */
+  uint64_t midlet; /* MidLetter or MidNumLetQ: . ' : */
+  uint64_t midnum; /* MidNum or MidNumLetQ: . ' , ; */
+  uint64_t skip;   /* white space or control: never a segment of its own */
+  uint64_t space;  /* white space: \t \n \v \f \r and ' ' */
+  uint64_t nl;     /* line breaks: \n \v \f \r */
+} blockmask;
 
-/* The class of each ASCII byte (rows of eight, from 0x00). */
-#define CT A_CTRL
-#define OT A_OTHER
-#define LE A_LETTER
-#define DI A_DIGIT
-#define US A_USCORE
-#define MP A_MIDNUMLET
-#define SQ A_SQUOTE
-#define ML A_MIDLETTER
-#define MN A_MIDNUM
-#define SP A_SPACE
+/* Byte classes of the table version (and of the byte after a block). */
+#define C_WORD 0x01u
+#define C_LETTER 0x02u
+#define C_UPPER 0x04u
+#define C_DIGIT 0x08u
+#define C_MIDLET 0x10u
+#define C_MIDNUM 0x20u
+#define C_SKIP 0x40u
+#define C_SPACE 0x80u
+
+#define CT C_SKIP
+#define SP (C_SKIP | C_SPACE)
+#define OT 0u
+#define LO (C_WORD | C_LETTER)
+#define UP (C_WORD | C_LETTER | C_UPPER)
+#define DI (C_WORD | C_DIGIT)
+#define US C_WORD
+#define MP (C_MIDLET | C_MIDNUM)
+#define ML C_MIDLET
+#define MN C_MIDNUM
 static const unsigned char aclass[128] = {
     CT, CT, CT, CT, CT, CT, CT, CT,
     CT, SP, SP, SP, SP, SP, CT, CT,
     CT, CT, CT, CT, CT, CT, CT, CT,
     CT, CT, CT, CT, CT, CT, CT, CT,
-    SP, OT, OT, OT, OT, OT, OT, SQ,
+    SP, OT, OT, OT, OT, OT, OT, MP,
     OT, OT, OT, OT, MN, OT, MP, OT,
     DI, DI, DI, DI, DI, DI, DI, DI,
     DI, DI, ML, MN, OT, OT, OT, OT,
-    OT, LE, LE, LE, LE, LE, LE, LE,
-    LE, LE, LE, LE, LE, LE, LE, LE,
-    LE, LE, LE, LE, LE, LE, LE, LE,
-    LE, LE, LE, OT, OT, OT, OT, US,
-    OT, LE, LE, LE, LE, LE, LE, LE,
-    LE, LE, LE, LE, LE, LE, LE, LE,
-    LE, LE, LE, LE, LE, LE, LE, LE,
-    LE, LE, LE, OT, OT, OT, OT, CT,
+    OT, UP, UP, UP, UP, UP, UP, UP,
+    UP, UP, UP, UP, UP, UP, UP, UP,
+    UP, UP, UP, UP, UP, UP, UP, UP,
+    UP, UP, UP, OT, OT, OT, OT, US,
+    OT, LO, LO, LO, LO, LO, LO, LO,
+    LO, LO, LO, LO, LO, LO, LO, LO,
+    LO, LO, LO, LO, LO, LO, LO, LO,
+    LO, LO, LO, OT, OT, OT, OT, CT,
 };
 #undef CT
+#undef SP
 #undef OT
-#undef LE
+#undef LO
+#undef UP
 #undef DI
 #undef US
 #undef MP
-#undef SQ
 #undef ML
 #undef MN
-#undef SP
+
+#if defined(__SSE2__) && !defined(KZ_NO_SIMD)
+#include <emmintrin.h>
+
+static inline void classify64(const unsigned char *p, blockmask *m) {
+  const __m128i c20 = _mm_set1_epi8(0x20);
+  uint64_t w = 0, l = 0, u = 0, d = 0, ml = 0, mn = 0, sk = 0, sp = 0, nl = 0;
+  int k;
+  for (k = 0; k < 4; k++) {
+    /* Signed compares are right: the region is ASCII. */
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    __m128i lc = _mm_or_si128(x, c20);
+    __m128i let = _mm_and_si128(_mm_cmpgt_epi8(lc, _mm_set1_epi8('a' - 1)),
+                                _mm_cmplt_epi8(lc, _mm_set1_epi8('z' + 1)));
+    __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+    __m128i wrd = _mm_or_si128(_mm_or_si128(let, dig),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+    __m128i mnl = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')));
+    __m128i mlt = _mm_or_si128(mnl, _mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
+    __m128i mnm = _mm_or_si128(mnl, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8(';'))));
+    __m128i skp = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x21)),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F)));
+    __m128i lbr = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x09)),
+                                _mm_cmplt_epi8(x, _mm_set1_epi8(0x0E)));
+    __m128i spc = _mm_or_si128(lbr, _mm_or_si128(_mm_cmpeq_epi8(x, c20),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
+    int sh = 16 * k;
+    uint64_t lm = (uint64_t)(unsigned)_mm_movemask_epi8(let);
+    l |= lm << sh;
+    /* An uppercase letter is a letter without bit 5 (0x20). */
+    u |= (lm & ~(uint64_t)(unsigned)_mm_movemask_epi8(_mm_slli_epi16(x, 2))) << sh;
+    d |= (uint64_t)(unsigned)_mm_movemask_epi8(dig) << sh;
+    w |= (uint64_t)(unsigned)_mm_movemask_epi8(wrd) << sh;
+    ml |= (uint64_t)(unsigned)_mm_movemask_epi8(mlt) << sh;
+    mn |= (uint64_t)(unsigned)_mm_movemask_epi8(mnm) << sh;
+    sk |= (uint64_t)(unsigned)_mm_movemask_epi8(skp) << sh;
+    sp |= (uint64_t)(unsigned)_mm_movemask_epi8(spc) << sh;
+    nl |= (uint64_t)(unsigned)_mm_movemask_epi8(lbr) << sh;
+  }
+  m->word = w;
+  m->letter = l;
+  m->upper = u;
+  m->digit = d;
+  m->midlet = ml;
+  m->midnum = mn;
+  m->skip = sk;
+  m->space = sp;
+  m->nl = nl;
+}
+
+#else /* portable: eight bytes at a time through the class table */
+
+/* Bit k of each of the eight bytes of v, gathered into an 8-bit mask. */
+static inline uint64_t gather8(uint64_t v, unsigned k) {
+  return (((v >> k) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56;
+}
+
+static inline void classify64(const unsigned char *p, blockmask *m) {
+  uint64_t w = 0, l = 0, u = 0, d = 0, ml = 0, mn = 0, sk = 0, sp = 0, nl = 0;
+  unsigned k, j;
+  for (k = 0; k < 64; k += 8) {
+    uint64_t v = 0, b = 0;
+    for (j = 0; j < 8; j++) {
+      unsigned c = p[k + j];
+      v |= (uint64_t)aclass[c] << (8 * j);
+      b |= (uint64_t)(c - 0x0Au < 4u) << (8 * j);
+    }
+    w |= gather8(v, 0) << k;
+    l |= gather8(v, 1) << k;
+    u |= gather8(v, 2) << k;
+    d |= gather8(v, 3) << k;
+    ml |= gather8(v, 4) << k;
+    mn |= gather8(v, 5) << k;
+    sk |= gather8(v, 6) << k;
+    sp |= gather8(v, 7) << k;
+    nl |= gather8(b, 0) << k;
+  }
+  m->word = w;
+  m->letter = l;
+  m->upper = u;
+  m->digit = d;
+  m->midlet = ml;
+  m->midnum = mn;
+  m->skip = sk;
+  m->space = sp;
+  m->nl = nl;
+}
+#endif
+
+static inline unsigned ctz64(uint64_t x) { /* x != 0 */
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(x);
+#else
+  unsigned n = 0;
+  while (!(x & 1u)) x >>= 1, n++;
+  return n;
+#endif
+}
+
+/* Bits [a, b) of a word, 0 <= a < b <= 64. */
+static inline uint64_t bitrange(unsigned a, unsigned b) {
+  return (2ull << (b - 1)) - (1ull << a);
+}
 
 static inline int is_ascii_ws(unsigned char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' ||
          c == '\f';
 }
 
-/* Context handed along while segmenting. */
+/* Context handed along while segmenting: the batch being filled. */
 typedef struct segctx {
   const unsigned char *s;
   kzi_seg_cb cb;
   void *payload;
   unsigned pending; /* KZI_SEG_* white-space flags for the next segment */
+  size_t nseg;      /* segments in batch[] */
+  kzi_seg batch[KZI_SEG_BATCH];
 } segctx;
 
-/* ---- ASCII regions -------------------------------------------------- */
+static int flush(segctx *cx) {
+  size_t n = cx->nseg;
+  cx->nseg = 0;
+  return n ? cx->cb(cx->payload, cx->batch, n) : 0;
+}
 
+static inline int push(segctx *cx, size_t start, size_t end, unsigned flags) {
+  kzi_seg *g = &cx->batch[cx->nseg++];
+  g->start = start;
+  g->end = end;
+  g->flags = flags;
+  return cx->nseg == KZI_SEG_BATCH ? flush(cx) : 0;
+}
+
+/* Letter, digit, mid and case information of a word's bits `r` in block m
+ * (j: the joins), accumulated in *acc (KZI_SEG_LETTER, _DIGIT, _MID, and
+ * ACC_LOWER) and *upper (the uppercase letters seen, counted up to 2).
+ * Used for the few words that cross a block edge. */
+#define ACC_LOWER 0x10000u
+static inline void word_bits(const blockmask *m, uint64_t j, uint64_t r,
+                             unsigned *acc, unsigned *upper) {
+  uint64_t u = m->upper & r;
+  *acc |= ((m->letter & r) ? KZI_SEG_LETTER : 0u) |
+          ((m->digit & r) ? KZI_SEG_DIGIT : 0u) | ((j & r) ? KZI_SEG_MID : 0u) |
+          ((m->letter & ~m->upper & r) ? ACC_LOWER : 0u);
+  *upper += (u != 0) + ((u & (u - 1)) != 0);
+}
+
+/* The segment flags of a word from its accumulated bits. */
+static inline unsigned word_flags(unsigned acc, unsigned upper) {
+  if (upper >= 2 && !(acc & ACC_LOWER)) acc |= KZI_SEG_ALLCAPS;
+  return acc & ~ACC_LOWER;
+}
+
+/*
+ * Per-run facts by carries.  For a mask R of runs and M a subset of R,
+ * R + M carries out of every run that holds a bit of M, into the first bit
+ * after it, and nowhere further (that bit is 0 in R).  So
+ *
+ *   (R + M) & ~R         marks the bit after each run holding some of M,
+ *   ((R + M) & ~R) >> 1  marks the last bit of such runs,
+ *   (R + M) & M          is M less the lowest bit of M in each run.
+ *
+ * after_runs() is the first form with a carry in at bit 0 (the run goes on
+ * from the previous block) and the carry out of bit 63 in *cout.
+ */
+static inline uint64_t after_runs(uint64_t r, uint64_t m, unsigned cin,
+                                  unsigned *cout) {
+  uint64_t t = m + cin, sum = r + t;
+  *cout = (t < m) | (sum < r);
+  return sum & ~r;
+}
+
+static inline uint64_t last_of_runs(uint64_t r, uint64_t m) {
+  return ((r + m) & ~r) >> 1;
+}
+
+/* Segment the ASCII bytes s[a..b).  The byte before a (if any) and the byte
+ * at b (if any) are white space, so no rule looks across the edges. */
 static int ascii_segments(segctx *cx, size_t a, size_t b) {
   const unsigned char *s = cx->s;
-  size_t i = a;
-  int rc;
-  while (i < b) {
-    unsigned char c = s[i];
-    int k = aclass[c];
-    if (k == A_LETTER || k == A_DIGIT || k == A_USCORE) {
-      size_t j = i + 1;
-      int last = k, flags = (k == A_LETTER) ? KZI_SEG_LETTER
-                          : (k == A_DIGIT)  ? KZI_SEG_DIGIT : 0;
-      while (j < b) {
-        int cj = aclass[s[j]];
-        if (cj == A_LETTER || cj == A_DIGIT || cj == A_USCORE) {
-          last = cj;
-          flags |= (cj == A_LETTER) ? KZI_SEG_LETTER
-                 : (cj == A_DIGIT)  ? KZI_SEG_DIGIT : 0;
-          j++;
-          continue;
-        }
-        if (j + 1 < b && cj >= A_MIDNUMLET && cj <= A_MIDNUM) {
-          int nx = aclass[s[j + 1]];
-          if (last == A_LETTER && nx == A_LETTER && cj != A_MIDNUM) {
-            j += 2; /* WB6, WB7 */
-            continue;
-          }
-          if (last == A_DIGIT && nx == A_DIGIT && cj != A_MIDLETTER) {
-            j += 2; /* WB11, WB12 */
-            continue;
-          }
-        }
+  uint64_t lcarry = 0, dcarry = 0, xcarry = 0; /* previous block's bit 63 */
+  unsigned csp = (cx->pending & KZI_SEG_SPACE_BEFORE) != 0; /* gap so far */
+  unsigned cnl = (cx->pending & KZI_SEG_NEWLINE_BEFORE) != 0;
+  size_t ostart = 0; /* a word still open at the end of the last block */
+  unsigned oacc = 0, oup = 0;
+  int open = 0, rc;
+  size_t p;
+
+  for (p = a; p < b; p += 64) {
+    unsigned char pad[64];
+    const unsigned char *q = s + p;
+    size_t avail = b - p;
+    uint64_t valid = ~0ull, nl0 = 0, nd0 = 0, join, x, skip, starts;
+    uint64_t spb, nlb, lend, dend, jend, capsend, lower;
+    blockmask m;
+
+    if (avail < 64) { /* the tail, padded with spaces */
+      memcpy(pad, q, avail);
+      memset(pad + avail, ' ', 64 - avail);
+      q = pad;
+      valid = (1ull << avail) - 1;
+    } else if (avail > 64) {
+      unsigned c = aclass[s[p + 64]];
+      nl0 = (c & C_LETTER) != 0;
+      nd0 = (c & C_DIGIT) != 0;
+    }
+    classify64(q, &m);
+    join = (m.midlet & ((m.letter << 1) | lcarry) & ((m.letter >> 1) | (nl0 << 63))) |
+           (m.midnum & ((m.digit << 1) | dcarry) & ((m.digit >> 1) | (nd0 << 63)));
+    x = m.word | join;
+    skip = m.skip & valid;
+    starts = (x & ~((x << 1) | xcarry)) | (~x & ~skip & valid);
+    lcarry = m.letter >> 63;
+    dcarry = m.digit >> 63;
+    xcarry = x >> 63;
+
+    /* White space before each token: the bit after each run of skipped
+     * bytes (white space, controls) that holds a space or a line break. */
+    spb = after_runs(skip, m.space & valid, csp, &csp);
+    nlb = after_runs(skip, m.nl & valid, cnl, &cnl);
+    if (avail < 64) { /* the gap at the end of the region goes on */
+      csp = (unsigned)(spb >> avail) & 1u;
+      cnl = (unsigned)(nlb >> avail) & 1u;
+    }
+    /* What each word holds, at its last bit. */
+    lower = m.letter & ~m.upper;
+    lend = last_of_runs(x, m.letter);
+    dend = last_of_runs(x, m.digit);
+    jend = last_of_runs(x, join);
+    capsend = last_of_runs(x, (x + m.upper) & m.upper) & ~last_of_runs(x, lower);
+
+    if (open) { /* the word of the last block goes on in this one */
+      unsigned e;
+      if (~x == 0) {
+        word_bits(&m, join, ~0ull, &oacc, &oup);
+        continue;
+      }
+      e = ctz64(~x);
+      if (e) word_bits(&m, join, bitrange(0, e), &oacc, &oup);
+      open = 0;
+      if ((rc = push(cx, ostart, p + e, word_flags(oacc, oup))) != 0) return rc;
+    }
+    while (starts) {
+      unsigned i = ctz64(starts), e, last, fl;
+      uint64_t above = ~x & (~0ull << i);
+      starts &= starts - 1;
+      fl = KZI_SEG_ASCII | (unsigned)((spb >> i) & 1u) * KZI_SEG_SPACE_BEFORE |
+           (unsigned)((nlb >> i) & 1u) * KZI_SEG_NEWLINE_BEFORE |
+           (unsigned)((m.upper >> i) & 1u) * KZI_SEG_CAPITALIZED;
+      if (KZI_UNLIKELY(above == 0)) { /* a word running into the next block */
+        ostart = p + i;
+        oacc = fl;
+        oup = 0;
+        word_bits(&m, join, bitrange(i, 64), &oacc, &oup);
+        open = 1;
         break;
       }
-      rc = cx->cb(cx->payload, i, j, (unsigned)flags | KZI_SEG_ASCII | cx->pending);
-      if (rc) return rc;
-      cx->pending = 0;
-      i = j;
-    } else if (k == A_SPACE) {
-      cx->pending |= KZI_SEG_SPACE_BEFORE;
-      if (c == '\n' || c == '\r' || c == '\v' || c == '\f')
-        cx->pending |= KZI_SEG_NEWLINE_BEFORE;
-      i++;
-    } else if (k == A_CTRL) {
-      i++;
-    } else {
-      rc = cx->cb(cx->payload, i, i + 1, KZI_SEG_ASCII | cx->pending);
-      if (rc) return rc;
-      cx->pending = 0;
-      i++;
+      e = ctz64(above);
+      last = e - (e != i);
+      e += (e == i); /* a byte of its own */
+      fl |= (unsigned)((lend >> last) & 1u) * KZI_SEG_LETTER |
+            (unsigned)((dend >> last) & 1u) * KZI_SEG_DIGIT |
+            (unsigned)((jend >> last) & 1u) * KZI_SEG_MID |
+            (unsigned)((capsend >> last) & 1u) * KZI_SEG_ALLCAPS;
+      if ((rc = push(cx, p + i, p + e, fl)) != 0) return rc;
     }
   }
+  if (open) {
+    if ((rc = push(cx, ostart, b, word_flags(oacc, oup))) != 0) return rc;
+  }
+  cx->pending = csp * KZI_SEG_SPACE_BEFORE | cnl * KZI_SEG_NEWLINE_BEFORE;
   return 0;
 }
 
@@ -227,8 +467,7 @@ static int slow_segments(kz_tokenizer *tk, segctx *cx, size_t a, size_t b) {
     if (!blank_segment(t + start, i - start, &cx->pending)) {
       size_t ss = map ? map[start] : a + start;
       size_t se = map ? map[i] : a + i;
-      rc = cx->cb(cx->payload, ss, se, cx->pending);
-      if (rc) return rc;
+      if ((rc = push(cx, ss, se, cx->pending)) != 0) return rc;
       cx->pending = 0;
     }
     start = i;
@@ -249,6 +488,17 @@ static int ends_in_wsegspace(const unsigned char *s, size_t from, size_t e) {
 
 /* Position of the first byte >= 0x80 in s[i..n), or n. */
 static size_t find_nonascii(const unsigned char *s, size_t i, size_t n) {
+#if defined(__SSE2__) && !defined(KZ_NO_SIMD)
+  while (i + 64 <= n) {
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 32));
+    __m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 48));
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
+      break;
+    i += 64;
+  }
+#endif
   while (i + 8 <= n) {
     uint64_t w;
     memcpy(&w, s + i, 8);
@@ -263,14 +513,18 @@ int kzi_word_segments(kz_tokenizer *tk, const char *text, size_t len,
                       kzi_seg_cb cb, void *payload) {
   segctx cx;
   size_t i = 0;
-  int rc;
+  int rc = 0;
   cx.s = (const unsigned char *)text;
   cx.cb = cb;
   cx.payload = payload;
   cx.pending = KZI_SEG_SPACE_BEFORE; /* the start counts as white space */
+  cx.nseg = 0;
   while (i < len) {
     size_t p = find_nonascii(cx.s, i, len), q, r, e;
-    if (p == len) return ascii_segments(&cx, i, len);
+    if (p == len) {
+      if ((rc = ascii_segments(&cx, i, len)) != 0) return rc;
+      break;
+    }
     q = p;
     while (q > i && !is_ascii_ws(cx.s[q - 1])) q--;
     r = q;
@@ -290,5 +544,5 @@ int kzi_word_segments(kz_tokenizer *tk, const char *text, size_t len,
     if ((rc = slow_segments(tk, &cx, r, e)) != 0) return rc;
     i = e;
   }
-  return 0;
+  return flush(&cx);
 }

@@ -9,6 +9,7 @@
  *                                :tokenize(s), :sentences(s [, opts]),
  *                                :repaired(), :close()
  *   kz.parse(path_or_string [, opts]) -> the article as a plain table
+ *   kz.open(path [, opts])    -> a kz.Corpus (see "The corpus" below)
  *
  * A token is a table with the fields
  *   text      the slice of s (s:sub(t.start, t.stop) == t.text)
@@ -53,6 +54,44 @@
  * UTF-8 instead of repairing it and warning).  A missing or unreadable
  * file and strict-mode UTF-8 errors return nil, message, code.
  *
+ * The corpus.  kz.open(path [, opts]) opens (or, with create = true,
+ * creates) the corpus in directory path; opts: create, readonly, verify,
+ * memory_budget, k1, b and the analyzer (language, stem, fold_diacritics,
+ * possessive; used when the corpus is created).  A kz.Corpus c has
+ *   c:add(s [, meta])      s is a file (parsed, keyed by its path) or, with
+ *                          meta.key, the text; meta: key, title, date,
+ *                          source, author (string or array), url, language,
+ *                          caption, heading, path (true: s is a file)
+ *   c:add_jsonl(path [, {strict=, progress=}]) -> added, skipped
+ *   c:add_dir(path [, {progress=}])           -> added, failed
+ *                          progress: true (a bar on stderr) or a function
+ *                          f(done_bytes, total_bytes, docs) returning false
+ *                          to stop
+ *   c:delete(key), c:commit(), c:optimize(), c:refresh() -> true
+ *   c:search(q [, opts])   an iterator over the hits: for hit in c:search(q)
+ *                          (raises on a bad query, as io.lines does)
+ *   c:search_all(q [, opts]) -> array of hits, with .total and .exact
+ *                          opts: limit (math.huge: all), offset, sort
+ *                          ("score", "newest"/"date", "oldest"), snippets,
+ *                          body.  A hit: key, score, title, source, date,
+ *                          author, url, language (nil when empty), snippet,
+ *                          highlights and body_highlights (arrays of
+ *                          {start, stop}: snippet:sub(start, stop) is a
+ *                          match), body (with opts.body)
+ *   c:keys(q)              -> array of the matching keys, unranked
+ *   c:kwic(q [, {width=, sort=, chars=, limit=}]) -> array of {doc, left,
+ *                          match, right, start, stop, field}
+ *   c:count(q [, {by=}])   -> array of {group, docs, matches, group_docs,
+ *                          group_words, per_million}, plus total_docs,
+ *                          total_matches and groups (name -> row); by:
+ *                          "source" (default), "day", "week", "month",
+ *                          "year", "doc", "all"
+ *   c:doc(key)             -> the stored fields (title, body, caption,
+ *                          heading, key, date, source, author, url, language)
+ *   c:vocabulary([filter]) -> array of {term, tf, df}
+ *   c:stats(), #c (committed documents), c:close(); <close> and __gc close.
+ * Everything a call returns is a plain table, independent of the corpus.
+ *
  * Errors follow the Lua libraries: misuse (wrong argument type, unknown
  * option, closed tokenizer) raises; a failure reported by libkz (no stemmer
  * for a language, out of memory) returns nil, message, code where code is
@@ -65,9 +104,12 @@
  * kz.parse() parses into a kz_article owned by an internal userdata, builds
  * the table from it, then frees it.
  */
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lauxlib.h"
 #include "lua.h"
@@ -75,10 +117,14 @@
 #include <sys/stat.h>
 
 #include "kz.h"
-#include "kz/article.h" /* until kz.h includes it */
+#include "kz/article.h" /* until kz.h includes them */
+#include "kz/corpus.h"
+#include "kz/query.h"
 
 #define LKZ_TOKENIZER "kz.Tokenizer"
 #define LKZ_ARTICLE "kz.ArticleHolder" /* internal: owns a kz_article briefly */
+#define LKZ_CORPUS "kz.Corpus"
+#define LKZ_HOLD "kz.Holder" /* internal: owns libkz results briefly */
 #define LKZ_LANG_MAX 64
 
 /* One token copied out of the kz_tokenize() callback; its normalized form
@@ -115,6 +161,12 @@ typedef struct lkz_opts {
 #define LKZ_OPT_BOTH 0x3
 #define LKZ_OPT_PARSE 0x4
 #define LKZ_OPT_ALL 0x7
+#define LKZ_OPT_OPEN 0x8     /* kz.open */
+#define LKZ_OPT_SEARCH 0x10  /* c:search, c:search_all */
+#define LKZ_OPT_KWIC 0x20    /* c:kwic */
+#define LKZ_OPT_COUNT 0x40   /* c:count */
+#define LKZ_OPT_BULK 0x80    /* c:add_jsonl, c:add_dir */
+#define LKZ_OPT_ADD 0x100    /* c:add (the document's metadata) */
 
 /* ------------------------------------------------------------------------
  * Growable buffers (plain malloc; owned by the userdata)
@@ -193,15 +245,32 @@ static const struct {
   const char *name;
   int which;
 } known_opts[] = {
-  {"stem", LKZ_OPT_TOKEN},       {"language", LKZ_OPT_ALL},
+  {"stem", LKZ_OPT_TOKEN | LKZ_OPT_OPEN},
+  {"language", LKZ_OPT_ALL | LKZ_OPT_OPEN | LKZ_OPT_ADD},
   {"nfkc", LKZ_OPT_TOKEN},       {"casefold", LKZ_OPT_TOKEN},
   {"quotes", LKZ_OPT_TOKEN},     {"numbers", LKZ_OPT_TOKEN},
-  {"fold_diacritics", LKZ_OPT_TOKEN}, {"possessive", LKZ_OPT_TOKEN},
+  {"fold_diacritics", LKZ_OPT_TOKEN | LKZ_OPT_OPEN},
+  {"possessive", LKZ_OPT_TOKEN | LKZ_OPT_OPEN},
   {"plain", LKZ_OPT_TOKEN},      {"punct", LKZ_OPT_TOKEN},
   {"stopwords", LKZ_OPT_TOKEN},  {"abbreviations", LKZ_OPT_SENT},
   {"line_breaks", LKZ_OPT_SENT}, {"trim", LKZ_OPT_SENT},
-  {"path", LKZ_OPT_PARSE},       {"source", LKZ_OPT_PARSE},
+  {"path", LKZ_OPT_PARSE | LKZ_OPT_ADD},
+  {"source", LKZ_OPT_PARSE | LKZ_OPT_ADD},
   {"strict_utf8", LKZ_OPT_PARSE},
+  {"create", LKZ_OPT_OPEN},      {"readonly", LKZ_OPT_OPEN},
+  {"verify", LKZ_OPT_OPEN},      {"memory_budget", LKZ_OPT_OPEN},
+  {"k1", LKZ_OPT_OPEN},          {"b", LKZ_OPT_OPEN},
+  {"limit", LKZ_OPT_SEARCH | LKZ_OPT_KWIC},
+  {"sort", LKZ_OPT_SEARCH | LKZ_OPT_KWIC},
+  {"offset", LKZ_OPT_SEARCH},    {"snippets", LKZ_OPT_SEARCH},
+  {"body", LKZ_OPT_SEARCH},
+  {"width", LKZ_OPT_KWIC},       {"chars", LKZ_OPT_KWIC},
+  {"by", LKZ_OPT_COUNT},
+  {"progress", LKZ_OPT_BULK},    {"strict", LKZ_OPT_BULK},
+  {"key", LKZ_OPT_ADD},          {"title", LKZ_OPT_ADD},
+  {"date", LKZ_OPT_ADD},         {"author", LKZ_OPT_ADD},
+  {"url", LKZ_OPT_ADD},          {"caption", LKZ_OPT_ADD},
+  {"heading", LKZ_OPT_ADD},
   {NULL, 0}
 };
 
@@ -692,6 +761,830 @@ static int lkz_parse(lua_State *L) {
 }
 
 /* ------------------------------------------------------------------------
+ * kz.open: the corpus
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Every libkz object a call produces (kz_results, kz_kwic, kz_counts,
+ * kz_doc) and every buffer its callbacks fill is owned by a holder
+ * userdata while the Lua tables are built, so that a memory error raised
+ * by the Lua API cannot leak it; the call frees it before it returns.
+ * Nothing of libkz outlives a call, so the tables stay valid after the
+ * corpus is closed, and "free the results before closing the corpus"
+ * holds by construction.
+ */
+
+typedef struct lkz_corpus {
+  kz_corpus *c; /* NULL when closed */
+  int readonly;
+  int busy;     /* in add_jsonl/add_dir: its progress function must not
+                   use the corpus (libkz is in the middle of a write) */
+} lkz_corpus;
+
+enum { HOLD_NONE, HOLD_RESULTS, HOLD_KWIC, HOLD_COUNTS, HOLD_DOC };
+
+typedef struct lkz_hold {
+  int kind;      /* HOLD_* */
+  void *obj;
+  char *buf;     /* records of keys / terms, back to back */
+  size_t n, cap;
+  size_t count;  /* records in buf */
+  int nomem;
+} lkz_hold;
+
+static void hold_release(lkz_hold *h) {
+  switch (h->kind) {
+  case HOLD_RESULTS: kz_results_free(h->obj); break;
+  case HOLD_KWIC: kz_kwic_free(h->obj); break;
+  case HOLD_COUNTS: kz_counts_free(h->obj); break;
+  case HOLD_DOC: kz_doc_free(h->obj); break;
+  default: break;
+  }
+  h->kind = HOLD_NONE;
+  h->obj = NULL;
+  free(h->buf);
+  h->buf = NULL;
+  h->n = h->cap = h->count = 0;
+}
+
+static int hold_gc(lua_State *L) {
+  hold_release(luaL_checkudata(L, 1, LKZ_HOLD));
+  return 0;
+}
+
+/* A new empty holder on the stack. */
+static lkz_hold *new_hold(lua_State *L) {
+  lkz_hold *h = lua_newuserdatauv(L, sizeof *h, 0);
+  memset(h, 0, sizeof *h);
+  luaL_setmetatable(L, LKZ_HOLD);
+  return h;
+}
+
+static void hold_put(lkz_hold *h, const void *p, size_t n) {
+  if (h->nomem || n == 0) return;
+  if (grow((void **)&h->buf, &h->cap, h->n, n, 1)) {
+    h->nomem = 1;
+    return;
+  }
+  memcpy(h->buf + h->n, p, n);
+  h->n += n;
+}
+
+static lkz_corpus *check_corpus(lua_State *L, int arg) {
+  lkz_corpus *lc = luaL_checkudata(L, arg, LKZ_CORPUS);
+  if (lc->c == NULL) luaL_error(L, "attempt to use a closed corpus");
+  if (lc->busy)
+    luaL_error(L, "attempt to use a corpus from its own progress function");
+  return lc;
+}
+
+/* Push `true`, or the fail triple for a nonzero rc. */
+static int push_status(lua_State *L, int rc) {
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* A boolean option: absent gives dflt. */
+static int opt_bool(lua_State *L, int arg, const char *name, int dflt) {
+  int t = lua_getfield(L, arg, name), v = dflt;
+  if (t == LUA_TBOOLEAN)
+    v = lua_toboolean(L, -1);
+  else if (t != LUA_TNIL)
+    luaL_argerror(L, arg, lua_pushfstring(L,
+                  "option '%s' must be a boolean, got %s", name,
+                  luaL_typename(L, -1)));
+  lua_pop(L, 1);
+  return v;
+}
+
+/* A numeric option within [lo, hi]: absent gives dflt.  math.huge is
+ * allowed when hi is HUGE_VAL. */
+static double opt_number(lua_State *L, int arg, const char *name, double dflt,
+                         double lo, double hi) {
+  int t = lua_getfield(L, arg, name);
+  double v = dflt;
+  if (t == LUA_TNUMBER) {
+    v = lua_tonumber(L, -1);
+    if (!(v >= lo && v <= hi))
+      luaL_argerror(L, arg, lua_pushfstring(L, "option '%s' is out of range",
+                                            name));
+  } else if (t != LUA_TNIL) {
+    luaL_argerror(L, arg, lua_pushfstring(L,
+                  "option '%s' must be a number, got %s", name,
+                  luaL_typename(L, -1)));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* A string option that must be one of names[]; returns its index, or dflt
+ * when absent. */
+static int opt_choice(lua_State *L, int arg, const char *name,
+                      const char *const names[], int dflt) {
+  int t = lua_getfield(L, arg, name), i;
+  if (t == LUA_TNIL) {
+    lua_pop(L, 1);
+    return dflt;
+  }
+  if (t == LUA_TSTRING) {
+    const char *s = lua_tostring(L, -1);
+    for (i = 0; names[i]; i++)
+      if (strcmp(s, names[i]) == 0) {
+        lua_pop(L, 1);
+        return i;
+      }
+  }
+  return luaL_argerror(L, arg, lua_pushfstring(L,
+                       "option '%s': invalid value '%s'", name,
+                       luaL_tolstring(L, -1, NULL)));
+}
+
+/* Seconds on a monotonic clock, for the progress bar. */
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* kz.open(path [, opts]) */
+static int lkz_open(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  kz_corpus_options co;
+  lkz_opts o;
+  lkz_corpus *lc;
+  int rc;
+
+  if (kz_corpus_options_init(&co, KZ_CORPUS_OPTIONS_VERSION) != 0)
+    return luaL_error(L, "kz: cannot initialize corpus options");
+  lua_settop(L, 2);
+  if (!lua_isnil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    check_keys(L, 2, LKZ_OPT_OPEN);
+  }
+  check_opts(L, 2, LKZ_OPT_TOKEN | LKZ_OPT_OPEN, &o);
+  co.analyzer_flags = o.topts.flags &
+      (KZ_TOK_FOLD_DIACRITICS | KZ_TOK_STEM | KZ_TOK_POSSESSIVE);
+  co.language = o.language[0] ? o.language : NULL;
+  if (!lua_isnil(L, 2)) {
+    int create = opt_bool(L, 2, "create", 0);
+    int readonly = opt_bool(L, 2, "readonly", 0);
+    if (create && readonly)
+      luaL_argerror(L, 2, "options 'create' and 'readonly' exclude each other");
+    co.flags = (create ? KZ_CORPUS_CREATE : 0) |
+               (readonly ? KZ_CORPUS_READONLY : 0) |
+               (opt_bool(L, 2, "verify", 1) ? 0 : KZ_CORPUS_NO_VERIFY);
+    co.memory_budget = (size_t)opt_number(L, 2, "memory_budget", 0, 0,
+                                          (double)(SIZE_MAX / 2));
+    co.bm25_k1 = opt_number(L, 2, "k1", 0, 0, 100);
+    co.bm25_b = opt_number(L, 2, "b", 0, 0, 1);
+  }
+  lc = lua_newuserdatauv(L, sizeof *lc, 0);
+  memset(lc, 0, sizeof *lc);
+  lc->readonly = (co.flags & KZ_CORPUS_READONLY) != 0;
+  luaL_setmetatable(L, LKZ_CORPUS);
+  rc = kz_corpus_open(&lc->c, path, &co);
+  if (rc != KZ_OK) {
+    lc->c = NULL;
+    return push_fail(L, rc, kz_last_errmsg());
+  }
+  return 1;
+}
+
+/* c:close(), __close and __gc: uncommitted changes are discarded. */
+static int corpus_close(lua_State *L) {
+  lkz_corpus *lc = luaL_checkudata(L, 1, LKZ_CORPUS);
+  if (lc->busy)
+    return luaL_error(L, "attempt to close a corpus from its own progress "
+                         "function");
+  kz_corpus_close(lc->c);
+  lc->c = NULL;
+  return 0;
+}
+
+static int corpus_tostring(lua_State *L) {
+  lkz_corpus *lc = luaL_checkudata(L, 1, LKZ_CORPUS);
+  if (lc->c == NULL)
+    lua_pushliteral(L, "kz.Corpus (closed)");
+  else
+    lua_pushfstring(L, "kz.Corpus (%I docs%s)",
+                    (lua_Integer)kz_corpus_count_docs(lc->c),
+                    lc->readonly ? ", readonly" : "");
+  return 1;
+}
+
+/* #c: the committed documents */
+static int corpus_len(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  lua_pushinteger(L, (lua_Integer)kz_corpus_count_docs(lc->c));
+  return 1;
+}
+
+/* --- Adding --- */
+
+/* c:add(path_or_text [, meta]): with meta.key, s is the text; otherwise s
+ * is a file (meta.path = true forces that). */
+static int corpus_add(lua_State *L) {
+  static const char *const fields[] = {"title", "date", "source", "author",
+                                       "url", "language", "caption",
+                                       "heading", NULL};
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t len, klen = 0;
+  const char *s = luaL_checklstring(L, 2, &len), *key = NULL;
+  kz_doc_meta meta = KZ_DOC_META_INIT;
+  const char **slot[8];
+  int i, nmeta = 0, path_mode = LKZ_PATH_AUTO, rc;
+
+  lua_settop(L, 3);
+  luaL_checkstack(L, 24, "kz: add");
+  slot[0] = &meta.title;
+  slot[1] = &meta.date;
+  slot[2] = &meta.source;
+  slot[3] = &meta.author;
+  slot[4] = &meta.url;
+  slot[5] = &meta.language;
+  slot[6] = &meta.caption;
+  slot[7] = &meta.heading;
+  if (!lua_isnil(L, 3)) {
+    int t;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    check_keys(L, 3, LKZ_OPT_ADD);
+    t = lua_getfield(L, 3, "key");
+    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+      key = lua_tolstring(L, -1, &klen); /* stays on the stack */
+    } else if (t != LUA_TNIL) {
+      luaL_argerror(L, 3, "'key' must be a string");
+    } else {
+      lua_pop(L, 1);
+    }
+    t = lua_getfield(L, 3, "path");
+    if (t == LUA_TBOOLEAN)
+      path_mode = lua_toboolean(L, -1);
+    else if (t != LUA_TNIL)
+      luaL_argerror(L, 3, "option 'path' must be a boolean");
+    lua_pop(L, 1);
+    for (i = 0; fields[i]; i++) {
+      if (i == 3 && lua_getfield(L, 3, "author") == LUA_TTABLE) {
+        /* several authors: joined by "; " */
+        luaL_Buffer b;
+        lua_Integer k, n = luaL_len(L, -1);
+        int tbl = lua_gettop(L);
+        luaL_buffinit(L, &b);
+        for (k = 1; k <= n; k++) {
+          if (lua_geti(L, tbl, k) != LUA_TSTRING)
+            luaL_argerror(L, 3, "'author' must be a string or an array of "
+                                "strings");
+          if (k > 1) luaL_addstring(&b, "; ");
+          luaL_addvalue(&b);
+        }
+        luaL_pushresult(&b);
+        *slot[i] = lua_tostring(L, -1); /* stays on the stack */
+        nmeta++;
+        continue;
+      } else if (i == 3) {
+        lua_pop(L, 1);
+      }
+      *slot[i] = opt_string(L, 3, fields[i]);
+      if (*slot[i]) nmeta++;
+    }
+  }
+  if (key != NULL) {
+    if (path_mode == 1)
+      luaL_argerror(L, 3, "a file is added under its own path: "
+                          "no 'key' with path = true");
+    rc = kz_corpus_add_text(lc->c, key, klen, s, len, &meta);
+    return push_status(L, rc);
+  }
+  if (nmeta > 0)
+    luaL_argerror(L, 3, "metadata is for a text added with 'key'; a "
+                        "file's metadata comes from the article parser");
+  if (path_mode == 0)
+    luaL_argerror(L, 3, "a text needs 'key'");
+  if (memchr(s, '\0', len) != NULL)
+    luaL_argerror(L, 2, "path contains a zero byte");
+  if (path_mode == LKZ_PATH_AUTO && !names_file(s, len)) {
+    if (memchr(s, '\n', len) != NULL)
+      luaL_argerror(L, 3, "a text needs 'key'");
+    lua_pushfstring(L, "%s: no such file (to add a text, give 'key')", s);
+    return push_fail(L, KZ_ENOTFOUND, lua_tostring(L, -1));
+  }
+  return push_status(L, kz_corpus_add_file(lc->c, s));
+}
+
+/* Progress of c:add_jsonl and c:add_dir: a plain bar on stderr
+ * (progress = true) or a Lua function f(done_bytes, total_bytes, docs)
+ * that may return false to stop.  The function runs under lua_pcall:
+ * an error stops libkz, and is raised again once libkz has returned. */
+typedef struct lkz_progress {
+  lua_State *L;
+  int fn;        /* stack index of the function, or 0 */
+  int bar;
+  const char *desc;
+  uint64_t done, total, docs;
+  double next;
+  int drawn;
+  int err;       /* the function raised: its error is on top of the stack */
+  int stopped;   /* the function returned false */
+} lkz_progress;
+
+static void draw_bar(lkz_progress *p, int final) {
+  if (p->total > 0) {
+    uint64_t pct = p->done >= p->total ? 100 : p->done * 100 / p->total;
+    fprintf(stderr, "\r%s %3u%% %.1f/%.1f MB, %llu docs%s", p->desc,
+            (unsigned)pct, (double)p->done / 1e6, (double)p->total / 1e6,
+            (unsigned long long)p->docs, final ? "\n" : "");
+  } else {
+    fprintf(stderr, "\r%s %.1f MB, %llu docs%s", p->desc,
+            (double)p->done / 1e6, (unsigned long long)p->docs,
+            final ? "\n" : "");
+  }
+  fflush(stderr);
+  p->drawn = 1;
+}
+
+static int progress_cb(uint64_t done, uint64_t total, uint64_t docs,
+                       void *payload) {
+  lkz_progress *p = payload;
+  p->done = done;
+  p->total = total;
+  p->docs = docs;
+  if (p->bar) {
+    double now = now_seconds();
+    if (now >= p->next) {
+      p->next = now + 0.2;
+      draw_bar(p, 0);
+    }
+  }
+  if (p->fn) {
+    lua_State *L = p->L;
+    int stop;
+    lua_pushvalue(L, p->fn);
+    lua_pushinteger(L, (lua_Integer)done);
+    lua_pushinteger(L, (lua_Integer)total);
+    lua_pushinteger(L, (lua_Integer)docs);
+    if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+      p->err = 1;
+      return 1;
+    }
+    stop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (stop) {
+      p->stopped = 1;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* The common body of c:add_jsonl(path [, opts]) and c:add_dir. */
+static int bulk_add(lua_State *L, int is_dir) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  lkz_progress p;
+  uint64_t count = 0;
+  unsigned int flags = 0;
+  int rc;
+
+  lua_settop(L, 3);
+  memset(&p, 0, sizeof p);
+  p.L = L;
+  p.desc = is_dir ? "add_dir" : "add_jsonl";
+  p.next = now_seconds() + 0.2;
+  if (!lua_isnil(L, 3)) {
+    int t;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    check_keys(L, 3, LKZ_OPT_BULK);
+    if (opt_bool(L, 3, "strict", 0)) {
+      if (is_dir) luaL_argerror(L, 3, "option 'strict' is for add_jsonl");
+      flags |= KZ_JSONL_STRICT;
+    }
+    t = lua_getfield(L, 3, "progress"); /* index 4 */
+    if (t == LUA_TFUNCTION)
+      p.fn = 4;
+    else if (t == LUA_TBOOLEAN)
+      p.bar = lua_toboolean(L, -1);
+    else if (t != LUA_TNIL)
+      luaL_argerror(L, 3, "option 'progress' must be a boolean or a "
+                          "function");
+  }
+  luaL_checkstack(L, 8, "kz: progress callback");
+  lc->busy = 1;
+  if (is_dir) {
+    /* "dir/" would give keys "dir//file" */
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/') n--;
+    path = lua_pushlstring(L, path, n); /* kept on the stack */
+    rc = kz_corpus_add_dir(lc->c, path, &count, progress_cb, &p);
+  } else {
+    rc = kz_corpus_add_jsonl(lc->c, path, flags, &count, progress_cb, &p);
+  }
+  lc->busy = 0;
+  if (p.err) return lua_error(L); /* the function's error, on top */
+  if (p.bar && (rc == KZ_OK || p.drawn)) draw_bar(&p, 1);
+  if (rc != KZ_OK && !p.stopped) return push_fail(L, rc, kz_last_errmsg());
+  lua_pushinteger(L, (lua_Integer)p.docs);
+  lua_pushinteger(L, (lua_Integer)count);
+  return 2;
+}
+
+/* c:add_jsonl(path [, {strict=, progress=}]) -> added, skipped */
+static int corpus_add_jsonl(lua_State *L) { return bulk_add(L, 0); }
+
+/* c:add_dir(path [, {progress=}]) -> added, failed */
+static int corpus_add_dir(lua_State *L) { return bulk_add(L, 1); }
+
+static int corpus_delete(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t len;
+  const char *key = luaL_checklstring(L, 2, &len);
+  return push_status(L, kz_corpus_delete(lc->c, key, len));
+}
+
+static int corpus_commit(lua_State *L) {
+  return push_status(L, kz_corpus_commit(check_corpus(L, 1)->c));
+}
+
+static int corpus_optimize(lua_State *L) {
+  return push_status(L, kz_corpus_optimize(check_corpus(L, 1)->c));
+}
+
+static int corpus_refresh(lua_State *L) {
+  return push_status(L, kz_corpus_refresh(check_corpus(L, 1)->c));
+}
+
+static int corpus_stats(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  kz_corpus_stats st;
+  int rc = kz_corpus_stats_get(lc->c, &st);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  lua_createtable(L, 0, 9);
+#define STAT(f)                                 \
+  lua_pushinteger(L, (lua_Integer)st.f);        \
+  lua_setfield(L, -2, #f)
+  STAT(generation);
+  STAT(docs);
+  STAT(deleted);
+  STAT(segments);
+  STAT(terms);
+  STAT(tokens);
+  STAT(bytes_postings);
+  STAT(bytes_store);
+  STAT(bytes_total);
+#undef STAT
+  return 1;
+}
+
+/* --- Searching --- */
+
+/* Set t[name] = s[0..n), or leave it nil when empty and skip_empty. */
+static void set_lstring(lua_State *L, const char *name, const char *s,
+                        size_t n, int skip_empty) {
+  if (n == 0 && skip_empty) return;
+  lua_pushlstring(L, n ? s : "", n);
+  lua_setfield(L, -2, name);
+}
+
+/* Push the array of {start, stop} highlight pairs of the current hit
+ * (1-based, inclusive byte indices). */
+static void push_highlights(lua_State *L, kz_results *r, int body) {
+  size_t i, n = body ? kz_results_body_highlight_count(r)
+                     : kz_results_highlight_count(r);
+  lua_createtable(L, size_hint(n), 0);
+  for (i = 0; i < n; i++) {
+    size_t a, b;
+    if ((body ? kz_results_body_highlight(r, i, &a, &b)
+              : kz_results_highlight(r, i, &a, &b)) != KZ_OK)
+      continue;
+    lua_createtable(L, 2, 0);
+    lua_pushinteger(L, (lua_Integer)a + 1);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, (lua_Integer)b);
+    lua_rawseti(L, -2, 2);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static const char *const search_sorts[] = {"score", "newest", "oldest",
+                                           "date", NULL};
+
+/* Run the search of c:search / c:search_all and push the table of hits
+ * (fields total, exact), or the fail triple (returns 3). */
+static int do_search(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t qlen;
+  const char *q = luaL_checklstring(L, 2, &qlen);
+  kz_search_options so;
+  uint64_t ndocs = kz_corpus_count_docs(lc->c);
+  lkz_hold *h;
+  kz_results *r;
+  int want_body = 0, exact = 1, rc;
+  lua_Integer i = 0;
+
+  lua_settop(L, 3);
+  kz_search_options_init(&so, KZ_SEARCH_OPTIONS_VERSION);
+  so.limit = 10;
+  if (!lua_isnil(L, 3)) {
+    double limit;
+    static const int sorts[] = {KZ_SORT_SCORE, KZ_SORT_DATE_DESC,
+                                KZ_SORT_DATE_ASC, KZ_SORT_DATE_DESC};
+    luaL_checktype(L, 3, LUA_TTABLE);
+    check_keys(L, 3, LKZ_OPT_SEARCH);
+    limit = opt_number(L, 3, "limit", 10, 1, HUGE_VAL);
+    so.limit = limit >= (double)ndocs ? (size_t)ndocs : (size_t)limit;
+    so.offset = (size_t)opt_number(L, 3, "offset", 0, 0, 1e15);
+    so.sort = sorts[opt_choice(L, 3, "sort", search_sorts, 0)];
+    if (!opt_bool(L, 3, "snippets", 1)) so.flags |= KZ_SEARCH_NO_SNIPPETS;
+    want_body = opt_bool(L, 3, "body", 0);
+  }
+  if (so.limit > ndocs) so.limit = (size_t)ndocs;
+  if (so.limit == 0) so.limit = 1; /* 0 would mean 10 to libkz */
+  h = new_hold(L);
+  rc = kz_corpus_search(&r, lc->c, q, qlen, &so);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_RESULTS;
+  h->obj = r;
+  lua_createtable(L, size_hint(kz_results_count(r)), 2);
+  lua_pushinteger(L, (lua_Integer)kz_results_total(r, &exact));
+  lua_setfield(L, -2, "total");
+  lua_pushboolean(L, exact);
+  lua_setfield(L, -2, "exact");
+  while ((rc = kz_results_next(r)) == KZ_OK) {
+    static const struct { int field; const char *name; } f[] = {
+      {KZ_FIELD_KEY, "key"},        {KZ_FIELD_TITLE, "title"},
+      {KZ_FIELD_SOURCE, "source"},  {KZ_FIELD_DATE, "date"},
+      {KZ_FIELD_AUTHOR, "author"},  {KZ_FIELD_URL, "url"},
+      {KZ_FIELD_LANGUAGE, "language"}};
+    size_t k, n;
+    const char *s;
+    lua_createtable(L, 0, 12);
+    for (k = 0; k < sizeof f / sizeof f[0]; k++) {
+      s = kz_results_field(r, f[k].field, &n);
+      set_lstring(L, f[k].name, s, s ? n : 0, f[k].field != KZ_FIELD_KEY);
+    }
+    lua_pushnumber(L, kz_results_score(r));
+    lua_setfield(L, -2, "score");
+    s = kz_results_snippet(r, &n);
+    set_lstring(L, "snippet", s, s ? n : 0, 0);
+    push_highlights(L, r, 0);
+    lua_setfield(L, -2, "highlights");
+    push_highlights(L, r, 1);
+    lua_setfield(L, -2, "body_highlights");
+    if (want_body) {
+      s = kz_results_field(r, KZ_FIELD_BODY, &n);
+      set_lstring(L, "body", s, s ? n : 0, 0);
+    }
+    lua_rawseti(L, -2, ++i);
+  }
+  hold_release(h);
+  if (rc != KZ_ITEROVER) return push_fail(L, rc, kz_last_errmsg());
+  return 1;
+}
+
+/* c:search_all(q [, opts]) -> array of hits with .total and .exact */
+static int corpus_search_all(lua_State *L) {
+  return do_search(L);
+}
+
+static int search_iter(lua_State *L) {
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+  lua_pushinteger(L, i);
+  lua_replace(L, lua_upvalueindex(2));
+  lua_rawgeti(L, lua_upvalueindex(1), i); /* nil after the last */
+  return 1;
+}
+
+/* c:search(q [, opts]) -> an iterator over the hits, for a generic for.
+ * Like io.lines, it raises an error (a bad query) instead of returning
+ * fail, which a for loop would not show. */
+static int corpus_search(lua_State *L) {
+  if (do_search(L) != 1)
+    return luaL_error(L, "%s", lua_tostring(L, -2));
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, search_iter, 2);
+  return 1;
+}
+
+static int collect_key(const char *key, size_t len, void *payload) {
+  lkz_hold *h = payload;
+  hold_put(h, &len, sizeof len);
+  hold_put(h, key, len);
+  if (h->nomem) return KZ_ENOMEM;
+  h->count++;
+  return 0;
+}
+
+/* c:keys(q) -> array of every matching key, unranked */
+static int corpus_keys(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t qlen, i, off = 0;
+  const char *q = luaL_checklstring(L, 2, &qlen);
+  lkz_hold *h = new_hold(L);
+  int rc = kz_corpus_keys(lc->c, q, qlen, collect_key, h);
+  if (rc != KZ_OK)
+    return push_fail(L, rc, rc == KZ_ENOMEM ? NULL : kz_last_errmsg());
+  lua_createtable(L, size_hint(h->count), 0);
+  for (i = 0; i < h->count; i++) {
+    size_t len;
+    memcpy(&len, h->buf + off, sizeof len);
+    lua_pushlstring(L, h->buf + off + sizeof len, len);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+    off += sizeof len + len;
+  }
+  hold_release(h);
+  return 1;
+}
+
+static const char *const field_names[] = {"title", "body", "caption",
+                                          "heading", "key", "date", "source",
+                                          "author", "url", "language"};
+
+static const char *const kwic_sorts[] = {"none", "left", "right", "match",
+                                         NULL};
+
+/* c:kwic(q [, opts]) -> array of {doc, left, match, right, start, stop,
+ * field}; start and stop are 1-based inclusive byte indices of the match
+ * in the stored field. */
+static int corpus_kwic(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t qlen, i, n;
+  const char *q = luaL_checklstring(L, 2, &qlen);
+  kz_kwic_options ko;
+  lkz_hold *h;
+  kz_kwic *k;
+  int rc;
+
+  lua_settop(L, 3);
+  kz_kwic_options_init(&ko, KZ_KWIC_OPTIONS_VERSION);
+  ko.width = 0;
+  if (!lua_isnil(L, 3)) {
+    double limit;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    check_keys(L, 3, LKZ_OPT_KWIC);
+    ko.width = (unsigned int)opt_number(L, 3, "width", 0, 1, 100000);
+    ko.sort = opt_choice(L, 3, "sort", kwic_sorts, 0); /* kz_kwic_sort */
+    if (opt_bool(L, 3, "chars", 0)) ko.flags |= KZ_KWIC_CHARS;
+    limit = opt_number(L, 3, "limit", HUGE_VAL, 1, HUGE_VAL);
+    ko.limit = limit == HUGE_VAL ? 0 : (size_t)limit;
+  }
+  h = new_hold(L);
+  rc = kz_corpus_kwic(&k, lc->c, q, qlen, &ko);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_KWIC;
+  h->obj = k;
+  n = kz_kwic_count(k);
+  lua_createtable(L, size_hint(n), 0);
+  for (i = 0; i < n; i++) {
+    kz_kwic_row row;
+    if (kz_kwic_row_get(k, i, &row) != KZ_OK) break;
+    lua_createtable(L, 0, 7);
+    set_lstring(L, "doc", row.key, row.key_len, 0);
+    set_lstring(L, "left", row.left, row.left_len, 0);
+    set_lstring(L, "match", row.match, row.match_len, 0);
+    set_lstring(L, "right", row.right, row.right_len, 0);
+    lua_pushinteger(L, (lua_Integer)row.start + 1);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, (lua_Integer)row.end);
+    lua_setfield(L, -2, "stop");
+    lua_pushstring(L, row.field >= 0 && row.field < KZ_FIELD_COUNT
+                          ? field_names[row.field] : "unknown");
+    lua_setfield(L, -2, "field");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  hold_release(h);
+  return 1;
+}
+
+static const char *const count_by[] = {"all", "source", "day", "week",
+                                       "month", "year", "doc", "date", "key",
+                                       NULL};
+
+/* c:count(q [, {by=}]) -> array of {group, docs, matches, group_docs,
+ * group_words, per_million} with the fields total_docs, total_matches and
+ * groups (group name -> row). */
+static int corpus_count(lua_State *L) {
+  static const int by_value[] = {KZ_COUNT_ALL, KZ_COUNT_SOURCE, KZ_COUNT_DAY,
+                                 KZ_COUNT_WEEK, KZ_COUNT_MONTH, KZ_COUNT_YEAR,
+                                 KZ_COUNT_DOC, KZ_COUNT_DAY, KZ_COUNT_DOC};
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t qlen, i, n;
+  const char *q = luaL_checklstring(L, 2, &qlen);
+  int by = KZ_COUNT_SOURCE, rc, tbl;
+  uint64_t tdocs = 0, tmatches = 0;
+  lkz_hold *h;
+  kz_counts *k;
+
+  lua_settop(L, 3);
+  if (!lua_isnil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    check_keys(L, 3, LKZ_OPT_COUNT);
+    by = by_value[opt_choice(L, 3, "by", count_by, 1)];
+  }
+  h = new_hold(L);
+  rc = kz_corpus_count(&k, lc->c, q, qlen, by);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_COUNTS;
+  h->obj = k;
+  n = kz_counts_size(k);
+  lua_createtable(L, size_hint(n), 3);
+  tbl = lua_gettop(L);
+  lua_createtable(L, 0, size_hint(n)); /* groups */
+  for (i = 0; i < n; i++) {
+    kz_count_row row;
+    if (kz_counts_row(k, i, &row) != KZ_OK) break;
+    lua_createtable(L, 0, 6);
+    set_lstring(L, "group", row.group, row.group_len, 0);
+    lua_pushinteger(L, (lua_Integer)row.docs);
+    lua_setfield(L, -2, "docs");
+    lua_pushinteger(L, (lua_Integer)row.matches);
+    lua_setfield(L, -2, "matches");
+    lua_pushinteger(L, (lua_Integer)row.group_docs);
+    lua_setfield(L, -2, "group_docs");
+    lua_pushinteger(L, (lua_Integer)row.group_words);
+    lua_setfield(L, -2, "group_words");
+    lua_pushnumber(L, row.per_million);
+    lua_setfield(L, -2, "per_million");
+    lua_pushlstring(L, row.group_len ? row.group : "", row.group_len);
+    lua_pushvalue(L, -2);
+    lua_settable(L, tbl + 1);
+    lua_rawseti(L, tbl, (lua_Integer)i + 1);
+    tdocs += row.docs;
+    tmatches += row.matches;
+  }
+  lua_setfield(L, tbl, "groups");
+  lua_pushinteger(L, (lua_Integer)tdocs);
+  lua_setfield(L, tbl, "total_docs");
+  lua_pushinteger(L, (lua_Integer)tmatches);
+  lua_setfield(L, tbl, "total_matches");
+  hold_release(h);
+  return 1;
+}
+
+/* c:doc(key) -> table of the stored fields (empty ones are nil, except the
+ * body) */
+static int corpus_doc(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t klen;
+  const char *key = luaL_checklstring(L, 2, &klen);
+  lkz_hold *h = new_hold(L);
+  kz_doc *d;
+  int f, rc = kz_corpus_doc(&d, lc->c, key, klen);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_DOC;
+  h->obj = d;
+  lua_createtable(L, 0, KZ_FIELD_COUNT);
+  for (f = 0; f < KZ_FIELD_COUNT; f++) {
+    size_t n = 0;
+    const char *s = kz_doc_field(d, f, &n);
+    set_lstring(L, field_names[f], s, s ? n : 0, f != KZ_FIELD_BODY);
+  }
+  hold_release(h);
+  return 1;
+}
+
+static int collect_term(const char *term, size_t len, uint64_t tf,
+                        uint64_t df, void *payload) {
+  lkz_hold *h = payload;
+  hold_put(h, &len, sizeof len);
+  hold_put(h, &tf, sizeof tf);
+  hold_put(h, &df, sizeof df);
+  hold_put(h, term, len);
+  if (h->nomem) return KZ_ENOMEM;
+  h->count++;
+  return 0;
+}
+
+/* c:vocabulary([filter]) -> array of {term, tf, df} */
+static int corpus_vocabulary(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t qlen = 0, i, off = 0;
+  const char *q = luaL_optlstring(L, 2, NULL, &qlen);
+  lkz_hold *h = new_hold(L);
+  int rc = kz_corpus_vocabulary(lc->c, q, qlen, collect_term, h);
+  if (rc != KZ_OK)
+    return push_fail(L, rc, rc == KZ_ENOMEM ? NULL : kz_last_errmsg());
+  lua_createtable(L, size_hint(h->count), 0);
+  for (i = 0; i < h->count; i++) {
+    size_t len;
+    uint64_t tf, df;
+    memcpy(&len, h->buf + off, sizeof len);
+    memcpy(&tf, h->buf + off + sizeof len, sizeof tf);
+    memcpy(&df, h->buf + off + sizeof len + sizeof tf, sizeof df);
+    off += sizeof len + sizeof tf + sizeof df;
+    lua_createtable(L, 0, 3);
+    lua_pushlstring(L, h->buf + off, len);
+    lua_setfield(L, -2, "term");
+    lua_pushinteger(L, (lua_Integer)tf);
+    lua_setfield(L, -2, "tf");
+    lua_pushinteger(L, (lua_Integer)df);
+    lua_setfield(L, -2, "df");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+    off += len;
+  }
+  hold_release(h);
+  return 1;
+}
+
+/* ------------------------------------------------------------------------
  * Module functions
  * ------------------------------------------------------------------------ */
 
@@ -738,6 +1631,7 @@ static const luaL_Reg kz_funcs[] = {
   {"sentences", lkz_sentences},
   {"tokenizer", lkz_tokenizer_new},
   {"parse", lkz_parse},
+  {"open", lkz_open},
   {"version", NULL},
   {"version_number", NULL},
   {NULL, NULL}
@@ -759,6 +1653,41 @@ static const luaL_Reg tok_meta[] = {
   {NULL, NULL}
 };
 
+static const luaL_Reg corpus_methods[] = {
+  {"add", corpus_add},
+  {"add_jsonl", corpus_add_jsonl},
+  {"add_dir", corpus_add_dir},
+  {"delete", corpus_delete},
+  {"commit", corpus_commit},
+  {"optimize", corpus_optimize},
+  {"refresh", corpus_refresh},
+  {"search", corpus_search},
+  {"search_all", corpus_search_all},
+  {"keys", corpus_keys},
+  {"kwic", corpus_kwic},
+  {"count", corpus_count},
+  {"doc", corpus_doc},
+  {"vocabulary", corpus_vocabulary},
+  {"stats", corpus_stats},
+  {"close", corpus_close},
+  {NULL, NULL}
+};
+
+static const luaL_Reg corpus_meta[] = {
+  {"__index", NULL}, /* filled with the method table */
+  {"__gc", corpus_close},
+  {"__close", corpus_close},
+  {"__len", corpus_len},
+  {"__tostring", corpus_tostring},
+  {NULL, NULL}
+};
+
+static const luaL_Reg hold_meta[] = {
+  {"__gc", hold_gc},
+  {"__close", hold_gc},
+  {NULL, NULL}
+};
+
 static const luaL_Reg art_meta[] = {
   {"__gc", art_gc},
   {"__close", art_gc},
@@ -774,6 +1703,15 @@ static void create_meta(lua_State *L) {
   lua_pop(L, 1);
   luaL_newmetatable(L, LKZ_ARTICLE);
   luaL_setfuncs(L, art_meta, 0);
+  lua_pop(L, 1);
+  luaL_newmetatable(L, LKZ_CORPUS);
+  luaL_setfuncs(L, corpus_meta, 0);
+  luaL_newlibtable(L, corpus_methods);
+  luaL_setfuncs(L, corpus_methods, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, LKZ_HOLD);
+  luaL_setfuncs(L, hold_meta, 0);
   lua_pop(L, 1);
 }
 

@@ -35,9 +35,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "kz.h"
-#include "kz/article.h" /* until kz.h includes it */
+#include "kz/article.h" /* until kz.h includes them */
+#include "kz/corpus.h"
+#include "kz/query.h"
 
 #if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 < 0x030B0000
 #  error "kzmodule.c is meant to be built against the limited API of 3.11"
@@ -65,6 +68,14 @@ typedef struct {
   PyObject *FileNotFound;           /* kz.FileNotFound */
   PyObject *date_type;              /* datetime.date */
   PyObject *block_kind_names[KZ_N_BLOCK_KINDS]; /* lazily filled */
+  PyObject *Corpus_type;
+  PyObject *Hit_type;
+  PyObject *Results_type;
+  PyObject *Concordance_type;
+  PyObject *Counts_type;
+  PyObject *KwicRow_type;           /* struct sequences */
+  PyObject *CountRow_type;
+  PyObject *Term_type;
 } kz_state;
 
 static inline kz_state *
@@ -2302,6 +2313,3723 @@ done:
 }
 
 /* ====================================================================
+ * The corpus: kz.Corpus and its result types
+ * ==================================================================== */
+
+/*
+ * A kz.Corpus wraps a kz_corpus handle.  libkz lets the search-side calls
+ * (search, keys, kwic, count, vocabulary, doc, count_docs) run on one handle
+ * from several threads at once, also while one thread commits, but the
+ * write calls (add, delete, commit, optimize, refresh, close) must not
+ * overlap.  So:
+ *
+ *   - write calls take the object's writer lock, waiting for it and running
+ *     with the GIL released (a progress callback takes the GIL back briefly
+ *     to draw its bar; nobody waits for the writer lock while holding the
+ *     GIL, so this cannot deadlock);
+ *   - search-side calls take no lock: they count themselves in `active`
+ *     (changed only with the GIL held) while they run without the GIL;
+ *   - close() marks the object closing, so that no new search starts,
+ *     takes the writer lock, waits for `active` to drop to 0 and only then
+ *     closes the handle.
+ *
+ * Every search-side result (kz_results, kz_kwic, kz_counts, kz_doc, the
+ * key and vocabulary callbacks) is copied into plain C memory without the
+ * GIL, and the libkz object is freed before the call returns.  No libkz
+ * object outlives a call, so the Python results stay valid after the corpus
+ * is closed, and "free results before closing the corpus" holds by
+ * construction.
+ *
+ * Offsets: hit highlights are code point offsets into the str they belong
+ * to (hit.snippet[s:e] is the match); KWIC start/end are byte offsets in
+ * the stored field, as libkz gives them.
+ */
+
+/* Internal outcomes of a corpus call besides kz_status values; positive, and
+ * distinct from COLLECT_NOMEM. */
+#define RC_CLOSED 2  /* the corpus was closed before the call could run */
+#define RC_STOPPED 3 /* the progress callback stopped an add */
+#define RC_BADOFFSET 4 /* libkz reported an offset outside its text, or a
+                          row it could not give */
+
+static const char closed_msg[] = "operation on a closed kz.Corpus";
+
+/* The kz_field names of the text fields, for KWIC rows. */
+static const char *const field_names[KZ_FIELD_COUNT] = {
+  "title", "body", "caption", "heading", "key", "date", "source", "author",
+  "url", "language"};
+
+/* --- Plain C collection ---------------------------------------------- */
+
+/* Strings copied out of libkz while the GIL is released go into an html_buf
+ * used as an arena.  Records keep offsets: the buffer moves as it grows. */
+static size_t
+arena_put(html_buf *a, const char *s, size_t n)
+{
+  size_t off = a->n;
+  hb_put(a, s, n);
+  return off;
+}
+
+/* A str of arena bytes; None for an empty string when none_if_empty. */
+static PyObject *
+arena_str(const html_buf *a, size_t off, size_t len, int none_if_empty)
+{
+  if (len == 0 && none_if_empty)
+    Py_RETURN_NONE;
+  return PyUnicode_DecodeUTF8(len ? a->p + off : "", (Py_ssize_t)len,
+                              "replace");
+}
+
+/* Document keys are byte strings.  They come back as str decoded with
+ * surrogateescape, and key_get() encodes them the same way, so every key
+ * round-trips (for paths this is os.fsdecode()/os.fsencode()). */
+static PyObject *
+key_str(const char *s, size_t len)
+{
+  return PyUnicode_DecodeUTF8(len ? s : "", (Py_ssize_t)len,
+                              "surrogateescape");
+}
+
+/* Raise TypeError "<what>, not <type name>". */
+static void
+type_error(const char *what, PyObject *obj)
+{
+  PyObject *name = PyType_GetName(Py_TYPE(obj));
+  if (name != NULL) {
+    PyErr_Format(PyExc_TypeError, "%s, not %U", what, name);
+    Py_DECREF(name);
+  }
+}
+
+typedef struct {
+  PyObject *bytes; /* owns s */
+  const char *s;
+  size_t len;
+} key_arg;
+
+/* A document key from str (UTF-8, surrogateescape), bytes or os.PathLike.
+ * Release with Py_XDECREF(k->bytes). */
+static int
+key_get(key_arg *k, PyObject *obj)
+{
+  char *s;
+  Py_ssize_t n;
+
+  k->bytes = NULL;
+  if (PyUnicode_Check(obj)) {
+    k->bytes = PyUnicode_AsEncodedString(obj, "utf-8", "surrogateescape");
+  } else if (PyBytes_Check(obj)) {
+    k->bytes = Py_NewRef(obj);
+  } else {
+    PyObject *p = PyOS_FSPath(obj);
+    if (p == NULL) {
+      if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();
+        type_error("a document key must be str, bytes or os.PathLike", obj);
+      }
+      return -1;
+    }
+    if (!PyUnicode_FSConverter(p, &k->bytes))
+      k->bytes = NULL;
+    Py_DECREF(p);
+  }
+  if (k->bytes == NULL || PyBytes_AsStringAndSize(k->bytes, &s, &n) < 0) {
+    Py_CLEAR(k->bytes);
+    return -1;
+  }
+  k->s = s;
+  k->len = (size_t)n;
+  return 0;
+}
+
+/* A growing array of (start, end) pairs. */
+typedef struct {
+  size_t (*v)[2];
+  size_t n, cap;
+} pair_list;
+
+static int
+pair_push(pair_list *pl, size_t a, size_t b)
+{
+  if (grow((void **)&pl->v, &pl->cap, pl->n + 1, sizeof *pl->v) < 0)
+    return -1;
+  pl->v[pl->n][0] = a;
+  pl->v[pl->n][1] = b;
+  pl->n++;
+  return 0;
+}
+
+/* Byte offsets [start, end) into s (len bytes) as code points, checked.
+ * Returns 0, or -1 when libkz gave an offset outside s (a libkz bug:
+ * reported, never trusted). */
+static int
+span_to_chars(char_cursor *cur, const char *s, size_t len, size_t *start,
+              size_t *end)
+{
+  if (*start > *end || *end > len)
+    return -1;
+  *start = char_offset(cur, (const unsigned char *)s, *start);
+  *end = char_offset(cur, (const unsigned char *)s, *end);
+  return 0;
+}
+
+/* A tuple of (start, end) tuples from pairs v[0..n). */
+static PyObject *
+pairs_tuple(size_t (*v)[2], size_t n)
+{
+  PyObject *t = PyTuple_New((Py_ssize_t)n);
+  size_t i;
+
+  if (t == NULL)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    PyObject *p = Py_BuildValue("(nn)", (Py_ssize_t)v[i][0],
+                                (Py_ssize_t)v[i][1]);
+    if (p == NULL) {
+      Py_DECREF(t);
+      return NULL;
+    }
+    PyTuple_SetItem(t, (Py_ssize_t)i, p); /* steals */
+  }
+  return t;
+}
+
+/* --- Errors of corpus calls ------------------------------------------- */
+
+static PyObject *
+corpus_error(kz_state *st, int rc, const char *msg)
+{
+  if (rc == RC_CLOSED) {
+    PyErr_SetString(PyExc_ValueError, closed_msg);
+    return NULL;
+  }
+  if (rc == COLLECT_NOMEM)
+    return PyErr_NoMemory();
+  if (rc == RC_BADOFFSET)
+    return set_kz_error(st, KZ_ERROR,
+                        "libkz reported an offset outside its text");
+  if (rc == RC_STOPPED || rc >= 0)
+    return set_kz_error(st, KZ_ERROR, "libkz stopped for no reason given");
+  return set_kz_error(st, rc, msg);
+}
+
+/*
+ * Raise the error of a call that parsed the query `qobj` (str or bytes):
+ * KZ_EQUERY becomes kz.QueryError with the attributes `query` and
+ * `position` (code point offset in a str query, byte offset in a bytes
+ * query, None when libkz named none), read from libkz's message
+ * "query error at byte N: problem".  Other codes go to corpus_error().
+ */
+static PyObject *
+query_error(kz_state *st, int rc, const char *msg, PyObject *qobj,
+            const text_arg *q)
+{
+  PyObject *cls, *pymsg, *exc, *pos;
+  const char *at;
+
+  if (rc != KZ_EQUERY)
+    return corpus_error(st, rc, msg);
+  cls = st->errors[-KZ_EQUERY];
+  pymsg = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
+  if (pymsg == NULL)
+    return NULL;
+  exc = PyObject_CallFunctionObjArgs(cls, pymsg, NULL);
+  Py_DECREF(pymsg);
+  if (exc == NULL)
+    return NULL;
+  at = strstr(msg, "at byte ");
+  if (at != NULL) {
+    size_t b = (size_t)strtoull(at + 8, NULL, 10);
+    if (b > q->len)
+      b = q->len;
+    if (q->is_str) {
+      char_cursor cur = {0, 0};
+      b = char_offset(&cur, (const unsigned char *)q->s, b);
+    }
+    pos = PyLong_FromSize_t(b);
+  } else {
+    pos = Py_NewRef(Py_None);
+  }
+  if (pos == NULL || PyObject_SetAttrString(exc, "position", pos) < 0 ||
+      PyObject_SetAttrString(exc, "query", qobj) < 0) {
+    Py_XDECREF(pos);
+    Py_DECREF(exc);
+    return NULL;
+  }
+  Py_DECREF(pos);
+  return raise_with_code(cls, exc, KZ_EQUERY);
+}
+
+/* --- kz.Hit ------------------------------------------------------------ */
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *key;                    /* str */
+  PyObject *title, *source, *date;  /* str / datetime.date, or None */
+  PyObject *author, *url, *language;
+  PyObject *snippet;                /* str */
+  PyObject *body;                   /* str, or None unless asked for */
+  PyObject *highlights;             /* tuple of (start, end) */
+  PyObject *body_highlights;
+  double score;
+} HitObject;
+
+/* Not a GC type: a Hit holds only immutable objects (see Token_dealloc()). */
+static void
+Hit_dealloc(PyObject *op)
+{
+  HitObject *self = (HitObject *)op;
+  PyTypeObject *tp = Py_TYPE(op);
+  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+  Py_CLEAR(self->key);
+  Py_CLEAR(self->title);
+  Py_CLEAR(self->source);
+  Py_CLEAR(self->date);
+  Py_CLEAR(self->author);
+  Py_CLEAR(self->url);
+  Py_CLEAR(self->language);
+  Py_CLEAR(self->snippet);
+  Py_CLEAR(self->body);
+  Py_CLEAR(self->highlights);
+  Py_CLEAR(self->body_highlights);
+  tp_free(op);
+  Py_DECREF(tp);
+}
+
+static PyObject *
+Hit_repr(PyObject *op)
+{
+  HitObject *self = (HitObject *)op;
+  PyObject *title, *res;
+  char score[32];
+
+  title = self->title == Py_None ? Py_NewRef(Py_None)
+                                 : shorten(self->title, 50);
+  if (title == NULL)
+    return NULL;
+  snprintf(score, sizeof score, "%.4g", self->score);
+  res = PyUnicode_FromFormat("<kz.Hit key=%R score=%s date=%R source=%R "
+                             "title=%R>",
+                             self->key, score, self->date, self->source,
+                             title);
+  Py_DECREF(title);
+  return res;
+}
+
+/* Getter of a tuple field (closure: its offset) as a new list. */
+static PyObject *
+Hit_get_list(PyObject *op, void *closure)
+{
+  PyObject *t = *(PyObject **)((char *)op + (size_t)(uintptr_t)closure);
+  return PySequence_List(t);
+}
+
+static PyGetSetDef Hit_getset[] = {
+  {"highlights", Hit_get_list, NULL,
+   "The matches in the snippet: a list of (start, end) code point offsets,\n"
+   "so hit.snippet[start:end] is a match.  A phrase or NEAR group is one\n"
+   "range.",
+   (void *)(uintptr_t)offsetof(HitObject, highlights)},
+  {"body_highlights", Hit_get_list, NULL,
+   "The matches in the whole stored body: (start, end) code point offsets\n"
+   "into hit.body (search(..., body=True)) or corpus.doc(hit.key)['body'].",
+   (void *)(uintptr_t)offsetof(HitObject, body_highlights)},
+  {NULL, NULL, NULL, NULL, NULL}};
+
+static PyMemberDef Hit_members[] = {
+  {"key", T_OBJECT_EX, offsetof(HitObject, key), READONLY,
+   "The document key (str): its path or id."},
+  {"score", T_DOUBLE, offsetof(HitObject, score), READONLY,
+   "The BM25 score (float), higher is better."},
+  {"title", T_OBJECT_EX, offsetof(HitObject, title), READONLY,
+   "The title (str), or None."},
+  {"source", T_OBJECT_EX, offsetof(HitObject, source), READONLY,
+   "The outlet (str), or None."},
+  {"date", T_OBJECT_EX, offsetof(HitObject, date), READONLY,
+   "The publication date (datetime.date), or None."},
+  {"author", T_OBJECT_EX, offsetof(HitObject, author), READONLY,
+   "The authors joined by '; ' (str), or None."},
+  {"url", T_OBJECT_EX, offsetof(HitObject, url), READONLY,
+   "The URL (str), or None."},
+  {"language", T_OBJECT_EX, offsetof(HitObject, language), READONLY,
+   "ISO 639-1 code of the document's language, or None."},
+  {"snippet", T_OBJECT_EX, offsetof(HitObject, snippet), READONLY,
+   "A window of the body (or title) around the best matches (str); '...'\n"
+   "marks cut ends.  Empty with search(..., snippets=False)."},
+  {"body", T_OBJECT_EX, offsetof(HitObject, body), READONLY,
+   "The stored body (str) with search(..., body=True), else None."},
+  {NULL, 0, 0, 0, NULL}};
+
+PyDoc_STRVAR(Hit_doc,
+"One search hit (immutable), an item of kz.Results.\n"
+"\n"
+"Attributes: key, score, title, source, date, author, url, language,\n"
+"snippet, highlights, body_highlights, body.");
+
+static PyType_Slot Hit_slots[] = {
+  {Py_tp_doc, (void *)Hit_doc},
+  {Py_tp_dealloc, Hit_dealloc},
+  {Py_tp_repr, Hit_repr},
+  {Py_tp_members, Hit_members},
+  {Py_tp_getset, Hit_getset},
+  {0, NULL}};
+
+static PyType_Spec Hit_spec = {
+  .name = "kz.Hit",
+  .basicsize = sizeof(HitObject),
+  .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION |
+           Py_TPFLAGS_IMMUTABLETYPE, /* not GC: see Hit_dealloc() */
+  .slots = Hit_slots,
+};
+
+/* --- Results, Concordance, Counts: shared sequence helpers ------------- */
+
+/* The three result types keep their items in a tuple right after the
+ * object header, so one set of sequence slots serves them all. */
+typedef struct {
+  PyObject_HEAD
+  PyObject *items; /* tuple */
+} SeqObject;
+
+static Py_ssize_t
+Seq_length(PyObject *op)
+{
+  return PyTuple_Size(((SeqObject *)op)->items);
+}
+
+static PyObject *
+Seq_item(PyObject *op, Py_ssize_t i)
+{
+  PyObject *items = ((SeqObject *)op)->items;
+  if (i < 0 || i >= PyTuple_Size(items)) {
+    PyErr_SetString(PyExc_IndexError, "index out of range");
+    return NULL;
+  }
+  return Py_NewRef(PyTuple_GetItem(items, i));
+}
+
+/* r[i], r[-1] and r[a:b] (a tuple) */
+static PyObject *
+Seq_subscript(PyObject *op, PyObject *key)
+{
+  return PyObject_GetItem(((SeqObject *)op)->items, key);
+}
+
+static PyObject *
+Seq_iter(PyObject *op)
+{
+  return PyObject_GetIter(((SeqObject *)op)->items);
+}
+
+/* pandas, imported when first needed: a new reference or NULL with
+ * ImportError. */
+static PyObject *
+import_pandas(const char *what)
+{
+  PyObject *pd = PyImport_ImportModule("pandas");
+  if (pd == NULL && PyErr_ExceptionMatches(PyExc_ImportError)) {
+    PyErr_Clear();
+    PyErr_Format(PyExc_ImportError,
+                 "%s needs pandas, which is not installed (Debian: apt "
+                 "install python3-pandas)", what);
+  }
+  return pd;
+}
+
+/* pandas.DataFrame.from_records(records, columns=columns[, index=index]) */
+static PyObject *
+make_frame(const char *what, PyObject *records, const char *const *columns,
+           int ncolumns, const char *index)
+{
+  PyObject *pd, *df_type = NULL, *cols = NULL, *kw = NULL, *args = NULL,
+                *from = NULL, *res = NULL;
+  int i;
+
+  pd = import_pandas(what);
+  if (pd == NULL)
+    return NULL;
+  df_type = PyObject_GetAttrString(pd, "DataFrame");
+  if (df_type == NULL)
+    goto done;
+  from = PyObject_GetAttrString(df_type, "from_records");
+  cols = PyList_New(ncolumns);
+  if (from == NULL || cols == NULL)
+    goto done;
+  for (i = 0; i < ncolumns; i++) {
+    PyObject *s = PyUnicode_FromString(columns[i]);
+    if (s == NULL)
+      goto done;
+    PyList_SetItem(cols, i, s);
+  }
+  kw = PyDict_New();
+  args = PyTuple_Pack(1, records);
+  if (kw == NULL || args == NULL ||
+      PyDict_SetItemString(kw, "columns", cols) < 0)
+    goto done;
+  if (index != NULL) {
+    PyObject *ix = PyUnicode_FromString(index);
+    if (ix == NULL || PyDict_SetItemString(kw, "index", ix) < 0) {
+      Py_XDECREF(ix);
+      goto done;
+    }
+    Py_DECREF(ix);
+  }
+  res = PyObject_Call(from, args, kw);
+done:
+  Py_XDECREF(args);
+  Py_XDECREF(kw);
+  Py_XDECREF(cols);
+  Py_XDECREF(from);
+  Py_XDECREF(df_type);
+  Py_DECREF(pd);
+  return res;
+}
+
+/* Append the str s to h escaped, with the (start, end) code point ranges
+ * of the tuple hl wrapped in <mark>; ranges out of order or overlapping
+ * are clipped. */
+static int
+hb_marked(html_buf *h, PyObject *s, PyObject *hl)
+{
+  Py_ssize_t n = PyUnicode_GetLength(s), pos = 0, i, nh = PyTuple_Size(hl);
+  PyObject *part;
+
+  if (n < 0 || nh < 0)
+    return -1;
+  for (i = 0; i <= nh; i++) {
+    Py_ssize_t a = n, b = n;
+    if (i < nh) {
+      PyObject *p = PyTuple_GetItem(hl, i);
+      a = PyLong_AsSsize_t(PyTuple_GetItem(p, 0));
+      b = PyLong_AsSsize_t(PyTuple_GetItem(p, 1));
+      if (PyErr_Occurred())
+        return -1;
+      if (a < pos)
+        a = pos;
+      if (b > n)
+        b = n;
+      if (a > n || b <= a)
+        continue;
+    }
+    part = PyUnicode_Substring(s, pos, a);
+    if (part == NULL || hb_obj(h, part, 0) < 0) {
+      Py_XDECREF(part);
+      return -1;
+    }
+    Py_DECREF(part);
+    if (i == nh)
+      break;
+    part = PyUnicode_Substring(s, a, b);
+    hb_str(h, "<mark>");
+    if (part == NULL || hb_obj(h, part, 0) < 0) {
+      Py_XDECREF(part);
+      return -1;
+    }
+    Py_DECREF(part);
+    hb_str(h, "</mark>");
+    pos = b;
+  }
+  return 0;
+}
+
+/* The finished html_buf as a str (freeing it). */
+static PyObject *
+hb_finish(html_buf *h, int failed)
+{
+  PyObject *res = NULL;
+  if (!failed) {
+    if (h->nomem)
+      PyErr_NoMemory();
+    else
+      res = PyUnicode_DecodeUTF8(h->p ? h->p : "", (Py_ssize_t)h->n,
+                                 "strict");
+  }
+  free(h->p);
+  return res;
+}
+
+/* --- kz.Results -------------------------------------------------------- */
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *items;  /* tuple of kz.Hit; first, see SeqObject */
+  PyObject *query;  /* str or bytes */
+  PyObject *total;  /* int */
+  int exact;
+} ResultsObject;
+
+static void
+Results_dealloc(PyObject *op)
+{
+  ResultsObject *self = (ResultsObject *)op;
+  PyTypeObject *tp = Py_TYPE(op);
+  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+  Py_CLEAR(self->items);
+  Py_CLEAR(self->query);
+  Py_CLEAR(self->total);
+  tp_free(op);
+  Py_DECREF(tp);
+}
+
+/* Lines of a text listing shown by repr(), at most this many. */
+#define REPR_ROWS 20
+
+static PyObject *
+Results_repr(PyObject *op)
+{
+  ResultsObject *self = (ResultsObject *)op;
+  Py_ssize_t i, n = PyTuple_Size(self->items);
+  PyObject *lines = PyList_New(0), *s, *sep = NULL, *res = NULL;
+
+  if (lines == NULL)
+    return NULL;
+  s = PyUnicode_FromFormat("<kz.Results %R: %zd hit%s of %S%s matching>",
+                           self->query, n, n == 1 ? "" : "s", self->total,
+                           self->exact ? "" : "+");
+  if (s == NULL || PyList_Append(lines, s) < 0)
+    goto done_s;
+  Py_DECREF(s);
+  for (i = 0; i < n && i < REPR_ROWS; i++) {
+    HitObject *h = (HitObject *)PyTuple_GetItem(self->items, i);
+    PyObject *title = h->title == Py_None ? PyUnicode_FromString("")
+                                          : shorten(h->title, 60);
+    char score[64];
+    if (title == NULL)
+      goto done;
+    snprintf(score, sizeof score, "%3zd %8.3f", i + 1, h->score);
+    if (h->date == Py_None)
+      s = PyUnicode_FromFormat("%s  %s  %S  %S", score, "          ",
+                               h->key, title);
+    else
+      s = PyUnicode_FromFormat("%s  %S  %S  %S", score, h->date, h->key,
+                               title);
+    Py_DECREF(title);
+    if (s == NULL || PyList_Append(lines, s) < 0)
+      goto done_s;
+    Py_DECREF(s);
+  }
+  if (n > REPR_ROWS) {
+    s = PyUnicode_FromFormat("    ... %zd more", n - REPR_ROWS);
+    if (s == NULL || PyList_Append(lines, s) < 0)
+      goto done_s;
+    Py_DECREF(s);
+  }
+  sep = PyUnicode_FromString("\n");
+  if (sep != NULL)
+    res = PyUnicode_Join(sep, lines);
+  goto done;
+done_s:
+  Py_XDECREF(s);
+done:
+  Py_XDECREF(sep);
+  Py_DECREF(lines);
+  return res;
+}
+
+static const char *const hit_columns[] = {
+  "key", "score", "title", "source", "date", "snippet", "highlights",
+  "body_highlights", "author", "url", "language"};
+
+PyDoc_STRVAR(Results_to_pandas_doc,
+"to_pandas($self, /)\n"
+"--\n"
+"\n"
+"The hits as a pandas.DataFrame, one row per hit in rank order, with the\n"
+"columns key, score, title, source, date, snippet, highlights,\n"
+"body_highlights, author, url, language.  Needs pandas.");
+
+static PyObject *
+Results_to_pandas(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  ResultsObject *self = (ResultsObject *)op;
+  Py_ssize_t i, n = PyTuple_Size(self->items);
+  PyObject *records = PyList_New(n), *res;
+
+  if (records == NULL)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    HitObject *h = (HitObject *)PyTuple_GetItem(self->items, i);
+    PyObject *hl = PySequence_List(h->highlights);
+    PyObject *bhl = PySequence_List(h->body_highlights);
+    PyObject *rec = NULL;
+    if (hl != NULL && bhl != NULL)
+      rec = Py_BuildValue("(OdOOOOOOOOO)", h->key, h->score, h->title,
+                          h->source, h->date, h->snippet, hl, bhl, h->author,
+                          h->url, h->language);
+    Py_XDECREF(hl);
+    Py_XDECREF(bhl);
+    if (rec == NULL) {
+      Py_DECREF(records);
+      return NULL;
+    }
+    PyList_SetItem(records, i, rec);
+  }
+  res = make_frame("Results.to_pandas()", records, hit_columns,
+                   (int)(sizeof hit_columns / sizeof hit_columns[0]), NULL);
+  Py_DECREF(records);
+  return res;
+}
+
+/* A cell with a str or a grey dash for None. */
+static int
+hb_cell(html_buf *h, const char *style, PyObject *obj)
+{
+  hb_str(h, "<td style=\"");
+  hb_str(h, style);
+  hb_str(h, "\">");
+  if (obj != Py_None && !PyUnicode_Check(obj)) {
+    PyObject *s = PyObject_Str(obj);
+    int rc = s ? hb_obj(h, s, 0) : -1;
+    Py_XDECREF(s);
+    if (rc < 0)
+      return -1;
+  } else if (hb_obj(h, obj, 0) < 0) {
+    return -1;
+  }
+  hb_str(h, "</td>");
+  return 0;
+}
+
+PyDoc_STRVAR(Results__repr_html__doc,
+"_repr_html_($self, /)\n"
+"--\n"
+"\n"
+"An HTML table of the hits for Jupyter: rank, score, date, source, title,\n"
+"key and the snippet with the matches in <mark>.  Every text is escaped.");
+
+static PyObject *
+Results__repr_html_(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  ResultsObject *self = (ResultsObject *)op;
+  html_buf h = {NULL, 0, 0, 0};
+  Py_ssize_t i, n = PyTuple_Size(self->items);
+  PyObject *total = NULL, *q = NULL;
+  char num[512];
+  int failed = 1;
+
+  total = PyObject_Str(self->total);
+  q = PyUnicode_Check(self->query) ? Py_NewRef(self->query)
+                                   : PyObject_Repr(self->query);
+  if (total == NULL || q == NULL)
+    goto done;
+  hb_str(&h, "<div class=\"kz-results\" style=\"font-family:sans-serif\">\n"
+             "<div style=\"color:#666;margin-bottom:.3em\">");
+  snprintf(num, sizeof num, "%zd hit%s of ", n, n == 1 ? "" : "s");
+  hb_str(&h, num);
+  if (hb_obj(&h, total, 0) < 0)
+    goto done;
+  hb_str(&h, self->exact ? "" : "+");
+  hb_str(&h, " matching documents for <code>");
+  if (hb_obj(&h, q, 0) < 0)
+    goto done;
+  hb_str(&h, "</code></div>\n<table style=\"border-collapse:collapse\">\n"
+             "<thead><tr><th>#</th><th>score</th><th>date</th>"
+             "<th>source</th><th style=\"text-align:left\">document</th>"
+             "</tr></thead>\n<tbody>\n");
+  for (i = 0; i < n; i++) {
+    HitObject *hit = (HitObject *)PyTuple_GetItem(self->items, i);
+    static const char top[] = "vertical-align:top;padding:.3em .6em;"
+                              "border-top:1px solid #ddd;";
+    snprintf(num, sizeof num,
+             "<tr><td style=\"%scolor:#666\">%zd</td>"
+             "<td style=\"%stext-align:right\">%.3f</td>",
+             top, i + 1, top, hit->score);
+    hb_str(&h, num);
+    if (hb_cell(&h, "vertical-align:top;padding:.3em .6em;"
+                    "border-top:1px solid #ddd;white-space:nowrap",
+                hit->date) < 0 ||
+        hb_cell(&h, "vertical-align:top;padding:.3em .6em;"
+                    "border-top:1px solid #ddd",
+                hit->source) < 0)
+      goto done;
+    hb_str(&h, "<td style=\"vertical-align:top;padding:.3em .6em;"
+               "border-top:1px solid #ddd;text-align:left\"><b>");
+    if (hit->title == Py_None)
+      hb_str(&h, "<span style=\"color:#999\">(no title)</span>");
+    else if (hb_obj(&h, hit->title, 0) < 0)
+      goto done;
+    hb_str(&h, "</b> <small style=\"color:#888\">");
+    if (hb_obj(&h, hit->key, 0) < 0)
+      goto done;
+    hb_str(&h, "</small><br>");
+    if (hb_marked(&h, hit->snippet, hit->highlights) < 0)
+      goto done;
+    hb_str(&h, "</td></tr>\n");
+  }
+  hb_str(&h, "</tbody></table></div>");
+  failed = 0;
+done:
+  Py_XDECREF(total);
+  Py_XDECREF(q);
+  return hb_finish(&h, failed);
+}
+
+static PyMethodDef Results_methods[] = {
+  {"to_pandas", Results_to_pandas, METH_NOARGS, Results_to_pandas_doc},
+  {"_repr_html_", Results__repr_html_, METH_NOARGS,
+   Results__repr_html__doc},
+  {NULL, NULL, 0, NULL}};
+
+static PyObject *
+Results_get_exact(PyObject *op, void *closure)
+{
+  return PyBool_FromLong(((ResultsObject *)op)->exact);
+}
+
+static PyGetSetDef Results_getset[] = {
+  {"exact", Results_get_exact, NULL,
+   "True when total is exact (always, unless libkz cut the search short).",
+   NULL},
+  {NULL, NULL, NULL, NULL, NULL}};
+
+static PyMemberDef Results_members[] = {
+  {"total", T_OBJECT_EX, offsetof(ResultsObject, total), READONLY,
+   "The number of documents that match (int), however many hits were\n"
+   "returned."},
+  {"query", T_OBJECT_EX, offsetof(ResultsObject, query), READONLY,
+   "The query as given."},
+  {NULL, 0, 0, 0, NULL}};
+
+PyDoc_STRVAR(Results_doc,
+"The hits of Corpus.search(): a read-only sequence of kz.Hit in rank\n"
+"order, with `total` (matching documents), `exact`, `query`,\n"
+"to_pandas() and _repr_html_() for notebooks.");
+
+static PyType_Slot Results_slots[] = {
+  {Py_tp_doc, (void *)Results_doc},
+  {Py_tp_dealloc, Results_dealloc},
+  {Py_tp_repr, Results_repr},
+  {Py_tp_iter, Seq_iter},
+  {Py_sq_length, Seq_length},
+  {Py_sq_item, Seq_item},
+  {Py_mp_length, Seq_length},
+  {Py_mp_subscript, Seq_subscript},
+  {Py_tp_methods, Results_methods},
+  {Py_tp_members, Results_members},
+  {Py_tp_getset, Results_getset},
+  {0, NULL}};
+
+/* Not GC: it holds a tuple of Hits, which hold only immutable objects. */
+static PyType_Spec Results_spec = {
+  .name = "kz.Results",
+  .basicsize = sizeof(ResultsObject),
+  .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION |
+           Py_TPFLAGS_IMMUTABLETYPE,
+  .slots = Results_slots,
+};
+
+/* --- kz.Concordance ----------------------------------------------------- */
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *items; /* tuple of kz.KwicRow; first, see SeqObject */
+  PyObject *query;
+} ConcordanceObject;
+
+static void
+Concordance_dealloc(PyObject *op)
+{
+  ConcordanceObject *self = (ConcordanceObject *)op;
+  PyTypeObject *tp = Py_TYPE(op);
+  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+  Py_CLEAR(self->items);
+  Py_CLEAR(self->query);
+  tp_free(op);
+  Py_DECREF(tp);
+}
+
+/* Field i of a KwicRow (borrowed). */
+static PyObject *
+kwic_item(PyObject *row, Py_ssize_t i)
+{
+  return PyStructSequence_GetItem(row, i);
+}
+
+/* s with each run of white space (line breaks included) as one space and
+ * no space at the ends: " ".join(s.split()). */
+static PyObject *
+one_line(PyObject *s)
+{
+  PyObject *parts = PyUnicode_Split(s, NULL, -1), *sep, *res = NULL;
+
+  if (parts == NULL)
+    return NULL;
+  sep = PyUnicode_FromString(" ");
+  if (sep != NULL)
+    res = PyUnicode_Join(sep, parts);
+  Py_XDECREF(sep);
+  Py_DECREF(parts);
+  return res;
+}
+
+/* The text form: left contexts right-aligned, the match in brackets, each
+ * row on one line. */
+static PyObject *
+Concordance_repr(PyObject *op)
+{
+  ConcordanceObject *self = (ConcordanceObject *)op;
+  Py_ssize_t i, n = PyTuple_Size(self->items), shown, wleft = 0;
+  PyObject *lines = PyList_New(0), *s, *sep = NULL, *res = NULL;
+
+  if (lines == NULL)
+    return NULL;
+  shown = n < REPR_ROWS ? n : REPR_ROWS;
+  for (i = 0; i < shown; i++) {
+    PyObject *left = one_line(kwic_item(PyTuple_GetItem(self->items, i), 1));
+    Py_ssize_t l;
+    if (left == NULL)
+      goto done;
+    l = PyUnicode_GetLength(left);
+    Py_DECREF(left);
+    if (l > wleft)
+      wleft = l;
+  }
+  s = PyUnicode_FromFormat("<kz.Concordance %R: %zd row%s>", self->query, n,
+                           n == 1 ? "" : "s");
+  if (s == NULL || PyList_Append(lines, s) < 0)
+    goto done_s;
+  Py_DECREF(s);
+  for (i = 0; i < shown; i++) {
+    PyObject *row = PyTuple_GetItem(self->items, i), *padding = NULL;
+    PyObject *left = one_line(kwic_item(row, 1));
+    PyObject *match = one_line(kwic_item(row, 2));
+    PyObject *right = one_line(kwic_item(row, 3));
+    PyObject *space = PyUnicode_FromString(" ");
+    s = NULL;
+    if (left != NULL && match != NULL && right != NULL && space != NULL)
+      padding = PySequence_Repeat(space,
+                                  wleft - PyUnicode_GetLength(left));
+    if (padding != NULL)
+      s = PyUnicode_FromFormat("%U%U [%U] %U", padding, left, match, right);
+    Py_XDECREF(padding);
+    Py_XDECREF(space);
+    Py_XDECREF(left);
+    Py_XDECREF(match);
+    Py_XDECREF(right);
+    if (s == NULL || PyList_Append(lines, s) < 0)
+      goto done_s;
+    Py_DECREF(s);
+  }
+  if (n > shown) {
+    s = PyUnicode_FromFormat("... %zd more", n - shown);
+    if (s == NULL || PyList_Append(lines, s) < 0)
+      goto done_s;
+    Py_DECREF(s);
+  }
+  sep = PyUnicode_FromString("\n");
+  if (sep != NULL)
+    res = PyUnicode_Join(sep, lines);
+  goto done;
+done_s:
+  Py_XDECREF(s);
+done:
+  Py_XDECREF(sep);
+  Py_DECREF(lines);
+  return res;
+}
+
+static const char *const kwic_columns[] = {"doc", "left", "match", "right",
+                                           "start", "end", "field"};
+
+PyDoc_STRVAR(Concordance_to_pandas_doc,
+"to_pandas($self, /)\n"
+"--\n"
+"\n"
+"The rows as a pandas.DataFrame with the columns doc, left, match, right,\n"
+"start, end, field.  Needs pandas.");
+
+static PyObject *
+Concordance_to_pandas(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  ConcordanceObject *self = (ConcordanceObject *)op;
+  Py_ssize_t i, j, n = PyTuple_Size(self->items);
+  PyObject *records = PyList_New(n), *res;
+
+  if (records == NULL)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    PyObject *row = PyTuple_GetItem(self->items, i);
+    PyObject *rec = PyTuple_New(7);
+    if (rec == NULL) {
+      Py_DECREF(records);
+      return NULL;
+    }
+    for (j = 0; j < 7; j++)
+      PyTuple_SetItem(rec, j, Py_NewRef(kwic_item(row, j)));
+    PyList_SetItem(records, i, rec);
+  }
+  res = make_frame("Concordance.to_pandas()", records, kwic_columns, 7, NULL);
+  Py_DECREF(records);
+  return res;
+}
+
+PyDoc_STRVAR(Concordance__repr_html__doc,
+"_repr_html_($self, /)\n"
+"--\n"
+"\n"
+"An HTML concordance for Jupyter: left contexts right-aligned, matches in\n"
+"bold, right contexts left-aligned, the document key beside each row.");
+
+static PyObject *
+Concordance__repr_html_(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  ConcordanceObject *self = (ConcordanceObject *)op;
+  html_buf h = {NULL, 0, 0, 0};
+  Py_ssize_t i, n = PyTuple_Size(self->items);
+  PyObject *q;
+  char num[64];
+  int failed = 1;
+
+  q = PyUnicode_Check(self->query) ? Py_NewRef(self->query)
+                                   : PyObject_Repr(self->query);
+  if (q == NULL)
+    return NULL;
+  hb_str(&h, "<div class=\"kz-concordance\" style=\"font-family:sans-serif\">"
+             "\n<div style=\"color:#666;margin-bottom:.3em\">");
+  snprintf(num, sizeof num, "%zd row%s for <code>", n, n == 1 ? "" : "s");
+  hb_str(&h, num);
+  if (hb_obj(&h, q, 0) < 0)
+    goto done;
+  hb_str(&h, "</code></div>\n<table style=\"border-collapse:collapse\">\n"
+             "<tbody>\n");
+  for (i = 0; i < n; i++) {
+    PyObject *row = PyTuple_GetItem(self->items, i);
+    hb_str(&h, "<tr><td style=\"text-align:right;white-space:nowrap;"
+               "padding:0 .3em\">");
+    if (hb_obj(&h, kwic_item(row, 1), 0) < 0)
+      goto done;
+    hb_str(&h, "</td><td style=\"text-align:center;white-space:nowrap;"
+               "padding:0 .2em\"><b>");
+    if (hb_obj(&h, kwic_item(row, 2), 0) < 0)
+      goto done;
+    hb_str(&h, "</b></td><td style=\"text-align:left;white-space:nowrap;"
+               "padding:0 .3em\">");
+    if (hb_obj(&h, kwic_item(row, 3), 0) < 0)
+      goto done;
+    hb_str(&h, "</td><td style=\"text-align:left;color:#888;"
+               "padding:0 .6em\"><small>");
+    if (hb_obj(&h, kwic_item(row, 0), 0) < 0)
+      goto done;
+    hb_str(&h, "</small></td></tr>\n");
+  }
+  hb_str(&h, "</tbody></table></div>");
+  failed = 0;
+done:
+  Py_DECREF(q);
+  return hb_finish(&h, failed);
+}
+
+static PyMethodDef Concordance_methods[] = {
+  {"to_pandas", Concordance_to_pandas, METH_NOARGS,
+   Concordance_to_pandas_doc},
+  {"_repr_html_", Concordance__repr_html_, METH_NOARGS,
+   Concordance__repr_html__doc},
+  {NULL, NULL, 0, NULL}};
+
+static PyMemberDef Concordance_members[] = {
+  {"query", T_OBJECT_EX, offsetof(ConcordanceObject, query), READONLY,
+   "The query as given."},
+  {NULL, 0, 0, 0, NULL}};
+
+PyDoc_STRVAR(Concordance_doc,
+"The KWIC concordance of Corpus.kwic(): a read-only sequence of\n"
+"kz.KwicRow (doc, left, match, right, start, end; and .field), with\n"
+"to_pandas() and _repr_html_() for notebooks.");
+
+static PyType_Slot Concordance_slots[] = {
+  {Py_tp_doc, (void *)Concordance_doc},
+  {Py_tp_dealloc, Concordance_dealloc},
+  {Py_tp_repr, Concordance_repr},
+  {Py_tp_iter, Seq_iter},
+  {Py_sq_length, Seq_length},
+  {Py_sq_item, Seq_item},
+  {Py_mp_length, Seq_length},
+  {Py_mp_subscript, Seq_subscript},
+  {Py_tp_methods, Concordance_methods},
+  {Py_tp_members, Concordance_members},
+  {0, NULL}};
+
+static PyType_Spec Concordance_spec = {
+  .name = "kz.Concordance",
+  .basicsize = sizeof(ConcordanceObject),
+  .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION |
+           Py_TPFLAGS_IMMUTABLETYPE,
+  .slots = Concordance_slots,
+};
+
+static PyStructSequence_Field KwicRow_fields[] = {
+  {"doc", "the document key"},
+  {"left", "the context before the match"},
+  {"match", "the matched text"},
+  {"right", "the context after the match"},
+  {"start", "byte offset of the match in the stored field"},
+  {"end", "byte offset one past the match in the stored field"},
+  {"field", "the field matched: 'title', 'body', 'caption' or 'heading'"},
+  {NULL, NULL}};
+
+static PyStructSequence_Desc KwicRow_desc = {
+  "kz.KwicRow",
+  "One concordance line: (doc, left, match, right, start, end); the field\n"
+  "(title, body, caption, heading) is the attribute .field.",
+  KwicRow_fields, 6};
+
+/* --- kz.Counts ------------------------------------------------------------ */
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *items;   /* tuple of kz.CountRow; first, see SeqObject */
+  PyObject *map;     /* dict group -> matches or per-million figure */
+  PyObject *by;      /* str */
+  PyObject *query;
+  int per_million;
+} CountsObject;
+
+static void
+Counts_dealloc(PyObject *op)
+{
+  CountsObject *self = (CountsObject *)op;
+  PyTypeObject *tp = Py_TYPE(op);
+  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+  Py_CLEAR(self->items);
+  Py_CLEAR(self->map);
+  Py_CLEAR(self->by);
+  Py_CLEAR(self->query);
+  tp_free(op);
+  Py_DECREF(tp);
+}
+
+static Py_ssize_t
+Counts_length(PyObject *op)
+{
+  return PyDict_Size(((CountsObject *)op)->map);
+}
+
+static PyObject *
+Counts_subscript(PyObject *op, PyObject *key)
+{
+  PyObject *v = PyDict_GetItemWithError(((CountsObject *)op)->map, key);
+  if (v == NULL) {
+    if (!PyErr_Occurred())
+      PyErr_SetObject(PyExc_KeyError, key);
+    return NULL;
+  }
+  return Py_NewRef(v);
+}
+
+static int
+Counts_contains(PyObject *op, PyObject *key)
+{
+  return PyDict_Contains(((CountsObject *)op)->map, key);
+}
+
+static PyObject *
+Counts_iter(PyObject *op)
+{
+  return PyObject_GetIter(((CountsObject *)op)->map);
+}
+
+static PyObject *
+Counts_repr(PyObject *op)
+{
+  CountsObject *self = (CountsObject *)op;
+  return PyUnicode_FromFormat("kz.Counts(by=%R%s, %R)", self->by,
+                              self->per_million ? ", per_million=True" : "",
+                              self->map);
+}
+
+/* The dict group -> column i of the rows. */
+static PyObject *
+Counts_column(CountsObject *self, Py_ssize_t col)
+{
+  PyObject *d = PyDict_New();
+  Py_ssize_t i, n = PyTuple_Size(self->items);
+
+  if (d == NULL)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    PyObject *row = PyTuple_GetItem(self->items, i);
+    if (PyDict_SetItem(d, PyStructSequence_GetItem(row, 0),
+                       PyStructSequence_GetItem(row, col)) < 0) {
+      Py_DECREF(d);
+      return NULL;
+    }
+  }
+  return d;
+}
+
+/* Sum of integer column col. */
+static PyObject *
+Counts_sum(CountsObject *self, Py_ssize_t col)
+{
+  Py_ssize_t i, n = PyTuple_Size(self->items);
+  unsigned long long sum = 0;
+
+  for (i = 0; i < n; i++) {
+    unsigned long long v = PyLong_AsUnsignedLongLong(
+        PyStructSequence_GetItem(PyTuple_GetItem(self->items, i), col));
+    if (v == (unsigned long long)-1 && PyErr_Occurred())
+      return NULL;
+    sum += v;
+  }
+  return PyLong_FromUnsignedLongLong(sum);
+}
+
+static PyObject *
+Counts_get_docs(PyObject *op, void *closure)
+{
+  return Counts_column((CountsObject *)op, 1);
+}
+
+static PyObject *
+Counts_get_matches(PyObject *op, void *closure)
+{
+  return Counts_column((CountsObject *)op, 2);
+}
+
+static PyObject *
+Counts_get_total_docs(PyObject *op, void *closure)
+{
+  return Counts_sum((CountsObject *)op, 1);
+}
+
+static PyObject *
+Counts_get_total_matches(PyObject *op, void *closure)
+{
+  return Counts_sum((CountsObject *)op, 2);
+}
+
+static PyObject *
+Counts_get_rows(PyObject *op, void *closure)
+{
+  return PySequence_List(((CountsObject *)op)->items);
+}
+
+static PyObject *
+Counts_get_per_million(PyObject *op, void *closure)
+{
+  return PyBool_FromLong(((CountsObject *)op)->per_million);
+}
+
+static PyGetSetDef Counts_getset[] = {
+  {"docs", Counts_get_docs, NULL,
+   "dict: group -> number of matching documents.", NULL},
+  {"matches", Counts_get_matches, NULL,
+   "dict: group -> number of matches (a phrase counts once).", NULL},
+  {"total_docs", Counts_get_total_docs, NULL,
+   "Matching documents in all groups (int).", NULL},
+  {"total_matches", Counts_get_total_matches, NULL,
+   "Matches in all groups (int).", NULL},
+  {"rows", Counts_get_rows, NULL,
+   "list of kz.CountRow (group, docs, matches, group_docs, group_words,\n"
+   "per_million), in group order.", NULL},
+  {"per_million", Counts_get_per_million, NULL,
+   "True when the values are matches per million words of the group.",
+   NULL},
+  {NULL, NULL, NULL, NULL, NULL}};
+
+static PyMemberDef Counts_members[] = {
+  {"by", T_OBJECT_EX, offsetof(CountsObject, by), READONLY,
+   "What the groups are: 'all', 'source', 'day', 'week', 'month', 'year' or\n"
+   "'doc'."},
+  {"query", T_OBJECT_EX, offsetof(CountsObject, query), READONLY,
+   "The query as given."},
+  {NULL, 0, 0, 0, NULL}};
+
+static PyObject *
+Counts_keys(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return PyDict_Keys(((CountsObject *)op)->map);
+}
+
+static PyObject *
+Counts_values(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return PyDict_Values(((CountsObject *)op)->map);
+}
+
+static PyObject *
+Counts_items(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return PyDict_Items(((CountsObject *)op)->map);
+}
+
+static PyObject *
+Counts_get(PyObject *op, PyObject *args)
+{
+  PyObject *key, *dflt = Py_None, *v;
+
+  if (!PyArg_ParseTuple(args, "O|O:get", &key, &dflt))
+    return NULL;
+  v = PyDict_GetItemWithError(((CountsObject *)op)->map, key);
+  if (v == NULL && PyErr_Occurred())
+    return NULL;
+  return Py_NewRef(v ? v : dflt);
+}
+
+static const char *const count_columns[] = {
+  "group", "docs", "matches", "group_docs", "group_words", "per_million"};
+
+PyDoc_STRVAR(Counts_to_pandas_doc,
+"to_pandas($self, /)\n"
+"--\n"
+"\n"
+"The groups as a pandas.DataFrame indexed by group, with the columns\n"
+"docs, matches, group_docs, group_words, per_million.  Needs pandas.");
+
+static PyObject *
+Counts_to_pandas(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  CountsObject *self = (CountsObject *)op;
+  Py_ssize_t i, j, n = PyTuple_Size(self->items);
+  PyObject *records = PyList_New(n), *res;
+
+  if (records == NULL)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    PyObject *row = PyTuple_GetItem(self->items, i);
+    PyObject *rec = PyTuple_New(6);
+    if (rec == NULL) {
+      Py_DECREF(records);
+      return NULL;
+    }
+    for (j = 0; j < 6; j++)
+      PyTuple_SetItem(rec, j, Py_NewRef(PyStructSequence_GetItem(row, j)));
+    PyList_SetItem(records, i, rec);
+  }
+  res = make_frame("Counts.to_pandas()", records, count_columns, 6, "group");
+  Py_DECREF(records);
+  return res;
+}
+
+static PyMethodDef Counts_methods[] = {
+  {"keys", Counts_keys, METH_NOARGS, "The groups (list)."},
+  {"values", Counts_values, METH_NOARGS, "The values (list)."},
+  {"items", Counts_items, METH_NOARGS, "(group, value) pairs (list)."},
+  {"get", Counts_get, METH_VARARGS, "get(group, default=None)"},
+  {"to_pandas", Counts_to_pandas, METH_NOARGS, Counts_to_pandas_doc},
+  {NULL, NULL, 0, NULL}};
+
+PyDoc_STRVAR(Counts_doc,
+"The counts of Corpus.count(): a read-only mapping group -> number of\n"
+"matches (or, with per_million=True, matches per million words of the\n"
+"group), groups in order (dates ascending).  Also: docs and matches\n"
+"(dicts), total_docs, total_matches, rows (kz.CountRow), to_pandas().");
+
+static PyType_Slot Counts_slots[] = {
+  {Py_tp_doc, (void *)Counts_doc},
+  {Py_tp_dealloc, Counts_dealloc},
+  {Py_tp_repr, Counts_repr},
+  {Py_tp_iter, Counts_iter},
+  {Py_mp_length, Counts_length},
+  {Py_mp_subscript, Counts_subscript},
+  {Py_sq_contains, Counts_contains},
+  {Py_tp_methods, Counts_methods},
+  {Py_tp_members, Counts_members},
+  {Py_tp_getset, Counts_getset},
+  {0, NULL}};
+
+static PyType_Spec Counts_spec = {
+  .name = "kz.Counts",
+  .basicsize = sizeof(CountsObject),
+  .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION |
+           Py_TPFLAGS_IMMUTABLETYPE,
+  .slots = Counts_slots,
+};
+
+static PyStructSequence_Field CountRow_fields[] = {
+  {"group", "the group: a source, a date, a week, a month, a year or a key"},
+  {"docs", "matching documents in the group"},
+  {"matches", "matches in those documents (a phrase counts once)"},
+  {"group_docs", "all documents of the group"},
+  {"group_words", "indexed words of all documents of the group"},
+  {"per_million", "matches per million words of the group"},
+  {NULL, NULL}};
+
+static PyStructSequence_Desc CountRow_desc = {
+  "kz.CountRow",
+  "One group of kz.Counts: (group, docs, matches, group_docs, group_words,\n"
+  "per_million).",
+  CountRow_fields, 6};
+
+static PyStructSequence_Field Term_fields[] = {
+  {"term", "the indexed (analyzed) term"},
+  {"tf", "total number of occurrences"},
+  {"df", "number of documents it occurs in"},
+  {NULL, NULL}};
+
+static PyStructSequence_Desc Term_desc = {
+  "kz.Term", "One vocabulary entry: (term, tf, df).", Term_fields, 3};
+
+/* --- Progress of long adds --------------------------------------------- */
+
+/*
+ * Corpus.add_jsonl() and add_dir() pass progress_cb() to libkz, which calls
+ * it without the GIL after each document (or batch).  It always records
+ * the figures (the number of documents added comes from there); at most
+ * every PROGRESS_INTERVAL seconds it takes the GIL back to check for
+ * signals (Ctrl-C stops the add) and to draw a tqdm bar when tqdm is
+ * importable, else a plain bar on sys.stderr.  A user's function is
+ * called at every callback instead, so that it sees each batch.  An exception raised there stops libkz (the callback returns
+ * RC_STOPPED) and is re-raised once libkz has returned.
+ */
+#define PROGRESS_NONE 0
+#define PROGRESS_PLAIN 1
+#define PROGRESS_TQDM 2
+#define PROGRESS_CALL 3
+#define PROGRESS_INTERVAL 0.2
+
+typedef struct {
+  int mode;           /* PROGRESS_* */
+  PyObject *obj;      /* TQDM: the tqdm class, then the bar; CALL: the
+                         function */
+  int bar_made;       /* TQDM: obj is the bar */
+  const char *desc;
+  uint64_t shown;     /* bytes given to the bar, or to the function */
+  uint64_t shown_docs;
+  int drawn;
+  /* set by progress_cb() without the GIL */
+  uint64_t done, total, docs;
+  double next;        /* monotonic time of the next update */
+  int stop;           /* CALL: the function returned False */
+  PyObject *etype, *evalue, *etb; /* raised while drawing */
+  unsigned long *cb_thread; /* the corpus's: who runs the callback */
+} progress;
+
+static double
+monotonic_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Set *p up for the `progress` argument: True (a bar), False or None
+ * (none), or a function f(done_bytes, total_bytes, docs) that may return
+ * False to stop.  Returns 0, or -1 with an exception set. */
+static int
+progress_init(progress *p, PyObject *arg, const char *desc)
+{
+  memset(p, 0, sizeof *p);
+  p->desc = desc;
+  p->next = monotonic_now() + PROGRESS_INTERVAL;
+  if (arg == Py_None || arg == Py_False)
+    return 0;
+  if (arg == Py_True) {
+    PyObject *m = PyImport_ImportModule("tqdm.auto");
+    if (m != NULL) {
+      p->obj = PyObject_GetAttrString(m, "tqdm");
+      Py_DECREF(m);
+      if (p->obj == NULL)
+        return -1;
+      p->mode = PROGRESS_TQDM;
+      return 0;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_ImportError))
+      return -1;
+    PyErr_Clear();
+    p->mode = PROGRESS_PLAIN;
+    return 0;
+  }
+  if (PyCallable_Check(arg)) {
+    p->obj = Py_NewRef(arg);
+    p->mode = PROGRESS_CALL;
+    return 0;
+  }
+  type_error("progress must be a bool or a function(done, total, docs)",
+             arg);
+  return -1;
+}
+
+static void
+fmt_bytes(char *buf, size_t n, uint64_t v)
+{
+  if (v < 1000000)
+    snprintf(buf, n, "%.1f kB", (double)v / 1e3);
+  else if (v < 1000000000)
+    snprintf(buf, n, "%.1f MB", (double)v / 1e6);
+  else
+    snprintf(buf, n, "%.2f GB", (double)v / 1e9);
+}
+
+/* Draw the figures in *p (with the GIL).  final: the add is over.  Returns
+ * 0, or -1 with an exception set. */
+static int
+progress_show(progress *p, int final)
+{
+  PyObject *r;
+
+  switch (p->mode) {
+  case PROGRESS_PLAIN: {
+    PyObject *stream = PySys_GetObject("stderr"); /* borrowed */
+    char line[256], a[32], b[32], bar[33];
+    if (stream == NULL || stream == Py_None)
+      return 0;
+    fmt_bytes(a, sizeof a, p->done);
+    if (p->total > 0) {
+      uint64_t pct = p->done >= p->total ? 100 : p->done * 100 / p->total;
+      size_t fill = (size_t)(pct * 32 / 100);
+      memset(bar, '#', fill);
+      memset(bar + fill, '.', 32 - fill);
+      bar[32] = '\0';
+      fmt_bytes(b, sizeof b, p->total);
+      snprintf(line, sizeof line, "\r%s %3u%% [%s] %s / %s, %llu docs  %s",
+               p->desc, (unsigned)pct, bar, a, b,
+               (unsigned long long)p->docs, final ? "\n" : "");
+    } else {
+      snprintf(line, sizeof line, "\r%s %s, %llu docs  %s", p->desc, a,
+               (unsigned long long)p->docs, final ? "\n" : "");
+    }
+    if (PyFile_WriteString(line, stream) < 0)
+      return -1;
+    r = PyObject_CallMethod(stream, "flush", NULL);
+    if (r == NULL)
+      PyErr_Clear(); /* a stream that cannot flush still got the line */
+    Py_XDECREF(r);
+    p->drawn = 1;
+    return 0;
+  }
+  case PROGRESS_TQDM: {
+    char docs[48];
+    if (!p->bar_made) {
+      PyObject *kw, *args, *bar;
+      kw = Py_BuildValue("{sssssOsO}", "desc", p->desc, "unit", "B",
+                         "unit_scale", Py_True, "leave", Py_True);
+      args = PyTuple_New(0);
+      if (kw == NULL || args == NULL ||
+          (p->total > 0 && dict_put(kw, "total",
+                                    PyLong_FromUnsignedLongLong(p->total)) <
+                               0)) {
+        Py_XDECREF(kw);
+        Py_XDECREF(args);
+        return -1;
+      }
+      bar = PyObject_Call(p->obj, args, kw);
+      Py_DECREF(kw);
+      Py_DECREF(args);
+      if (bar == NULL)
+        return -1;
+      Py_DECREF(p->obj);
+      p->obj = bar;
+      p->bar_made = 1;
+    }
+    if (p->done > p->shown) {
+      r = PyObject_CallMethod(p->obj, "update", "K",
+                              (unsigned long long)(p->done - p->shown));
+      if (r == NULL)
+        return -1;
+      Py_DECREF(r);
+      p->shown = p->done;
+    }
+    snprintf(docs, sizeof docs, "%llu docs", (unsigned long long)p->docs);
+    r = PyObject_CallMethod(p->obj, "set_postfix_str", "s", docs);
+    if (r == NULL)
+      return -1;
+    Py_DECREF(r);
+    if (final) {
+      r = PyObject_CallMethod(p->obj, "close", NULL);
+      if (r == NULL)
+        return -1;
+      Py_DECREF(r);
+    }
+    p->drawn = 1;
+    return 0;
+  }
+  case PROGRESS_CALL:
+    if (final && p->drawn && p->shown == p->done && p->shown_docs == p->docs)
+      return 0; /* the function saw these figures already */
+    r = PyObject_CallFunction(p->obj, "KKK", (unsigned long long)p->done,
+                              (unsigned long long)p->total,
+                              (unsigned long long)p->docs);
+    if (r == NULL)
+      return -1;
+    if (r == Py_False)
+      p->stop = 1;
+    Py_DECREF(r);
+    p->shown = p->done;
+    p->shown_docs = p->docs;
+    p->drawn = 1;
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+/* The kz_progress_cb of long adds; runs without the GIL. */
+static int
+progress_cb(uint64_t done, uint64_t total, uint64_t docs, void *payload)
+{
+  progress *p = (progress *)payload;
+  PyGILState_STATE g;
+  double now;
+  int rc = 0;
+
+  p->done = done;
+  p->total = total;
+  p->docs = docs;
+  now = monotonic_now();
+  if (now < p->next && p->mode != PROGRESS_CALL)
+    return 0;
+  p->next = now + PROGRESS_INTERVAL;
+  g = PyGILState_Ensure();
+  *p->cb_thread = PyThread_get_thread_ident();
+  if (PyErr_CheckSignals() < 0 || progress_show(p, 0) < 0) {
+    PyErr_Fetch(&p->etype, &p->evalue, &p->etb);
+    rc = RC_STOPPED;
+  } else if (p->stop) {
+    rc = RC_STOPPED;
+  }
+  *p->cb_thread = 0;
+  PyGILState_Release(g);
+  return rc;
+}
+
+/* After the add (with the GIL): re-raise an exception of the callback, or
+ * draw the final figures.  ok: the add succeeded.  Returns 0, or -1 with an
+ * exception set (the callback's, or the drawing's when ok).  Keeps an
+ * exception already set when !ok. */
+static int
+progress_end(progress *p, int ok)
+{
+  int rc = 0;
+
+  if (p->etype != NULL) {
+    if (!ok)
+      PyErr_Clear();
+    PyErr_Restore(p->etype, p->evalue, p->etb);
+    p->etype = p->evalue = p->etb = NULL;
+    rc = -1;
+  } else if (p->mode != PROGRESS_NONE && (ok || p->drawn)) {
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
+    if (progress_show(p, 1) < 0) {
+      if (ok) {
+        rc = -1;
+      } else {
+        PyErr_Clear();
+      }
+    }
+    if (et != NULL)
+      PyErr_Restore(et, ev, tb);
+  }
+  Py_CLEAR(p->obj);
+  return rc;
+}
+
+/* --- kz.Corpus ------------------------------------------------------------ */
+
+typedef struct {
+  PyObject_HEAD
+  kz_corpus *c;             /* NULL once closed */
+  PyThread_type_lock wlock; /* held by write calls (see above) */
+  Py_ssize_t active;        /* search-side calls running; changed with
+                               the GIL held */
+  int closing;              /* close() started: no new call may start */
+  int readonly;
+  unsigned long cb_thread;  /* the thread running a progress callback of
+                               this corpus (which holds the writer lock),
+                               or 0 */
+  PyObject *path;           /* str or bytes, as given (after os.fspath) */
+  PyObject *analyzer;       /* dict, never handed out (copied) */
+} CorpusObject;
+
+/* kz.Corpus cannot be subclassed, so the type of self is the defining
+ * class: its module state is the module's. */
+static kz_state *
+corpus_state(PyObject *op)
+{
+  return class_state(Py_TYPE(op));
+}
+
+static int
+corpus_check(CorpusObject *self)
+{
+  if (self->c == NULL || self->closing) {
+    PyErr_SetString(PyExc_ValueError, closed_msg);
+    return -1;
+  }
+  return 0;
+}
+
+/* Before a write call or close(): the corpus is open and this thread is
+ * not inside one of its progress callbacks, which run with the writer lock
+ * held (taking it again would deadlock). */
+static int
+writer_check(CorpusObject *self)
+{
+  if (corpus_check(self) < 0)
+    return -1;
+  if (self->cb_thread != 0 &&
+      self->cb_thread == PyThread_get_thread_ident()) {
+    PyErr_SetString(PyExc_RuntimeError,
+                    "cannot write to or close a kz.Corpus from its own "
+                    "progress callback");
+    return -1;
+  }
+  return 0;
+}
+
+/* Enter a search-side call: the handle, or NULL with ValueError when the
+ * corpus is closed.  Pair with reader_leave() once the GIL is back. */
+static kz_corpus *
+reader_enter(CorpusObject *self)
+{
+  if (corpus_check(self) < 0)
+    return NULL;
+  self->active++;
+  return self->c;
+}
+
+static void
+reader_leave(CorpusObject *self)
+{
+  self->active--;
+}
+
+typedef int (*write_fn)(kz_corpus *c, void *job);
+
+/* Run fn(c, job) with the GIL released and the writer lock held.  Returns
+ * fn's status, or RC_CLOSED when the corpus was closed before the lock was
+ * ours.  msg gets libkz's last message (an error, or a success's note). */
+static int
+run_write(CorpusObject *self, write_fn fn, void *job, char *msg)
+{
+  int rc;
+
+  msg[0] = '\0';
+  Py_BEGIN_ALLOW_THREADS
+  PyThread_acquire_lock(self->wlock, WAIT_LOCK);
+  if (self->c == NULL) {
+    rc = RC_CLOSED;
+  } else {
+    rc = fn(self->c, job);
+    copy_msg(msg, kz_last_errmsg());
+  }
+  PyThread_release_lock(self->wlock);
+  Py_END_ALLOW_THREADS
+  return rc;
+}
+
+/* Close the handle once no other call uses it (see the section comment).
+ * Returns 0, or -1 with an exception set (called from a progress
+ * callback). */
+static int
+corpus_close(CorpusObject *self)
+{
+  kz_corpus *c;
+
+  if (self->c == NULL)
+    return 0;
+  if (self->cb_thread != 0 &&
+      self->cb_thread == PyThread_get_thread_ident())
+    return writer_check(self);
+  self->closing = 1;
+  Py_BEGIN_ALLOW_THREADS
+  PyThread_acquire_lock(self->wlock, WAIT_LOCK);
+  Py_END_ALLOW_THREADS
+  while (self->active > 0) {
+    Py_BEGIN_ALLOW_THREADS
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+    Py_END_ALLOW_THREADS
+  }
+  c = self->c;
+  self->c = NULL;
+  Py_BEGIN_ALLOW_THREADS
+  kz_corpus_close(c);
+  PyThread_release_lock(self->wlock);
+  Py_END_ALLOW_THREADS
+  return 0;
+}
+
+/* The analyzer of a corpus as a dict. */
+static PyObject *
+analyzer_dict(kz_corpus *c)
+{
+  unsigned int flags = 0;
+  const char *lang = kz_corpus_analyzer(c, &flags);
+  PyObject *pylang = str_or_none(lang && *lang ? lang : NULL);
+
+  if (pylang == NULL)
+    return NULL;
+  return Py_BuildValue("{sNsOsOsO}", "language", pylang, "stem",
+                       flags & KZ_TOK_STEM ? Py_True : Py_False,
+                       "fold_diacritics",
+                       flags & KZ_TOK_FOLD_DIACRITICS ? Py_True : Py_False,
+                       "possessive",
+                       flags & KZ_TOK_POSSESSIVE ? Py_True : Py_False);
+}
+
+#define ANALYZER_BITS (KZ_TOK_FOLD_DIACRITICS | KZ_TOK_STEM | KZ_TOK_POSSESSIVE)
+
+/* A kwarg that is an optional bool: -1 when absent, else 0 or 1. */
+static int
+opt_bool(PyObject *obj)
+{
+  return obj == NULL ? -1 : PyObject_IsTrue(obj);
+}
+
+/* Read field_weights={'title': 2.5, ...} into w[4]. */
+static int
+read_weights(PyObject *obj, double w[4])
+{
+  Py_ssize_t pos = 0;
+  PyObject *k, *v;
+
+  if (obj == Py_None)
+    return 0;
+  if (!PyDict_Check(obj)) {
+    type_error("field_weights must be a dict such as {'title': 2.5}", obj);
+    return -1;
+  }
+  while (PyDict_Next(obj, &pos, &k, &v)) {
+    int f;
+    double d;
+    for (f = 0; f < 4; f++)
+      if (PyUnicode_Check(k) &&
+          PyUnicode_CompareWithASCIIString(k, field_names[f]) == 0)
+        break;
+    if (f == 4) {
+      PyErr_Format(PyExc_ValueError,
+                   "field_weights: unknown field %R (title, body, caption, "
+                   "heading)", k);
+      return -1;
+    }
+    d = PyFloat_AsDouble(v);
+    if (d == -1.0 && PyErr_Occurred())
+      return -1;
+    if (!(d > 0)) {
+      PyErr_Format(PyExc_ValueError, "field_weights: the weight of %R must "
+                   "be positive", k);
+      return -1;
+    }
+    w[f] = d;
+  }
+  return 0;
+}
+
+static PyObject *
+Corpus_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"path", "create", "readonly", "language", "stem",
+                           "fold_diacritics", "possessive", "memory_budget",
+                           "k1", "b", "field_weights", "verify", NULL};
+  kz_state *st = class_state(type);
+  PyObject *path, *language = NULL, *stem = NULL, *fold = NULL, *poss = NULL;
+  PyObject *weights = Py_None, *fspath = NULL, *pbytes = NULL;
+  int create = 0, readonly = 0, verify = 1, vfold, vposs, explicit_;
+  Py_ssize_t budget = 0;
+  double k1 = 0, b = 0;
+  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
+  tok_options to;
+  CorpusObject *self = NULL;
+  allocfunc alloc;
+  char msg[KZ_MSG_MAX];
+  int rc;
+
+  memset(&to, 0, sizeof to);
+  if (st == NULL ||
+      !PyArg_ParseTupleAndKeywords(args, kwds, "O|p$pOOOOnddOp:Corpus",
+                                   kwlist, &path, &create, &readonly,
+                                   &language, &stem, &fold, &poss, &budget,
+                                   &k1, &b, &weights, &verify))
+    return NULL;
+  if ((vfold = opt_bool(fold)) == -1 && fold != NULL)
+    return NULL;
+  if ((vposs = opt_bool(poss)) == -1 && poss != NULL)
+    return NULL;
+  explicit_ = language != NULL || stem != NULL || fold != NULL ||
+              poss != NULL;
+  if (create && readonly) {
+    PyErr_SetString(PyExc_ValueError,
+                    "create=True and readonly=True exclude each other");
+    return NULL;
+  }
+  if (budget < 0 || k1 < 0 || b < 0 || b > 1) {
+    PyErr_SetString(PyExc_ValueError,
+                    budget < 0 ? "memory_budget must not be negative"
+                               : "k1 must be >= 0 and b within [0, 1] "
+                                 "(0 means the default)");
+    return NULL;
+  }
+  if (read_weights(weights, o.field_weight) < 0)
+    return NULL;
+  if (tok_options_set(&to, st, stem ? stem : Py_None,
+                      language ? language : Py_None, vfold > 0, 1, 1, 1, 1,
+                      vposs > 0, 1, 1, 0) < 0)
+    return NULL;
+  fspath = PyOS_FSPath(path);
+  if (fspath == NULL || !PyUnicode_FSConverter(fspath, &pbytes))
+    goto fail;
+
+  o.flags = (create ? KZ_CORPUS_CREATE : 0) |
+            (readonly ? KZ_CORPUS_READONLY : 0) |
+            (verify ? 0 : KZ_CORPUS_NO_VERIFY);
+  o.analyzer_flags = to.flags & ANALYZER_BITS;
+  o.language = tok_options_language(&to);
+  o.memory_budget = (size_t)budget;
+  o.bm25_k1 = k1;
+  o.bm25_b = b;
+
+  alloc = (allocfunc)PyType_GetSlot(type, Py_tp_alloc);
+  self = (CorpusObject *)alloc(type, 0);
+  if (self == NULL)
+    goto fail;
+  self->readonly = readonly;
+  self->path = Py_NewRef(fspath);
+  self->wlock = PyThread_allocate_lock();
+  if (self->wlock == NULL) {
+    PyErr_SetString(PyExc_MemoryError, "cannot allocate a lock");
+    goto fail;
+  }
+  {
+    const char *p = PyBytes_AsString(pbytes);
+    Py_BEGIN_ALLOW_THREADS
+    rc = kz_corpus_open(&self->c, p, &o);
+    if (rc != KZ_OK)
+      copy_msg(msg, kz_last_errmsg());
+    Py_END_ALLOW_THREADS
+  }
+  if (rc != KZ_OK) {
+    self->c = NULL;
+    if (rc == KZ_ENOTFOUND)
+      raise_with_code(st->FileNotFound,
+                      PyObject_CallFunction(st->FileNotFound, "isO", ENOENT,
+                                            msg, fspath),
+                      KZ_ENOTFOUND);
+    else
+      set_kz_error(st, rc, msg);
+    goto fail;
+  }
+  /* The analyzer is fixed at creation: options that disagree with the
+   * stored one are an error rather than silently ignored. */
+  {
+    unsigned int have = 0;
+    const char *lang = kz_corpus_analyzer(self->c, &have);
+    const char *want_lang = tok_options_language(&to);
+    int differ = 0;
+    if (explicit_) {
+      if (stem != NULL || language != NULL)
+        differ |= (have & KZ_TOK_STEM) != (to.flags & KZ_TOK_STEM);
+      if (fold != NULL)
+        differ |= !(have & KZ_TOK_FOLD_DIACRITICS) != !vfold;
+      if (poss != NULL)
+        differ |= !(have & KZ_TOK_POSSESSIVE) != !vposs;
+      if (want_lang != NULL)
+        differ |= strcmp(lang ? lang : "", want_lang) != 0;
+    }
+    self->analyzer = analyzer_dict(self->c);
+    if (self->analyzer == NULL)
+      goto fail;
+    if (differ) {
+      PyObject *m = PyUnicode_FromFormat(
+          "the corpus at %R was created with the analyzer %R; analyzer "
+          "options are fixed at creation (leave them out when opening)",
+          fspath, self->analyzer);
+      if (m != NULL) {
+        raise_kz(st, KZ_EINVAL, m);
+        Py_DECREF(m);
+      }
+      goto fail;
+    }
+  }
+  tok_options_clear(&to);
+  Py_DECREF(fspath);
+  Py_DECREF(pbytes);
+  return (PyObject *)self;
+
+fail:
+  tok_options_clear(&to);
+  Py_XDECREF(fspath);
+  Py_XDECREF(pbytes);
+  Py_XDECREF((PyObject *)self);
+  return NULL;
+}
+
+static int
+Corpus_traverse(PyObject *op, visitproc visit, void *arg)
+{
+  CorpusObject *self = (CorpusObject *)op;
+  Py_VISIT(Py_TYPE(op));
+  Py_VISIT(self->path);
+  Py_VISIT(self->analyzer);
+  return 0;
+}
+
+static void
+Corpus_dealloc(PyObject *op)
+{
+  CorpusObject *self = (CorpusObject *)op;
+  PyTypeObject *tp = Py_TYPE(op);
+  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+  PyObject_GC_UnTrack(op);
+  /* No call can be running: each holds a reference to self. */
+  kz_corpus_close(self->c);
+  if (self->wlock)
+    PyThread_free_lock(self->wlock);
+  Py_CLEAR(self->path);
+  Py_CLEAR(self->analyzer);
+  tp_free(op);
+  Py_DECREF(tp);
+}
+
+static PyObject *
+Corpus_repr(PyObject *op)
+{
+  CorpusObject *self = (CorpusObject *)op;
+
+  if (self->c == NULL || self->closing)
+    return PyUnicode_FromFormat("<kz.Corpus %R (closed)>", self->path);
+  return PyUnicode_FromFormat("<kz.Corpus %R docs=%llu%s>", self->path,
+                              (unsigned long long)kz_corpus_count_docs(
+                                  self->c),
+                              self->readonly ? " readonly" : "");
+}
+
+static Py_ssize_t
+Corpus_length(PyObject *op)
+{
+  CorpusObject *self = (CorpusObject *)op;
+  kz_corpus *c = reader_enter(self);
+  uint64_t n;
+
+  if (c == NULL)
+    return -1;
+  n = kz_corpus_count_docs(c); /* O(1): keeps the GIL */
+  reader_leave(self);
+  return n > (uint64_t)PY_SSIZE_T_MAX ? PY_SSIZE_T_MAX : (Py_ssize_t)n;
+}
+
+/* --- Adding ------------------------------------------------------------- */
+
+typedef struct {
+  const char *key;
+  size_t klen;
+  const char *text;
+  size_t len;
+  kz_doc_meta meta;
+} add_text_job;
+
+static int
+do_add_text(kz_corpus *c, void *job)
+{
+  add_text_job *j = (add_text_job *)job;
+  return kz_corpus_add_text(c, j->key, j->klen, j->text, j->len, &j->meta);
+}
+
+static int
+do_add_file(kz_corpus *c, void *job)
+{
+  return kz_corpus_add_file(c, (const char *)job);
+}
+
+/* The keywords of Corpus.add(); after "key", in kz_doc_meta's order. */
+static const char *const meta_names[] = {
+  "key", "title", "date", "source", "author", "url", "language", "caption",
+  "heading"};
+#define N_META 9
+
+/* A metadata value as a str (new reference; NULL and no error for None or
+ * ""): dates may be datetime.date, authors a list of str. */
+static PyObject *
+meta_value(int i, PyObject *v, int *err)
+{
+  PyObject *s = NULL, *res;
+
+  *err = 0;
+  if (i == 2 && !PyUnicode_Check(v)) { /* date */
+    s = PyObject_CallMethod(v, "isoformat", NULL);
+    if (s == NULL) {
+      PyErr_Clear();
+      type_error("date must be a str 'YYYY-MM-DD' or a datetime.date", v);
+      *err = 1;
+      return NULL;
+    }
+    v = s;
+  } else if (i == 4 && (PyList_Check(v) || PyTuple_Check(v))) { /* author */
+    PyObject *sep = PyUnicode_FromString("; ");
+    if (sep == NULL) {
+      *err = 1;
+      return NULL;
+    }
+    s = PyUnicode_Join(sep, v);
+    Py_DECREF(sep);
+    if (s == NULL) {
+      *err = 1;
+      return NULL;
+    }
+    v = s;
+  }
+  res = check_opt_str(v, meta_names[i], err);
+  Py_XDECREF(s);
+  return res;
+}
+
+PyDoc_STRVAR(Corpus_add_doc,
+"add($self, path_or_text, /, *, key=None, title=None, date=None,\n"
+"    source=None, author=None, url=None, language=None, caption=None,\n"
+"    heading=None)\n"
+"--\n"
+"\n"
+"Add a document, or replace the one with the same key.\n"
+"\n"
+"Without key=, path_or_text is a path (os.PathLike, or a str naming a\n"
+"file): the raw article file is parsed by the article parser (title,\n"
+"date, source, authors, captions and headings come from it) and added\n"
+"under its path as given.  With key=, it is the body text (str or a\n"
+"bytes-like object holding UTF-8) and the keywords are its metadata:\n"
+"date a 'YYYY-MM-DD' str or a datetime.date, author a str or a list of\n"
+"str.  The change is visible to searches after commit().\n"
+"\n"
+"Raises kz.FileNotFound for a missing file, kz.BusyError when another\n"
+"writer holds the corpus, TypeError for metadata with a file.  The GIL\n"
+"is released while libkz indexes.");
+
+static PyObject *
+Corpus_add(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *src, *given[N_META] = {NULL}, *conv[N_META] = {NULL};
+  PyObject *fspath = NULL, *pbytes = NULL, *res = NULL;
+  text_arg t;
+  int have_text = 0, is_path = 0, nmeta = 0, i, rc, err;
+  char *copy = NULL;
+  key_arg k = {NULL, NULL, 0};
+  char msg[KZ_MSG_MAX];
+
+  if (PyTuple_Size(args) != 1) {
+    PyErr_Format(PyExc_TypeError,
+                 "add() takes exactly one positional argument (%zd given)",
+                 PyTuple_Size(args));
+    return NULL;
+  }
+  src = PyTuple_GetItem(args, 0);
+  if (kwds != NULL) {
+    Py_ssize_t pos = 0;
+    PyObject *kw, *v;
+    while (PyDict_Next(kwds, &pos, &kw, &v)) {
+      for (i = 0; i < N_META; i++)
+        if (PyUnicode_CompareWithASCIIString(kw, meta_names[i]) == 0)
+          break;
+      if (i == N_META) {
+        PyErr_Format(PyExc_TypeError,
+                     "add() got an unexpected keyword argument %R", kw);
+        return NULL;
+      }
+      if (v != Py_None) {
+        given[i] = v;
+        nmeta += i > 0;
+      }
+    }
+  }
+  if (writer_check(self) < 0)
+    return NULL;
+
+  if (given[0] == NULL) {
+    /* No key: source must name a file. */
+    if (PyUnicode_Check(src)) {
+      Py_ssize_t n;
+      const char *s = PyUnicode_AsUTF8AndSize(src, &n);
+      struct stat sb;
+      if (s == NULL)
+        return NULL;
+      if (n == 0 || n >= PATH_GUESS_MAX || memchr(s, '\n', (size_t)n) ||
+          memchr(s, '\r', (size_t)n) || memchr(s, '\0', (size_t)n)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "add(text) needs key=...: a str that is not a file "
+                        "name is a document's text");
+        return NULL;
+      }
+      pbytes = PyUnicode_EncodeFSDefault(src);
+      if (pbytes == NULL)
+        return NULL;
+      if (stat(PyBytes_AsString(pbytes), &sb) != 0) {
+        Py_DECREF(pbytes);
+        return raise_with_code(
+            st->FileNotFound,
+            PyObject_CallFunction(st->FileNotFound, "isO", ENOENT,
+                                  "no such file (to add a text, pass key=)",
+                                  src),
+            KZ_ENOTFOUND);
+      }
+      if (S_ISDIR(sb.st_mode)) {
+        Py_DECREF(pbytes);
+        PyErr_Format(PyExc_IsADirectoryError,
+                     "%R is a directory: use add_dir()", src);
+        return NULL;
+      }
+      fspath = Py_NewRef(src);
+    } else if (PyObject_CheckBuffer(src)) {
+      PyErr_SetString(PyExc_TypeError,
+                      "add(text) needs key=...: bytes are a document's text");
+      return NULL;
+    } else {
+      fspath = PyOS_FSPath(src);
+      if (fspath == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+          PyErr_Clear();
+          type_error("source must be a path (os.PathLike or str) or, with "
+                     "key=, a text (str or bytes-like)", src);
+        }
+        return NULL;
+      }
+      if (!PyUnicode_FSConverter(fspath, &pbytes))
+        goto done;
+    }
+    is_path = 1;
+    if (nmeta > 0) {
+      PyErr_SetString(PyExc_TypeError,
+                      "metadata keywords (title=, date=, ...) are for a "
+                      "text added with key=; a file's metadata comes from "
+                      "the article parser");
+      goto done;
+    }
+  } else {
+    if (!PyUnicode_Check(src) && !PyObject_CheckBuffer(src)) {
+      type_error("with key=, source must be the text (str or bytes-like); "
+                 "a file is added under its own path", src);
+      return NULL;
+    }
+    if (key_get(&k, given[0]) < 0)
+      return NULL;
+    for (i = 1; i < N_META; i++)
+      if (given[i] != NULL) {
+        conv[i] = meta_value(i, given[i], &err);
+        if (err)
+          goto done;
+      }
+    if (text_get(&t, src) < 0)
+      goto done;
+    have_text = 1;
+  }
+
+  if (is_path) {
+    rc = run_write(self, do_add_file, PyBytes_AsString(pbytes), msg);
+    if (rc == KZ_ENOTFOUND)
+      raise_file_not_found(st, fspath);
+    else if (rc != KZ_OK)
+      corpus_error(st, rc, msg);
+    else
+      res = Py_NewRef(Py_None);
+  } else {
+    add_text_job j;
+    const char **m[N_META];
+    memset(&j, 0, sizeof j);
+    j.meta.version = KZ_DOC_META_VERSION;
+    m[1] = &j.meta.title;
+    m[2] = &j.meta.date;
+    m[3] = &j.meta.source;
+    m[4] = &j.meta.author;
+    m[5] = &j.meta.url;
+    m[6] = &j.meta.language;
+    m[7] = &j.meta.caption;
+    m[8] = &j.meta.heading;
+    for (i = 1; i < N_META; i++)
+      *m[i] = conv[i] ? PyUnicode_AsUTF8AndSize(conv[i], NULL) : NULL;
+    j.key = k.s;
+    j.klen = k.len;
+    j.text = t.s;
+    j.len = t.len;
+    if (!t.is_str && !t.view.readonly && t.len > 0) {
+      /* A writable buffer could change while libkz reads it: snapshot. */
+      copy = malloc(t.len);
+      if (copy == NULL) {
+        PyErr_NoMemory();
+        goto done;
+      }
+      memcpy(copy, t.s, t.len);
+      j.text = copy;
+    }
+    rc = run_write(self, do_add_text, &j, msg);
+    if (rc != KZ_OK)
+      corpus_error(st, rc, msg);
+    else
+      res = Py_NewRef(Py_None);
+  }
+
+done:
+  free(copy);
+  if (have_text)
+    text_release(&t);
+  for (i = 0; i < N_META; i++)
+    Py_XDECREF(conv[i]);
+  Py_XDECREF(k.bytes);
+  Py_XDECREF(fspath);
+  Py_XDECREF(pbytes);
+  return res;
+}
+
+/* os.fspath(obj) encoded for the file system, for a path argument. */
+static int
+path_arg(PyObject *obj, PyObject **fspath, PyObject **pbytes)
+{
+  *pbytes = NULL;
+  *fspath = PyOS_FSPath(obj);
+  if (*fspath == NULL)
+    return -1;
+  if (!PyUnicode_FSConverter(*fspath, pbytes)) {
+    Py_CLEAR(*fspath);
+    return -1;
+  }
+  return 0;
+}
+
+typedef struct {
+  const char *path;
+  unsigned int flags;
+  uint64_t count; /* skipped lines, failed files */
+  progress *pg;
+} bulk_job;
+
+static int
+do_add_jsonl(kz_corpus *c, void *job)
+{
+  bulk_job *j = (bulk_job *)job;
+  return kz_corpus_add_jsonl(c, j->path, j->flags, &j->count, progress_cb,
+                             j->pg);
+}
+
+static int
+do_add_dir(kz_corpus *c, void *job)
+{
+  bulk_job *j = (bulk_job *)job;
+  return kz_corpus_add_dir(c, j->path, &j->count, progress_cb, j->pg);
+}
+
+/* The common body of add_jsonl() and add_dir(). */
+static PyObject *
+corpus_bulk_add(CorpusObject *self, PyObject *path, PyObject *prog,
+                unsigned int flags, int is_dir)
+{
+  kz_state *st = corpus_state((PyObject *)self);
+  PyObject *fspath, *pbytes, *res = NULL;
+  progress pg;
+  bulk_job j;
+  char msg[KZ_MSG_MAX];
+  int rc;
+
+  if (writer_check(self) < 0 || path_arg(path, &fspath, &pbytes) < 0)
+    return NULL;
+  if (progress_init(&pg, prog, is_dir ? "add_dir" : "add_jsonl") < 0) {
+    Py_DECREF(fspath);
+    Py_DECREF(pbytes);
+    return NULL;
+  }
+  memset(&j, 0, sizeof j);
+  pg.cb_thread = &self->cb_thread;
+  j.path = PyBytes_AsString(pbytes);
+  j.flags = flags;
+  j.pg = &pg;
+  if (is_dir) {
+    /* "dir/" would give keys "dir//file". */
+    char *p = PyBytes_AsString(pbytes);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+      p[--n] = '\0';
+  }
+  rc = run_write(self, is_dir ? do_add_dir : do_add_jsonl, &j, msg);
+  if (rc == RC_STOPPED && pg.etype == NULL)
+    rc = KZ_OK; /* the progress function returned False */
+  if (rc == KZ_ENOTFOUND)
+    raise_with_code(st->FileNotFound,
+                    PyObject_CallFunction(st->FileNotFound, "isO", ENOENT,
+                                          msg, fspath),
+                    KZ_ENOTFOUND);
+  else if (rc != KZ_OK && rc != RC_STOPPED)
+    corpus_error(st, rc, msg);
+  if (progress_end(&pg, rc == KZ_OK) == 0 && rc == KZ_OK) {
+    if (!is_dir && j.count > 0 &&
+        PyErr_WarnEx(PyExc_RuntimeWarning, msg, 1) < 0)
+      goto done;
+    res = Py_BuildValue("(KK)", (unsigned long long)pg.docs,
+                        (unsigned long long)j.count);
+  }
+done:
+  Py_DECREF(fspath);
+  Py_DECREF(pbytes);
+  return res;
+}
+
+PyDoc_STRVAR(Corpus_add_jsonl_doc,
+"add_jsonl($self, path, progress=True, *, strict=False)\n"
+"--\n"
+"\n"
+"Add every line of a JSON Lines file: one object per line with 'id' (the\n"
+"key), 'title', 'text' (the body) and optional 'date', 'source',\n"
+"'author', 'url', 'language', 'caption', 'heading'.  Bad lines are\n"
+"skipped with a RuntimeWarning naming the first one, or, with\n"
+"strict=True, raise kz.FormatError.\n"
+"\n"
+"progress: True draws a bar (tqdm when installed, else a plain one on\n"
+"stderr), False draws none, a function f(done_bytes, total_bytes, docs)\n"
+"is called instead after each batch of documents (returning False stops\n"
+"the add).  Ctrl-C stops it too; the documents added before stay\n"
+"pending.\n"
+"\n"
+"Returns (added, skipped).  The GIL is released while libkz indexes.");
+
+static PyObject *
+Corpus_add_jsonl(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"path", "progress", "strict", NULL};
+  PyObject *path, *prog = Py_True;
+  int strict = 0;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$p:add_jsonl", kwlist,
+                                   &path, &prog, &strict))
+    return NULL;
+  return corpus_bulk_add((CorpusObject *)op, path, prog,
+                         strict ? KZ_JSONL_STRICT : 0, 0);
+}
+
+PyDoc_STRVAR(Corpus_add_dir_doc,
+"add_dir($self, path, progress=True)\n"
+"--\n"
+"\n"
+"Add every regular file under the directory path, recursively and in\n"
+"sorted order (names starting with '.' are skipped), each as add(file)\n"
+"does.  progress as for add_jsonl().  Returns (added, failed): failed\n"
+"counts the files that could not be read.");
+
+static PyObject *
+Corpus_add_dir(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"path", "progress", NULL};
+  PyObject *path, *prog = Py_True;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:add_dir", kwlist, &path,
+                                   &prog))
+    return NULL;
+  return corpus_bulk_add((CorpusObject *)op, path, prog, 0, 1);
+}
+
+static int
+do_delete(kz_corpus *c, void *job)
+{
+  key_arg *k = (key_arg *)job;
+  return kz_corpus_delete(c, k->s, k->len);
+}
+
+PyDoc_STRVAR(Corpus_delete_doc,
+"delete($self, key, /)\n"
+"--\n"
+"\n"
+"Delete the document key (visible after commit()).  Raises kz.NotFound\n"
+"when no committed or pending document has that key.");
+
+static PyObject *
+Corpus_delete(PyObject *op, PyObject *key)
+{
+  CorpusObject *self = (CorpusObject *)op;
+  key_arg k;
+  char msg[KZ_MSG_MAX];
+  int rc;
+
+  if (writer_check(self) < 0 || key_get(&k, key) < 0)
+    return NULL;
+  rc = run_write(self, do_delete, &k, msg);
+  Py_DECREF(k.bytes);
+  if (rc != KZ_OK)
+    return corpus_error(corpus_state(op), rc, msg);
+  Py_RETURN_NONE;
+}
+
+static int
+do_commit(kz_corpus *c, void *job)
+{
+  (void)job;
+  return kz_corpus_commit(c);
+}
+
+static int
+do_optimize(kz_corpus *c, void *job)
+{
+  (void)job;
+  return kz_corpus_optimize(c);
+}
+
+static int
+do_refresh(kz_corpus *c, void *job)
+{
+  (void)job;
+  return kz_corpus_refresh(c);
+}
+
+static PyObject *
+corpus_simple_write(PyObject *op, write_fn fn)
+{
+  CorpusObject *self = (CorpusObject *)op;
+  char msg[KZ_MSG_MAX];
+  int rc;
+
+  if (writer_check(self) < 0)
+    return NULL;
+  rc = run_write(self, fn, NULL, msg);
+  if (rc != KZ_OK)
+    return corpus_error(corpus_state(op), rc, msg);
+  Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Corpus_commit_doc,
+"commit($self, /)\n"
+"--\n"
+"\n"
+"Make the pending additions and deletions durable and visible, at once:\n"
+"after a crash the corpus has either all of them or none.");
+
+static PyObject *
+Corpus_commit(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return corpus_simple_write(op, do_commit);
+}
+
+PyDoc_STRVAR(Corpus_optimize_doc,
+"optimize($self, /)\n"
+"--\n"
+"\n"
+"Commit, then merge all segments into one and drop deleted documents.");
+
+static PyObject *
+Corpus_optimize(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return corpus_simple_write(op, do_optimize);
+}
+
+PyDoc_STRVAR(Corpus_refresh_doc,
+"refresh($self, /)\n"
+"--\n"
+"\n"
+"Move to the newest committed state, to see what other writers (other\n"
+"processes or kz.Corpus objects) committed since this one was opened.");
+
+static PyObject *
+Corpus_refresh(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return corpus_simple_write(op, do_refresh);
+}
+
+static int
+do_stats(kz_corpus *c, void *job)
+{
+  return kz_corpus_stats_get(c, (kz_corpus_stats *)job);
+}
+
+PyDoc_STRVAR(Corpus_stats_doc,
+"stats($self, /)\n"
+"--\n"
+"\n"
+"Statistics of the committed state as a dict: generation, docs, deleted,\n"
+"segments, terms, tokens, bytes_postings, bytes_store, bytes_total.");
+
+static PyObject *
+Corpus_stats(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  CorpusObject *self = (CorpusObject *)op;
+  kz_corpus_stats s;
+  char msg[KZ_MSG_MAX];
+  int rc;
+
+  if (writer_check(self) < 0)
+    return NULL;
+  memset(&s, 0, sizeof s);
+  /* kz_corpus_stats_get() is not documented as a search-side call, so it
+   * runs under the writer lock. */
+  rc = run_write(self, do_stats, &s, msg);
+  if (rc != KZ_OK)
+    return corpus_error(corpus_state(op), rc, msg);
+  return Py_BuildValue(
+      "{sKsKsKsKsKsKsKsKsK}", "generation", (unsigned long long)s.generation,
+      "docs", (unsigned long long)s.docs, "deleted",
+      (unsigned long long)s.deleted, "segments",
+      (unsigned long long)s.segments, "terms", (unsigned long long)s.terms,
+      "tokens", (unsigned long long)s.tokens, "bytes_postings",
+      (unsigned long long)s.bytes_postings, "bytes_store",
+      (unsigned long long)s.bytes_store, "bytes_total",
+      (unsigned long long)s.bytes_total);
+}
+
+PyDoc_STRVAR(Corpus_close_doc,
+"close($self, /)\n"
+"--\n"
+"\n"
+"Close the corpus: uncommitted changes are discarded and the writer lock\n"
+"released.  Waits for searches running in other threads.  Closing twice\n"
+"is fine; results already returned stay usable.");
+
+static PyObject *
+Corpus_close(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  if (corpus_close((CorpusObject *)op) < 0)
+    return NULL;
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+Corpus_enter(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  if (corpus_check((CorpusObject *)op) < 0)
+    return NULL;
+  return Py_NewRef(op);
+}
+
+static PyObject *
+Corpus_exit(PyObject *op, PyObject *args)
+{
+  if (corpus_close((CorpusObject *)op) < 0)
+    return NULL;
+  Py_RETURN_FALSE;
+}
+
+/* --- Search-side calls ------------------------------------------------- */
+
+/* A str choice argument: names[i] gives values[i]; None (or an absent
+ * argument) gives dflt. */
+static int
+parse_choice(PyObject *obj, const char *what, const char *const *names,
+             const int *values, int dflt, int *out)
+{
+  int i;
+
+  *out = dflt;
+  if (obj == NULL || obj == Py_None)
+    return 0;
+  if (PyUnicode_Check(obj))
+    for (i = 0; names[i] != NULL; i++)
+      if (PyUnicode_CompareWithASCIIString(obj, names[i]) == 0) {
+        *out = values[i];
+        return 0;
+      }
+  {
+    PyObject *choices = PyUnicode_FromString(names[0]);
+    for (i = 1; choices != NULL && names[i] != NULL; i++) {
+      PyObject *more = PyUnicode_FromFormat("%U, %s", choices, names[i]);
+      Py_DECREF(choices);
+      choices = more;
+    }
+    if (choices != NULL) {
+      PyErr_Format(PyExc_ValueError, "%s must be one of %U (or None), not %R",
+                   what, choices, obj);
+      Py_DECREF(choices);
+    }
+  }
+  return -1;
+}
+
+/* An optional limit: None (or absent) gives 0, else an int >= 1. */
+static int
+parse_limit(PyObject *obj, const char *what, size_t *out)
+{
+  Py_ssize_t n;
+
+  *out = 0;
+  if (obj == NULL || obj == Py_None)
+    return 0;
+  n = PyLong_AsSsize_t(obj);
+  if (n == -1 && PyErr_Occurred())
+    return -1;
+  if (n < 1) {
+    PyErr_Format(PyExc_ValueError, "%s must be a positive int or None", what);
+    return -1;
+  }
+  *out = (size_t)n;
+  return 0;
+}
+
+/* A pointer into the arena (never computed on a NULL buffer). */
+static const char *
+arena_ptr(const html_buf *a, size_t off)
+{
+  return a->p ? a->p + off : "";
+}
+
+/* datetime.date (or None for "") from arena bytes. */
+static PyObject *
+arena_date(kz_state *st, const html_buf *a, size_t off, size_t len)
+{
+  char iso[16];
+
+  if (len == 0)
+    Py_RETURN_NONE;
+  if (len >= sizeof iso)
+    len = sizeof iso - 1; /* make_date() reports it */
+  memcpy(iso, arena_ptr(a, off), len);
+  iso[len] = '\0';
+  return make_date(st, iso);
+}
+
+/* --- search() --- */
+
+enum {
+  HF_KEY, HF_TITLE, HF_SOURCE, HF_DATE, HF_AUTHOR, HF_URL, HF_LANGUAGE,
+  HF_SNIPPET, HF_BODY, HF_N
+};
+
+static const int hit_field_ids[HF_SNIPPET] = {
+  KZ_FIELD_KEY, KZ_FIELD_TITLE, KZ_FIELD_SOURCE, KZ_FIELD_DATE,
+  KZ_FIELD_AUTHOR, KZ_FIELD_URL, KZ_FIELD_LANGUAGE};
+
+typedef struct {
+  double score;
+  size_t off[HF_N], len[HF_N]; /* in the arena */
+  size_t hl, nhl;              /* snippet highlights in search_job.pairs */
+  size_t bhl, nbhl;            /* body highlights */
+} hit_rec;
+
+typedef struct {
+  /* in */
+  const char *q;
+  size_t qlen;
+  kz_search_options opts;
+  int want_body;
+  /* out */
+  int rc;
+  char msg[KZ_MSG_MAX];
+  uint64_t total;
+  int exact;
+  hit_rec *hits;
+  size_t nhits, cap;
+  pair_list pairs; /* code point offsets */
+  html_buf arena;
+} search_job;
+
+/* Copy highlight i of kind `body` of the current hit, as code points. */
+static int
+copy_highlights(kz_results *r, int body, const char *s, size_t len,
+                pair_list *pl)
+{
+  size_t i, n = body ? kz_results_body_highlight_count(r)
+                     : kz_results_highlight_count(r);
+  char_cursor cur = {0, 0};
+
+  for (i = 0; i < n; i++) {
+    size_t a, b;
+    int rc = body ? kz_results_body_highlight(r, i, &a, &b)
+                  : kz_results_highlight(r, i, &a, &b);
+    if (rc != KZ_OK)
+      return RC_BADOFFSET;
+    if (span_to_chars(&cur, s, len, &a, &b) < 0)
+      return RC_BADOFFSET;
+    if (pair_push(pl, a, b) < 0)
+      return COLLECT_NOMEM;
+  }
+  return 0;
+}
+
+/* Search and copy every hit out of the cursor.  Runs without the GIL. */
+static void
+run_search(kz_corpus *c, search_job *j)
+{
+  kz_results *r = NULL;
+  uint64_t ndocs = kz_corpus_count_docs(c);
+  int rc;
+
+  /* There are never more hits than documents: a limit above that (or
+   * limit=None) is cut to it, so libkz never sizes a heap from it. */
+  if (j->opts.limit == 0 || j->opts.limit > ndocs)
+    j->opts.limit = ndocs == 0 ? 1 : (size_t)ndocs;
+  rc = kz_corpus_search(&r, c, j->q, j->qlen, &j->opts);
+  if (rc != KZ_OK) {
+    copy_msg(j->msg, kz_last_errmsg());
+    j->rc = rc;
+    return;
+  }
+  j->exact = 1;
+  j->total = kz_results_total(r, &j->exact);
+  while ((rc = kz_results_next(r)) == KZ_OK) {
+    hit_rec *h;
+    const char *s;
+    size_t i, n;
+
+    if (grow((void **)&j->hits, &j->cap, j->nhits + 1, sizeof *j->hits) < 0) {
+      rc = COLLECT_NOMEM;
+      break;
+    }
+    h = &j->hits[j->nhits++];
+    memset(h, 0, sizeof *h);
+    h->score = kz_results_score(r);
+    for (i = 0; i < HF_SNIPPET; i++) {
+      s = kz_results_field(r, hit_field_ids[i], &n);
+      if (s == NULL)
+        n = 0;
+      h->off[i] = arena_put(&j->arena, s, n);
+      h->len[i] = n;
+    }
+    s = kz_results_snippet(r, &n);
+    if (s == NULL)
+      n = 0;
+    h->off[HF_SNIPPET] = arena_put(&j->arena, s, n);
+    h->len[HF_SNIPPET] = n;
+    h->hl = j->pairs.n;
+    if ((rc = copy_highlights(r, 0, s, n, &j->pairs)) != 0)
+      break;
+    h->nhl = j->pairs.n - h->hl;
+    s = kz_results_field(r, KZ_FIELD_BODY, &n);
+    if (s == NULL)
+      n = 0;
+    h->bhl = j->pairs.n;
+    if ((rc = copy_highlights(r, 1, s, n, &j->pairs)) != 0)
+      break;
+    h->nbhl = j->pairs.n - h->bhl;
+    if (j->want_body) {
+      h->off[HF_BODY] = arena_put(&j->arena, s, n);
+      h->len[HF_BODY] = n;
+    }
+    if (j->arena.nomem) {
+      rc = COLLECT_NOMEM;
+      break;
+    }
+  }
+  if (rc == KZ_ITEROVER)
+    rc = KZ_OK;
+  else if (rc < 0)
+    copy_msg(j->msg, kz_last_errmsg());
+  kz_results_free(r);
+  j->rc = rc;
+}
+
+static void
+search_job_free(search_job *j)
+{
+  free(j->hits);
+  free(j->pairs.v);
+  free(j->arena.p);
+}
+
+/* Pairs pl[first .. first+n) as a tuple. */
+static PyObject *
+pairs_slice(const pair_list *pl, size_t first, size_t n)
+{
+  return n ? pairs_tuple(pl->v + first, n) : PyTuple_New(0);
+}
+
+static PyObject *
+make_hit(kz_state *st, const search_job *j, const hit_rec *h)
+{
+  PyTypeObject *tp = (PyTypeObject *)st->Hit_type;
+  allocfunc alloc = (allocfunc)PyType_GetSlot(tp, Py_tp_alloc);
+  const html_buf *a = &j->arena;
+  HitObject *o = (HitObject *)alloc(tp, 0);
+
+  if (o == NULL)
+    return NULL;
+  o->score = h->score;
+  if ((o->key = key_str(arena_ptr(a, h->off[HF_KEY]), h->len[HF_KEY])) ==
+          NULL ||
+      (o->title = arena_str(a, h->off[HF_TITLE], h->len[HF_TITLE], 1)) ==
+          NULL ||
+      (o->source = arena_str(a, h->off[HF_SOURCE], h->len[HF_SOURCE], 1)) ==
+          NULL ||
+      (o->date = arena_date(st, a, h->off[HF_DATE], h->len[HF_DATE])) ==
+          NULL ||
+      (o->author = arena_str(a, h->off[HF_AUTHOR], h->len[HF_AUTHOR], 1)) ==
+          NULL ||
+      (o->url = arena_str(a, h->off[HF_URL], h->len[HF_URL], 1)) == NULL ||
+      (o->language = arena_str(a, h->off[HF_LANGUAGE], h->len[HF_LANGUAGE],
+                               1)) == NULL ||
+      (o->snippet = arena_str(a, h->off[HF_SNIPPET], h->len[HF_SNIPPET],
+                              0)) == NULL ||
+      (o->body = j->want_body ? arena_str(a, h->off[HF_BODY],
+                                          h->len[HF_BODY], 0)
+                              : Py_NewRef(Py_None)) == NULL ||
+      (o->highlights = pairs_slice(&j->pairs, h->hl, h->nhl)) == NULL ||
+      (o->body_highlights = pairs_slice(&j->pairs, h->bhl, h->nbhl)) ==
+          NULL) {
+    Py_DECREF(o);
+    return NULL;
+  }
+  return (PyObject *)o;
+}
+
+static PyObject *
+make_results(kz_state *st, const search_job *j, PyObject *qobj)
+{
+  PyTypeObject *tp = (PyTypeObject *)st->Results_type;
+  allocfunc alloc = (allocfunc)PyType_GetSlot(tp, Py_tp_alloc);
+  ResultsObject *r;
+  size_t i;
+
+  r = (ResultsObject *)alloc(tp, 0);
+  if (r == NULL)
+    return NULL;
+  r->query = Py_NewRef(qobj);
+  r->exact = j->exact;
+  r->total = PyLong_FromUnsignedLongLong((unsigned long long)j->total);
+  r->items = PyTuple_New((Py_ssize_t)j->nhits);
+  if (r->total == NULL || r->items == NULL)
+    goto fail;
+  for (i = 0; i < j->nhits; i++) {
+    PyObject *h = make_hit(st, j, &j->hits[i]);
+    if (h == NULL)
+      goto fail;
+    PyTuple_SetItem(r->items, (Py_ssize_t)i, h); /* steals */
+  }
+  return (PyObject *)r;
+fail:
+  Py_DECREF(r);
+  return NULL;
+}
+
+static const char *const sort_names[] = {"score", "date", "newest", "oldest",
+                                         NULL};
+static const int sort_values[] = {KZ_SORT_SCORE, KZ_SORT_DATE_DESC,
+                                  KZ_SORT_DATE_DESC, KZ_SORT_DATE_ASC};
+
+PyDoc_STRVAR(Corpus_search_doc,
+"search($self, query, limit=10, sort='score', *, offset=0, snippets=True,\n"
+"       body=False)\n"
+"--\n"
+"\n"
+"Search the committed documents and return kz.Results: the best `limit`\n"
+"hits (None: all), skipping `offset`, with `total` the number of all\n"
+"matching documents.\n"
+"\n"
+"query: the query language of docs/query.md: words, \"phrases\", AND, OR,\n"
+"    NOT, -word, ( ), NEAR(a b, 5), a NEAR/5 b, prefix*, fuzzy~, =exact,\n"
+"    title:/body:/caption:/heading: fields, source:, author:, lang:,\n"
+"    date:2022-01-05, date:2022-01-01..2022-01-31, date:>=2022-01-10.\n"
+"sort: 'score' (BM25), 'date' or 'newest' (newest first), 'oldest'.\n"
+"snippets: False to skip computing snippets (faster).\n"
+"body: True to return each hit's stored body in hit.body.\n"
+"\n"
+"Each kz.Hit has key, score, title, source, date (datetime.date or\n"
+"None), author, url, language, snippet, highlights (code point ranges in\n"
+"the snippet) and body_highlights (in the body).  Raises kz.QueryError\n"
+"(with .position, .query) for a bad query.  The GIL is released; several\n"
+"threads may search one Corpus at once.");
+
+static PyObject *
+Corpus_search(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"query", "limit", "sort", "offset", "snippets",
+                           "body", NULL};
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *qobj, *limit = NULL, *sort = NULL, *res = NULL;
+  Py_ssize_t offset = 0;
+  int snippets = 1, body = 0;
+  search_job j;
+  text_arg q;
+  kz_corpus *c;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO$npp:search", kwlist,
+                                   &qobj, &limit, &sort, &offset, &snippets,
+                                   &body))
+    return NULL;
+  memset(&j, 0, sizeof j);
+  kz_search_options_init(&j.opts, KZ_SEARCH_OPTIONS_VERSION);
+  if (limit == NULL)
+    j.opts.limit = 10;
+  else if (parse_limit(limit, "limit", &j.opts.limit) < 0)
+    return NULL;
+  if (offset < 0) {
+    PyErr_SetString(PyExc_ValueError, "offset must not be negative");
+    return NULL;
+  }
+  j.opts.offset = (size_t)offset;
+  if (parse_choice(sort, "sort", sort_names, sort_values, KZ_SORT_SCORE,
+                   &j.opts.sort) < 0)
+    return NULL;
+  j.opts.flags = snippets ? 0 : KZ_SEARCH_NO_SNIPPETS;
+  j.want_body = body;
+  if (text_get(&q, qobj) < 0)
+    return NULL;
+  j.q = q.s;
+  j.qlen = q.len;
+  c = reader_enter(self);
+  if (c != NULL) {
+    Py_BEGIN_ALLOW_THREADS
+    run_search(c, &j);
+    Py_END_ALLOW_THREADS
+    reader_leave(self);
+    if (j.rc != KZ_OK)
+      query_error(st, j.rc, j.msg, qobj, &q);
+    else
+      res = make_results(st, &j, qobj);
+  }
+  search_job_free(&j);
+  text_release(&q);
+  return res;
+}
+
+/* --- keys() and vocabulary(): callbacks into an arena --- */
+
+typedef struct {
+  html_buf arena;
+  size_t n;
+} sink;
+
+static int
+collect_key(const char *key, size_t len, void *payload)
+{
+  sink *k = (sink *)payload;
+
+  hb_put(&k->arena, (const char *)&len, sizeof len);
+  hb_put(&k->arena, key, len);
+  if (k->arena.nomem)
+    return COLLECT_NOMEM;
+  k->n++;
+  return 0;
+}
+
+static int
+collect_term(const char *term, size_t len, uint64_t tf, uint64_t df,
+             void *payload)
+{
+  sink *k = (sink *)payload;
+
+  hb_put(&k->arena, (const char *)&len, sizeof len);
+  hb_put(&k->arena, (const char *)&tf, sizeof tf);
+  hb_put(&k->arena, (const char *)&df, sizeof df);
+  hb_put(&k->arena, term, len);
+  if (k->arena.nomem)
+    return COLLECT_NOMEM;
+  k->n++;
+  return 0;
+}
+
+/* A search-side call of libkz that reports through a callback into a
+ * sink.  terms: kz_corpus_vocabulary(), else kz_corpus_keys(). */
+typedef struct {
+  const char *q;
+  size_t qlen;
+  int terms;
+  sink out;
+  int rc;
+  char msg[KZ_MSG_MAX];
+} sink_job;
+
+static void
+run_sink(kz_corpus *c, sink_job *j)
+{
+  if (j->terms)
+    j->rc = kz_corpus_vocabulary(c, j->q, j->qlen, collect_term, &j->out);
+  else
+    j->rc = kz_corpus_keys(c, j->q, j->qlen, collect_key, &j->out);
+  if (j->rc < 0)
+    copy_msg(j->msg, kz_last_errmsg());
+}
+
+/* Run a sink_job for the query qobj (NULL: no filter). */
+static int
+corpus_sink(CorpusObject *self, sink_job *j, PyObject *qobj, int terms)
+{
+  kz_state *st = corpus_state((PyObject *)self);
+  text_arg q;
+  kz_corpus *c;
+  int ok = -1;
+
+  memset(j, 0, sizeof *j);
+  memset(&q, 0, sizeof q);
+  j->terms = terms;
+  if (qobj != NULL && text_get(&q, qobj) < 0)
+    return -1;
+  j->q = q.s;
+  j->qlen = q.len;
+  c = reader_enter(self);
+  if (c != NULL) {
+    Py_BEGIN_ALLOW_THREADS
+    run_sink(c, j);
+    Py_END_ALLOW_THREADS
+    reader_leave(self);
+    if (j->rc != KZ_OK)
+      query_error(st, j->rc, j->msg, qobj ? qobj : Py_None, &q);
+    else
+      ok = 0;
+  }
+  if (qobj != NULL)
+    text_release(&q);
+  if (ok < 0) {
+    free(j->out.arena.p);
+    j->out.arena.p = NULL;
+  }
+  return ok;
+}
+
+PyDoc_STRVAR(Corpus_keys_doc,
+"keys($self, query, /)\n"
+"--\n"
+"\n"
+"The keys of every document matching query (list of str), unranked, in\n"
+"index order: faster than search() when only the documents matter.");
+
+static PyObject *
+Corpus_keys(PyObject *op, PyObject *qobj)
+{
+  sink_job j;
+  PyObject *list;
+  const char *p;
+  size_t i;
+
+  if (corpus_sink((CorpusObject *)op, &j, qobj, 0) < 0)
+    return NULL;
+  list = PyList_New((Py_ssize_t)j.out.n);
+  p = arena_ptr(&j.out.arena, 0);
+  for (i = 0; list != NULL && i < j.out.n; i++) {
+    size_t len;
+    PyObject *k;
+    memcpy(&len, p, sizeof len);
+    k = key_str(p + sizeof len, len);
+    if (k == NULL) {
+      Py_CLEAR(list);
+      break;
+    }
+    PyList_SetItem(list, (Py_ssize_t)i, k);
+    p += sizeof len + len;
+  }
+  free(j.out.arena.p);
+  return list;
+}
+
+PyDoc_STRVAR(Corpus_vocabulary_doc,
+"vocabulary($self, filter=None)\n"
+"--\n"
+"\n"
+"The indexed terms (analyzed forms, in byte order) as a list of kz.Term\n"
+"(term, tf, df): total occurrences and documents, over every live\n"
+"document or those matching the query `filter`.  pandas.DataFrame(v)\n"
+"makes a table of it.");
+
+static PyObject *
+Corpus_vocabulary(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"filter", NULL};
+  kz_state *st = corpus_state(op);
+  PyObject *filter = Py_None, *list;
+  PyTypeObject *tp = (PyTypeObject *)st->Term_type;
+  sink_job j;
+  const char *p;
+  size_t i;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O:vocabulary", kwlist,
+                                   &filter))
+    return NULL;
+  if (corpus_sink((CorpusObject *)op, &j, filter == Py_None ? NULL : filter,
+                  1) < 0)
+    return NULL;
+  list = PyList_New((Py_ssize_t)j.out.n);
+  p = arena_ptr(&j.out.arena, 0);
+  for (i = 0; list != NULL && i < j.out.n; i++) {
+    size_t len;
+    uint64_t tf, df;
+    PyObject *t = PyStructSequence_New(tp), *s;
+    memcpy(&len, p, sizeof len);
+    memcpy(&tf, p + sizeof len, sizeof tf);
+    memcpy(&df, p + sizeof len + sizeof tf, sizeof df);
+    p += sizeof len + sizeof tf + sizeof df;
+    if (t == NULL) {
+      Py_CLEAR(list);
+      break;
+    }
+    PyList_SetItem(list, (Py_ssize_t)i, t);
+    if ((s = PyUnicode_DecodeUTF8(len ? p : "", (Py_ssize_t)len,
+                                  "replace")) == NULL) {
+      Py_CLEAR(list);
+      break;
+    }
+    PyStructSequence_SetItem(t, 0, s);
+    if ((s = PyLong_FromUnsignedLongLong(tf)) == NULL) {
+      Py_CLEAR(list);
+      break;
+    }
+    PyStructSequence_SetItem(t, 1, s);
+    if ((s = PyLong_FromUnsignedLongLong(df)) == NULL) {
+      Py_CLEAR(list);
+      break;
+    }
+    PyStructSequence_SetItem(t, 2, s);
+    p += len;
+  }
+  free(j.out.arena.p);
+  return list;
+}
+
+/* --- kwic() --- */
+
+typedef struct {
+  size_t off[4], len[4]; /* doc, left, match, right */
+  size_t start, end;
+  int field;
+} kwic_rec;
+
+typedef struct {
+  const char *q;
+  size_t qlen;
+  kz_kwic_options opts;
+  kwic_rec *rows;
+  size_t n;
+  html_buf arena;
+  int rc;
+  char msg[KZ_MSG_MAX];
+} kwic_job;
+
+static void
+run_kwic(kz_corpus *c, kwic_job *j)
+{
+  kz_kwic *k = NULL;
+  size_t i, n;
+  int rc = kz_corpus_kwic(&k, c, j->q, j->qlen, &j->opts);
+
+  if (rc != KZ_OK) {
+    copy_msg(j->msg, kz_last_errmsg());
+    j->rc = rc;
+    return;
+  }
+  n = kz_kwic_count(k);
+  if (n > 0 && (n > (size_t)PY_SSIZE_T_MAX / sizeof *j->rows ||
+                (j->rows = malloc(n * sizeof *j->rows)) == NULL)) {
+    rc = COLLECT_NOMEM;
+    n = 0;
+  }
+  for (i = 0; i < n; i++) {
+    kz_kwic_row row;
+    kwic_rec *r = &j->rows[i];
+    if (kz_kwic_row_get(k, i, &row) != KZ_OK) {
+      rc = RC_BADOFFSET;
+      break;
+    }
+    r->off[0] = arena_put(&j->arena, row.key, row.key_len);
+    r->len[0] = row.key_len;
+    r->off[1] = arena_put(&j->arena, row.left, row.left_len);
+    r->len[1] = row.left_len;
+    r->off[2] = arena_put(&j->arena, row.match, row.match_len);
+    r->len[2] = row.match_len;
+    r->off[3] = arena_put(&j->arena, row.right, row.right_len);
+    r->len[3] = row.right_len;
+    r->start = row.start;
+    r->end = row.end;
+    r->field = row.field;
+    j->n = i + 1;
+  }
+  if (rc == KZ_OK && j->arena.nomem)
+    rc = COLLECT_NOMEM;
+  kz_kwic_free(k);
+  j->rc = rc;
+}
+
+static PyObject *
+make_kwic_row(kz_state *st, const kwic_job *j, const kwic_rec *r)
+{
+  PyObject *row = PyStructSequence_New((PyTypeObject *)st->KwicRow_type);
+  PyObject *v[7];
+  int i;
+
+  if (row == NULL)
+    return NULL;
+  v[0] = key_str(arena_ptr(&j->arena, r->off[0]), r->len[0]);
+  for (i = 1; i < 4; i++)
+    v[i] = arena_str(&j->arena, r->off[i], r->len[i], 0);
+  v[4] = PyLong_FromSize_t(r->start);
+  v[5] = PyLong_FromSize_t(r->end);
+  v[6] = PyUnicode_FromString(r->field >= 0 && r->field < KZ_FIELD_COUNT
+                                  ? field_names[r->field]
+                                  : "unknown");
+  for (i = 0; i < 7; i++) {
+    if (v[i] == NULL) {
+      int k;
+      for (k = i + 1; k < 7; k++)
+        Py_XDECREF(v[k]);
+      Py_DECREF(row);
+      return NULL;
+    }
+    PyStructSequence_SetItem(row, i, v[i]); /* steals */
+  }
+  return row;
+}
+
+static const char *const kwic_sort_names[] = {"none", "left", "right",
+                                              "match", NULL};
+static const int kwic_sort_values[] = {KZ_KWIC_SORT_NONE, KZ_KWIC_SORT_LEFT,
+                                       KZ_KWIC_SORT_RIGHT,
+                                       KZ_KWIC_SORT_MATCH};
+
+PyDoc_STRVAR(Corpus_kwic_doc,
+"kwic($self, query, width=None, sort=None, *, chars=False, limit=None)\n"
+"--\n"
+"\n"
+"The KWIC concordance of query: every match as a kz.KwicRow (doc, left,\n"
+"match, right, start, end; .field), in a kz.Concordance.\n"
+"\n"
+"width: context on each side, in tokens (default 5) or, with chars=True,\n"
+"    in characters (default 40).\n"
+"sort: None (document order), 'left' or 'right' (by the context words\n"
+"    nearest the match, as corpus linguists sort), 'match'.\n"
+"limit: at most this many rows (None: all).\n"
+"start and end are byte offsets of the match in the stored field.");
+
+static PyObject *
+Corpus_kwic(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"query", "width", "sort", "chars", "limit", NULL};
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *qobj, *width = Py_None, *sort = Py_None, *limit = Py_None;
+  PyObject *res = NULL, *items = NULL;
+  PyTypeObject *tp = (PyTypeObject *)st->Concordance_type;
+  int chars = 0;
+  kwic_job j;
+  text_arg q;
+  kz_corpus *c;
+  size_t i;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO$pO:kwic", kwlist, &qobj,
+                                   &width, &sort, &chars, &limit))
+    return NULL;
+  memset(&j, 0, sizeof j);
+  kz_kwic_options_init(&j.opts, KZ_KWIC_OPTIONS_VERSION);
+  j.opts.width = 0;
+  if (width != Py_None) {
+    long w = PyLong_AsLong(width);
+    if (w == -1 && PyErr_Occurred())
+      return NULL;
+    if (w < 1 || w > 100000) {
+      PyErr_SetString(PyExc_ValueError,
+                      "width must be a positive int (or None)");
+      return NULL;
+    }
+    j.opts.width = (unsigned int)w;
+  }
+  j.opts.flags = chars ? KZ_KWIC_CHARS : 0;
+  if (parse_choice(sort, "sort", kwic_sort_names, kwic_sort_values,
+                   KZ_KWIC_SORT_NONE, &j.opts.sort) < 0 ||
+      parse_limit(limit, "limit", &j.opts.limit) < 0)
+    return NULL;
+  if (text_get(&q, qobj) < 0)
+    return NULL;
+  j.q = q.s;
+  j.qlen = q.len;
+  c = reader_enter(self);
+  if (c == NULL)
+    goto done;
+  Py_BEGIN_ALLOW_THREADS
+  run_kwic(c, &j);
+  Py_END_ALLOW_THREADS
+  reader_leave(self);
+  if (j.rc != KZ_OK) {
+    query_error(st, j.rc, j.msg, qobj, &q);
+    goto done;
+  }
+  items = PyTuple_New((Py_ssize_t)j.n);
+  for (i = 0; items != NULL && i < j.n; i++) {
+    PyObject *row = make_kwic_row(st, &j, &j.rows[i]);
+    if (row == NULL)
+      goto done;
+    PyTuple_SetItem(items, (Py_ssize_t)i, row);
+  }
+  if (items != NULL) {
+    allocfunc alloc = (allocfunc)PyType_GetSlot(tp, Py_tp_alloc);
+    ConcordanceObject *k = (ConcordanceObject *)alloc(tp, 0);
+    if (k != NULL) {
+      k->items = items;
+      k->query = Py_NewRef(qobj);
+      items = NULL;
+      res = (PyObject *)k;
+    }
+  }
+done:
+  Py_XDECREF(items);
+  free(j.rows);
+  free(j.arena.p);
+  text_release(&q);
+  return res;
+}
+
+/* --- count() --- */
+
+typedef struct {
+  size_t goff, glen;
+  kz_count_row row; /* group pointer unused */
+} count_rec;
+
+typedef struct {
+  const char *q;
+  size_t qlen;
+  int by;
+  count_rec *rows;
+  size_t n;
+  html_buf arena;
+  int rc;
+  char msg[KZ_MSG_MAX];
+} count_job;
+
+static void
+run_count(kz_corpus *c, count_job *j)
+{
+  kz_counts *k = NULL;
+  size_t i, n;
+  int rc = kz_corpus_count(&k, c, j->q, j->qlen, j->by);
+
+  if (rc != KZ_OK) {
+    copy_msg(j->msg, kz_last_errmsg());
+    j->rc = rc;
+    return;
+  }
+  n = kz_counts_size(k);
+  if (n > 0 && (n > (size_t)PY_SSIZE_T_MAX / sizeof *j->rows ||
+                (j->rows = malloc(n * sizeof *j->rows)) == NULL)) {
+    rc = COLLECT_NOMEM;
+    n = 0;
+  }
+  for (i = 0; i < n; i++) {
+    count_rec *r = &j->rows[i];
+    if (kz_counts_row(k, i, &r->row) != KZ_OK) {
+      rc = RC_BADOFFSET;
+      break;
+    }
+    r->goff = arena_put(&j->arena, r->row.group, r->row.group_len);
+    r->glen = r->row.group_len;
+    r->row.group = NULL;
+    j->n = i + 1;
+  }
+  if (rc == KZ_OK && j->arena.nomem)
+    rc = COLLECT_NOMEM;
+  kz_counts_free(k);
+  j->rc = rc;
+}
+
+static const char *const by_names[] = {"all", "source", "day", "date",
+                                       "week", "month", "year", "doc",
+                                       "key", NULL};
+static const int by_values[] = {KZ_COUNT_ALL, KZ_COUNT_SOURCE, KZ_COUNT_DAY,
+                                KZ_COUNT_DAY, KZ_COUNT_WEEK, KZ_COUNT_MONTH,
+                                KZ_COUNT_YEAR, KZ_COUNT_DOC, KZ_COUNT_DOC};
+/* Canonical names, indexed by kz_count_by. */
+static const char *const by_canonical[] = {"all", "source", "day", "week",
+                                           "month", "year", "doc"};
+
+static PyObject *
+make_count_row(kz_state *st, const count_job *j, const count_rec *r,
+               PyObject **group)
+{
+  PyObject *row = PyStructSequence_New((PyTypeObject *)st->CountRow_type);
+  PyObject *v[6];
+  int i;
+
+  if (row == NULL)
+    return NULL;
+  if (r->glen == 0)
+    v[0] = Py_NewRef(Py_None);
+  else if (j->by == KZ_COUNT_DOC)
+    v[0] = key_str(arena_ptr(&j->arena, r->goff), r->glen);
+  else
+    v[0] = arena_str(&j->arena, r->goff, r->glen, 0);
+  v[1] = PyLong_FromUnsignedLongLong(r->row.docs);
+  v[2] = PyLong_FromUnsignedLongLong(r->row.matches);
+  v[3] = PyLong_FromUnsignedLongLong(r->row.group_docs);
+  v[4] = PyLong_FromUnsignedLongLong(r->row.group_words);
+  v[5] = PyFloat_FromDouble(r->row.per_million);
+  for (i = 0; i < 6; i++) {
+    if (v[i] == NULL) {
+      int k;
+      for (k = i + 1; k < 6; k++)
+        Py_XDECREF(v[k]);
+      Py_DECREF(row);
+      return NULL;
+    }
+    PyStructSequence_SetItem(row, i, v[i]); /* steals */
+  }
+  *group = v[0]; /* borrowed from row */
+  return row;
+}
+
+PyDoc_STRVAR(Corpus_count_doc,
+"count($self, query, by='source', per_million=False)\n"
+"--\n"
+"\n"
+"Count the matches of query by group and return a kz.Counts mapping\n"
+"group -> matches (a phrase counts once) or, with per_million=True,\n"
+"matches per million words of the group, so that outlets of different\n"
+"sizes compare.  Groups without a match are left out; a document without\n"
+"a source or date falls in the group None.\n"
+"\n"
+"by: 'source', 'day' (or 'date'), 'week' (ISO, '2022-W01'), 'month',\n"
+"    'year', 'doc' (by document key), or None / 'all' (one group).\n"
+"The mapping also has docs and matches (dicts), total_docs,\n"
+"total_matches, rows and to_pandas().");
+
+static PyObject *
+Corpus_count(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"query", "by", "per_million", NULL};
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyTypeObject *tp = (PyTypeObject *)st->Counts_type;
+  PyObject *qobj, *by = NULL, *res = NULL, *items = NULL, *map = NULL;
+  int per_million = 0;
+  count_job j;
+  text_arg q;
+  kz_corpus *c;
+  size_t i;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|Op:count", kwlist, &qobj,
+                                   &by, &per_million))
+    return NULL;
+  memset(&j, 0, sizeof j);
+  if (by == NULL)
+    j.by = KZ_COUNT_SOURCE;
+  else if (parse_choice(by, "by", by_names, by_values, KZ_COUNT_ALL, &j.by) <
+           0)
+    return NULL;
+  if (text_get(&q, qobj) < 0)
+    return NULL;
+  j.q = q.s;
+  j.qlen = q.len;
+  c = reader_enter(self);
+  if (c == NULL)
+    goto done;
+  Py_BEGIN_ALLOW_THREADS
+  run_count(c, &j);
+  Py_END_ALLOW_THREADS
+  reader_leave(self);
+  if (j.rc != KZ_OK) {
+    query_error(st, j.rc, j.msg, qobj, &q);
+    goto done;
+  }
+  items = PyTuple_New((Py_ssize_t)j.n);
+  map = PyDict_New();
+  if (items == NULL || map == NULL)
+    goto done;
+  for (i = 0; i < j.n; i++) {
+    PyObject *group, *value, *row = make_count_row(st, &j, &j.rows[i],
+                                                   &group);
+    if (row == NULL)
+      goto done;
+    PyTuple_SetItem(items, (Py_ssize_t)i, row);
+    value = PyStructSequence_GetItem(row, per_million ? 5 : 2);
+    if (PyDict_SetItem(map, group, value) < 0)
+      goto done;
+  }
+  {
+    allocfunc alloc = (allocfunc)PyType_GetSlot(tp, Py_tp_alloc);
+    CountsObject *k = (CountsObject *)alloc(tp, 0);
+    if (k == NULL)
+      goto done;
+    k->items = items;
+    k->map = map;
+    k->query = Py_NewRef(qobj);
+    k->per_million = per_million;
+    items = map = NULL;
+    k->by = PyUnicode_FromString(by_canonical[j.by]);
+    if (k->by == NULL) {
+      Py_DECREF(k);
+      goto done;
+    }
+    res = (PyObject *)k;
+  }
+done:
+  Py_XDECREF(items);
+  Py_XDECREF(map);
+  free(j.rows);
+  free(j.arena.p);
+  text_release(&q);
+  return res;
+}
+
+/* --- doc() --- */
+
+typedef struct {
+  const char *key;
+  size_t klen;
+  size_t off[KZ_FIELD_COUNT], len[KZ_FIELD_COUNT];
+  html_buf arena;
+  int rc;
+  char msg[KZ_MSG_MAX];
+} doc_job;
+
+static void
+run_doc(kz_corpus *c, doc_job *j)
+{
+  kz_doc *d = NULL;
+  int f, rc = kz_corpus_doc(&d, c, j->key, j->klen);
+
+  if (rc != KZ_OK) {
+    copy_msg(j->msg, kz_last_errmsg());
+    j->rc = rc;
+    return;
+  }
+  for (f = 0; f < KZ_FIELD_COUNT; f++) {
+    size_t n = 0;
+    const char *s = kz_doc_field(d, f, &n);
+    if (s == NULL)
+      n = 0;
+    j->off[f] = arena_put(&j->arena, s, n);
+    j->len[f] = n;
+  }
+  kz_doc_free(d);
+  j->rc = j->arena.nomem ? COLLECT_NOMEM : KZ_OK;
+}
+
+PyDoc_STRVAR(Corpus_doc_doc,
+"doc($self, key, /)\n"
+"--\n"
+"\n"
+"The stored document key as a dict: key, title, body, caption, heading\n"
+"(str; captions and headings joined by blank lines), date\n"
+"(datetime.date or None), source, author (authors joined by '; '), url,\n"
+"language (str or None).  Raises kz.NotFound for an unknown key.");
+
+static PyObject *
+Corpus_doc(PyObject *op, PyObject *key)
+{
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *d = NULL;
+  key_arg k;
+  doc_job j;
+  kz_corpus *c;
+  int f;
+
+  if (key_get(&k, key) < 0)
+    return NULL;
+  memset(&j, 0, sizeof j);
+  j.key = k.s;
+  j.klen = k.len;
+  c = reader_enter(self);
+  if (c == NULL)
+    goto done;
+  Py_BEGIN_ALLOW_THREADS
+  run_doc(c, &j);
+  Py_END_ALLOW_THREADS
+  reader_leave(self);
+  if (j.rc != KZ_OK) {
+    corpus_error(st, j.rc, j.msg);
+    goto done;
+  }
+  d = PyDict_New();
+  for (f = 0; d != NULL && f < KZ_FIELD_COUNT; f++) {
+    PyObject *v;
+    if (f == KZ_FIELD_KEY)
+      v = key_str(arena_ptr(&j.arena, j.off[f]), j.len[f]);
+    else if (f == KZ_FIELD_DATE)
+      v = arena_date(st, &j.arena, j.off[f], j.len[f]);
+    else
+      v = arena_str(&j.arena, j.off[f], j.len[f],
+                    f != KZ_FIELD_BODY && f != KZ_FIELD_CAPTION &&
+                        f != KZ_FIELD_HEADING);
+    if (dict_put(d, field_names[f], v) < 0)
+      Py_CLEAR(d);
+  }
+done:
+  free(j.arena.p);
+  Py_DECREF(k.bytes);
+  return d;
+}
+
+/* --- The type ----------------------------------------------------------- */
+
+static PyObject *
+Corpus_get_closed(PyObject *op, void *closure)
+{
+  CorpusObject *self = (CorpusObject *)op;
+  return PyBool_FromLong(self->c == NULL || self->closing);
+}
+
+static PyObject *
+Corpus_get_readonly(PyObject *op, void *closure)
+{
+  return PyBool_FromLong(((CorpusObject *)op)->readonly);
+}
+
+static PyObject *
+Corpus_get_analyzer(PyObject *op, void *closure)
+{
+  return PyDict_Copy(((CorpusObject *)op)->analyzer);
+}
+
+static PyGetSetDef Corpus_getset[] = {
+  {"closed", Corpus_get_closed, NULL, "True once close() was called.", NULL},
+  {"readonly", Corpus_get_readonly, NULL,
+   "True when opened with readonly=True.", NULL},
+  {"analyzer", Corpus_get_analyzer, NULL,
+   "The analyzer stored in the corpus: a dict with language, stem,\n"
+   "fold_diacritics, possessive.", NULL},
+  {NULL, NULL, NULL, NULL, NULL}};
+
+static PyMemberDef Corpus_members[] = {
+  {"path", T_OBJECT_EX, offsetof(CorpusObject, path), READONLY,
+   "The corpus directory, as given."},
+  {NULL, 0, 0, 0, NULL}};
+
+#define KW_METHOD(name, func, doc)                                            \
+  {name, (PyCFunction)(void (*)(void))func, METH_VARARGS | METH_KEYWORDS, doc}
+
+static PyMethodDef Corpus_methods[] = {
+  KW_METHOD("add", Corpus_add, Corpus_add_doc),
+  KW_METHOD("add_jsonl", Corpus_add_jsonl, Corpus_add_jsonl_doc),
+  KW_METHOD("add_dir", Corpus_add_dir, Corpus_add_dir_doc),
+  {"delete", Corpus_delete, METH_O, Corpus_delete_doc},
+  {"commit", Corpus_commit, METH_NOARGS, Corpus_commit_doc},
+  {"optimize", Corpus_optimize, METH_NOARGS, Corpus_optimize_doc},
+  {"refresh", Corpus_refresh, METH_NOARGS, Corpus_refresh_doc},
+  KW_METHOD("search", Corpus_search, Corpus_search_doc),
+  {"keys", Corpus_keys, METH_O, Corpus_keys_doc},
+  KW_METHOD("kwic", Corpus_kwic, Corpus_kwic_doc),
+  KW_METHOD("count", Corpus_count, Corpus_count_doc),
+  {"doc", Corpus_doc, METH_O, Corpus_doc_doc},
+  KW_METHOD("vocabulary", Corpus_vocabulary, Corpus_vocabulary_doc),
+  {"stats", Corpus_stats, METH_NOARGS, Corpus_stats_doc},
+  {"close", Corpus_close, METH_NOARGS, Corpus_close_doc},
+  {"__enter__", Corpus_enter, METH_NOARGS, NULL},
+  {"__exit__", Corpus_exit, METH_VARARGS, NULL},
+  {NULL, NULL, 0, NULL}};
+
+#undef KW_METHOD
+
+PyDoc_STRVAR(Corpus_type_doc,
+"Corpus(path, create=False, *, readonly=False, language=None, stem=None,\n"
+"       fold_diacritics=None, possessive=None, memory_budget=0, k1=0.0,\n"
+"       b=0.0, field_weights=None, verify=True)\n"
+"--\n"
+"\n"
+"A corpus of articles on disk: a full-text index with positions, BM25\n"
+"ranking, snippets, KWIC concordances and counts.  Use it as a context\n"
+"manager, or call close().\n"
+"\n"
+"path: the corpus directory; create=True creates it (its parent must\n"
+"    exist) when it holds no corpus yet.\n"
+"readonly: never write (no writer lock; any number of readers).\n"
+"Analyzer (fixed when the corpus is created; when opening, options that\n"
+"disagree with the stored analyzer raise kz.InvalidArgument):\n"
+"    language (ISO 639-1 code), stem (True to stem in `language`, or a\n"
+"    language code), fold_diacritics, possessive (strip English 's).\n"
+"memory_budget: bytes of pending documents kept in memory before they\n"
+"    are flushed to disk (0: 256 MB).\n"
+"k1, b: BM25 parameters (0: 1.2 and 0.75); field_weights: e.g.\n"
+"    {'title': 2.5, 'body': 1.0, 'caption': 0.8, 'heading': 1.5}.\n"
+"verify: check whole-file checksums when opening.\n"
+"\n"
+"Writing: add(), add_jsonl(), add_dir(), delete(), then commit().  One\n"
+"writer at a time: a second one gets kz.BusyError.  Searching: search(),\n"
+"keys(), kwic(), count(), vocabulary(), doc(), len().  Searches see the\n"
+"state of the last commit (or refresh()).  Raises kz.FileNotFound when\n"
+"there is no corpus at path and create is False.");
+
+static PyType_Slot Corpus_slots[] = {
+  {Py_tp_doc, (void *)Corpus_type_doc},
+  {Py_tp_new, Corpus_new},
+  {Py_tp_dealloc, Corpus_dealloc},
+  {Py_tp_traverse, Corpus_traverse},
+  {Py_tp_repr, Corpus_repr},
+  {Py_tp_methods, Corpus_methods},
+  {Py_tp_members, Corpus_members},
+  {Py_tp_getset, Corpus_getset},
+  {Py_mp_length, Corpus_length},
+  {0, NULL}};
+
+static PyType_Spec Corpus_spec = {
+  .name = "kz.Corpus",
+  .basicsize = sizeof(CorpusObject),
+  .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE,
+  .slots = Corpus_slots,
+};
+
+
+/* ====================================================================
  * Module functions
  * ==================================================================== */
 
@@ -2523,6 +6251,61 @@ add_exceptions(PyObject *module, kz_state *st)
   return 0;
 }
 
+/* The corpus types.  KwicRow, CountRow and Term are struct sequences
+ * (tuples with named fields). */
+static int
+add_corpus_types(PyObject *module, kz_state *st)
+{
+  static const struct {
+    PyType_Spec *spec;
+    size_t slot; /* offset of the kz_state field */
+  } types[] = {
+    {&Corpus_spec, offsetof(kz_state, Corpus_type)},
+    {&Hit_spec, offsetof(kz_state, Hit_type)},
+    {&Results_spec, offsetof(kz_state, Results_type)},
+    {&Concordance_spec, offsetof(kz_state, Concordance_type)},
+    {&Counts_spec, offsetof(kz_state, Counts_type)},
+  };
+  static const struct {
+    PyStructSequence_Desc *desc;
+    size_t slot;
+  } seqs[] = {
+    {&KwicRow_desc, offsetof(kz_state, KwicRow_type)},
+    {&CountRow_desc, offsetof(kz_state, CountRow_type)},
+    {&Term_desc, offsetof(kz_state, Term_type)},
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+    PyObject **slot = (PyObject **)((char *)st + types[i].slot);
+    *slot = PyType_FromModuleAndSpec(module, types[i].spec, NULL);
+    if (*slot == NULL || PyModule_AddType(module, (PyTypeObject *)*slot) < 0)
+      return -1;
+  }
+  for (i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+    PyObject **slot = (PyObject **)((char *)st + seqs[i].slot);
+    *slot = (PyObject *)PyStructSequence_NewType(seqs[i].desc);
+    if (*slot == NULL || PyModule_AddType(module, (PyTypeObject *)*slot) < 0)
+      return -1;
+  }
+  /* kz.Counts is a read-only mapping: make isinstance(c, Mapping) true. */
+  {
+    PyObject *abc = PyImport_ImportModule("collections.abc"), *r = NULL;
+    if (abc != NULL) {
+      PyObject *mapping = PyObject_GetAttrString(abc, "Mapping");
+      if (mapping != NULL) {
+        r = PyObject_CallMethod(mapping, "register", "O", st->Counts_type);
+        Py_DECREF(mapping);
+      }
+      Py_DECREF(abc);
+    }
+    if (r == NULL)
+      return -1;
+    Py_DECREF(r);
+  }
+  return 0;
+}
+
 static int
 kz_exec(PyObject *module)
 {
@@ -2553,6 +6336,8 @@ kz_exec(PyObject *module)
       PyModule_AddType(module, (PyTypeObject *)st->Article_type) < 0)
     return -1;
   if (add_exceptions(module, st) < 0)
+    return -1;
+  if (add_corpus_types(module, st) < 0)
     return -1;
   {
     PyObject *datetime = PyImport_ImportModule("datetime");
@@ -2603,6 +6388,14 @@ kz_traverse(PyObject *module, visitproc visit, void *arg)
   Py_VISIT(st->date_type);
   for (i = 0; i < KZ_N_BLOCK_KINDS; i++)
     Py_VISIT(st->block_kind_names[i]);
+  Py_VISIT(st->Corpus_type);
+  Py_VISIT(st->Hit_type);
+  Py_VISIT(st->Results_type);
+  Py_VISIT(st->Concordance_type);
+  Py_VISIT(st->Counts_type);
+  Py_VISIT(st->KwicRow_type);
+  Py_VISIT(st->CountRow_type);
+  Py_VISIT(st->Term_type);
   return 0;
 }
 
@@ -2625,6 +6418,14 @@ kz_clear(PyObject *module)
   Py_CLEAR(st->date_type);
   for (i = 0; i < KZ_N_BLOCK_KINDS; i++)
     Py_CLEAR(st->block_kind_names[i]);
+  Py_CLEAR(st->Corpus_type);
+  Py_CLEAR(st->Hit_type);
+  Py_CLEAR(st->Results_type);
+  Py_CLEAR(st->Concordance_type);
+  Py_CLEAR(st->Counts_type);
+  Py_CLEAR(st->KwicRow_type);
+  Py_CLEAR(st->CountRow_type);
+  Py_CLEAR(st->Term_type);
   return 0;
 }
 
@@ -2645,7 +6446,10 @@ PyDoc_STRVAR(kz_module_doc,
 "str or bytes, into title, date, source, authors and clean blocks),\n"
 "tokenize(text, ...) -> list[Token], sentences(text, ...) ->\n"
 "list[tuple[int, int]].  Class Tokenizer(...) keeps options (and the\n"
-"stemmer) for reuse.  Errors are subclasses of kz.Error.\n"
+"stemmer) for reuse.  Class Corpus(path, ...) is an on-disk index of\n"
+"articles: add them, commit, then search() -> Results of Hit, kwic() ->\n"
+"Concordance of KwicRow, count() -> Counts, keys(), doc(),\n"
+"vocabulary().  Errors are subclasses of kz.Error.\n"
 "\n"
 "Text is a str or a bytes-like object holding UTF-8; libkz runs with the\n"
 "GIL released.");

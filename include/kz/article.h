@@ -78,8 +78,14 @@ typedef struct kz_article kz_article;
 KZ_API int kz_article_parse(kz_article **out, const char *data, size_t len,
                             const kz_parse_options *opts);
 
-/* Read the file at path and parse it as kz_article_parse() does.  Returns in
- * addition KZ_ENOTFOUND (no such file) or KZ_EIO (cannot read it). */
+/* The largest file kz_article_parse_file() reads: 256 MiB. */
+#define KZ_ARTICLE_MAX_FILE ((size_t)256 << 20)
+
+/* Read the file at path and parse it as kz_article_parse() does.  Only
+ * regular files are read.  Returns in addition KZ_ENOTFOUND (no such file),
+ * KZ_EIO (cannot read it, or not a regular file: a directory, device or
+ * pipe) or KZ_ELIMIT (larger than KZ_ARTICLE_MAX_FILE); the message names
+ * the file (and the limit). */
 KZ_API int kz_article_parse_file(kz_article **out, const char *path,
                                  const kz_parse_options *opts);
 

@@ -1,0 +1,278 @@
+/*
+ * kz/corpus.h - the corpus: an on-disk, crash-safe full-text index of
+ * articles.
+ *
+ * A corpus is a directory.  It holds immutable segment files (term
+ * dictionary, compressed postings with positions, per-document columns and
+ * a document store), per-segment deletion files and a MANIFEST naming the
+ * files of the current generation.  A commit writes new files, fsyncs them
+ * and then replaces the MANIFEST atomically (write temp + fsync + rename +
+ * fsync of the directory), so a crash at any point leaves the last
+ * committed state intact.  See docs/index-format.md.
+ *
+ * Documents.  Every document has a key (a file path, a JSON "id" or any
+ * caller string); adding a key that exists replaces the document, and
+ * kz_corpus_delete() removes it.  The text fields title, body, caption and
+ * heading are indexed with positions; source, author, language and date
+ * are indexed for filtering and grouping; all of them are kept in the
+ * document store so results can show titles, snippets and KWIC lines.
+ *
+ * Analyzer.  The tokenizer settings (language, stemming, diacritic
+ * folding) are chosen when the corpus is created and stored in it; opening
+ * an existing corpus ignores the analyzer fields of the options.  Queries
+ * are analyzed with the same settings.
+ *
+ * Writers and readers.  A handle opened without KZ_CORPUS_READONLY takes
+ * the corpus's writer lock at its first write (add, delete, commit,
+ * optimize); if another handle or process holds it the call fails with
+ * KZ_EBUSY.  Readers never take that lock: a handle reads the snapshot of
+ * the generation that was current when it was opened (or last refreshed
+ * or committed through it), and that snapshot stays valid however many
+ * commits and merges other writers make; kz_corpus_refresh() moves to the
+ * newest generation.  Changes are visible to searches only after
+ * kz_corpus_commit().
+ *
+ * Threads.  Search-side calls (kz_corpus_search(), kz_corpus_keys(),
+ * kz_corpus_kwic(), kz_corpus_count(), kz_corpus_vocabulary(),
+ * kz_corpus_doc(), kz_corpus_count_docs()) may run on one handle from
+ * several threads at once, also while one thread commits.  Write calls
+ * (add, delete, commit, optimize, refresh, close) must not run
+ * concurrently with each other on one handle.  Result objects (kz_results,
+ * kz_kwic, kz_counts, kz_doc) are independent of the handle's later
+ * commits; each may be used by one thread at a time and must be freed
+ * before the corpus is closed.
+ *
+ * Errors.  Calls return KZ_OK or a negative kz_status.  The message of the
+ * last failing call on the calling thread is kz_last_errmsg() (also
+ * returned by kz_corpus_errmsg()); it names the file for KZ_ECORRUPT and
+ * KZ_EIO, and the position for KZ_EQUERY.  Damaged files give
+ * KZ_ECORRUPT, never a crash.
+ */
+#ifndef KZ_CORPUS_H
+#define KZ_CORPUS_H
+
+#include "common.h"
+
+KZ_BEGIN_DECLS
+
+typedef struct kz_corpus kz_corpus;
+
+/* ------------------------------------------------------------------ */
+/* Opening                                                               */
+/* ------------------------------------------------------------------ */
+
+/* kz_corpus_options.flags */
+#define KZ_CORPUS_CREATE 0x0001u    /* create the corpus if it does not exist */
+#define KZ_CORPUS_READONLY 0x0002u  /* never write (no writer lock) */
+#define KZ_CORPUS_NO_VERIFY 0x0004u /* skip checksum verification of whole
+                                       files at open (faster open; damage is
+                                       then found only where decoding fails) */
+
+/* The text fields (bit i of a field mask is field i). */
+typedef enum kz_field {
+  KZ_FIELD_TITLE = 0,
+  KZ_FIELD_BODY = 1,
+  KZ_FIELD_CAPTION = 2,
+  KZ_FIELD_HEADING = 3,
+  /* Stored-only values, for kz_doc_field() and kz_results_field(). */
+  KZ_FIELD_KEY = 4,
+  KZ_FIELD_DATE = 5,     /* "YYYY-MM-DD" or "" */
+  KZ_FIELD_SOURCE = 6,
+  KZ_FIELD_AUTHOR = 7,   /* several authors are joined by "; " */
+  KZ_FIELD_URL = 8,
+  KZ_FIELD_LANGUAGE = 9
+} kz_field;
+#define KZ_FIELD_COUNT 10
+
+#define KZ_CORPUS_OPTIONS_VERSION 1
+
+typedef struct kz_corpus_options {
+  unsigned int version;   /* KZ_CORPUS_OPTIONS_VERSION */
+  unsigned int flags;     /* KZ_CORPUS_* */
+  /* Analyzer, used only when a corpus is created.  analyzer_flags are
+   * KZ_TOK_* bits added to the fixed base KZ_TOK_DEFAULT; only
+   * KZ_TOK_FOLD_DIACRITICS, KZ_TOK_STEM and KZ_TOK_POSSESSIVE are taken.
+   * language: ISO 639-1 code ("en") or NULL (required for KZ_TOK_STEM). */
+  unsigned int analyzer_flags;
+  const char *language;
+  /* Bytes of memory the in-memory segment may use before it is flushed to
+   * disk while adding; 0 means 256 MB.  Minimum 1 MB. */
+  size_t memory_budget;
+  /* BM25 parameters; 0 means the defaults k1 = 1.2, b = 0.75. */
+  double bm25_k1;
+  double bm25_b;
+  /* Per-field weights (BM25F) for title, body, caption, heading; a
+   * weight <= 0 means the default: title 2.5, body 1, caption 0.8,
+   * heading 1.5. */
+  double field_weight[4];
+} kz_corpus_options;
+
+#define KZ_CORPUS_OPTIONS_INIT \
+  { KZ_CORPUS_OPTIONS_VERSION, 0, 0, NULL, 0, 0, 0, { 0, 0, 0, 0 } }
+
+/* Fill *opts with the defaults of `version`.  Returns KZ_OK, KZ_EINVAL or
+ * KZ_EVERSION. */
+KZ_API int kz_corpus_options_init(kz_corpus_options *opts,
+                                  unsigned int version);
+
+/*
+ * Open the corpus in directory `path` (created, with its parent required
+ * to exist, when opts->flags has KZ_CORPUS_CREATE).  opts may be NULL: open
+ * an existing corpus for reading and writing with default settings.  On
+ * success *out is a new handle owned by the caller (kz_corpus_close()).
+ *
+ * Returns KZ_OK; KZ_ENOTFOUND (no corpus there and no KZ_CORPUS_CREATE);
+ * KZ_EBUSY (creating while another writer holds the lock); KZ_ECORRUPT (a
+ * damaged MANIFEST, segment or deletion file; the message names it);
+ * KZ_EVERSION (options or a file of an unknown version); KZ_EINVAL;
+ * KZ_EIO; KZ_ENOMEM.
+ */
+KZ_API int kz_corpus_open(kz_corpus **out, const char *path,
+                          const kz_corpus_options *opts);
+
+/* Close the handle: uncommitted changes are discarded (their temporary
+ * files removed), the writer lock released.  NULL is fine. */
+KZ_API void kz_corpus_close(kz_corpus *c);
+
+/* The message of the last failing libkz call on this thread ("" if none).
+ * Owned by libkz; valid until the next libkz call on this thread.  c may be
+ * NULL. */
+KZ_API const char *kz_corpus_errmsg(const kz_corpus *c);
+
+/* The analyzer settings stored in the corpus: *flags gets the KZ_TOK_* bits
+ * used for indexing, and the language code (or "") is returned (borrowed
+ * from c). */
+KZ_API const char *kz_corpus_analyzer(const kz_corpus *c, unsigned int *flags);
+
+/* ------------------------------------------------------------------ */
+/* Adding and deleting                                                   */
+/* ------------------------------------------------------------------ */
+
+#define KZ_DOC_META_VERSION 1
+
+/* Metadata of a document added from a buffer.  Strings are NUL-terminated
+ * UTF-8, borrowed for the duration of the call; NULL means none. */
+typedef struct kz_doc_meta {
+  unsigned int version; /* KZ_DOC_META_VERSION */
+  const char *title;
+  const char *date;     /* "YYYY-MM-DD", optionally followed by a time */
+  const char *source;
+  const char *author;   /* several authors separated by ';' */
+  const char *url;
+  const char *language; /* ISO 639-1 code */
+  const char *caption;  /* photo captions, indexed as field caption */
+  const char *heading;  /* section headings, indexed as field heading */
+} kz_doc_meta;
+
+#define KZ_DOC_META_INIT \
+  { KZ_DOC_META_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/*
+ * Add (or replace) the document `key` with body text[0..len) and the
+ * metadata *meta (may be NULL).  The key is any non-empty byte string of
+ * at most 4096 bytes.  Invalid UTF-8 is repaired as the tokenizer does.
+ * Returns KZ_OK, KZ_EBUSY (another writer holds the lock), KZ_EINVAL,
+ * KZ_ELIMIT (key or text over 1 GB), KZ_EIO (flushing to disk failed),
+ * KZ_ENOMEM.
+ */
+KZ_API int kz_corpus_add_text(kz_corpus *c, const char *key, size_t key_len,
+                              const char *text, size_t len,
+                              const kz_doc_meta *meta);
+
+/* Progress callback for long adds: `done` and `total` are bytes of input
+ * read so far and in all (total 0 when unknown), `docs` the documents
+ * added so far.  Return 0 to go on; nonzero stops the add, which returns
+ * that value (documents added before stay pending). */
+typedef int (*kz_progress_cb)(uint64_t done, uint64_t total, uint64_t docs,
+                              void *payload);
+
+/* kz_corpus_add_jsonl() flags */
+#define KZ_JSONL_STRICT 0x0001u /* stop at the first bad line (KZ_EFORMAT)
+                                   instead of skipping it */
+
+/*
+ * Add every line of the JSON Lines file `path` ("-" is not special): one
+ * object per line with "id" (string or number; the key), "title", "text"
+ * (the body), and optional "date", "source", "author" (string or array of
+ * strings), "url", "language" (or "lang"), "caption", "heading".  Unknown
+ * members are ignored; blank lines are skipped.  A line that is not such an
+ * object (bad JSON, no id, no text) is skipped, counted in *skipped (may be
+ * NULL), and the first such line's number and problem is kept as the
+ * message; with KZ_JSONL_STRICT it stops the add with KZ_EFORMAT naming the
+ * line.  progress may be NULL.
+ * Returns KZ_OK, KZ_ENOTFOUND, KZ_EIO, KZ_EFORMAT, KZ_EBUSY, KZ_ENOMEM or
+ * the callback's value.
+ */
+KZ_API int kz_corpus_add_jsonl(kz_corpus *c, const char *path,
+                               unsigned int flags, uint64_t *skipped,
+                               kz_progress_cb progress, void *payload);
+
+/* Parse the raw article file at `path` with the article parser and add it
+ * under the key `path` (as given).  Title, date, source, authors and
+ * language come from the parser; captions and headings become the caption
+ * and heading fields.  Returns like kz_corpus_add_text(), plus KZ_ENOTFOUND
+ * and KZ_EIO for the file. */
+KZ_API int kz_corpus_add_file(kz_corpus *c, const char *path);
+
+/* Add every regular file under directory `path`, recursively (names
+ * starting with '.' are skipped), in sorted order, each as
+ * kz_corpus_add_file() does.  Files that cannot be read are skipped and
+ * counted in *failed (may be NULL).  progress may be NULL. */
+KZ_API int kz_corpus_add_dir(kz_corpus *c, const char *path, uint64_t *failed,
+                             kz_progress_cb progress, void *payload);
+
+/* Delete the document `key`.  Returns KZ_OK, KZ_ENOTFOUND (no such key in
+ * the committed corpus or the pending changes), KZ_EBUSY, KZ_ENOMEM. */
+KZ_API int kz_corpus_delete(kz_corpus *c, const char *key, size_t key_len);
+
+/* Make the pending changes durable and visible, atomically.  May merge
+ * small segments afterwards.  Returns KZ_OK, KZ_EBUSY, KZ_EIO, KZ_ENOMEM;
+ * on failure the last committed state is unchanged. */
+KZ_API int kz_corpus_commit(kz_corpus *c);
+
+/* Commit, then merge every segment into one and drop deleted documents. */
+KZ_API int kz_corpus_optimize(kz_corpus *c);
+
+/* Move a reading handle to the newest committed generation (a no-op when
+ * it is current).  Pending changes of this handle are kept. */
+KZ_API int kz_corpus_refresh(kz_corpus *c);
+
+/* Documents in the handle's snapshot (committed, not deleted). */
+KZ_API uint64_t kz_corpus_count_docs(kz_corpus *c);
+
+/* Statistics of the snapshot. */
+typedef struct kz_corpus_stats {
+  uint64_t generation;   /* of the MANIFEST */
+  uint64_t docs;         /* live documents */
+  uint64_t deleted;      /* deleted but not yet merged away */
+  uint64_t segments;
+  uint64_t terms;        /* dictionary entries summed over segments */
+  uint64_t tokens;       /* indexed tokens in all text fields */
+  uint64_t bytes_postings; /* term dictionary and postings */
+  uint64_t bytes_store;  /* document store and columns */
+  uint64_t bytes_total;  /* every file of the generation */
+} kz_corpus_stats;
+
+KZ_API int kz_corpus_stats_get(kz_corpus *c, kz_corpus_stats *out);
+
+/* ------------------------------------------------------------------ */
+/* Stored documents                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct kz_doc kz_doc;
+
+/* Look up the document `key` in the snapshot.  *out (free with
+ * kz_doc_free()) holds its stored fields.  Returns KZ_OK, KZ_ENOTFOUND,
+ * KZ_ECORRUPT, KZ_ENOMEM. */
+KZ_API int kz_corpus_doc(kz_doc **out, kz_corpus *c, const char *key,
+                         size_t key_len);
+
+/* A stored field (a kz_field): NUL-terminated, borrowed from d; "" when the
+ * document has none.  *len (may be NULL) gets its length. */
+KZ_API const char *kz_doc_field(const kz_doc *d, int field, size_t *len);
+
+KZ_API void kz_doc_free(kz_doc *d);
+
+KZ_END_DECLS
+
+#endif /* KZ_CORPUS_H */

@@ -1,0 +1,839 @@
+/*
+ * corpus.c - opening and creating a corpus, snapshots, the analyzer pool,
+ * and the add/delete/commit entry points.
+ *
+ * A snapshot is the set of open (mmap'd) segments of one MANIFEST
+ * generation plus their deletion bitmaps; it is reference-counted so that
+ * searches running on other threads and result objects keep it alive while
+ * a commit installs a newer one.  Opening a snapshot races with writers in
+ * other processes that remove files of older generations: when a file the
+ * MANIFEST names is missing, the MANIFEST is read again and, if it changed,
+ * the open is retried.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "corpus_int.h"
+
+#define DEFAULT_BUDGET ((size_t)256 << 20)
+
+/* ---------------------------------------------------------------------
+ * Small helpers: dates, metadata normalization, analyzer flags
+ * --------------------------------------------------------------------- */
+
+int32_t kzi_days(int y, int m, int d) {
+  int era, yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void kzi_civil(int32_t z0, int *y, int *m, int *d) {
+  long z = (long)z0 + 719468;
+  long era = (z >= 0 ? z : z - 146096) / 146097;
+  long doe = z - era * 146097;
+  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long yy = yoe + era * 400;
+  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(yy + (*m <= 2));
+}
+
+static int mdays(int y, int m) {
+  static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return md[m - 1];
+}
+
+static int digits(const char *s, size_t n) {
+  int v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+int32_t kzi_parse_date(const char *s, size_t n) {
+  int y, m, d;
+  if (!s || n < 10 || s[4] != '-' || s[7] != '-') return KZI_NO_DATE;
+  if (n > 10 && s[10] != 'T' && s[10] != ' ') return KZI_NO_DATE;
+  y = digits(s, 4);
+  m = digits(s + 5, 2);
+  d = digits(s + 8, 2);
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays(y, m)) return KZI_NO_DATE;
+  return kzi_days(y, m, d);
+}
+
+void kzi_format_date(int32_t days, char out[11]) {
+  int y, m, d;
+  if (days == KZI_NO_DATE) {
+    out[0] = 0;
+    return;
+  }
+  char tmp[40];
+  kzi_civil(days, &y, &m, &d);
+  snprintf(tmp, sizeof tmp, "%04u-%02u-%02u", (unsigned)(y % 10000 + 10000) % 10000u,
+           (unsigned)m % 100u, (unsigned)d % 100u);
+  memcpy(out, tmp, 10);
+  out[10] = 0;
+}
+
+unsigned kzi_analyzer_flags(unsigned tok_flags, int exact) {
+  unsigned f = KZ_TOK_DEFAULT | KZ_TOK_SKIP_PUNCT |
+               (tok_flags & (KZ_TOK_FOLD_DIACRITICS | KZ_TOK_STEM | KZ_TOK_POSSESSIVE));
+  if (exact) f &= ~KZ_TOK_STEM;
+  return f;
+}
+
+typedef struct normctx { kzi_buf *out; int rc; } normctx;
+static int norm_cb(const kz_token *t, void *p) {
+  normctx *nc = p;
+  if (t->kind == KZ_TOKEN_PUNCT || t->kind == KZ_TOKEN_SYMBOL) return 0;
+  if (nc->out->n && (nc->rc = kzi_buf_append(nc->out, " ", 1))) return nc->rc;
+  return nc->rc = kzi_buf_append(nc->out, t->norm, t->norm_len);
+}
+
+int kzi_meta_norm(kz_tokenizer *tk, const char *s, size_t n, kzi_buf *out) {
+  normctx nc = {out, 0};
+  size_t start = out->n;
+  int rc;
+  out->n = 0; /* norm_cb uses out->n to place separators */
+  rc = kz_tokenize(tk, s, n, norm_cb, &nc);
+  (void)start;
+  return rc ? rc : nc.rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Snapshots
+ * --------------------------------------------------------------------- */
+
+static void snap_free(kzi_snapshot *s) {
+  if (!s) return;
+  for (uint32_t i = 0; i < s->nseg; i++) kzi_segment_close(s->seg[i]);
+  free(s->seg);
+  free(s);
+}
+
+static int snap_load_once(kz_corpus *c, const kzi_manifest *m, kzi_snapshot **out) {
+  kzi_snapshot *s = calloc(1, sizeof *s);
+  uint64_t tot[KZI_NFIELDS] = {0};
+  int rc = KZ_OK;
+  *out = NULL;
+  if (!s) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  s->generation = m->generation;
+  s->seg = calloc(m->nseg ? m->nseg : 1, sizeof *s->seg);
+  if (!s->seg) {
+    free(s);
+    return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  }
+  for (uint32_t i = 0; i < m->nseg && !rc; i++) {
+    char name[64];
+    kzi_segment *seg;
+    kzi_seg_name(name, sizeof name, m->seg[i].id);
+    rc = kzi_segment_open(&seg, c->dir, name, m->seg[i].id,
+                          !(c->flags & KZ_CORPUS_NO_VERIFY));
+    if (rc) break;
+    s->seg[s->nseg++] = seg;
+    if (seg->ndocs != m->seg[i].ndocs) {
+      rc = kzi_corrupt(name, "document count differs from the MANIFEST");
+      break;
+    }
+    if (m->seg[i].delgen) {
+      rc = kzi_segment_load_deletes(seg, c->dir, m->seg[i].delgen);
+      if (!rc && seg->ndel != m->seg[i].ndel) {
+        char dn[64];
+        kzi_del_name(dn, sizeof dn, seg->id, m->seg[i].delgen);
+        rc = kzi_corrupt(dn, "deleted count differs from the MANIFEST");
+      }
+    }
+    if (rc) break;
+    s->ndocs += seg->ndocs - seg->ndel;
+    s->ndel += seg->ndel;
+    s->total_docs += seg->ndocs;
+    for (int f = 0; f < KZI_NFIELDS; f++) tot[f] += seg->total_len[f];
+  }
+  if (rc) {
+    snap_free(s);
+    return rc;
+  }
+  for (int f = 0; f < KZI_NFIELDS; f++)
+    s->avglen[f] = s->total_docs ? (double)tot[f] / (double)s->total_docs : 0;
+  if (s->avglen[1] <= 0) s->avglen[1] = 1;
+  s->refs = 1;
+  *out = s;
+  return KZ_OK;
+}
+
+/* Load the newest generation; *man (may be NULL) gets its manifest. */
+static int snap_load(kz_corpus *c, kzi_snapshot **out, kzi_manifest *man) {
+  for (int attempt = 0;; attempt++) {
+    kzi_manifest m, m2;
+    int rc = kzi_manifest_read(&m, c->dir);
+    if (rc) return rc;
+    rc = snap_load_once(c, &m, out);
+    if (rc == KZ_ENOTFOUND) {
+      /* a writer may have replaced the generation meanwhile */
+      char msg[512];
+      snprintf(msg, sizeof msg, "%s", kz_last_errmsg());
+      if (kzi_manifest_read(&m2, c->dir) == KZ_OK) {
+        int changed = m2.generation != m.generation;
+        kzi_manifest_free(&m2);
+        if (changed && attempt < 100) {
+          kzi_manifest_free(&m);
+          continue;
+        }
+      }
+      kzi_manifest_free(&m);
+      return kzi_seterr(NULL, KZ_ECORRUPT, "corrupt corpus: %s", msg);
+    }
+    if (rc == KZ_OK && man) *man = m;
+    else kzi_manifest_free(&m);
+    return rc;
+  }
+}
+
+kzi_snapshot *kzi_snap_acquire(kz_corpus *c) {
+  kzi_snapshot *s;
+  pthread_mutex_lock(&c->mu);
+  s = c->snap;
+  s->refs++;
+  pthread_mutex_unlock(&c->mu);
+  return s;
+}
+
+void kzi_snap_release(kz_corpus *c, kzi_snapshot *s) {
+  int last;
+  if (!s) return;
+  pthread_mutex_lock(&c->mu);
+  last = --s->refs == 0;
+  pthread_mutex_unlock(&c->mu);
+  if (last) snap_free(s);
+}
+
+static void snap_install(kz_corpus *c, kzi_snapshot *s) {
+  kzi_snapshot *old;
+  pthread_mutex_lock(&c->mu);
+  old = c->snap;
+  c->snap = s;
+  pthread_mutex_unlock(&c->mu);
+  if (old) kzi_snap_release(c, old);
+}
+
+/* ---------------------------------------------------------------------
+ * Analyzer pool
+ * --------------------------------------------------------------------- */
+
+int kzi_tok_get(kz_corpus *c, int exact, kz_tokenizer **out) {
+  kz_tokenizer_options o = KZ_TOKENIZER_OPTIONS_INIT;
+  pthread_mutex_lock(&c->mu);
+  if (exact ? c->nxpool : c->npool) {
+    *out = exact ? c->xpool[--c->nxpool] : c->pool[--c->npool];
+    pthread_mutex_unlock(&c->mu);
+    return KZ_OK;
+  }
+  pthread_mutex_unlock(&c->mu);
+  o.flags = kzi_analyzer_flags(c->tok_flags, exact);
+  o.language = c->lang[0] ? c->lang : NULL;
+  return kz_tokenizer_new(out, &o);
+}
+
+void kzi_tok_put(kz_corpus *c, int exact, kz_tokenizer *tk) {
+  kz_tokenizer ***pool = exact ? &c->xpool : &c->pool;
+  size_t *n = exact ? &c->nxpool : &c->npool, *cap = exact ? &c->capxpool : &c->cappool;
+  if (!tk) return;
+  pthread_mutex_lock(&c->mu);
+  if (*n == *cap && *cap < 64) {
+    size_t nc = *cap ? *cap * 2 : 4;
+    kz_tokenizer **np = realloc(*pool, nc * sizeof *np);
+    if (np) {
+      *pool = np;
+      *cap = nc;
+    }
+  }
+  if (*n < *cap) {
+    (*pool)[(*n)++] = tk;
+    tk = NULL;
+  }
+  pthread_mutex_unlock(&c->mu);
+  kz_tokenizer_free(tk);
+}
+
+/* ---------------------------------------------------------------------
+ * Open / close
+ * --------------------------------------------------------------------- */
+
+int kz_corpus_options_init(kz_corpus_options *opts, unsigned int version) {
+  static const kz_corpus_options init = KZ_CORPUS_OPTIONS_INIT;
+  if (!opts) return kzi_seterr(NULL, KZ_EINVAL, "options is NULL");
+  if (version != KZ_CORPUS_OPTIONS_VERSION)
+    return kzi_seterr(NULL, KZ_EVERSION, "unknown kz_corpus_options version %u", version);
+  *opts = init;
+  return KZ_OK;
+}
+
+static int create_corpus(kz_corpus *c) {
+  kzi_manifest m;
+  char path[4200];
+  struct stat st;
+  int rc;
+  if (mkdir(c->dir, 0755) != 0 && errno != EEXIST)
+    return kzi_seterr(NULL, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO,
+                      "cannot create corpus directory %s: %s", c->dir, strerror(errno));
+  rc = kzi_lock_writer(c->dir, &c->lock_fd);
+  if (rc) return rc;
+  kzi_path(path, sizeof path, c->dir, "MANIFEST");
+  if (stat(path, &st) == 0) return KZ_OK; /* created meanwhile: open it */
+  memset(&m, 0, sizeof m);
+  m.generation = 1;
+  m.next_id = 1;
+  m.tok_flags = c->tok_flags;
+  snprintf(m.lang, sizeof m.lang, "%s", c->lang);
+  return kzi_manifest_write(&m, c->dir);
+}
+
+int kz_corpus_open(kz_corpus **out, const char *path, const kz_corpus_options *opts) {
+  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
+  kz_corpus *c;
+  char mpath[4200];
+  struct stat st;
+  int rc;
+  kzi_clearerr(NULL);
+  if (!out || !path || !*path) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_open: NULL argument");
+  *out = NULL;
+  if (opts) {
+    if (opts->version != KZ_CORPUS_OPTIONS_VERSION)
+      return kzi_seterr(NULL, KZ_EVERSION, "unknown kz_corpus_options version %u", opts->version);
+    o = *opts;
+  }
+  if (strlen(path) > 3900) return kzi_seterr(NULL, KZ_EINVAL, "corpus path too long");
+  if ((o.analyzer_flags & KZ_TOK_STEM) && (!o.language || !*o.language))
+    return kzi_seterr(NULL, KZ_EINVAL, "stemming needs a language");
+  c = calloc(1, sizeof *c);
+  if (!c) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  c->lock_fd = -1;
+  pthread_mutex_init(&c->mu, NULL);
+  c->dir = strdup(path);
+  c->flags = o.flags;
+  c->k1 = o.bm25_k1 > 0 ? o.bm25_k1 : 1.2;
+  c->b = o.bm25_b > 0 ? (o.bm25_b > 1 ? 1 : o.bm25_b) : 0.75;
+  {
+    static const double dw[4] = {2.5, 1.0, 0.8, 1.5};
+    for (int f = 0; f < 4; f++) c->weight[f] = o.field_weight[f] > 0 ? o.field_weight[f] : dw[f];
+  }
+  c->budget = o.memory_budget ? o.memory_budget : DEFAULT_BUDGET;
+  if (c->budget < ((size_t)1 << 20)) c->budget = (size_t)1 << 20;
+  c->tok_flags = kzi_analyzer_flags(o.analyzer_flags, 0);
+  if (o.language) snprintf(c->lang, sizeof c->lang, "%s", o.language);
+  if (!c->dir) {
+    kz_corpus_close(c);
+    return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  }
+  kzi_path(mpath, sizeof mpath, path, "MANIFEST");
+  if (stat(mpath, &st) != 0) {
+    if (!(o.flags & KZ_CORPUS_CREATE) || (o.flags & KZ_CORPUS_READONLY)) {
+      kz_corpus_close(c);
+      return kzi_seterr(NULL, KZ_ENOTFOUND, "%s is not a corpus (no MANIFEST)", path);
+    }
+    /* check the analyzer before creating anything */
+    {
+      kz_tokenizer *tk;
+      rc = kzi_tok_get(c, 0, &tk);
+      if (rc) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", kz_last_errmsg());
+        kz_corpus_close(c);
+        return kzi_seterr(NULL, rc, "bad analyzer settings: %s", msg);
+      }
+      kzi_tok_put(c, 0, tk);
+    }
+    rc = create_corpus(c);
+    if (rc) {
+      kz_corpus_close(c);
+      return rc;
+    }
+  }
+  rc = snap_load(c, &c->snap, &c->man);
+  if (rc) {
+    kz_corpus_close(c);
+    return rc;
+  }
+  /* the stored analyzer wins */
+  c->tok_flags = c->man.tok_flags;
+  memcpy(c->lang, c->man.lang, sizeof c->lang);
+  for (size_t i = 0; i < c->npool; i++) kz_tokenizer_free(c->pool[i]);
+  c->npool = 0;
+  {
+    kz_tokenizer *tk;
+    rc = kzi_tok_get(c, 0, &tk);
+    if (rc) {
+      kz_corpus_close(c);
+      return kzi_seterr(NULL, KZ_ECORRUPT, "MANIFEST: stored analyzer cannot be built");
+    }
+    kzi_tok_put(c, 0, tk);
+  }
+  *out = c;
+  return KZ_OK;
+}
+
+void kz_corpus_close(kz_corpus *c) {
+  if (!c) return;
+  kzi_writer_free(c->w);
+  c->w = NULL;
+  if (c->snap) kzi_snap_release(c, c->snap);
+  for (size_t i = 0; i < c->npool; i++) kz_tokenizer_free(c->pool[i]);
+  for (size_t i = 0; i < c->nxpool; i++) kz_tokenizer_free(c->xpool[i]);
+  free(c->pool);
+  free(c->xpool);
+  kzi_manifest_free(&c->man);
+  kzi_unlock(c->lock_fd);
+  pthread_mutex_destroy(&c->mu);
+  free(c->dir);
+  free(c);
+}
+
+const char *kz_corpus_errmsg(const kz_corpus *c) {
+  (void)c;
+  return kz_last_errmsg();
+}
+
+const char *kz_corpus_analyzer(const kz_corpus *c, unsigned int *flags) {
+  if (!c) return "";
+  if (flags) *flags = c->tok_flags;
+  return c->lang;
+}
+
+int kz_corpus_refresh(kz_corpus *c) {
+  kzi_snapshot *s;
+  kzi_manifest m;
+  int rc;
+  if (!c) return kzi_seterr(NULL, KZ_EINVAL, "corpus is NULL");
+  rc = kzi_manifest_read(&m, c->dir);
+  if (rc) return rc;
+  if (m.generation == c->snap->generation) {
+    kzi_manifest_free(&m);
+    return KZ_OK;
+  }
+  kzi_manifest_free(&m);
+  rc = snap_load(c, &s, &m);
+  if (rc) return rc;
+  if (c->lock_fd < 0) {
+    kzi_manifest_free(&c->man);
+    c->man = m;
+  } else {
+    kzi_manifest_free(&m);
+  }
+  snap_install(c, s);
+  return KZ_OK;
+}
+
+/* Take the writer lock and set up the writer on first use. */
+static int writer(kz_corpus *c) {
+  int rc;
+  if (c->flags & KZ_CORPUS_READONLY)
+    return kzi_seterr(NULL, KZ_EINVAL, "corpus %s was opened read-only", c->dir);
+  if (c->lock_fd < 0) {
+    kzi_manifest m;
+    kzi_snapshot *s;
+    rc = kzi_lock_writer(c->dir, &c->lock_fd);
+    if (rc) return rc;
+    rc = snap_load(c, &s, &m);
+    if (rc) {
+      kzi_unlock(c->lock_fd);
+      c->lock_fd = -1;
+      return rc;
+    }
+    kzi_manifest_free(&c->man);
+    c->man = m;
+    snap_install(c, s);
+  }
+  if (!c->w) {
+    rc = kzi_writer_new(&c->w, c);
+    if (rc) return rc;
+    rc = kzi_writer_attach(c->w);
+    if (rc) {
+      kzi_writer_free(c->w);
+      c->w = NULL;
+      return rc;
+    }
+  }
+  return KZ_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Adding
+ * --------------------------------------------------------------------- */
+
+static void set_field(kzi_stored *st, int f, const char *s) {
+  st->f[f] = s ? s : "";
+  st->n[f] = s ? strlen(s) : 0;
+}
+
+static int add_stored(kz_corpus *c, kzi_stored *st) {
+  char date[11];
+  int32_t d;
+  int rc;
+  if (st->n[KZ_FIELD_KEY] == 0 || st->n[KZ_FIELD_KEY] > KZI_MAX_KEY)
+    return kzi_seterr(NULL, KZ_EINVAL, "document key must be 1 to %d bytes", KZI_MAX_KEY);
+  for (int i = 0; i < KZ_FIELD_COUNT; i++)
+    if (st->n[i] > ((size_t)1 << 30))
+      return kzi_seterr(NULL, KZ_ELIMIT, "document field over 1 GB");
+  d = kzi_parse_date(st->f[KZ_FIELD_DATE], st->n[KZ_FIELD_DATE]);
+  kzi_format_date(d, date);
+  st->f[KZ_FIELD_DATE] = date;
+  st->n[KZ_FIELD_DATE] = strlen(date);
+  rc = writer(c);
+  if (rc) return rc;
+  return kzi_writer_add(c->w, st);
+}
+
+int kz_corpus_add_text(kz_corpus *c, const char *key, size_t key_len,
+                       const char *text, size_t len, const kz_doc_meta *meta) {
+  kzi_stored st;
+  kz_doc_meta m = KZ_DOC_META_INIT;
+  if (!c || !key || (!text && len)) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_text: NULL argument");
+  if (meta) {
+    if (meta->version != KZ_DOC_META_VERSION)
+      return kzi_seterr(NULL, KZ_EVERSION, "unknown kz_doc_meta version %u", meta->version);
+    m = *meta;
+  }
+  memset(&st, 0, sizeof st);
+  st.f[KZ_FIELD_KEY] = key;
+  st.n[KZ_FIELD_KEY] = key_len;
+  st.f[KZ_FIELD_BODY] = text ? text : "";
+  st.n[KZ_FIELD_BODY] = len;
+  set_field(&st, KZ_FIELD_TITLE, m.title);
+  set_field(&st, KZ_FIELD_DATE, m.date);
+  set_field(&st, KZ_FIELD_SOURCE, m.source);
+  set_field(&st, KZ_FIELD_AUTHOR, m.author);
+  set_field(&st, KZ_FIELD_URL, m.url);
+  set_field(&st, KZ_FIELD_LANGUAGE, m.language);
+  set_field(&st, KZ_FIELD_CAPTION, m.caption);
+  set_field(&st, KZ_FIELD_HEADING, m.heading);
+  return add_stored(c, &st);
+}
+
+int kz_corpus_delete(kz_corpus *c, const char *key, size_t key_len) {
+  int rc;
+  if (!c || !key) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_delete: NULL argument");
+  rc = writer(c);
+  if (rc) return rc;
+  rc = kzi_writer_delete(c->w, key, key_len);
+  if (rc == KZ_ENOTFOUND)
+    return kzi_seterr(NULL, KZ_ENOTFOUND, "no document with key '%.*s'",
+                      (int)(key_len > 200 ? 200 : key_len), key);
+  return rc;
+}
+
+int kz_corpus_commit(kz_corpus *c) {
+  int rc;
+  if (!c) return kzi_seterr(NULL, KZ_EINVAL, "corpus is NULL");
+  rc = writer(c);
+  if (rc) return rc;
+  return kzi_writer_commit(c->w, 0);
+}
+
+int kz_corpus_optimize(kz_corpus *c) {
+  int rc;
+  if (!c) return kzi_seterr(NULL, KZ_EINVAL, "corpus is NULL");
+  rc = writer(c);
+  if (rc) return rc;
+  return kzi_writer_commit(c->w, 1);
+}
+
+/* JSON Lines */
+int kz_corpus_add_jsonl(kz_corpus *c, const char *path, unsigned int flags,
+                        uint64_t *skipped, kz_progress_cb progress, void *payload) {
+  FILE *f;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  uint64_t lineno = 0, done = 0, total = 0, docs = 0, bad = 0;
+  kzi_buf arena = {0};
+  char first_err[400] = "";
+  struct stat st;
+  int rc = KZ_OK;
+  if (skipped) *skipped = 0;
+  if (!c || !path) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_jsonl: NULL argument");
+  rc = writer(c);
+  if (rc) return rc;
+  f = fopen(path, "rb");
+  if (!f)
+    return kzi_seterr(NULL, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO, "cannot open %s: %s",
+                      path, strerror(errno));
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) total = (uint64_t)st.st_size;
+  while ((n = getline(&line, &cap, f)) > 0) {
+    kzi_stored s;
+    char err[300];
+    size_t len = (size_t)n;
+    lineno++;
+    done += len;
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                   line[len - 1] == '\t'))
+      len--;
+    if (len == 0) continue;
+    arena.n = 0;
+    rc = kzi_jsonl_parse_line(line, len, &arena, &s, err, sizeof err);
+    if (rc == KZ_ENOMEM) break;
+    if (rc) {
+      bad++;
+      if (flags & KZ_JSONL_STRICT) {
+        rc = kzi_seterr(NULL, KZ_EFORMAT, "%s:%llu: %s", path, (unsigned long long)lineno, err);
+        break;
+      }
+      if (!first_err[0])
+        snprintf(first_err, sizeof first_err, "%s:%llu: %s", path, (unsigned long long)lineno, err);
+      rc = KZ_OK;
+      continue;
+    }
+    rc = add_stored(c, &s);
+    if (rc) break;
+    docs++;
+    if (progress && docs % 256 == 0 && (rc = progress(done, total, docs, payload))) break;
+  }
+  if (!rc && ferror(f)) rc = kzi_seterr(NULL, KZ_EIO, "cannot read %s", path);
+  fclose(f);
+  free(line);
+  kzi_buf_free(&arena);
+  if (skipped) *skipped = bad;
+  if (!rc && progress) rc = progress(done, total, docs, payload);
+  if (!rc && first_err[0])
+    kzi_seterr(NULL, KZ_OK, "skipped %llu bad line(s); first: %s", (unsigned long long)bad, first_err);
+  return rc;
+}
+
+/* Raw article files, through the article parser. */
+#include "kz/article.h"
+
+static int join_blocks(const kz_article *a, int kind, const char *skip, kzi_buf *out) {
+  int rc = KZ_OK;
+  for (size_t i = 0; i < kz_article_block_count(a) && !rc; i++) {
+    const char *t;
+    if (kz_article_block_kind(a, i) != kind || kz_article_block_duplicate_of(a, i) >= 0) continue;
+    t = kz_article_block_text(a, i);
+    if (!t || (skip && strcmp(t, skip) == 0)) continue;
+    if (out->n) rc = kzi_buf_append(out, "\n\n", 2);
+    if (!rc) rc = kzi_buf_append(out, t, strlen(t));
+  }
+  if (!rc && !out->p) rc = kzi_buf_append(out, "", 0);
+  return rc;
+}
+
+int kz_corpus_add_file(kz_corpus *c, const char *path) {
+  kz_article *a = NULL;
+  kzi_buf cap = {0}, head = {0}, auth = {0};
+  kzi_stored st;
+  int rc;
+  if (!c || !path) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_file: NULL argument");
+  rc = kz_article_parse_file(&a, path, NULL);
+  if (rc) return rc;
+  memset(&st, 0, sizeof st);
+  st.f[KZ_FIELD_KEY] = path;
+  st.n[KZ_FIELD_KEY] = strlen(path);
+  set_field(&st, KZ_FIELD_TITLE, kz_article_title(a));
+  set_field(&st, KZ_FIELD_BODY, kz_article_body(a));
+  set_field(&st, KZ_FIELD_DATE, kz_article_date(a));
+  set_field(&st, KZ_FIELD_SOURCE, kz_article_source(a));
+  set_field(&st, KZ_FIELD_URL, NULL);
+  {
+    const char *l = kz_article_language(a);
+    set_field(&st, KZ_FIELD_LANGUAGE, l && strcmp(l, "und") != 0 ? l : NULL);
+  }
+  rc = join_blocks(a, KZ_BLOCK_CAPTION, NULL, &cap);
+  if (!rc) rc = join_blocks(a, KZ_BLOCK_HEADING, kz_article_title(a), &head);
+  for (size_t i = 0; i < kz_article_author_count(a) && !rc; i++) {
+    const char *s = kz_article_author(a, i);
+    if (auth.n) rc = kzi_buf_append(&auth, "; ", 2);
+    if (!rc && s) rc = kzi_buf_append(&auth, s, strlen(s));
+  }
+  if (!rc) {
+    st.f[KZ_FIELD_CAPTION] = cap.p ? cap.p : "";
+    st.n[KZ_FIELD_CAPTION] = cap.n;
+    st.f[KZ_FIELD_HEADING] = head.p ? head.p : "";
+    st.n[KZ_FIELD_HEADING] = head.n;
+    st.f[KZ_FIELD_AUTHOR] = auth.p ? auth.p : "";
+    st.n[KZ_FIELD_AUTHOR] = auth.n;
+    rc = add_stored(c, &st);
+  } else {
+    rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  }
+  kzi_buf_free(&cap);
+  kzi_buf_free(&head);
+  kzi_buf_free(&auth);
+  kz_article_free(a);
+  return rc;
+}
+
+typedef struct dirwalk {
+  kz_corpus *c;
+  uint64_t failed, docs, bytes;
+  kz_progress_cb progress;
+  void *payload;
+  int depth;
+} dirwalk;
+
+static int walk(dirwalk *dw, const char *dir) {
+  struct dirent **ents = NULL;
+  int n = scandir(dir, &ents, NULL, alphasort), rc = KZ_OK;
+  if (n < 0)
+    return kzi_seterr(NULL, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO, "cannot read directory %s: %s",
+                      dir, strerror(errno));
+  for (int i = 0; i < n; i++) {
+    char path[4200];
+    struct stat st;
+    if (rc || ents[i]->d_name[0] == '.') {
+      free(ents[i]);
+      continue;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
+    free(ents[i]);
+    if (stat(path, &st) != 0) {
+      dw->failed++;
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (dw->depth < 64) {
+        dw->depth++;
+        rc = walk(dw, path);
+        dw->depth--;
+      }
+    } else if (S_ISREG(st.st_mode)) {
+      int r = kz_corpus_add_file(dw->c, path);
+      if (r == KZ_ENOMEM || r == KZ_EBUSY || (r == KZ_EIO && dw->c->w == NULL)) rc = r;
+      else if (r) dw->failed++;
+      else {
+        dw->docs++;
+        dw->bytes += (uint64_t)st.st_size;
+        if (dw->progress) rc = dw->progress(dw->bytes, 0, dw->docs, dw->payload);
+      }
+    }
+  }
+  free(ents);
+  return rc;
+}
+
+int kz_corpus_add_dir(kz_corpus *c, const char *path, uint64_t *failed,
+                      kz_progress_cb progress, void *payload) {
+  dirwalk dw = {c, 0, 0, 0, progress, payload, 0};
+  int rc;
+  if (failed) *failed = 0;
+  if (!c || !path) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_dir: NULL argument");
+  rc = writer(c);
+  if (rc) return rc;
+  rc = walk(&dw, path);
+  if (failed) *failed = dw.failed;
+  return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Reading documents and statistics
+ * --------------------------------------------------------------------- */
+
+uint64_t kz_corpus_count_docs(kz_corpus *c) {
+  uint64_t n;
+  kzi_snapshot *s;
+  if (!c) return 0;
+  s = kzi_snap_acquire(c);
+  n = s->ndocs;
+  kzi_snap_release(c, s);
+  return n;
+}
+
+int kz_corpus_stats_get(kz_corpus *c, kz_corpus_stats *out) {
+  kzi_snapshot *s;
+  if (!c || !out) return kzi_seterr(NULL, KZ_EINVAL, "NULL argument");
+  memset(out, 0, sizeof *out);
+  s = kzi_snap_acquire(c);
+  out->generation = s->generation;
+  out->docs = s->ndocs;
+  out->deleted = s->ndel;
+  out->segments = s->nseg;
+  for (uint32_t i = 0; i < s->nseg; i++) {
+    kzi_segment *g = s->seg[i];
+    out->terms += g->nterms;
+    for (int f = 0; f < KZI_NFIELDS; f++) out->tokens += g->total_len[f];
+    out->bytes_postings += g->dict_len + g->post_len + g->nblocks * 4;
+    out->bytes_store += g->store_len + g->cols_len + g->sidx_len + g->keys_len + g->srcs_len;
+    out->bytes_total += g->size + (g->del ? 20 + (g->ndocs + 7) / 8 : 0);
+  }
+  kzi_snap_release(c, s);
+  return KZ_OK;
+}
+
+struct kz_doc {
+  char *f[KZ_FIELD_COUNT];
+  size_t n[KZ_FIELD_COUNT];
+  char *mem;
+};
+
+int kz_corpus_doc(kz_doc **out, kz_corpus *c, const char *key, size_t key_len) {
+  kzi_snapshot *s;
+  kzi_buf scratch = {0};
+  int rc = KZ_ENOTFOUND;
+  if (!out || !c || !key) return kzi_seterr(NULL, KZ_EINVAL, "NULL argument");
+  *out = NULL;
+  s = kzi_snap_acquire(c);
+  for (uint32_t i = s->nseg; i-- > 0;) {
+    uint32_t d;
+    kzi_stored st;
+    size_t tot = 0;
+    kz_doc *doc;
+    rc = kzi_seg_find_key(s->seg[i], key, key_len, &d);
+    if (rc == KZ_ENOTFOUND) continue;
+    if (rc) break;
+    if (kzi_seg_deleted(s->seg[i], d)) {
+      rc = KZ_ENOTFOUND;
+      continue;
+    }
+    rc = kzi_seg_stored(s->seg[i], d, &st, &scratch);
+    if (rc) break;
+    for (int f = 0; f < KZ_FIELD_COUNT; f++) tot += st.n[f] + 1;
+    doc = calloc(1, sizeof *doc);
+    if (doc) doc->mem = malloc(tot);
+    if (!doc || !doc->mem) {
+      free(doc);
+      rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      break;
+    }
+    tot = 0;
+    for (int f = 0; f < KZ_FIELD_COUNT; f++) {
+      doc->f[f] = doc->mem + tot;
+      memcpy(doc->f[f], st.f[f], st.n[f]);
+      doc->f[f][st.n[f]] = 0;
+      doc->n[f] = st.n[f];
+      tot += st.n[f] + 1;
+    }
+    *out = doc;
+    break;
+  }
+  kzi_snap_release(c, s);
+  kzi_buf_free(&scratch);
+  if (rc == KZ_ENOTFOUND)
+    kzi_seterr(NULL, rc, "no document with key '%.*s'", (int)(key_len > 200 ? 200 : key_len), key);
+  return rc;
+}
+
+const char *kz_doc_field(const kz_doc *d, int field, size_t *len) {
+  if (!d || field < 0 || field >= KZ_FIELD_COUNT) {
+    if (len) *len = 0;
+    return "";
+  }
+  if (len) *len = d->n[field];
+  return d->f[field];
+}
+
+void kz_doc_free(kz_doc *d) {
+  if (!d) return;
+  free(d->mem);
+  free(d);
+}

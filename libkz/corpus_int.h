@@ -1,0 +1,450 @@
+/*
+ * corpus_int.h - internal interfaces of the corpus (corpus.c, writer.c,
+ * segment.c, manifest.c, lock.c, merge.c, checksum.c, qparse.c, qexec.c,
+ * rank.c, snippet.c, kwic.c, count.c, jsonl.c).
+ *
+ * Data flow:
+ *   add_text --writer.c--> in-memory segment --segment.c--> seg-ID.kzs
+ *   commit   --manifest.c--> MANIFEST (names segments + deletion files)
+ *   open     --manifest.c + segment.c--> snapshot (refcounted, immutable)
+ *   query    --qparse.c--> AST --qexec.c--> iterators per segment
+ *            --rank.c / snippet.c / kwic.c / count.c--> results
+ */
+#ifndef KZ_CORPUS_INT_H
+#define KZ_CORPUS_INT_H
+
+#include <pthread.h>
+
+#include "kz_int.h"
+#include "kz/corpus.h"
+#include "kz/query.h"
+
+#define KZI_NFIELDS 4          /* text fields with positions */
+#define KZI_NO_DOC UINT32_MAX  /* iterator exhausted */
+#define KZI_NO_DATE INT32_MIN  /* undated document */
+#define KZI_MAX_KEY 4096
+
+/* Term spaces: the first byte of every dictionary key. */
+#define KZI_SP_WORD 'w'   /* analyzed form, positions in the text fields */
+#define KZI_SP_EXACT 'x'  /* unstemmed form (only in stemmed corpora) */
+#define KZI_SP_SOURCE 's' /* normalized source name, no positions */
+#define KZI_SP_AUTHOR 'a' /* normalized author name and its words */
+#define KZI_SP_LANG 'l'   /* language code */
+
+/* Corruption is reported through this one function (break on it). */
+int kzi_corrupt(const char *file, const char *what);
+
+/* ---------------------------------------------------------------------
+ * Little-endian and varint coding (bounds-checked readers).
+ * --------------------------------------------------------------------- */
+static inline void kzi_put32(unsigned char *p, uint32_t v) {
+  p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8);
+  p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24);
+}
+static inline void kzi_put64(unsigned char *p, uint64_t v) {
+  kzi_put32(p, (uint32_t)v); kzi_put32(p + 4, (uint32_t)(v >> 32));
+}
+static inline uint32_t kzi_get32(const unsigned char *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+static inline uint64_t kzi_get64(const unsigned char *p) {
+  return (uint64_t)kzi_get32(p) | (uint64_t)kzi_get32(p + 4) << 32;
+}
+/* Append v as LEB128 to b (sticky *rc). */
+void kzi_vput(kzi_buf *b, int *rc, uint64_t v);
+/* Encode v into out (>= 10 bytes); returns bytes written. */
+static inline size_t kzi_venc(unsigned char *out, uint64_t v) {
+  size_t n = 0;
+  while (v >= 0x80) { out[n++] = (unsigned char)(v | 0x80); v >>= 7; }
+  out[n++] = (unsigned char)v;
+  return n;
+}
+/* Decode a varint at *p (< end); NULL-safe on truncation: returns 0 and
+ * sets *p = NULL when the input ends or the value overflows 64 bits. */
+static inline uint64_t kzi_vget(const unsigned char **p,
+                                const unsigned char *end) {
+  const unsigned char *s = *p;
+  uint64_t v = 0;
+  unsigned shift = 0;
+  if (s == NULL) return 0;
+  while (s < end) {
+    unsigned c = *s++;
+    if (shift == 63 && c > 1) break;
+    v |= (uint64_t)(c & 0x7F) << shift;
+    if (!(c & 0x80)) { *p = s; return v; }
+    shift += 7;
+    if (shift > 63) break;
+  }
+  *p = NULL;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Interface to checksum.c
+ * --------------------------------------------------------------------- */
+uint32_t kzi_crc32c(uint32_t crc, const void *data, size_t n);
+uint64_t kzi_hash64(const void *data, size_t n);
+
+/* ---------------------------------------------------------------------
+ * Interface to lock.c and file helpers
+ * --------------------------------------------------------------------- */
+/* Take the writer lock of dir: *fd_out gets the lock file descriptor.
+ * KZ_EBUSY (with a message naming the directory) when held elsewhere. */
+int kzi_lock_writer(const char *dir, int *fd_out);
+void kzi_unlock(int fd);
+/* Write the whole of data to path (create/truncate), fsync it. */
+int kzi_write_file_sync(const char *path, const void *data, size_t n);
+/* fsync a directory. */
+int kzi_fsync_dir(const char *dir);
+/* Read a whole small file; *out malloc'd. ENOENT -> KZ_ENOTFOUND. */
+int kzi_read_file(const char *path, unsigned char **out, size_t *len);
+/* path = dir + "/" + name into buf (>= 4096 bytes). */
+void kzi_path(char *buf, size_t cap, const char *dir, const char *name);
+
+/* ---------------------------------------------------------------------
+ * Interface to segment.c: reading an immutable segment.
+ * --------------------------------------------------------------------- */
+typedef struct kzi_cols {   /* per-document columns, 24 bytes on disk */
+  int32_t date;             /* days since 1970-01-01 or KZI_NO_DATE */
+  uint32_t src;             /* index into the segment's source table */
+  uint32_t len[KZI_NFIELDS];
+} kzi_cols;
+
+typedef struct kzi_segment {
+  uint64_t id;
+  char name[64];            /* file name, for messages */
+  int fd;
+  const unsigned char *map; /* the whole file (mmap or malloc) */
+  size_t size;
+  int mapped;               /* map is an mmap (else malloc'd or borrowed) */
+  int owned;                /* free map on close when not mapped */
+  uint32_t ndocs, nterms, nblocks;
+  uint64_t total_len[KZI_NFIELDS];
+  const unsigned char *dict, *post, *cols, *sidx, *store, *keys, *srcs;
+  size_t dict_len, post_len, cols_len, sidx_len, store_len, keys_len, srcs_len;
+  const unsigned char *bidx; /* dictionary block index, nblocks u32 */
+  /* source table, decoded at open */
+  const char **src_name; size_t *src_len; uint32_t nsrc;
+  /* deletions (from the MANIFEST's deletion file), NULL when none */
+  unsigned char *del; uint32_t ndel; uint64_t delgen;
+} kzi_segment;
+
+/* Open seg file `name` in dir (verify: check the whole-file checksum). */
+int kzi_segment_open(kzi_segment **out, const char *dir, const char *name,
+                     uint64_t id, int verify);
+/* Load a segment from memory (fuzzing, tests); data must outlive it. */
+int kzi_segment_from_memory(kzi_segment **out, const unsigned char *data,
+                            size_t n, int verify);
+void kzi_segment_close(kzi_segment *s);
+/* Load deletion file: sets s->del/ndel.  */
+int kzi_segment_load_deletes(kzi_segment *s, const char *dir, uint64_t gen);
+
+static inline int kzi_seg_deleted(const kzi_segment *s, uint32_t d) {
+  return s->del && (s->del[d >> 3] >> (d & 7)) & 1;
+}
+
+/* A term's dictionary entry. */
+typedef struct kzi_term {
+  uint64_t df, cf;
+  uint64_t off, len;        /* postings span inside s->post */
+} kzi_term;
+
+/* Exact lookup: KZ_OK, KZ_ENOTFOUND or KZ_ECORRUPT. */
+int kzi_seg_lookup(const kzi_segment *s, const char *term, size_t n,
+                   kzi_term *out);
+
+/* Iterate the dictionary from the first term >= start (n bytes). */
+typedef struct kzi_dict_it {
+  const kzi_segment *s;
+  uint32_t block;           /* current block */
+  const unsigned char *p, *end; /* inside the block */
+  unsigned left;            /* entries left in block */
+  uint64_t prev_off;
+  char term[KZI_MAX_KEY + 8];
+  size_t term_len;
+  kzi_term t;
+  int rc;                   /* KZ_OK, KZ_ITEROVER or KZ_ECORRUPT */
+} kzi_dict_it;
+int kzi_dict_seek(kzi_dict_it *it, const kzi_segment *s, const char *start,
+                  size_t n);
+int kzi_dict_next(kzi_dict_it *it); /* KZ_OK / KZ_ITEROVER / KZ_ECORRUPT */
+
+int kzi_seg_cols(const kzi_segment *s, uint32_t doc, kzi_cols *out);
+/* Stored record of doc: fields[KZ_FIELD_COUNT] point into the segment. */
+typedef struct kzi_stored {
+  const char *f[KZ_FIELD_COUNT];
+  size_t n[KZ_FIELD_COUNT];
+} kzi_stored;
+/* Compressed records are decompressed into scratch (reused; the pointers
+ * are valid until its next use). */
+int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out,
+                   kzi_buf *scratch);
+/* Only the key of doc (never compressed): points into the segment. */
+int kzi_seg_key(const kzi_segment *s, uint32_t doc, const char **key, size_t *n);
+/* Find key in the segment: *doc set; KZ_OK / KZ_ENOTFOUND / KZ_ECORRUPT. */
+int kzi_seg_find_key(const kzi_segment *s, const char *key, size_t n,
+                     uint32_t *doc);
+
+/* ---------------------------------------------------------------------
+ * Postings.  An entry per document:
+ *   varint doc delta (first: doc + 1 ... see segment.c), byte field mask,
+ *   varint freq per field in mask, varint bytes of positions,
+ *   positions: per field in mask, freq varints (delta coded).
+ * A term's postings: varint nskip, nskip x (varint lastdoc delta, varint
+ * end offset delta), then the entries.
+ * --------------------------------------------------------------------- */
+#define KZI_SKIP_EVERY 128
+
+typedef struct kzi_skip { uint32_t last; uint32_t off; } kzi_skip;
+
+typedef struct kzi_post_it {
+  const unsigned char *base, *p, *end; /* entries */
+  const kzi_segment *seg;
+  kzi_skip *skips; uint32_t nskip; uint32_t skipi;
+  uint32_t doc;             /* current, KZI_NO_DOC at end */
+  int started;
+  unsigned mask;            /* fields of the current entry */
+  uint32_t freq[KZI_NFIELDS];
+  const unsigned char *pos; size_t poslen;
+  int rc;                   /* KZ_OK or KZ_ECORRUPT */
+} kzi_post_it;
+
+int kzi_post_init(kzi_post_it *it, const kzi_segment *s, const kzi_term *t);
+void kzi_post_free(kzi_post_it *it);
+int kzi_post_next(kzi_post_it *it);                 /* to next entry */
+int kzi_post_advance(kzi_post_it *it, uint32_t target); /* first >= target */
+/* Decode positions of field f of the current entry into *out (grown). */
+int kzi_post_positions(kzi_post_it *it, unsigned f, uint32_t **out,
+                       size_t *cap, size_t *n);
+/* Walk entries of a raw entry buffer to build skips (writer, merge). */
+int kzi_post_make_skips(const unsigned char *p, size_t n, kzi_buf *out,
+                        uint32_t *ndocs_out);
+
+/* ---------------------------------------------------------------------
+ * Segment building (segment.c), used by writer.c and merge.c.
+ * Terms must come in byte order; then the documents in doc order.
+ * --------------------------------------------------------------------- */
+typedef struct kzi_segw kzi_segw;
+int kzi_segw_open(kzi_segw **out, const char *dir, uint64_t id);
+/* Add a term with its raw entries (doc deltas relative to the start). */
+int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
+                  uint64_t cf, const unsigned char *entries, size_t len);
+/* Add the next document: its columns (src is a source string) and stored
+ * record fields. */
+int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,
+                 size_t src_len, const kzi_stored *st);
+/* Finish: write sections and footer, fsync.  *size gets the file size. */
+int kzi_segw_finish(kzi_segw *w, uint64_t *size);
+void kzi_segw_abort(kzi_segw *w); /* close and unlink */
+void kzi_segw_free(kzi_segw *w);
+
+void kzi_seg_name(char *buf, size_t cap, uint64_t id);
+void kzi_del_name(char *buf, size_t cap, uint64_t id, uint64_t gen);
+/* Write a deletion file for ndocs with bitmap del. */
+int kzi_write_deletes(const char *dir, uint64_t id, uint64_t gen,
+                      const unsigned char *del, uint32_t ndocs);
+
+/* ---------------------------------------------------------------------
+ * Interface to manifest.c
+ * --------------------------------------------------------------------- */
+typedef struct kzi_mseg {
+  uint64_t id;
+  uint32_t ndocs, ndel;
+  uint64_t delgen;          /* 0 = no deletion file */
+} kzi_mseg;
+
+typedef struct kzi_manifest {
+  uint64_t generation;
+  uint64_t next_id;
+  uint32_t tok_flags;
+  char lang[16];
+  uint32_t nseg;
+  kzi_mseg *seg;
+} kzi_manifest;
+
+int kzi_manifest_read(kzi_manifest *m, const char *dir);
+int kzi_manifest_write(const kzi_manifest *m, const char *dir);
+void kzi_manifest_free(kzi_manifest *m);
+
+/* ---------------------------------------------------------------------
+ * Snapshots (corpus.c)
+ * --------------------------------------------------------------------- */
+typedef struct kzi_snapshot {
+  int refs;                 /* protected by the corpus mutex */
+  uint64_t generation;
+  uint32_t nseg;
+  kzi_segment **seg;
+  uint64_t ndocs, ndel;     /* live / deleted */
+  double avglen[KZI_NFIELDS];
+  uint64_t total_docs;      /* including deleted (for idf) */
+} kzi_snapshot;
+
+struct kz_corpus {
+  char *dir;
+  unsigned flags;
+  unsigned tok_flags;       /* KZ_TOK_* used for indexing */
+  char lang[16];
+  double k1, b, weight[KZI_NFIELDS];
+  size_t budget;
+  pthread_mutex_t mu;       /* snapshot swap, tokenizer pool */
+  kzi_snapshot *snap;
+  kz_tokenizer **pool; size_t npool, cappool; /* idle analyzers */
+  kz_tokenizer **xpool; size_t nxpool, capxpool; /* idle unstemmed ones */
+  struct kzi_writer *w;     /* NULL until the first write */
+  int lock_fd;              /* -1 when not holding the writer lock */
+  kzi_manifest man;         /* the writer's view of the committed state */
+};
+
+kzi_snapshot *kzi_snap_acquire(kz_corpus *c);
+void kzi_snap_release(kz_corpus *c, kzi_snapshot *s);
+/* Borrow an analyzer (exact: the unstemmed variant) from the pool. */
+int kzi_tok_get(kz_corpus *c, int exact, kz_tokenizer **out);
+void kzi_tok_put(kz_corpus *c, int exact, kz_tokenizer *tk);
+/* Tokenizer flags of the analyzer (exact = without stemming). */
+unsigned kzi_analyzer_flags(unsigned tok_flags, int exact);
+/* Normalize a metadata value (source, author) like the analyzer: lowercase
+ * words joined by one space.  Appends to out. */
+int kzi_meta_norm(kz_tokenizer *tk, const char *s, size_t n, kzi_buf *out);
+/* "YYYY-MM-DD..." -> days since 1970 or KZI_NO_DATE. */
+int32_t kzi_parse_date(const char *s, size_t n);
+void kzi_format_date(int32_t days, char out[11]);
+void kzi_civil(int32_t days, int *y, int *m, int *d);
+int32_t kzi_days(int y, int m, int d);
+
+/* ---------------------------------------------------------------------
+ * Interface to writer.c
+ * --------------------------------------------------------------------- */
+typedef struct kzi_writer kzi_writer;
+int kzi_writer_new(kzi_writer **out, kz_corpus *c);
+void kzi_writer_free(kzi_writer *w);
+/* Add a document (fields as in kzi_stored; author raw). */
+int kzi_writer_add(kzi_writer *w, const kzi_stored *st);
+/* Delete key from pending/committed data: KZ_OK or KZ_ENOTFOUND. */
+int kzi_writer_delete(kzi_writer *w, const char *key, size_t n);
+int kzi_writer_commit(kzi_writer *w, int optimize);
+/* After acquiring the lock: load committed segments for key lookups. */
+int kzi_writer_attach(kzi_writer *w);
+
+/* ---------------------------------------------------------------------
+ * Interface to merge.c
+ * --------------------------------------------------------------------- */
+/* Merge segments into a new segment with id new_id in dir, dropping
+ * deleted documents.  *ndocs_out gets the documents written. */
+int kzi_merge(const char *dir, kzi_segment **segs, uint32_t n,
+              uint64_t new_id, uint32_t *ndocs_out);
+
+/* ---------------------------------------------------------------------
+ * Interface to qparse.c: the query AST.
+ * --------------------------------------------------------------------- */
+typedef enum kzi_qtype {
+  KZQ_NONE = 0,   /* matches nothing (a word with no tokens) */
+  KZQ_ALL,        /* every document */
+  KZQ_TERM,       /* one dictionary key (text or metadata space) */
+  KZQ_PHRASE,     /* kids: TERM or OR-of-TERM in order */
+  KZQ_AND,
+  KZQ_OR,
+  KZQ_NOT,        /* kid 0 positive, kids 1.. excluded */
+  KZQ_NEAR,       /* kids: TERM or PHRASE, distance */
+  KZQ_DATE        /* lo..hi days inclusive */
+} kzi_qtype;
+
+typedef struct kzi_qnode {
+  int type;
+  unsigned fields;          /* text field mask (TERM/PHRASE/NEAR) */
+  char *term; size_t term_len; /* TERM: dictionary key with space byte */
+  int meta;                 /* TERM: metadata space (no positions) */
+  struct kzi_qnode **kid; size_t nkid, capkid;
+  uint32_t dist;            /* NEAR */
+  int32_t lo, hi;           /* DATE */
+  int expanded;             /* OR made from a prefix/fuzzy term */
+  int exact;                /* =word */
+  int fuzzy;                /* edit distance for a pattern, -1 prefix */
+  size_t pos;               /* byte offset in the query, for messages */
+} kzi_qnode;
+
+struct kz_query {
+  kzi_qnode *root;
+  char *desc;
+  int has_positive;         /* some positive text term */
+};
+/* Build a query with the analyzers of c (tk: analyzer, xtk: unstemmed). */
+int kzi_query_parse(kz_query **out, kz_tokenizer *tk, kz_tokenizer *xtk,
+                    int stemmed, const char *text, size_t len);
+void kzi_qnode_free(kzi_qnode *n);
+
+/* ---------------------------------------------------------------------
+ * Interface to qexec.c: iterators over one segment.
+ * --------------------------------------------------------------------- */
+typedef struct kzi_span { uint32_t start, end; } kzi_span; /* positions */
+
+typedef struct kzi_it kzi_it;
+typedef struct kzi_exec {
+  const kzi_snapshot *snap;
+  const kzi_segment *seg;
+  const kz_corpus *c;
+  double *idf_cache;        /* unused slot for future caches */
+  int rc;                   /* sticky error */
+} kzi_exec;
+
+/* Build the iterator tree of q over segment seg (prefix and fuzzy words are
+ * expanded in that segment's dictionary; idf from the whole snapshot). */
+int kzi_exec_build(kzi_it **out, kzi_exec *ex, const kzi_qnode *q);
+void kzi_it_free(kzi_it *it);
+/* Position on the first matching live doc >= target (KZI_NO_DOC at end). */
+uint32_t kzi_it_seek(kzi_exec *ex, kzi_it *it, uint32_t target);
+double kzi_it_score(kzi_exec *ex, kzi_it *it, uint32_t doc);
+double kzi_it_maxscore(const kzi_it *it);
+/* Max-score top-k over an OR root (kzi_it_maxscore_ok): the next live doc
+ * >= target whose score may beat theta, with its score. */
+int kzi_it_maxscore_ok(const kzi_it *it);
+uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double theta,
+                              double *score);
+/* Matches of the current doc in field f, sorted, merged: appended to *sp. */
+int kzi_it_spans(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f,
+                 kzi_span **sp, size_t *n, size_t *cap);
+/* Sort and merge overlapping spans in place. */
+size_t kzi_spans_normalize(kzi_span *sp, size_t n);
+
+/* Term idf over the snapshot, and BM25F. */
+double kzi_idf(const kzi_snapshot *snap, uint64_t df);
+double kzi_bm25(const kz_corpus *c, const kzi_snapshot *snap, double idf,
+                const uint32_t *freq, const kzi_cols *cols);
+
+/* Visit every live matching document of q in snapshot s (in segment and
+ * document order).  cb gets the exec context, the iterator (positioned on
+ * doc) and the doc; nonzero stops and is returned. */
+typedef int (*kzi_match_cb)(kzi_exec *ex, kzi_it *it, uint32_t seg,
+                            uint32_t doc, void *payload);
+int kzi_each_match(kz_corpus *c, kzi_snapshot *s, const kz_query *q,
+                   kzi_match_cb cb, void *payload);
+
+/* ---------------------------------------------------------------------
+ * Interface to snippet.c
+ * --------------------------------------------------------------------- */
+typedef struct kzi_tokpos { size_t start, end; } kzi_tokpos;
+/* Byte spans of the positions of text[0..n) (index = position). */
+int kzi_token_offsets(kz_corpus *c, const char *text, size_t n,
+                      kzi_tokpos **out, size_t *count);
+/* Snippet of text around the normalized spans sp: text into out, ranges in
+ * the snippet (*hl) and in text (*bhl), both malloc'd. */
+int kzi_snippet(kz_corpus *c, const char *text, size_t n, const kzi_span *sp,
+                size_t nsp, unsigned window, kzi_buf *out, kzi_tokpos **hl,
+                size_t *nhl, kzi_tokpos **bhl, size_t *nbhl);
+
+/* ---------------------------------------------------------------------
+ * Interface to lz.c: per-record compression of the document store.
+ * --------------------------------------------------------------------- */
+int kzi_lz_compress(const unsigned char *in, size_t n, kzi_buf *out);
+/* Decode exactly raw bytes into out: KZ_OK or KZ_ECORRUPT. */
+int kzi_lz_decompress(const unsigned char *p, size_t n, unsigned char *out, size_t raw);
+
+/* ---------------------------------------------------------------------
+ * Interface to jsonl.c
+ * --------------------------------------------------------------------- */
+/* Parse one JSON object line into st (strings decoded into arena).
+ * Returns KZ_OK or KZ_EFORMAT with a message in err (>= 200 bytes). */
+int kzi_jsonl_parse_line(const char *line, size_t n, kzi_buf *arena,
+                         kzi_stored *st, char *err, size_t errcap);
+
+#endif /* KZ_CORPUS_INT_H */

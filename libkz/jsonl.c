@@ -1,0 +1,301 @@
+/*
+ * jsonl.c - one line of JSON Lines -> a document.
+ *
+ * A small, strict JSON reader for one object per line: the members libkz
+ * knows (id, title, text, date, source, author/authors, url,
+ * language/lang, caption, heading) are decoded into an arena; others are
+ * skipped whatever their type.  "id" may be a string or a number, "author"
+ * a string or an array of strings (joined with "; ").  Errors name the byte
+ * column and the problem.  Nesting of skipped values is limited to 64.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "corpus_int.h"
+
+typedef struct jp {
+  const char *s, *p, *end;
+  kzi_buf *arena;
+  char *err; size_t errcap;
+  int rc;
+} jp;
+
+static int jerr(jp *j, const char *what) {
+  if (j->rc) return j->rc;
+  snprintf(j->err, j->errcap, "column %zu: %s", (size_t)(j->p - j->s) + 1, what);
+  return j->rc = KZ_EFORMAT;
+}
+
+static void ws(jp *j) {
+  while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n')) j->p++;
+}
+
+static int hex4(jp *j, uint32_t *v) {
+  *v = 0;
+  if (j->end - j->p < 4) return jerr(j, "truncated \\u escape");
+  for (int i = 0; i < 4; i++) {
+    char c = *j->p++;
+    *v <<= 4;
+    if (c >= '0' && c <= '9') *v |= (uint32_t)(c - '0');
+    else if (c >= 'a' && c <= 'f') *v |= (uint32_t)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') *v |= (uint32_t)(c - 'A' + 10);
+    else return jerr(j, "bad \\u escape");
+  }
+  return KZ_OK;
+}
+
+/* Parse a string at j->p ('"'); append decoded bytes to out when not NULL. */
+static int jstring(jp *j, kzi_buf *out) {
+  j->p++;
+  for (;;) {
+    const char *q = j->p;
+    while (q < j->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20) q++;
+    if (out && q > j->p && kzi_buf_append(out, j->p, (size_t)(q - j->p))) return j->rc = KZ_ENOMEM;
+    j->p = q;
+    if (q >= j->end) return jerr(j, "unterminated string");
+    if (*q == '"') {
+      j->p++;
+      return KZ_OK;
+    }
+    if ((unsigned char)*q < 0x20) return jerr(j, "control character in string");
+    /* escape */
+    j->p++;
+    if (j->p >= j->end) return jerr(j, "unterminated string");
+    {
+      char c = *j->p++, o[4];
+      size_t on = 1;
+      uint32_t u;
+      switch (c) {
+        case '"': o[0] = '"'; break;
+        case '\\': o[0] = '\\'; break;
+        case '/': o[0] = '/'; break;
+        case 'b': o[0] = '\b'; break;
+        case 'f': o[0] = '\f'; break;
+        case 'n': o[0] = '\n'; break;
+        case 'r': o[0] = '\r'; break;
+        case 't': o[0] = '\t'; break;
+        case 'u':
+          if (hex4(j, &u)) return j->rc;
+          if (u >= 0xD800 && u < 0xDC00) {
+            uint32_t lo;
+            if (j->end - j->p >= 6 && j->p[0] == '\\' && j->p[1] == 'u') {
+              j->p += 2;
+              if (hex4(j, &lo)) return j->rc;
+              if (lo >= 0xDC00 && lo < 0xE000) u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+              else u = 0xFFFD;
+            } else {
+              u = 0xFFFD;
+            }
+          } else if (u >= 0xDC00 && u < 0xE000) {
+            u = 0xFFFD;
+          }
+          on = kzi_utf8_encode(u, o);
+          break;
+        default: return jerr(j, "bad escape in string");
+      }
+      if (out && kzi_buf_append(out, o, on)) return j->rc = KZ_ENOMEM;
+    }
+  }
+}
+
+static int jvalue_skip(jp *j, int depth);
+
+static int jliteral(jp *j, const char *lit) {
+  size_t n = strlen(lit);
+  if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0) return jerr(j, "bad value");
+  j->p += n;
+  return KZ_OK;
+}
+
+static int jnumber(jp *j, kzi_buf *out) {
+  const char *q = j->p;
+  if (q < j->end && *q == '-') q++;
+  if (q >= j->end || *q < '0' || *q > '9') return jerr(j, "bad number");
+  while (q < j->end && ((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' ||
+                        *q == '+' || *q == '-'))
+    q++;
+  if (out && kzi_buf_append(out, j->p, (size_t)(q - j->p))) return j->rc = KZ_ENOMEM;
+  j->p = q;
+  return KZ_OK;
+}
+
+static int jvalue_skip(jp *j, int depth) {
+  ws(j);
+  if (j->p >= j->end) return jerr(j, "missing value");
+  if (depth > 64) return jerr(j, "nesting too deep");
+  switch (*j->p) {
+    case '"': return jstring(j, NULL);
+    case 't': return jliteral(j, "true");
+    case 'f': return jliteral(j, "false");
+    case 'n': return jliteral(j, "null");
+    case '[':
+    case '{': {
+      char close = *j->p == '[' ? ']' : '}';
+      int obj = close == '}';
+      j->p++;
+      ws(j);
+      if (j->p < j->end && *j->p == close) {
+        j->p++;
+        return KZ_OK;
+      }
+      for (;;) {
+        if (obj) {
+          ws(j);
+          if (j->p >= j->end || *j->p != '"') return jerr(j, "expected a member name");
+          if (jstring(j, NULL)) return j->rc;
+          ws(j);
+          if (j->p >= j->end || *j->p != ':') return jerr(j, "expected ':'");
+          j->p++;
+        }
+        if (jvalue_skip(j, depth + 1)) return j->rc;
+        ws(j);
+        if (j->p < j->end && *j->p == ',') {
+          j->p++;
+          continue;
+        }
+        if (j->p < j->end && *j->p == close) {
+          j->p++;
+          return KZ_OK;
+        }
+        return jerr(j, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+      }
+    }
+    default: return jnumber(j, NULL);
+  }
+}
+
+static int field_of(const char *name, size_t n) {
+  static const struct { const char *n; int f; } map[] = {
+      {"id", KZ_FIELD_KEY}, {"title", KZ_FIELD_TITLE}, {"text", KZ_FIELD_BODY},
+      {"date", KZ_FIELD_DATE}, {"source", KZ_FIELD_SOURCE}, {"author", KZ_FIELD_AUTHOR},
+      {"authors", KZ_FIELD_AUTHOR}, {"url", KZ_FIELD_URL}, {"language", KZ_FIELD_LANGUAGE},
+      {"lang", KZ_FIELD_LANGUAGE}, {"caption", KZ_FIELD_CAPTION}, {"heading", KZ_FIELD_HEADING}};
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (strlen(map[i].n) == n && memcmp(map[i].n, name, n) == 0) return map[i].f;
+  return -1;
+}
+
+int kzi_jsonl_parse_line(const char *line, size_t n, kzi_buf *arena,
+                         kzi_stored *st, char *err, size_t errcap) {
+  jp j = {line, line, line + n, arena, err, errcap, 0};
+  size_t off[KZ_FIELD_COUNT], len[KZ_FIELD_COUNT];
+  int have[KZ_FIELD_COUNT] = {0};
+  kzi_buf name = {0};
+  err[0] = 0;
+  memset(st, 0, sizeof *st);
+  if (!arena->p && kzi_buf_reserve(arena, 256)) return KZ_ENOMEM;
+  ws(&j);
+  if (j.p >= j.end || *j.p != '{') {
+    jerr(&j, "line is not a JSON object");
+    goto out;
+  }
+  j.p++;
+  ws(&j);
+  if (j.p < j.end && *j.p == '}') {
+    j.p++;
+  } else {
+    for (;;) {
+      int f;
+      ws(&j);
+      if (j.p >= j.end || *j.p != '"') {
+        jerr(&j, "expected a member name");
+        goto out;
+      }
+      name.n = 0;
+      if (jstring(&j, &name)) goto out;
+      ws(&j);
+      if (j.p >= j.end || *j.p != ':') {
+        jerr(&j, "expected ':'");
+        goto out;
+      }
+      j.p++;
+      ws(&j);
+      f = field_of(name.p ? name.p : "", name.n);
+      if (f >= 0 && j.p < j.end && *j.p == '"') {
+        off[f] = arena->n;
+        if (jstring(&j, arena)) goto out;
+        len[f] = arena->n - off[f];
+        have[f] = 1;
+      } else if (f == KZ_FIELD_KEY && j.p < j.end && (*j.p == '-' || (*j.p >= '0' && *j.p <= '9'))) {
+        off[f] = arena->n;
+        if (jnumber(&j, arena)) goto out;
+        len[f] = arena->n - off[f];
+        have[f] = 1;
+      } else if (f == KZ_FIELD_AUTHOR && j.p < j.end && *j.p == '[') {
+        off[f] = arena->n;
+        j.p++;
+        ws(&j);
+        while (j.p < j.end && *j.p != ']') {
+          if (*j.p == '"') {
+            if (arena->n > off[f] && kzi_buf_append(arena, "; ", 2)) { j.rc = KZ_ENOMEM; goto out; }
+            if (jstring(&j, arena)) goto out;
+          } else if (jvalue_skip(&j, 1)) {
+            goto out;
+          }
+          ws(&j);
+          if (j.p < j.end && *j.p == ',') {
+            j.p++;
+            ws(&j);
+          } else if (j.p >= j.end || *j.p != ']') {
+            jerr(&j, "expected ',' or ']'");
+            goto out;
+          }
+        }
+        if (j.p >= j.end) {
+          jerr(&j, "unterminated array");
+          goto out;
+        }
+        j.p++;
+        len[f] = arena->n - off[f];
+        have[f] = 1;
+      } else {
+        if (f == KZ_FIELD_KEY || f == KZ_FIELD_BODY) {
+          if (j.p + 4 <= j.end && memcmp(j.p, "null", 4) == 0 && f == KZ_FIELD_BODY) {
+            /* "text": null is an empty body */
+          } else {
+            jerr(&j, f == KZ_FIELD_KEY ? "\"id\" must be a string or a number"
+                                       : "\"text\" must be a string");
+            goto out;
+          }
+        }
+        if (jvalue_skip(&j, 1)) goto out;
+        if (f == KZ_FIELD_BODY) {
+          off[f] = arena->n;
+          len[f] = 0;
+          have[f] = 1;
+        }
+      }
+      ws(&j);
+      if (j.p < j.end && *j.p == ',') {
+        j.p++;
+        continue;
+      }
+      if (j.p < j.end && *j.p == '}') {
+        j.p++;
+        break;
+      }
+      jerr(&j, "expected ',' or '}'");
+      goto out;
+    }
+  }
+  ws(&j);
+  if (j.p != j.end) {
+    jerr(&j, "text after the object");
+    goto out;
+  }
+  if (!have[KZ_FIELD_KEY] || len[KZ_FIELD_KEY] == 0) {
+    jerr(&j, "no \"id\"");
+    goto out;
+  }
+  if (!have[KZ_FIELD_BODY]) {
+    jerr(&j, "no \"text\"");
+    goto out;
+  }
+  for (int f = 0; f < KZ_FIELD_COUNT; f++) {
+    st->f[f] = have[f] ? arena->p + off[f] : "";
+    st->n[f] = have[f] ? len[f] : 0;
+  }
+out:
+  kzi_buf_free(&name);
+  return j.rc;
+}

@@ -1,0 +1,688 @@
+/*
+ * qexec.c - evaluating a query over one segment, document at a time.
+ *
+ * The AST is turned into a tree of iterators.  kzi_it_seek(it, t) moves an
+ * iterator to the first document >= t that it matches and returns it
+ * (KZI_NO_DOC at the end); an iterator never moves backwards.
+ *   TERM   a postings list, filtered by the text fields asked for
+ *   OR     a min-heap of its children (also the expansion of a prefix or
+ *          fuzzy word in this segment's dictionary)
+ *   AND    leapfrog: every child is advanced to the largest current doc
+ *   NOT    the first child, skipping documents any other child matches
+ *   PHRASE AND, then a position check: consecutive positions in one field
+ *   NEAR   AND, then a window check (FTS5 semantics: between the end of the
+ *          first and the start of the last operand at most N tokens)
+ *   DATE   a scan of the date column; ALL every document; NONE nothing
+ * Deleted documents are skipped by the callers.  Scores are BM25F sums over
+ * the positive terms present in the document.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus_int.h"
+
+enum { IT_NONE, IT_ALL, IT_TERM, IT_PHRASE, IT_AND, IT_OR, IT_NOT, IT_NEAR, IT_DATE };
+
+struct kzi_it {
+  int type;
+  int started;
+  uint32_t doc;
+  unsigned fields;
+  int meta;
+  kzi_post_it p;            /* TERM */
+  double idf;
+  kzi_it **kid; size_t nkid;
+  kzi_it **heap; size_t nheap; /* OR */
+  uint32_t dist;            /* NEAR */
+  int32_t lo, hi;           /* DATE */
+  const kzi_segment *seg;
+  double maxscore;
+};
+
+/* ---------------------------------------------------------------------
+ * Building
+ * --------------------------------------------------------------------- */
+
+static kzi_it *it_new(kzi_exec *ex, int type) {
+  kzi_it *it = calloc(1, sizeof *it);
+  if (!it) {
+    if (!ex->rc) ex->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    return NULL;
+  }
+  it->type = type;
+  it->seg = ex->seg;
+  it->fields = 0xF;
+  return it;
+}
+
+void kzi_it_free(kzi_it *it) {
+  if (!it) return;
+  for (size_t i = 0; i < it->nkid; i++) kzi_it_free(it->kid[i]);
+  free(it->kid);
+  free(it->heap);
+  kzi_post_free(&it->p);
+  free(it);
+}
+
+static int it_add(kzi_exec *ex, kzi_it *p, kzi_it *k) {
+  kzi_it **nk;
+  if (!k) return ex->rc;
+  nk = realloc(p->kid, (p->nkid + 1) * sizeof *nk);
+  if (!nk) {
+    kzi_it_free(k);
+    return ex->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  }
+  p->kid = nk;
+  p->kid[p->nkid++] = k;
+  return KZ_OK;
+}
+
+double kzi_idf(const kzi_snapshot *snap, uint64_t df) {
+  double n = (double)snap->total_docs;
+  if (df > snap->total_docs) df = snap->total_docs;
+  return log(1.0 + (n - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+/* df of a term over the whole snapshot. */
+static uint64_t global_df(kzi_exec *ex, const char *t, size_t n, uint64_t local) {
+  uint64_t df = 0;
+  if (ex->snap->nseg == 1) return local;
+  for (uint32_t i = 0; i < ex->snap->nseg; i++) {
+    kzi_term tt;
+    if (ex->snap->seg[i] == ex->seg) {
+      df += local;
+      continue;
+    }
+    if (kzi_seg_lookup(ex->snap->seg[i], t, n, &tt) == KZ_OK) df += tt.df;
+  }
+  return df;
+}
+
+static kzi_it *term_it(kzi_exec *ex, const char *t, size_t n, const kzi_term *tt,
+                       unsigned fields, int meta) {
+  kzi_it *it = it_new(ex, IT_TERM);
+  if (!it) return NULL;
+  it->fields = fields;
+  it->meta = meta;
+  if (kzi_post_init(&it->p, ex->seg, tt)) {
+    ex->rc = it->p.rc;
+    kzi_it_free(it);
+    return NULL;
+  }
+  it->idf = meta ? 0 : kzi_idf(ex->snap, global_df(ex, t, n, tt->df));
+  it->maxscore = it->idf * (ex->c->k1 + 1) * (ex->c->weight[0] > 1 ? 1 : 1);
+  return it;
+}
+
+/* Levenshtein distance of code point strings, or k + 1 when above k. */
+static int lev_bounded(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int k) {
+  int row[66], prev[66];
+  if ((size_t)(na > nb ? na - nb : nb - na) > (size_t)k) return k + 1;
+  if (nb > 64 || na > 64) return k + 1;
+  for (size_t j = 0; j <= nb; j++) prev[j] = (int)j;
+  for (size_t i = 1; i <= na; i++) {
+    int best;
+    row[0] = (int)i;
+    best = row[0];
+    for (size_t j = 1; j <= nb; j++) {
+      int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      if (prev[j] + 1 < c) c = prev[j] + 1;
+      if (row[j - 1] + 1 < c) c = row[j - 1] + 1;
+      row[j] = c;
+      if (c < best) best = c;
+    }
+    if (best > k) return k + 1;
+    memcpy(prev, row, (nb + 1) * sizeof *row);
+  }
+  return prev[nb];
+}
+
+static size_t to_cps(const char *s, size_t n, uint32_t *out, size_t cap) {
+  size_t k = 0;
+  for (size_t i = 0; i < n && k < cap;) {
+    size_t l;
+    int32_t c = kzi_utf8_decode((const unsigned char *)s + i, n - i, &l);
+    out[k++] = c < 0 ? 0xFFFD : (uint32_t)c;
+    i += l;
+  }
+  return k;
+}
+
+/* Expand a prefix (fuzzy < 0) or fuzzy pattern into an OR of terms. */
+static kzi_it *expand(kzi_exec *ex, const kzi_qnode *q) {
+  kzi_it *r = it_new(ex, IT_OR);
+  kzi_dict_it d;
+  uint32_t pat[80], cand[80];
+  size_t np = 0;
+  int rc;
+  if (!r) return NULL;
+  r->fields = q->fields;
+  if (q->fuzzy > 0) {
+    np = to_cps(q->term + 1, q->term_len - 1, pat, 64);
+    rc = kzi_dict_seek(&d, ex->seg, q->term, 1);
+  } else {
+    rc = kzi_dict_seek(&d, ex->seg, q->term, q->term_len);
+  }
+  while (rc == KZ_OK) {
+    int take;
+    if (q->fuzzy > 0) {
+      if (d.term[0] != q->term[0]) break;
+      size_t nc = to_cps(d.term + 1, d.term_len - 1, cand, 66);
+      take = lev_bounded(pat, np, cand, nc, q->fuzzy) <= q->fuzzy;
+    } else {
+      if (d.term_len < q->term_len || memcmp(d.term, q->term, q->term_len) != 0) break;
+      take = 1;
+    }
+    if (take) {
+      if (r->nkid >= KZ_QUERY_MAX_EXPANSION) {
+        ex->rc = kzi_seterr(NULL, KZ_ELIMIT,
+                            "query error at byte %zu: '%.*s%s' matches more than %d terms",
+                            q->pos, (int)(q->term_len - 1 > 60 ? 60 : q->term_len - 1), q->term + 1,
+                            q->fuzzy < 0 ? "*" : "~", KZ_QUERY_MAX_EXPANSION);
+        kzi_it_free(r);
+        return NULL;
+      }
+      if (it_add(ex, r, term_it(ex, d.term, d.term_len, &d.t, q->fields, 0))) {
+        kzi_it_free(r);
+        return NULL;
+      }
+    }
+    rc = kzi_dict_next(&d);
+  }
+  if (rc != KZ_OK && rc != KZ_ITEROVER) {
+    ex->rc = rc;
+    kzi_it_free(r);
+    return NULL;
+  }
+  if (r->nkid == 0) r->type = IT_NONE;
+  return r;
+}
+
+static kzi_it *build(kzi_exec *ex, const kzi_qnode *q) {
+  kzi_it *r;
+  if (ex->rc) return NULL;
+  switch (q->type) {
+    case KZQ_NONE: return it_new(ex, IT_NONE);
+    case KZQ_ALL: return it_new(ex, IT_ALL);
+    case KZQ_DATE:
+      r = it_new(ex, IT_DATE);
+      if (r) {
+        r->lo = q->lo;
+        r->hi = q->hi;
+      }
+      return r;
+    case KZQ_TERM: {
+      kzi_term tt;
+      int rc;
+      if (q->fuzzy) return expand(ex, q);
+      rc = kzi_seg_lookup(ex->seg, q->term, q->term_len, &tt);
+      if (rc == KZ_ENOTFOUND) return it_new(ex, IT_NONE);
+      if (rc) {
+        ex->rc = rc;
+        return NULL;
+      }
+      return term_it(ex, q->term, q->term_len, &tt, q->meta ? 0xF : q->fields, q->meta);
+    }
+    default: break;
+  }
+  r = it_new(ex, q->type == KZQ_PHRASE ? IT_PHRASE : q->type == KZQ_AND ? IT_AND
+                 : q->type == KZQ_OR ? IT_OR : q->type == KZQ_NOT ? IT_NOT : IT_NEAR);
+  if (!r) return NULL;
+  r->fields = q->fields;
+  r->dist = q->dist;
+  for (size_t i = 0; i < q->nkid; i++) {
+    kzi_it *k = build(ex, q->kid[i]);
+    if (!k) {
+      kzi_it_free(r);
+      return NULL;
+    }
+    if (k->type == IT_NONE) {
+      int drop = r->type == IT_OR || (r->type == IT_NOT && i > 0);
+      if (!drop) {
+        /* the whole node matches nothing */
+        kzi_it_free(k);
+        for (size_t j = 0; j < r->nkid; j++) kzi_it_free(r->kid[j]);
+        r->nkid = 0;
+        r->type = IT_NONE;
+        return r;
+      }
+      kzi_it_free(k);
+      continue;
+    }
+    if (it_add(ex, r, k)) {
+      kzi_it_free(r);
+      return NULL;
+    }
+  }
+  if (r->type == IT_OR && r->nkid == 0) r->type = IT_NONE;
+  if (r->type == IT_NOT && r->nkid == 1) {
+    kzi_it *k = r->kid[0];
+    r->nkid = 0;
+    kzi_it_free(r);
+    return k;
+  }
+  for (size_t i = 0; i < r->nkid; i++)
+    if (r->type != IT_NOT || i == 0) r->maxscore += r->kid[i]->maxscore;
+  return r;
+}
+
+int kzi_exec_build(kzi_it **out, kzi_exec *ex, const kzi_qnode *q) {
+  *out = build(ex, q);
+  if (!*out && !ex->rc) ex->rc = kzi_seterr(NULL, KZ_ERROR, "cannot build query");
+  return ex->rc;
+}
+
+double kzi_it_maxscore(const kzi_it *it) { return it->maxscore; }
+
+/* ---------------------------------------------------------------------
+ * Positions and spans
+ * --------------------------------------------------------------------- */
+
+typedef struct posbuf {
+  kzi_span *v;
+  size_t n, cap;
+} posbuf;
+
+static int pb_push(posbuf *b, uint32_t s, uint32_t e) {
+  if (b->n == b->cap) {
+    size_t nc = b->cap ? b->cap * 2 : 32;
+    kzi_span *nv = realloc(b->v, nc * sizeof *nv);
+    if (!nv) return KZ_ENOMEM;
+    b->v = nv;
+    b->cap = nc;
+  }
+  b->v[b->n].start = s;
+  b->v[b->n].end = e;
+  b->n++;
+  return KZ_OK;
+}
+
+static int span_cmp(const void *a, const void *b) {
+  const kzi_span *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->end < y->end ? -1 : x->end > y->end;
+}
+
+size_t kzi_spans_normalize(kzi_span *sp, size_t n) {
+  size_t w = 0;
+  if (n == 0) return 0;
+  qsort(sp, n, sizeof *sp, span_cmp);
+  for (size_t i = 1; i < n; i++) {
+    if (sp[i].start < sp[w].end) {
+      if (sp[i].end > sp[w].end) sp[w].end = sp[i].end;
+    } else {
+      sp[++w] = sp[i];
+    }
+  }
+  return w + 1;
+}
+
+static int occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out);
+
+/* Phrase matches (start, start + n) of it (kids on doc) in field f. */
+static int phrase_matches(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out) {
+  posbuf *kp = calloc(it->nkid, sizeof *kp);
+  int rc = KZ_OK;
+  if (!kp) return KZ_ENOMEM;
+  for (size_t i = 0; i < it->nkid && !rc; i++) {
+    rc = occurrences(ex, it->kid[i], doc, f, &kp[i]);
+    if (!rc) kp[i].n = kzi_spans_normalize(kp[i].v, kp[i].n);
+    if (kp[i].n == 0) goto done;
+  }
+  /* walk kid 0's starts; the others by moving cursors */
+  {
+    size_t *cur = calloc(it->nkid, sizeof *cur);
+    if (!cur) {
+      rc = KZ_ENOMEM;
+      goto done;
+    }
+    for (size_t a = 0; a < kp[0].n && !rc; a++) {
+      uint32_t need = kp[0].v[a].end, ok = 1;
+      for (size_t i = 1; i < it->nkid && ok; i++) {
+        while (cur[i] < kp[i].n && kp[i].v[cur[i]].start < need) cur[i]++;
+        if (cur[i] >= kp[i].n || kp[i].v[cur[i]].start != need) ok = 0;
+        else need = kp[i].v[cur[i]].end;
+      }
+      if (ok) rc = pb_push(out, kp[0].v[a].start, need);
+    }
+    free(cur);
+  }
+done:
+  for (size_t i = 0; i < it->nkid; i++) free(kp[i].v);
+  free(kp);
+  return rc;
+}
+
+/* NEAR windows in field f: one span per qualifying anchor (the window). */
+static int near_matches(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out) {
+  posbuf *kp = calloc(it->nkid, sizeof *kp);
+  int rc = KZ_OK;
+  if (!kp) return KZ_ENOMEM;
+  for (size_t i = 0; i < it->nkid && !rc; i++) {
+    rc = occurrences(ex, it->kid[i], doc, f, &kp[i]);
+    if (!rc && kp[i].n > 1) qsort(kp[i].v, kp[i].n, sizeof *kp[i].v, span_cmp);
+    if (kp[i].n == 0) goto done;
+  }
+  /* each occurrence o of each operand as the earliest one: every other
+   * operand takes its first occurrence starting at or after o (ties: a
+   * different operand may start at the same token) */
+  for (size_t a = 0; a < it->nkid && !rc; a++)
+    for (size_t k = 0; k < kp[a].n && !rc; k++) {
+      kzi_span o = kp[a].v[k];
+      uint64_t last_start = o.start, end = o.end;
+      int ok = 1;
+      for (size_t i = 0; i < it->nkid && ok; i++) {
+        size_t lo = 0, hi = kp[i].n;
+        if (i == a) continue;
+        while (lo < hi) {
+          size_t mid = (lo + hi) / 2;
+          if (kp[i].v[mid].start < o.start) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo >= kp[i].n) ok = 0;
+        else {
+          if (kp[i].v[lo].start > last_start) last_start = kp[i].v[lo].start;
+          if (kp[i].v[lo].end > end) end = kp[i].v[lo].end;
+        }
+      }
+      if (ok && last_start <= (uint64_t)o.end + it->dist) rc = pb_push(out, o.start, (uint32_t)end);
+    }
+done:
+  for (size_t i = 0; i < it->nkid; i++) free(kp[i].v);
+  free(kp);
+  return rc;
+}
+
+/* Occurrence spans of a TERM / OR-of-terms / PHRASE operand in field f. */
+static int occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out) {
+  int rc = KZ_OK;
+  if (!it->started || it->doc != doc) return KZ_OK;
+  if (!(it->fields & (1u << f))) return KZ_OK;
+  switch (it->type) {
+    case IT_TERM: {
+      uint32_t *pos = NULL;
+      size_t cap = 0, n = 0;
+      if (it->meta) return KZ_OK;
+      rc = kzi_post_positions(&it->p, f, &pos, &cap, &n);
+      for (size_t i = 0; i < n && !rc; i++) rc = pb_push(out, pos[i], pos[i] + 1);
+      free(pos);
+      return rc;
+    }
+    case IT_OR:
+    case IT_AND:
+      for (size_t i = 0; i < it->nkid && !rc; i++) rc = occurrences(ex, it->kid[i], doc, f, out);
+      return rc;
+    case IT_NOT:
+      return it->nkid ? occurrences(ex, it->kid[0], doc, f, out) : KZ_OK;
+    case IT_PHRASE: return phrase_matches(ex, it, doc, f, out);
+    case IT_NEAR: return near_matches(ex, it, doc, f, out);
+    default: return KZ_OK;
+  }
+}
+
+static int matches_in_fields(kzi_exec *ex, kzi_it *it, uint32_t doc) {
+  posbuf b = {0};
+  int found = 0;
+  for (unsigned f = 0; f < KZI_NFIELDS && !found; f++) {
+    if (!(it->fields & (1u << f))) continue;
+    b.n = 0;
+    if (it->type == IT_PHRASE) ex->rc = ex->rc ? ex->rc : phrase_matches(ex, it, doc, f, &b);
+    else ex->rc = ex->rc ? ex->rc : near_matches(ex, it, doc, f, &b);
+    found = b.n > 0;
+  }
+  free(b.v);
+  return found;
+}
+
+int kzi_it_spans(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f,
+                 kzi_span **sp, size_t *n, size_t *cap) {
+  posbuf b = {*sp, *n, *cap};
+  int rc = occurrences(ex, it, doc, f, &b);
+  *sp = b.v;
+  *n = b.n;
+  *cap = b.cap;
+  return rc ? kzi_seterr(NULL, rc, "cannot read positions") : KZ_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Seeking
+ * --------------------------------------------------------------------- */
+
+static uint32_t seek(kzi_exec *ex, kzi_it *it, uint32_t target);
+
+static void heap_down(kzi_it **h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < n && h[l]->doc < h[m]->doc) m = l;
+    if (r < n && h[r]->doc < h[m]->doc) m = r;
+    if (m == i) return;
+    kzi_it *t = h[i]; h[i] = h[m]; h[m] = t;
+    i = m;
+  }
+}
+
+static uint32_t seek_or(kzi_exec *ex, kzi_it *it, uint32_t target) {
+  if (!it->heap) {
+    it->heap = malloc(it->nkid * sizeof *it->heap);
+    if (!it->heap) {
+      ex->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      return KZI_NO_DOC;
+    }
+    for (size_t i = 0; i < it->nkid; i++) {
+      seek(ex, it->kid[i], target);
+      it->heap[i] = it->kid[i];
+    }
+    it->nheap = it->nkid;
+    for (size_t i = it->nheap / 2; i-- > 0;) heap_down(it->heap, it->nheap, i);
+  }
+  while (it->nheap && it->heap[0]->doc < target && !ex->rc) {
+    seek(ex, it->heap[0], target);
+    heap_down(it->heap, it->nheap, 0);
+  }
+  return it->nheap ? it->heap[0]->doc : KZI_NO_DOC;
+}
+
+static uint32_t seek_and(kzi_exec *ex, kzi_it *it, uint32_t d) {
+  size_t i = 0, agree = 0;
+  if (it->nkid == 0) return KZI_NO_DOC;
+  while (agree < it->nkid && !ex->rc) {
+    uint32_t x = seek(ex, it->kid[i], d);
+    if (x == KZI_NO_DOC) return KZI_NO_DOC;
+    if (x > d) {
+      d = x;
+      agree = 1;
+    } else {
+      agree++;
+    }
+    i = (i + 1) % it->nkid;
+  }
+  return ex->rc ? KZI_NO_DOC : d;
+}
+
+static int date_ok(const kzi_it *it, uint32_t d) {
+  const unsigned char *p = it->seg->cols + (size_t)d * 24;
+  int32_t v = (int32_t)kzi_get32(p);
+  return v != KZI_NO_DATE && v >= it->lo && v <= it->hi;
+}
+
+static uint32_t seek(kzi_exec *ex, kzi_it *it, uint32_t target) {
+  uint32_t d;
+  if (it->started && (it->doc == KZI_NO_DOC || it->doc >= target)) return it->doc;
+  it->started = 1;
+  if (ex->rc) return it->doc = KZI_NO_DOC;
+  switch (it->type) {
+    case IT_NONE: d = KZI_NO_DOC; break;
+    case IT_ALL: d = target < it->seg->ndocs ? target : KZI_NO_DOC; break;
+    case IT_DATE:
+      d = target;
+      while (d < it->seg->ndocs && !date_ok(it, d)) d++;
+      if (d >= it->seg->ndocs) d = KZI_NO_DOC;
+      break;
+    case IT_TERM:
+      if (kzi_post_advance(&it->p, target)) {
+        ex->rc = it->p.rc;
+        d = KZI_NO_DOC;
+        break;
+      }
+      while (!it->meta && it->p.doc != KZI_NO_DOC && !(it->p.mask & it->fields))
+        if (kzi_post_next(&it->p)) {
+          ex->rc = it->p.rc;
+          break;
+        }
+      d = ex->rc ? KZI_NO_DOC : it->p.doc;
+      break;
+    case IT_OR: d = seek_or(ex, it, target); break;
+    case IT_AND: d = seek_and(ex, it, target); break;
+    case IT_NOT:
+      d = seek(ex, it->kid[0], target);
+      while (d != KZI_NO_DOC && !ex->rc) {
+        int excluded = 0;
+        for (size_t i = 1; i < it->nkid && !excluded; i++)
+          excluded = seek(ex, it->kid[i], d) == d;
+        if (!excluded) break;
+        d = seek(ex, it->kid[0], d + 1);
+      }
+      break;
+    case IT_PHRASE:
+    case IT_NEAR:
+      d = seek_and(ex, it, target);
+      while (d != KZI_NO_DOC && !ex->rc) {
+        it->doc = d;
+        if (matches_in_fields(ex, it, d)) break;
+        d = seek_and(ex, it, d + 1);
+      }
+      break;
+    default: d = KZI_NO_DOC;
+  }
+  if (ex->rc) d = KZI_NO_DOC;
+  return it->doc = d;
+}
+
+uint32_t kzi_it_seek(kzi_exec *ex, kzi_it *it, uint32_t target) {
+  return seek(ex, it, target);
+}
+
+/* ---------------------------------------------------------------------
+ * Scoring
+ * --------------------------------------------------------------------- */
+
+double kzi_bm25(const kz_corpus *c, const kzi_snapshot *snap, double idf,
+                const uint32_t *freq, const kzi_cols *cols) {
+  double tf = 0;
+  for (int f = 0; f < KZI_NFIELDS; f++) {
+    double avg, norm;
+    if (!freq[f]) continue;
+    avg = snap->avglen[f] > 0 ? snap->avglen[f] : 1;
+    norm = 1 - c->b + c->b * (double)cols->len[f] / avg;
+    if (norm < 1e-6) norm = 1e-6;
+    tf += c->weight[f] * (double)freq[f] / norm;
+  }
+  return idf * tf * (c->k1 + 1) / (c->k1 + tf);
+}
+
+static double score(kzi_exec *ex, kzi_it *it, uint32_t doc, const kzi_cols *cols) {
+  double s = 0;
+  if (!it->started || it->doc != doc) return 0;
+  switch (it->type) {
+    case IT_TERM: {
+      uint32_t fr[KZI_NFIELDS];
+      if (it->meta) return 0;
+      for (int f = 0; f < KZI_NFIELDS; f++) fr[f] = (it->fields & (1u << f)) ? it->p.freq[f] : 0;
+      return kzi_bm25(ex->c, ex->snap, it->idf, fr, cols);
+    }
+    case IT_OR:
+    case IT_AND:
+    case IT_PHRASE:
+    case IT_NEAR:
+      for (size_t i = 0; i < it->nkid; i++) s += score(ex, it->kid[i], doc, cols);
+      return s;
+    case IT_NOT: return it->nkid ? score(ex, it->kid[0], doc, cols) : 0;
+    default: return 0;
+  }
+}
+
+double kzi_it_score(kzi_exec *ex, kzi_it *it, uint32_t doc) {
+  kzi_cols cols;
+  if (kzi_seg_cols(ex->seg, doc, &cols)) return 0;
+  return score(ex, it, doc, &cols);
+}
+
+/* ---------------------------------------------------------------------
+ * Max-score top-k for an OR root (Turtle & Flood): the children are
+ * ordered by their score bounds; those whose bounds together cannot beat
+ * the threshold are "non-essential": they never propose candidates and
+ * are only consulted, best bound first, while the partial score plus the
+ * bound of the ones left can still beat the threshold.
+ * --------------------------------------------------------------------- */
+
+static int kid_cmp(const void *a, const void *b) {
+  double x = (*(kzi_it *const *)a)->maxscore, y = (*(kzi_it *const *)b)->maxscore;
+  return x < y ? -1 : x > y;
+}
+
+int kzi_it_maxscore_ok(const kzi_it *it) {
+  if (it->type != IT_OR || it->nkid < 2 || it->started) return 0;
+  for (size_t i = 0; i < it->nkid; i++)
+    if (it->kid[i]->maxscore <= 0) return 0;
+  return 1;
+}
+
+uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double theta,
+                              double *score_out) {
+  kzi_cols cols;
+  double ub[64], *ubp = ub;
+  uint32_t d = KZI_NO_DOC;
+  size_t n = it->nkid, e;
+  if (!it->started) {
+    qsort(it->kid, n, sizeof *it->kid, kid_cmp);
+    it->started = 1;
+  }
+  if (n > 64) {
+    ubp = malloc(n * sizeof *ubp);
+    if (!ubp) {
+      ex->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      return KZI_NO_DOC;
+    }
+  }
+  for (size_t i = 0; i < n; i++) ubp[i] = it->kid[i]->maxscore + (i ? ubp[i - 1] : 0);
+  for (;;) {
+    double s = 0;
+    int pruned = 0;
+    for (e = 0; e < n && ubp[e] <= theta; e++) {}
+    if (e == n) {
+      d = KZI_NO_DOC;
+      break;
+    }
+    d = KZI_NO_DOC;
+    for (size_t i = e; i < n; i++) {
+      uint32_t x = seek(ex, it->kid[i], target);
+      if (x < d) d = x;
+    }
+    if (d == KZI_NO_DOC || ex->rc) {
+      d = KZI_NO_DOC;
+      break;
+    }
+    if (kzi_seg_cols(ex->seg, d, &cols)) {
+      d = KZI_NO_DOC;
+      break;
+    }
+    for (size_t i = e; i < n; i++)
+      if (it->kid[i]->doc == d) s += score(ex, it->kid[i], d, &cols);
+    for (size_t i = e; i-- > 0;) {
+      if (s + ubp[i] <= theta) {
+        pruned = 1;
+        break;
+      }
+      if (seek(ex, it->kid[i], d) == d) s += score(ex, it->kid[i], d, &cols);
+    }
+    if (!pruned && !kzi_seg_deleted(ex->seg, d)) {
+      *score_out = s;
+      break;
+    }
+    target = d + 1;
+  }
+  if (ubp != ub) free(ubp);
+  it->doc = d;
+  return d;
+}

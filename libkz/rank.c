@@ -1,0 +1,456 @@
+/*
+ * rank.c - ranked search (BM25F, top-k), the results cursor, and the
+ * unranked walk over matching documents shared by keys, KWIC and counts.
+ *
+ * Top-k keeps a min-heap of the k = offset + limit best hits.  With
+ * KZ_SEARCH_TOP_ONLY a document whose best possible score (the sum of the
+ * upper bounds of the query's terms, see kzi_it_maxscore()) cannot beat the
+ * heap's worst hit is not scored, and a segment stops once the bound of the
+ * whole query is below that threshold (max-score pruning); the total is
+ * then a lower bound.  Otherwise every match is counted.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus_int.h"
+
+typedef struct hit {
+  double score;
+  int32_t date;
+  uint32_t seg, doc;
+  char *mem;
+  const char *f[KZ_FIELD_COUNT];
+  size_t n[KZ_FIELD_COUNT];
+  kzi_buf snip;
+  kzi_tokpos *hl, *bhl;
+  size_t nhl, nbhl;
+} hit;
+
+struct kz_results {
+  hit *h;
+  size_t n;
+  size_t cur;       /* 1-based; 0 before the first */
+  uint64_t total;
+  int exact;
+};
+
+/* ---------------------------------------------------------------------
+ * The unranked walk
+ * --------------------------------------------------------------------- */
+
+int kzi_each_match(kz_corpus *c, kzi_snapshot *s, const kz_query *q,
+                   kzi_match_cb cb, void *payload) {
+  int rc = KZ_OK;
+  for (uint32_t i = 0; i < s->nseg && !rc; i++) {
+    kzi_exec ex;
+    kzi_it *it = NULL;
+    uint32_t d;
+    memset(&ex, 0, sizeof ex);
+    ex.snap = s;
+    ex.seg = s->seg[i];
+    ex.c = c;
+    rc = kzi_exec_build(&it, &ex, q->root);
+    if (rc) break;
+    for (d = kzi_it_seek(&ex, it, 0); d != KZI_NO_DOC && !rc; d = kzi_it_seek(&ex, it, d + 1)) {
+      if (kzi_seg_deleted(s->seg[i], d)) continue;
+      rc = cb(&ex, it, i, d, payload);
+    }
+    if (!rc) rc = ex.rc;
+    kzi_it_free(it);
+  }
+  return rc;
+}
+
+static int compile(kz_corpus *c, const char *query, size_t len, kz_query **q) {
+  if (!c || (!query && len)) return kzi_seterr(NULL, KZ_EINVAL, "NULL argument");
+  return kz_query_parse(q, c, query ? query : "", len);
+}
+
+/* ---------------------------------------------------------------------
+ * Top-k
+ * --------------------------------------------------------------------- */
+
+typedef struct topk {
+  hit *h;
+  size_t n, k;
+  int sort;
+  uint64_t total;
+  int pruned;
+} topk;
+
+/* Does a rank before b? */
+static int better(const hit *a, const hit *b, int sort) {
+  if (sort != KZ_SORT_SCORE) {
+    int ad = a->date != KZI_NO_DATE, bd = b->date != KZI_NO_DATE;
+    if (ad != bd) return ad;
+    if (a->date != b->date)
+      return sort == KZ_SORT_DATE_DESC ? a->date > b->date : a->date < b->date;
+  }
+  if (a->score != b->score) return a->score > b->score;
+  if (a->seg != b->seg) return a->seg < b->seg;
+  return a->doc < b->doc;
+}
+
+static void tk_down(topk *t, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < t->n && better(&t->h[m], &t->h[l], t->sort)) m = l;
+    if (r < t->n && better(&t->h[m], &t->h[r], t->sort)) m = r;
+    if (m == i) return;
+    hit x = t->h[i]; t->h[i] = t->h[m]; t->h[m] = x;
+    i = m;
+  }
+}
+
+static void tk_up(topk *t, size_t i) {
+  while (i) {
+    size_t p = (i - 1) / 2;
+    if (!better(&t->h[p], &t->h[i], t->sort)) return;
+    hit x = t->h[i]; t->h[i] = t->h[p]; t->h[p] = x;
+    i = p;
+  }
+}
+
+static void tk_push(topk *t, const hit *x) {
+  if (t->n < t->k) {
+    t->h[t->n++] = *x;
+    tk_up(t, t->n - 1);
+  } else if (t->k && better(x, &t->h[0], t->sort)) {
+    t->h[0] = *x;
+    tk_down(t, 0);
+  }
+}
+
+static int search_segment(kz_corpus *c, kzi_snapshot *s, const kz_query *q, uint32_t si,
+                          topk *t, int top_only) {
+  kzi_exec ex;
+  kzi_it *it = NULL;
+  uint32_t d;
+  int rc;
+  double bound;
+  memset(&ex, 0, sizeof ex);
+  ex.snap = s;
+  ex.seg = s->seg[si];
+  ex.c = c;
+  rc = kzi_exec_build(&it, &ex, q->root);
+  if (rc) return rc;
+  bound = kzi_it_maxscore(it);
+  if (top_only && t->sort == KZ_SORT_SCORE && t->k && kzi_it_maxscore_ok(it)) {
+    double sc;
+    t->pruned = 1;
+    for (d = 0;; d++) {
+      hit h;
+      double theta = t->n == t->k ? t->h[0].score : 0;
+      d = kzi_it_next_maxscore(&ex, it, d, theta, &sc);
+      if (d == KZI_NO_DOC) break;
+      t->total++;
+      memset(&h, 0, sizeof h);
+      h.seg = si;
+      h.doc = d;
+      h.score = sc;
+      tk_push(t, &h);
+    }
+    rc = ex.rc;
+    kzi_it_free(it);
+    return rc;
+  }
+  for (d = kzi_it_seek(&ex, it, 0); d != KZI_NO_DOC; d = kzi_it_seek(&ex, it, d + 1)) {
+    hit h;
+    if (kzi_seg_deleted(ex.seg, d)) continue;
+    t->total++;
+    if (top_only && t->sort == KZ_SORT_SCORE && t->n == t->k && t->k &&
+        bound <= t->h[0].score) {
+      /* nothing left in this segment can enter the top k */
+      t->pruned = 1;
+      break;
+    }
+    memset(&h, 0, sizeof h);
+    h.seg = si;
+    h.doc = d;
+    h.score = kzi_it_score(&ex, it, d);
+    if (t->sort != KZ_SORT_SCORE) {
+      kzi_cols cols;
+      if ((rc = kzi_seg_cols(ex.seg, d, &cols))) break;
+      h.date = cols.date;
+    }
+    tk_push(t, &h);
+  }
+  if (!rc) rc = ex.rc;
+  kzi_it_free(it);
+  return rc;
+}
+
+/* Fill the stored fields and snippet of h. */
+static int materialize(kz_corpus *c, kzi_snapshot *s, const kz_query *q, hit *h,
+                       const kz_search_options *o) {
+  kzi_segment *seg = s->seg[h->seg];
+  kzi_stored st;
+  kzi_buf scratch = {0};
+  size_t tot = 0;
+  int rc = kzi_seg_stored(seg, h->doc, &st, &scratch);
+  if (rc) {
+    kzi_buf_free(&scratch);
+    return rc;
+  }
+  for (int f = 0; f < KZ_FIELD_COUNT; f++) tot += st.n[f] + 1;
+  h->mem = malloc(tot);
+  if (!h->mem) {
+    kzi_buf_free(&scratch);
+    return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  }
+  tot = 0;
+  for (int f = 0; f < KZ_FIELD_COUNT; f++) {
+    memcpy(h->mem + tot, st.f[f], st.n[f]);
+    h->mem[tot + st.n[f]] = 0;
+    h->f[f] = h->mem + tot;
+    h->n[f] = st.n[f];
+    tot += st.n[f] + 1;
+  }
+  kzi_buf_free(&scratch);
+  if (o->flags & KZ_SEARCH_NO_SNIPPETS) return KZ_OK;
+  {
+    kzi_exec ex;
+    kzi_it *it = NULL;
+    kzi_span *sp = NULL;
+    size_t nsp = 0, cap = 0, nt = 0;
+    int use_title = 0;
+    kzi_tokpos *hl2 = NULL, *bhl2 = NULL;
+    size_t nhl2 = 0, nbhl2 = 0;
+    memset(&ex, 0, sizeof ex);
+    ex.snap = s;
+    ex.seg = seg;
+    ex.c = c;
+    rc = kzi_exec_build(&it, &ex, q->root);
+    if (!rc && kzi_it_seek(&ex, it, h->doc) == h->doc) {
+      rc = kzi_it_spans(&ex, it, h->doc, KZ_FIELD_BODY, &sp, &nsp, &cap);
+      nsp = kzi_spans_normalize(sp, nsp);
+      if (!rc && nsp == 0) {
+        rc = kzi_it_spans(&ex, it, h->doc, KZ_FIELD_TITLE, &sp, &nt, &cap);
+        nt = kzi_spans_normalize(sp, nt);
+        use_title = nt > 0;
+      }
+    }
+    if (!rc && ex.rc) rc = ex.rc;
+    if (!rc) {
+      if (use_title) {
+        /* snippet from the title; body ranges stay empty */
+        rc = kzi_snippet(c, h->f[KZ_FIELD_TITLE], h->n[KZ_FIELD_TITLE], sp, nt,
+                         o->snippet_tokens, &h->snip, &h->hl, &h->nhl, &bhl2, &nbhl2);
+        free(bhl2);
+      } else {
+        rc = kzi_snippet(c, h->f[KZ_FIELD_BODY], h->n[KZ_FIELD_BODY], sp, nsp,
+                         o->snippet_tokens, &h->snip, &h->hl, &h->nhl, &h->bhl, &h->nbhl);
+      }
+    }
+    (void)hl2;
+    (void)nhl2;
+    free(sp);
+    kzi_it_free(it);
+  }
+  return rc;
+}
+
+int kz_search_options_init(kz_search_options *opts, unsigned int version) {
+  static const kz_search_options init = KZ_SEARCH_OPTIONS_INIT;
+  if (!opts) return kzi_seterr(NULL, KZ_EINVAL, "options is NULL");
+  if (version != KZ_SEARCH_OPTIONS_VERSION)
+    return kzi_seterr(NULL, KZ_EVERSION, "unknown kz_search_options version %u", version);
+  *opts = init;
+  return KZ_OK;
+}
+
+static void hit_clear(hit *h) {
+  free(h->mem);
+  kzi_buf_free(&h->snip);
+  free(h->hl);
+  free(h->bhl);
+}
+
+int kz_corpus_search(kz_results **out, kz_corpus *c, const char *query, size_t len,
+                     const kz_search_options *opts) {
+  kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  kz_query *q = NULL;
+  kzi_snapshot *s;
+  kz_results *r;
+  topk t;
+  int rc;
+  if (!out) return kzi_seterr(NULL, KZ_EINVAL, "NULL argument");
+  *out = NULL;
+  if (opts) {
+    if (opts->version != KZ_SEARCH_OPTIONS_VERSION)
+      return kzi_seterr(NULL, KZ_EVERSION, "unknown kz_search_options version %u", opts->version);
+    o = *opts;
+  }
+  if (o.limit == 0) o.limit = 10;
+  if (o.sort < KZ_SORT_SCORE || o.sort > KZ_SORT_DATE_ASC)
+    return kzi_seterr(NULL, KZ_EINVAL, "unknown sort %d", o.sort);
+  if (o.limit > 1000000 || o.offset > 1000000)
+    return kzi_seterr(NULL, KZ_ELIMIT, "limit and offset must be at most 1000000");
+  rc = compile(c, query, len, &q);
+  if (rc) return rc;
+  memset(&t, 0, sizeof t);
+  t.k = o.offset + o.limit;
+  t.sort = o.sort;
+  t.h = malloc(t.k * sizeof *t.h);
+  r = calloc(1, sizeof *r);
+  if (!t.h || !r) {
+    free(t.h);
+    free(r);
+    kz_query_free(q);
+    return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  }
+  s = kzi_snap_acquire(c);
+  for (uint32_t i = 0; i < s->nseg && !rc; i++)
+    rc = search_segment(c, s, q, i, &t, (o.flags & KZ_SEARCH_TOP_ONLY) != 0);
+  if (!rc) {
+    {
+      /* heap sort: popping the worst to the end leaves best first */
+      size_t n = t.n;
+      while (t.n > 1) {
+        hit x = t.h[0];
+        t.h[0] = t.h[t.n - 1];
+        t.h[t.n - 1] = x;
+        t.n--;
+        tk_down(&t, 0);
+      }
+      t.n = n; /* now best first */
+    }
+    r->total = t.total;
+    r->exact = !t.pruned;
+    if (t.n > o.offset) {
+      r->n = t.n - o.offset;
+      r->h = calloc(r->n, sizeof *r->h);
+      if (!r->h) rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      for (size_t i = 0; i < r->n && !rc; i++) {
+        r->h[i] = t.h[o.offset + i];
+        rc = materialize(c, s, q, &r->h[i], &o);
+      }
+    }
+  }
+  kzi_snap_release(c, s);
+  free(t.h);
+  kz_query_free(q);
+  if (rc) {
+    kz_results_free(r);
+    return rc;
+  }
+  *out = r;
+  return KZ_OK;
+}
+
+size_t kz_results_count(const kz_results *r) { return r ? r->n : 0; }
+
+uint64_t kz_results_total(const kz_results *r, int *exact) {
+  if (exact) *exact = r ? r->exact : 1;
+  return r ? r->total : 0;
+}
+
+int kz_results_next(kz_results *r) {
+  if (!r || r->cur >= r->n) {
+    if (r) r->cur = r->n + 1;
+    return KZ_ITEROVER;
+  }
+  r->cur++;
+  return KZ_OK;
+}
+
+int kz_results_seek(kz_results *r, size_t i) {
+  if (!r || i >= r->n) return KZ_ITEROVER;
+  r->cur = i + 1;
+  return KZ_OK;
+}
+
+static const hit *cur(const kz_results *r) {
+  if (!r || r->cur == 0 || r->cur > r->n) return NULL;
+  return &r->h[r->cur - 1];
+}
+
+double kz_results_score(const kz_results *r) {
+  const hit *h = cur(r);
+  return h ? h->score : 0;
+}
+
+const char *kz_results_field(const kz_results *r, int field, size_t *len) {
+  const hit *h = cur(r);
+  if (!h || field < 0 || field >= KZ_FIELD_COUNT) {
+    if (len) *len = 0;
+    return h ? "" : NULL;
+  }
+  if (len) *len = h->n[field];
+  return h->f[field];
+}
+
+const char *kz_results_snippet(const kz_results *r, size_t *len) {
+  const hit *h = cur(r);
+  if (len) *len = h ? h->snip.n : 0;
+  if (!h) return NULL;
+  return h->snip.p ? h->snip.p : "";
+}
+
+size_t kz_results_highlight_count(const kz_results *r) {
+  const hit *h = cur(r);
+  return h ? h->nhl : 0;
+}
+
+int kz_results_highlight(const kz_results *r, size_t i, size_t *start, size_t *end) {
+  const hit *h = cur(r);
+  if (!h || i >= h->nhl) return KZ_ITEROVER;
+  if (start) *start = h->hl[i].start;
+  if (end) *end = h->hl[i].end;
+  return KZ_OK;
+}
+
+size_t kz_results_body_highlight_count(const kz_results *r) {
+  const hit *h = cur(r);
+  return h ? h->nbhl : 0;
+}
+
+int kz_results_body_highlight(const kz_results *r, size_t i, size_t *start, size_t *end) {
+  const hit *h = cur(r);
+  if (!h || i >= h->nbhl) return KZ_ITEROVER;
+  if (start) *start = h->bhl[i].start;
+  if (end) *end = h->bhl[i].end;
+  return KZ_OK;
+}
+
+void kz_results_free(kz_results *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->n; i++) hit_clear(&r->h[i]);
+  free(r->h);
+  free(r);
+}
+
+/* ---------------------------------------------------------------------
+ * Keys
+ * --------------------------------------------------------------------- */
+
+typedef struct keyctx {
+  kz_key_cb cb;
+  void *payload;
+} keyctx;
+
+static int key_visit(kzi_exec *ex, kzi_it *it, uint32_t seg, uint32_t doc, void *p) {
+  keyctx *k = p;
+  const char *key;
+  size_t n;
+  int rc = kzi_seg_key(ex->seg, doc, &key, &n);
+  (void)it;
+  (void)seg;
+  if (rc) return rc;
+  return k->cb(key, n, k->payload);
+}
+
+int kz_corpus_keys(kz_corpus *c, const char *query, size_t len, kz_key_cb cb, void *payload) {
+  kz_query *q = NULL;
+  kzi_snapshot *s;
+  keyctx k = {cb, payload};
+  int rc;
+  if (!cb) return kzi_seterr(NULL, KZ_EINVAL, "callback is NULL");
+  rc = compile(c, query, len, &q);
+  if (rc) return rc;
+  s = kzi_snap_acquire(c);
+  rc = kzi_each_match(c, s, q, key_visit, &k);
+  kzi_snap_release(c, s);
+  kz_query_free(q);
+  return rc;
+}

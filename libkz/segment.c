@@ -1,0 +1,977 @@
+/*
+ * segment.c - the immutable on-disk segment: writing and reading.
+ *
+ * A segment file seg-<id as 16 hex digits>.kzs is written once and never
+ * changed.  Layout (all integers little-endian, "varint" = LEB128):
+ *
+ *   header   8 bytes magic "KZSEG\r\n\x1a", u32 format version (1),
+ *            u32 flags (0)
+ *   sections in any order, located by the footer:
+ *     DICT   the term dictionary, in blocks of 32 entries sorted by bytes.
+ *            Entry: varint shared-prefix length, varint suffix length,
+ *            suffix bytes, varint df, varint cf (total occurrences),
+ *            varint postings offset (first entry of a block: absolute in
+ *            POST; later ones: delta from the previous entry), varint
+ *            postings length.  A key is a space byte ('w' analyzed word,
+ *            'x' exact unstemmed word, 's' source, 'a' author, 'l'
+ *            language) followed by the normalized term.
+ *     BIDX   u32 offset in DICT of each block (binary search on the first
+ *            key of each block, which is stored whole).
+ *     POST   per term: varint nskip, nskip skip entries (varint last doc of
+ *            the 128-document block, delta-coded; varint end offset of the
+ *            block in the entries, delta-coded), then one entry per
+ *            document: varint (doc - previous doc - 1), byte field mask
+ *            (bit f = occurs in text field f), varint freq per field in
+ *            the mask, varint length in bytes of the positions, then per
+ *            field in the mask its positions, delta-coded varints.
+ *            Metadata terms have mask 0 and no positions.
+ *     COLS   per document 24 bytes: i32 date (days since 1970-01-01 or
+ *            INT32_MIN), u32 source index, u32 token count per text field.
+ *     SIDX   u64 offset in STORE of each document's record, ndocs + 1.
+ *     STORE  per document: varint key length, key bytes, a method byte
+ *            and the other 9 stored fields (kz_field order), each varint
+ *            length + bytes; method 0 stores them as they are, method 1
+ *            as varint raw size + an LZ stream (lz.c).
+ *     KEYS   ndocs entries of u64 key hash + u32 doc, sorted.
+ *     SRCS   varint count, then varint length + bytes per source name.
+ *   footer   8 x (u64 offset, u64 length) for the sections above;
+ *            u32 ndocs, u32 nterms, u32 nblocks, u32 reserved;
+ *            u64 tokens per text field; u32 CRC-32C of the footer fields;
+ *            u32 CRC-32C of every byte before it; 8 bytes "KZSEGEND".
+ *
+ * Reading: the file is mmap'd; the footer is always checked, the whole
+ * file's CRC at open unless disabled.  Every length and offset read from
+ * the file is checked against the section that holds it, so a damaged file
+ * gives KZ_ECORRUPT (through kzi_corrupt()), never a read out of bounds.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "corpus_int.h"
+
+#define SEG_MAGIC "KZSEG\r\n\x1a"
+#define SEG_END "KZSEGEND"
+#define SEG_VERSION 1
+#define HDR_SIZE 16
+#define NSEC 8
+#define FOOT_FIELDS (NSEC * 16 + 16 + 32)
+#define FOOT_SIZE (FOOT_FIELDS + 4 + 4 + 8)
+#define BLOCK_TERMS 32
+#define COL_SIZE 24
+
+enum { S_DICT, S_BIDX, S_POST, S_COLS, S_SIDX, S_STORE, S_KEYS, S_SRCS };
+
+int kzi_corrupt(const char *file, const char *what) {
+  return kzi_seterr(NULL, KZ_ECORRUPT, "corrupt corpus file %s: %s",
+                    file ? file : "(memory)", what);
+}
+
+void kzi_seg_name(char *buf, size_t cap, uint64_t id) {
+  snprintf(buf, cap, "seg-%016llx.kzs", (unsigned long long)id);
+}
+
+void kzi_del_name(char *buf, size_t cap, uint64_t id, uint64_t gen) {
+  snprintf(buf, cap, "del-%016llx-%llu.kzd", (unsigned long long)id,
+           (unsigned long long)gen);
+}
+
+/* =====================================================================
+ * Reading
+ * ===================================================================== */
+
+static int seg_parse(kzi_segment *s, int verify) {
+  const unsigned char *m = s->map, *f;
+  size_t size = s->size;
+  uint64_t off[NSEC], len[NSEC];
+  const unsigned char **secp[NSEC] = {&s->dict, &s->bidx, &s->post, &s->cols,
+                                      &s->sidx, &s->store, &s->keys, &s->srcs};
+  size_t *lenp[NSEC] = {&s->dict_len, NULL, &s->post_len, &s->cols_len,
+                        &s->sidx_len, &s->store_len, &s->keys_len, &s->srcs_len};
+  if (size < HDR_SIZE + FOOT_SIZE) return kzi_corrupt(s->name, "file too short");
+  if (memcmp(m, SEG_MAGIC, 8) != 0) return kzi_corrupt(s->name, "bad magic");
+  f = m + size - FOOT_SIZE;
+  if (kzi_get32(m + 8) != SEG_VERSION) {
+    if (memcmp(f + FOOT_FIELDS + 8, SEG_END, 8) != 0 ||
+        kzi_crc32c(0, m, size - 12) != kzi_get32(f + FOOT_FIELDS + 4))
+      return kzi_corrupt(s->name, "bad header");
+    return kzi_seterr(NULL, KZ_EVERSION, "%s: segment format version %u is not supported",
+                      s->name, (unsigned)kzi_get32(m + 8));
+  }
+  if (memcmp(f + FOOT_FIELDS + 8, SEG_END, 8) != 0)
+    return kzi_corrupt(s->name, "bad end marker (truncated?)");
+  if (kzi_crc32c(0, f, FOOT_FIELDS) != kzi_get32(f + FOOT_FIELDS))
+    return kzi_corrupt(s->name, "footer checksum mismatch");
+  if (verify && kzi_crc32c(0, m, size - 12) != kzi_get32(f + FOOT_FIELDS + 4))
+    return kzi_corrupt(s->name, "checksum mismatch");
+  for (int i = 0; i < NSEC; i++) {
+    off[i] = kzi_get64(f + 16 * i);
+    len[i] = kzi_get64(f + 16 * i + 8);
+    if (off[i] < HDR_SIZE || off[i] > size - FOOT_SIZE ||
+        len[i] > size - FOOT_SIZE - off[i])
+      return kzi_corrupt(s->name, "section out of bounds");
+    *secp[i] = m + off[i];
+    if (lenp[i]) *lenp[i] = (size_t)len[i];
+  }
+  s->ndocs = kzi_get32(f + NSEC * 16);
+  s->nterms = kzi_get32(f + NSEC * 16 + 4);
+  s->nblocks = kzi_get32(f + NSEC * 16 + 8);
+  for (int i = 0; i < KZI_NFIELDS; i++) s->total_len[i] = kzi_get64(f + NSEC * 16 + 16 + 8 * i);
+  if (len[S_BIDX] != (uint64_t)s->nblocks * 4 ||
+      s->nblocks != (s->nterms + BLOCK_TERMS - 1) / BLOCK_TERMS)
+    return kzi_corrupt(s->name, "bad dictionary index size");
+  if (len[S_COLS] != (uint64_t)s->ndocs * COL_SIZE ||
+      len[S_SIDX] != ((uint64_t)s->ndocs + 1) * 8 ||
+      len[S_KEYS] != (uint64_t)s->ndocs * 12)
+    return kzi_corrupt(s->name, "bad document section size");
+  for (uint32_t i = 0; i < s->nblocks; i++)
+    if (kzi_get32(s->bidx + 4 * i) >= s->dict_len ||
+        (i && kzi_get32(s->bidx + 4 * i) <= kzi_get32(s->bidx + 4 * (i - 1))))
+      return kzi_corrupt(s->name, "bad dictionary block offset");
+  /* source table */
+  {
+    const unsigned char *p = s->srcs, *end = s->srcs + s->srcs_len;
+    uint64_t n = kzi_vget(&p, end);
+    if (!p || n > s->srcs_len) return kzi_corrupt(s->name, "bad source table");
+    s->nsrc = (uint32_t)n;
+    s->src_name = calloc(n ? n : 1, sizeof *s->src_name);
+    s->src_len = calloc(n ? n : 1, sizeof *s->src_len);
+    if (!s->src_name || !s->src_len) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    for (uint64_t i = 0; i < n; i++) {
+      uint64_t l = kzi_vget(&p, end);
+      if (!p || l > (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad source table");
+      s->src_name[i] = (const char *)p;
+      s->src_len[i] = (size_t)l;
+      p += l;
+    }
+  }
+  return KZ_OK;
+}
+
+static kzi_segment *seg_alloc(void) {
+  kzi_segment *s = calloc(1, sizeof *s);
+  if (s) s->fd = -1;
+  return s;
+}
+
+int kzi_segment_open(kzi_segment **out, const char *dir, const char *name,
+                     uint64_t id, int verify) {
+  char path[4200];
+  struct stat st;
+  kzi_segment *s;
+  int rc;
+  *out = NULL;
+  s = seg_alloc();
+  if (!s) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  s->id = id;
+  snprintf(s->name, sizeof s->name, "%s", name);
+  kzi_path(path, sizeof path, dir, name);
+  s->fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (s->fd < 0) {
+    int e = errno;
+    free(s);
+    if (e == ENOENT) return kzi_seterr(NULL, KZ_ENOTFOUND, "%s: missing segment file", path);
+    return kzi_seterr(NULL, KZ_EIO, "cannot open %s: %s", path, strerror(e));
+  }
+  if (fstat(s->fd, &st) != 0) {
+    rc = kzi_seterr(NULL, KZ_EIO, "cannot stat %s: %s", path, strerror(errno));
+    kzi_segment_close(s);
+    return rc;
+  }
+  s->size = (size_t)st.st_size;
+  if (s->size < HDR_SIZE + FOOT_SIZE) {
+    rc = kzi_corrupt(name, "file too short");
+    kzi_segment_close(s);
+    return rc;
+  }
+  s->map = mmap(NULL, s->size, PROT_READ, MAP_SHARED, s->fd, 0);
+  if (s->map == MAP_FAILED) {
+    s->map = NULL;
+    rc = kzi_seterr(NULL, KZ_EIO, "cannot map %s: %s", path, strerror(errno));
+    kzi_segment_close(s);
+    return rc;
+  }
+  s->mapped = 1;
+  rc = seg_parse(s, verify);
+  if (rc) {
+    kzi_segment_close(s);
+    return rc;
+  }
+  *out = s;
+  return KZ_OK;
+}
+
+int kzi_segment_from_memory(kzi_segment **out, const unsigned char *data,
+                            size_t n, int verify) {
+  kzi_segment *s = seg_alloc();
+  int rc;
+  *out = NULL;
+  if (!s) return KZ_ENOMEM;
+  snprintf(s->name, sizeof s->name, "(memory)");
+  s->map = data;
+  s->size = n;
+  rc = seg_parse(s, verify);
+  if (rc) {
+    kzi_segment_close(s);
+    return rc;
+  }
+  *out = s;
+  return KZ_OK;
+}
+
+void kzi_segment_close(kzi_segment *s) {
+  if (!s) return;
+  if (s->mapped && s->map) munmap((void *)s->map, s->size);
+  else if (s->owned) free((void *)s->map);
+  if (s->fd >= 0) close(s->fd);
+  free(s->src_name);
+  free(s->src_len);
+  free(s->del);
+  free(s);
+}
+
+#define DEL_MAGIC "KZDEL\r\n\x1a"
+
+int kzi_write_deletes(const char *dir, uint64_t id, uint64_t gen,
+                      const unsigned char *del, uint32_t ndocs) {
+  size_t nb = ((size_t)ndocs + 7) / 8, n = 16 + nb + 4;
+  unsigned char *buf = malloc(n);
+  char name[64], path[4200];
+  int rc;
+  if (!buf) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  memcpy(buf, DEL_MAGIC, 8);
+  kzi_put32(buf + 8, 1);
+  kzi_put32(buf + 12, ndocs);
+  memcpy(buf + 16, del, nb);
+  kzi_put32(buf + 16 + nb, kzi_crc32c(0, buf, 16 + nb));
+  kzi_del_name(name, sizeof name, id, gen);
+  kzi_path(path, sizeof path, dir, name);
+  rc = kzi_write_file_sync(path, buf, n);
+  free(buf);
+  return rc;
+}
+
+int kzi_segment_load_deletes(kzi_segment *s, const char *dir, uint64_t gen) {
+  char name[64], path[4200];
+  unsigned char *buf;
+  size_t n, nb = ((size_t)s->ndocs + 7) / 8;
+  uint32_t cnt = 0;
+  int rc;
+  kzi_del_name(name, sizeof name, s->id, gen);
+  kzi_path(path, sizeof path, dir, name);
+  rc = kzi_read_file(path, &buf, &n);
+  if (rc) return rc;
+  if (n != 16 + nb + 4 || memcmp(buf, DEL_MAGIC, 8) != 0 ||
+      kzi_get32(buf + 8) != 1 || kzi_get32(buf + 12) != s->ndocs ||
+      kzi_crc32c(0, buf, 16 + nb) != kzi_get32(buf + 16 + nb)) {
+    free(buf);
+    return kzi_corrupt(name, "bad deletion file (size, header or checksum)");
+  }
+  memmove(buf, buf + 16, nb);
+  if (nb && (s->ndocs & 7)) buf[nb - 1] &= (unsigned char)((1u << (s->ndocs & 7)) - 1);
+  for (size_t i = 0; i < nb; i++) cnt += (uint32_t)__builtin_popcount(buf[i]);
+  free(s->del);
+  s->del = buf;
+  s->ndel = cnt;
+  s->delgen = gen;
+  return KZ_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Dictionary
+ * --------------------------------------------------------------------- */
+
+static int term_cmp(const char *a, size_t an, const char *b, size_t bn) {
+  size_t m = an < bn ? an : bn;
+  int c = memcmp(a, b, m);
+  if (c) return c;
+  return an < bn ? -1 : an > bn;
+}
+
+static void dict_block_start(kzi_dict_it *it, uint32_t b) {
+  const kzi_segment *s = it->s;
+  uint32_t off = kzi_get32(s->bidx + 4 * b);
+  uint32_t end = b + 1 < s->nblocks ? kzi_get32(s->bidx + 4 * (b + 1)) : (uint32_t)s->dict_len;
+  it->block = b;
+  it->p = s->dict + off;
+  it->end = s->dict + end;
+  it->left = s->nterms - b * BLOCK_TERMS;
+  if (it->left > BLOCK_TERMS) it->left = BLOCK_TERMS;
+  it->prev_off = 0;
+  it->term_len = 0;
+}
+
+/* Decode the next entry of the current block into it->term / it->t. */
+static int dict_decode(kzi_dict_it *it, int first) {
+  const unsigned char *p = it->p;
+  uint64_t shared, suf, off;
+  shared = kzi_vget(&p, it->end);
+  suf = kzi_vget(&p, it->end);
+  if (!p || shared > it->term_len || (first && shared) || suf > KZI_MAX_KEY ||
+      shared + suf > KZI_MAX_KEY || suf > (uint64_t)(it->end - p))
+    return it->rc = kzi_corrupt(it->s->name, "bad dictionary entry");
+  memcpy(it->term + shared, p, suf);
+  it->term_len = (size_t)(shared + suf);
+  it->term[it->term_len] = 0;
+  p += suf;
+  it->t.df = kzi_vget(&p, it->end);
+  it->t.cf = kzi_vget(&p, it->end);
+  off = kzi_vget(&p, it->end);
+  it->t.len = kzi_vget(&p, it->end);
+  if (!p) return it->rc = kzi_corrupt(it->s->name, "bad dictionary entry");
+  it->t.off = first ? off : it->prev_off + off;
+  if (it->t.off < it->prev_off || it->t.off > it->s->post_len ||
+      it->t.len > it->s->post_len - it->t.off || it->t.df == 0 ||
+      it->t.df > it->s->ndocs)
+    return it->rc = kzi_corrupt(it->s->name, "bad postings reference");
+  it->prev_off = it->t.off;
+  it->p = p;
+  it->left--;
+  return KZ_OK;
+}
+
+int kzi_dict_next(kzi_dict_it *it) {
+  if (it->rc) return it->rc;
+  if (it->left == 0) {
+    if (it->block + 1 >= it->s->nblocks) return it->rc = KZ_ITEROVER;
+    dict_block_start(it, it->block + 1);
+    return dict_decode(it, 1);
+  }
+  return dict_decode(it, 0);
+}
+
+int kzi_dict_seek(kzi_dict_it *it, const kzi_segment *s, const char *start,
+                  size_t n) {
+  uint32_t lo = 0, hi;
+  memset(it, 0, sizeof *it);
+  it->s = s;
+  if (s->nblocks == 0) return it->rc = KZ_ITEROVER;
+  /* last block whose first key <= start */
+  hi = s->nblocks;
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    dict_block_start(it, mid);
+    if (dict_decode(it, 1)) return it->rc;
+    if (term_cmp(it->term, it->term_len, start, n) <= 0) lo = mid;
+    else hi = mid;
+  }
+  dict_block_start(it, lo);
+  if (dict_decode(it, 1)) return it->rc;
+  while (term_cmp(it->term, it->term_len, start, n) < 0) {
+    int rc = kzi_dict_next(it);
+    if (rc) return rc;
+  }
+  return KZ_OK;
+}
+
+int kzi_seg_lookup(const kzi_segment *s, const char *term, size_t n,
+                   kzi_term *out) {
+  kzi_dict_it it;
+  int rc = kzi_dict_seek(&it, s, term, n);
+  if (rc == KZ_ITEROVER) return KZ_ENOTFOUND;
+  if (rc) return rc;
+  if (it.term_len != n || memcmp(it.term, term, n) != 0) return KZ_ENOTFOUND;
+  *out = it.t;
+  return KZ_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Postings
+ * --------------------------------------------------------------------- */
+
+int kzi_post_init(kzi_post_it *it, const kzi_segment *s, const kzi_term *t) {
+  const unsigned char *p = s->post + t->off, *end = p + t->len;
+  uint64_t nskip;
+  uint32_t last = 0, off = 0;
+  memset(it, 0, sizeof *it);
+  it->seg = s;
+  it->doc = KZI_NO_DOC;
+  nskip = kzi_vget(&p, end);
+  if (!p || nskip > t->len / 2) return it->rc = kzi_corrupt(s->name, "bad skip count");
+  if (nskip) {
+    it->skips = malloc(nskip * sizeof *it->skips);
+    if (!it->skips) return it->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    for (uint64_t i = 0; i < nskip; i++) {
+      uint64_t dl = kzi_vget(&p, end), dof = kzi_vget(&p, end);
+      if (!p || dl > s->ndocs || dof > t->len || last + dl > s->ndocs ||
+          off + dof > t->len)
+        return it->rc = kzi_corrupt(s->name, "bad skip entry");
+      last += (uint32_t)dl;
+      off += (uint32_t)dof;
+      it->skips[i].last = last;
+      it->skips[i].off = off;
+    }
+  }
+  it->nskip = (uint32_t)nskip;
+  it->base = it->p = p;
+  it->end = end;
+  for (uint32_t i = 0; i < it->nskip; i++)
+    if (it->skips[i].off > (size_t)(end - p))
+      return it->rc = kzi_corrupt(s->name, "bad skip offset");
+  return KZ_OK;
+}
+
+void kzi_post_free(kzi_post_it *it) {
+  free(it->skips);
+  it->skips = NULL;
+}
+
+/* Decode the entry at it->p following document `prev` (UINT32_MAX: none). */
+static int post_decode(kzi_post_it *it, uint32_t prev) {
+  const unsigned char *p = it->p;
+  uint64_t d, pl;
+  unsigned mask;
+  if (p >= it->end) {
+    it->doc = KZI_NO_DOC;
+    return KZ_OK;
+  }
+  d = kzi_vget(&p, it->end);
+  if (!p || p >= it->end) goto bad;
+  d += prev == UINT32_MAX ? 0 : (uint64_t)prev + 1;
+  if (d >= it->seg->ndocs) goto bad;
+  mask = *p++;
+  if (mask > 15) goto bad;
+  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+    it->freq[f] = 0;
+    if (mask & (1u << f)) {
+      uint64_t fr = kzi_vget(&p, it->end);
+      if (!p || fr == 0 || fr > UINT32_MAX) goto bad;
+      it->freq[f] = (uint32_t)fr;
+    }
+  }
+  pl = kzi_vget(&p, it->end);
+  if (!p || pl > (uint64_t)(it->end - p)) goto bad;
+  /* every position takes at least one byte: bounds the frequencies */
+  if ((uint64_t)it->freq[0] + it->freq[1] + it->freq[2] + it->freq[3] > pl) goto bad;
+  it->mask = mask;
+  it->pos = p;
+  it->poslen = (size_t)pl;
+  it->p = p + pl;
+  it->doc = (uint32_t)d;
+  return KZ_OK;
+bad:
+  it->doc = KZI_NO_DOC;
+  return it->rc = kzi_corrupt(it->seg->name, "bad postings entry");
+}
+
+int kzi_post_next(kzi_post_it *it) {
+  uint32_t prev;
+  if (it->rc) return it->rc;
+  if (it->started && it->doc == KZI_NO_DOC) return KZ_OK; /* at end */
+  prev = it->started ? it->doc : UINT32_MAX;
+  it->started = 1;
+  return post_decode(it, prev);
+}
+
+int kzi_post_advance(kzi_post_it *it, uint32_t target) {
+  int jumped = 0;
+  if (it->rc) return it->rc;
+  if (it->started && (it->doc == KZI_NO_DOC || it->doc >= target)) return KZ_OK;
+  if (it->nskip) {
+    uint32_t j = it->skipi;
+    while (j < it->nskip && it->skips[j].last < target) j++;
+    if (j > 0) {
+      const unsigned char *np = it->base + it->skips[j - 1].off;
+      if (np > it->p) {
+        it->p = np;
+        it->doc = it->skips[j - 1].last;
+        jumped = 1;
+      }
+    }
+    it->skipi = j;
+  }
+  if (!it->started) {
+    it->started = 1;
+    if (!jumped && post_decode(it, UINT32_MAX)) return it->rc;
+  }
+  while (it->doc != KZI_NO_DOC && it->doc < target)
+    if (post_decode(it, it->doc)) return it->rc;
+  return KZ_OK;
+}
+
+int kzi_post_positions(kzi_post_it *it, unsigned f, uint32_t **out,
+                       size_t *cap, size_t *n) {
+  const unsigned char *p = it->pos, *end = it->pos + it->poslen;
+  *n = 0;
+  if (!(it->mask & (1u << f))) return KZ_OK;
+  for (unsigned g = 0; g < KZI_NFIELDS; g++) {
+    uint64_t prev = 0;
+    if (!(it->mask & (1u << g))) continue;
+    if (g == f && it->freq[g] > *cap) {
+      uint32_t *np = realloc(*out, it->freq[g] * sizeof **out);
+      if (!np) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      *out = np;
+      *cap = it->freq[g];
+    }
+    for (uint32_t i = 0; i < it->freq[g]; i++) {
+      uint64_t d = kzi_vget(&p, end);
+      if (!p) return it->rc = kzi_corrupt(it->seg->name, "bad positions");
+      if (g == f) {
+        prev += d;
+        if (prev > UINT32_MAX) return it->rc = kzi_corrupt(it->seg->name, "bad positions");
+        (*out)[(*n)++] = (uint32_t)prev;
+      }
+    }
+    if (g == f) return KZ_OK;
+  }
+  return KZ_OK;
+}
+
+/* Walk raw entries (as written) to build the skip list. */
+int kzi_post_make_skips(const unsigned char *p, size_t n, kzi_buf *out,
+                        uint32_t *ndocs_out) {
+  const unsigned char *base = p, *end = p + n;
+  uint64_t doc = UINT64_MAX, lastskip = 0, lastoff = 0;
+  uint32_t cnt = 0, nskip = 0;
+  kzi_buf sk = {0};
+  int rc = 0;
+  while (p && p < end) {
+    uint64_t d = kzi_vget(&p, end), pl;
+    unsigned mask;
+    if (!p || p >= end) return KZ_ECORRUPT;
+    doc = doc + 1 + d;
+    mask = *p++;
+    for (unsigned f = 0; f < KZI_NFIELDS; f++)
+      if (mask & (1u << f)) kzi_vget(&p, end);
+    pl = kzi_vget(&p, end);
+    if (!p || pl > (uint64_t)(end - p)) return KZ_ECORRUPT;
+    p += pl;
+    cnt++;
+    if (cnt % KZI_SKIP_EVERY == 0 && p < end) {
+      kzi_vput(&sk, &rc, doc - lastskip);
+      kzi_vput(&sk, &rc, (uint64_t)(p - base) - lastoff);
+      lastskip = doc;
+      lastoff = (uint64_t)(p - base);
+      nskip++;
+    }
+  }
+  kzi_vput(out, &rc, nskip);
+  if (!rc && sk.n) rc = kzi_buf_append(out, sk.p, sk.n);
+  kzi_buf_free(&sk);
+  if (ndocs_out) *ndocs_out = cnt;
+  return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Documents
+ * --------------------------------------------------------------------- */
+
+int kzi_seg_cols(const kzi_segment *s, uint32_t doc, kzi_cols *out) {
+  const unsigned char *p;
+  if (doc >= s->ndocs) return kzi_corrupt(s->name, "document number out of range");
+  p = s->cols + (size_t)doc * COL_SIZE;
+  out->date = (int32_t)kzi_get32(p);
+  out->src = kzi_get32(p + 4);
+  for (int f = 0; f < KZI_NFIELDS; f++) out->len[f] = kzi_get32(p + 8 + 4 * f);
+  return KZ_OK;
+}
+
+static int record(const kzi_segment *s, uint32_t doc, const unsigned char **p,
+                  const unsigned char **end) {
+  uint64_t a, b;
+  if (doc >= s->ndocs) return kzi_corrupt(s->name, "document number out of range");
+  a = kzi_get64(s->sidx + 8 * (size_t)doc);
+  b = kzi_get64(s->sidx + 8 * ((size_t)doc + 1));
+  if (a > b || b > s->store_len) return kzi_corrupt(s->name, "bad document store offset");
+  *p = s->store + a;
+  *end = s->store + b;
+  return KZ_OK;
+}
+
+int kzi_seg_key(const kzi_segment *s, uint32_t doc, const char **key, size_t *n) {
+  const unsigned char *p = NULL, *end = NULL;
+  uint64_t l;
+  int rc = record(s, doc, &p, &end);
+  if (rc) return rc;
+  l = kzi_vget(&p, end);
+  if (!p || l > (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document record");
+  *key = (const char *)p;
+  *n = (size_t)l;
+  return KZ_OK;
+}
+
+int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out, kzi_buf *scratch) {
+  const unsigned char *p = NULL, *end = NULL;
+  uint64_t l;
+  int rc = record(s, doc, &p, &end);
+  if (rc) return rc;
+  l = kzi_vget(&p, end);
+  if (!p || l >= (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document record");
+  out->f[KZ_FIELD_KEY] = (const char *)p;
+  out->n[KZ_FIELD_KEY] = (size_t)l;
+  p += l;
+  if (*p == 1) {
+    uint64_t raw;
+    p++;
+    raw = kzi_vget(&p, end);
+    if (!p || raw > 255 * (uint64_t)(end - p) + 64 || raw > ((uint64_t)1 << 31))
+      return kzi_corrupt(s->name, "bad compressed document record");
+    scratch->n = 0;
+    if (kzi_buf_reserve(scratch, (size_t)raw))
+      return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    if (kzi_lz_decompress(p, (size_t)(end - p), (unsigned char *)scratch->p, (size_t)raw))
+      return kzi_corrupt(s->name, "bad compressed document record");
+    scratch->n = (size_t)raw;
+    p = (const unsigned char *)scratch->p;
+    end = p + raw;
+  } else if (*p == 0) {
+    p++;
+  } else {
+    return kzi_corrupt(s->name, "unknown document record method");
+  }
+  for (int i = 0; i < KZ_FIELD_COUNT; i++) {
+    if (i == KZ_FIELD_KEY) continue;
+    l = kzi_vget(&p, end);
+    if (!p || l > (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document record");
+    out->f[i] = (const char *)p;
+    out->n[i] = (size_t)l;
+    p += l;
+  }
+  return KZ_OK;
+}
+
+int kzi_seg_find_key(const kzi_segment *s, const char *key, size_t n,
+                     uint32_t *doc) {
+  uint64_t h = kzi_hash64(key, n);
+  size_t lo = 0, hi = s->ndocs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (kzi_get64(s->keys + 12 * mid) < h) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < s->ndocs && kzi_get64(s->keys + 12 * lo) == h; lo++) {
+    uint32_t d = kzi_get32(s->keys + 12 * lo + 8);
+    const char *k = NULL;
+    size_t kn = 0;
+    int rc = kzi_seg_key(s, d, &k, &kn);
+    if (rc) return rc;
+    if (kn == n && memcmp(k, key, n) == 0) {
+      *doc = d;
+      return KZ_OK;
+    }
+  }
+  return KZ_ENOTFOUND;
+}
+
+/* =====================================================================
+ * Writing
+ * ===================================================================== */
+
+typedef struct srcent { uint64_t h; uint32_t id; } srcent;
+
+struct kzi_segw {
+  char path[4200];
+  char name[64];
+  int fd;
+  int rc;
+  uint64_t written;   /* bytes in the file so far */
+  uint32_t crc;
+  kzi_buf out;        /* write buffer */
+  /* sections */
+  uint64_t off[NSEC], len[NSEC];
+  int phase;          /* 0 terms, 1 docs */
+  kzi_buf dict, bidx, cols, sidx, keys, srcs, skips;
+  kzi_buf rec, lz;    /* document record scratch */
+  uint32_t nterms, ndocs;
+  char last[KZI_MAX_KEY + 8]; size_t last_len;
+  uint64_t prev_off;
+  uint64_t total_len[KZI_NFIELDS];
+  /* sources */
+  srcent *stab; size_t scap, nsrc;
+  kzi_buf srcnames;   /* concatenated, for equality checks */
+  uint64_t *srcoff;   /* offset of each name in srcnames (nsrc + 1) */
+};
+
+static void w_flush(kzi_segw *w) {
+  const char *p = w->out.p;
+  size_t n = w->out.n;
+  if (w->rc || !n) return;
+  w->crc = kzi_crc32c(w->crc, p, n);
+  while (n) {
+    ssize_t r = write(w->fd, p, n);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      w->rc = kzi_seterr(NULL, KZ_EIO, "cannot write %s: %s", w->path, strerror(errno));
+      return;
+    }
+    p += r;
+    n -= (size_t)r;
+  }
+  w->written += w->out.n;
+  w->out.n = 0;
+}
+
+static void w_put(kzi_segw *w, const void *data, size_t n) {
+  if (w->rc) return;
+  if (w->out.n + n > (1u << 20)) w_flush(w);
+  if (w->rc) return;
+  if (n > (1u << 20)) {
+    /* large block: write through */
+    int rc = kzi_buf_append(&w->out, data, n);
+    if (rc) { w->rc = rc; return; }
+    w_flush(w);
+    return;
+  }
+  if (kzi_buf_append(&w->out, data, n)) w->rc = KZ_ENOMEM;
+}
+
+static uint64_t w_pos(const kzi_segw *w) { return w->written + w->out.n; }
+
+int kzi_segw_open(kzi_segw **out, const char *dir, uint64_t id) {
+  kzi_segw *w = calloc(1, sizeof *w);
+  unsigned char hdr[HDR_SIZE];
+  *out = NULL;
+  if (!w) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  kzi_seg_name(w->name, sizeof w->name, id);
+  kzi_path(w->path, sizeof w->path, dir, w->name);
+  w->fd = open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (w->fd < 0) {
+    int rc = kzi_seterr(NULL, KZ_EIO, "cannot create %s: %s", w->path, strerror(errno));
+    free(w);
+    return rc;
+  }
+  memcpy(hdr, SEG_MAGIC, 8);
+  kzi_put32(hdr + 8, SEG_VERSION);
+  kzi_put32(hdr + 12, 0);
+  w_put(w, hdr, sizeof hdr);
+  w->off[S_POST] = HDR_SIZE;
+  *out = w;
+  return w->rc;
+}
+
+int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
+                  uint64_t cf, const unsigned char *entries, size_t len) {
+  size_t shared = 0;
+  uint64_t off;
+  if (w->rc) return w->rc;
+  if (w->phase != 0 || n > KZI_MAX_KEY || n == 0 || df == 0 ||
+      (w->nterms && term_cmp(w->last, w->last_len, term, n) >= 0))
+    return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: terms out of order");
+  w->skips.n = 0;
+  if (kzi_post_make_skips(entries, len, &w->skips, NULL) != KZ_OK)
+    return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: bad postings");
+  off = w_pos(w) - HDR_SIZE;
+  w_put(w, w->skips.p, w->skips.n);
+  w_put(w, entries, len);
+  if (w->nterms % BLOCK_TERMS == 0) {
+    unsigned char b[4];
+    if (w->dict.n > UINT32_MAX)
+      return w->rc = kzi_seterr(NULL, KZ_ELIMIT, "term dictionary over 4 GB");
+    kzi_put32(b, (uint32_t)w->dict.n);
+    if (kzi_buf_append(&w->bidx, b, 4)) w->rc = KZ_ENOMEM;
+  } else {
+    while (shared < n && shared < w->last_len && w->last[shared] == term[shared]) shared++;
+  }
+  kzi_vput(&w->dict, &w->rc, shared);
+  kzi_vput(&w->dict, &w->rc, n - shared);
+  if (!w->rc && kzi_buf_append(&w->dict, term + shared, n - shared)) w->rc = KZ_ENOMEM;
+  kzi_vput(&w->dict, &w->rc, df);
+  kzi_vput(&w->dict, &w->rc, cf);
+  kzi_vput(&w->dict, &w->rc, w->nterms % BLOCK_TERMS == 0 ? off : off - w->prev_off);
+  kzi_vput(&w->dict, &w->rc, w->skips.n + len);
+  w->prev_off = off;
+  memcpy(w->last, term, n);
+  w->last_len = n;
+  w->nterms++;
+  return w->rc;
+}
+
+static int src_id(kzi_segw *w, const char *s, size_t n, uint32_t *id) {
+  uint64_t h;
+  size_t i;
+  if (w->nsrc * 2 + 2 > w->scap) {
+    size_t ncap = w->scap ? w->scap * 2 : 64;
+    srcent *nt = calloc(ncap, sizeof *nt);
+    uint64_t *no = realloc(w->srcoff, (ncap / 2 + 2) * sizeof *no);
+    if (!nt || !no) {
+      free(nt);
+      if (no) w->srcoff = no;
+      return KZ_ENOMEM;
+    }
+    w->srcoff = no;
+    for (size_t j = 0; j < w->scap; j++)
+      if (w->stab[j].id) {
+        size_t k = w->stab[j].h & (ncap - 1);
+        while (nt[k].id) k = (k + 1) & (ncap - 1);
+        nt[k] = w->stab[j];
+      }
+    free(w->stab);
+    w->stab = nt;
+    w->scap = ncap;
+    if (w->nsrc == 0) w->srcoff[0] = 0;
+  }
+  h = kzi_hash64(s, n);
+  for (i = h & (w->scap - 1); w->stab[i].id; i = (i + 1) & (w->scap - 1)) {
+    uint32_t k = w->stab[i].id - 1;
+    if (w->stab[i].h == h && w->srcoff[k + 1] - w->srcoff[k] == n &&
+        memcmp(w->srcnames.p + w->srcoff[k], s, n) == 0) {
+      *id = k;
+      return KZ_OK;
+    }
+  }
+  if (kzi_buf_append(&w->srcnames, s, n)) return KZ_ENOMEM;
+  w->srcoff[w->nsrc + 1] = w->srcnames.n;
+  w->stab[i].h = h;
+  w->stab[i].id = (uint32_t)++w->nsrc;
+  *id = (uint32_t)(w->nsrc - 1);
+  return KZ_OK;
+}
+
+int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,
+                 size_t src_len, const kzi_stored *st) {
+  unsigned char b[COL_SIZE];
+  uint32_t sid = UINT32_MAX;
+  uint64_t h;
+  if (w->rc) return w->rc;
+  if (w->phase == 0) {
+    w->len[S_POST] = w_pos(w) - w->off[S_POST];
+    w->off[S_STORE] = w_pos(w);
+    w->phase = 1;
+  }
+  if (w->ndocs == UINT32_MAX - 1)
+    return w->rc = kzi_seterr(NULL, KZ_ELIMIT, "too many documents in one segment");
+  if (src_len && (w->rc = src_id(w, src, src_len, &sid))) return w->rc;
+  kzi_put32(b, (uint32_t)cols->date);
+  kzi_put32(b + 4, sid);
+  for (int f = 0; f < KZI_NFIELDS; f++) {
+    kzi_put32(b + 8 + 4 * f, cols->len[f]);
+    w->total_len[f] += cols->len[f];
+  }
+  if (kzi_buf_append(&w->cols, b, COL_SIZE)) return w->rc = KZ_ENOMEM;
+  kzi_put64(b, w_pos(w) - w->off[S_STORE]);
+  if (kzi_buf_append(&w->sidx, b, 8)) return w->rc = KZ_ENOMEM;
+  {
+    unsigned char v[12];
+    int rc = 0;
+    w->rec.n = 0;
+    for (int i = 0; i < KZ_FIELD_COUNT && !rc; i++) {
+      if (i == KZ_FIELD_KEY) continue;
+      kzi_vput(&w->rec, &rc, st->n[i]);
+      if (!rc) rc = kzi_buf_append(&w->rec, st->f[i], st->n[i]);
+    }
+    w->lz.n = 0;
+    if (!rc && w->rec.n >= 32) {
+      kzi_vput(&w->lz, &rc, w->rec.n);
+      if (!rc) rc = kzi_lz_compress((const unsigned char *)w->rec.p, w->rec.n, &w->lz);
+    }
+    if (rc) return w->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    w_put(w, v, kzi_venc(v, st->n[KZ_FIELD_KEY]));
+    w_put(w, st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY]);
+    if (w->lz.n && w->lz.n < w->rec.n && w->rec.n <= 255 * w->lz.n) {
+      v[0] = 1;
+      w_put(w, v, 1);
+      w_put(w, w->lz.p, w->lz.n);
+    } else {
+      v[0] = 0;
+      w_put(w, v, 1);
+      w_put(w, w->rec.p, w->rec.n);
+    }
+  }
+  h = kzi_hash64(st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY]);
+  kzi_put64(b, h);
+  kzi_put32(b + 8, w->ndocs);
+  if (kzi_buf_append(&w->keys, b, 12)) return w->rc = KZ_ENOMEM;
+  w->ndocs++;
+  return w->rc;
+}
+
+static int key_cmp(const void *a, const void *b) {
+  uint64_t x = kzi_get64(a), y = kzi_get64(b);
+  uint32_t dx = kzi_get32((const unsigned char *)a + 8), dy = kzi_get32((const unsigned char *)b + 8);
+  if (x != y) return x < y ? -1 : 1;
+  return dx < dy ? -1 : dx > dy;
+}
+
+static void w_section(kzi_segw *w, int sec, const kzi_buf *b) {
+  w->off[sec] = w_pos(w);
+  w->len[sec] = b->n;
+  w_put(w, b->p, b->n);
+}
+
+int kzi_segw_finish(kzi_segw *w, uint64_t *size) {
+  unsigned char foot[FOOT_SIZE];
+  unsigned char b[8];
+  if (w->rc) return w->rc;
+  if (w->phase == 0) {
+    w->len[S_POST] = w_pos(w) - w->off[S_POST];
+    w->off[S_STORE] = w_pos(w);
+    w->phase = 1;
+  }
+  w->len[S_STORE] = w_pos(w) - w->off[S_STORE];
+  kzi_put64(b, w->len[S_STORE]);
+  if (kzi_buf_append(&w->sidx, b, 8)) return w->rc = KZ_ENOMEM;
+  if (w->keys.n) qsort(w->keys.p, w->ndocs, 12, key_cmp);
+  kzi_vput(&w->srcs, &w->rc, w->nsrc);
+  for (size_t i = 0; i < w->nsrc && !w->rc; i++) {
+    size_t l = (size_t)(w->srcoff[i + 1] - w->srcoff[i]);
+    kzi_vput(&w->srcs, &w->rc, l);
+    if (!w->rc) w->rc = kzi_buf_append(&w->srcs, w->srcnames.p + w->srcoff[i], l);
+  }
+  w_section(w, S_DICT, &w->dict);
+  w_section(w, S_BIDX, &w->bidx);
+  w_section(w, S_COLS, &w->cols);
+  w_section(w, S_SIDX, &w->sidx);
+  w_section(w, S_KEYS, &w->keys);
+  w_section(w, S_SRCS, &w->srcs);
+  if (w->rc) return w->rc;
+  /* POST offsets are relative to the file start like the others */
+  memset(foot, 0, sizeof foot);
+  for (int i = 0; i < NSEC; i++) {
+    kzi_put64(foot + 16 * i, w->off[i]);
+    kzi_put64(foot + 16 * i + 8, w->len[i]);
+  }
+  kzi_put32(foot + NSEC * 16, w->ndocs);
+  kzi_put32(foot + NSEC * 16 + 4, w->nterms);
+  kzi_put32(foot + NSEC * 16 + 8, (w->nterms + BLOCK_TERMS - 1) / BLOCK_TERMS);
+  for (int i = 0; i < KZI_NFIELDS; i++) kzi_put64(foot + NSEC * 16 + 16 + 8 * i, w->total_len[i]);
+  kzi_put32(foot + FOOT_FIELDS, kzi_crc32c(0, foot, FOOT_FIELDS));
+  w_put(w, foot, FOOT_FIELDS + 4);
+  w_flush(w);
+  if (w->rc) return w->rc;
+  kzi_put32(foot, w->crc);
+  memcpy(foot + 4, SEG_END, 8);
+  w_put(w, foot, 12);
+  w_flush(w);
+  if (w->rc) return w->rc;
+  if (fsync(w->fd) != 0)
+    return w->rc = kzi_seterr(NULL, KZ_EIO, "cannot fsync %s: %s", w->path, strerror(errno));
+  if (close(w->fd) != 0) {
+    w->fd = -1;
+    return w->rc = kzi_seterr(NULL, KZ_EIO, "cannot close %s: %s", w->path, strerror(errno));
+  }
+  w->fd = -1;
+  if (size) *size = w->written;
+  return KZ_OK;
+}
+
+void kzi_segw_abort(kzi_segw *w) {
+  if (!w) return;
+  if (w->fd >= 0) close(w->fd);
+  w->fd = -1;
+  unlink(w->path);
+  kzi_segw_free(w);
+}
+
+void kzi_segw_free(kzi_segw *w) {
+  if (!w) return;
+  if (w->fd >= 0) close(w->fd);
+  kzi_buf_free(&w->out);
+  kzi_buf_free(&w->dict);
+  kzi_buf_free(&w->bidx);
+  kzi_buf_free(&w->cols);
+  kzi_buf_free(&w->sidx);
+  kzi_buf_free(&w->keys);
+  kzi_buf_free(&w->srcs);
+  kzi_buf_free(&w->skips);
+  kzi_buf_free(&w->rec);
+  kzi_buf_free(&w->lz);
+  kzi_buf_free(&w->srcnames);
+  free(w->stab);
+  free(w->srcoff);
+  free(w);
+}

@@ -1,0 +1,555 @@
+/*
+ * test_corpus.c - the corpus: create, add, commit, reopen, search, replace,
+ * delete, JSON Lines, segments and merges, the writer lock and snapshots.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "kz.h"
+#include "kz/corpus.h"
+#include "kz/query.h"
+
+static void rmrf(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char p[4096];
+  if (!d) return;
+  while ((e = readdir(d)) != NULL) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+    unlink(p);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+static char *tmpdir(void) {
+  static char buf[8][64];
+  static int k;
+  char *b = buf[k++ % 8];
+  snprintf(b, 64, "/tmp/kzcorpusXXXXXX");
+  assert_non_null(mkdtemp(b));
+  strcat(b, "/c");
+  return b;
+}
+
+static void cleanup(char *dir) {
+  char parent[64];
+  rmrf(dir);
+  snprintf(parent, sizeof parent, "%s", dir);
+  *strrchr(parent, '/') = 0;
+  rmdir(parent);
+}
+
+static kz_corpus *create(const char *dir, unsigned aflags, const char *lang) {
+  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
+  kz_corpus *c = NULL;
+  o.flags = KZ_CORPUS_CREATE;
+  o.analyzer_flags = aflags;
+  o.language = lang;
+  int rc = kz_corpus_open(&c, dir, &o);
+  if (rc) fprintf(stderr, "open: %s\n", kz_last_errmsg());
+  assert_int_equal(rc, KZ_OK);
+  return c;
+}
+
+static void add(kz_corpus *c, const char *key, const char *title, const char *body,
+                const char *source, const char *date) {
+  kz_doc_meta m = KZ_DOC_META_INIT;
+  m.title = title;
+  m.source = source;
+  m.date = date;
+  int rc = kz_corpus_add_text(c, key, strlen(key), body, strlen(body), &m);
+  if (rc) fprintf(stderr, "add: %s\n", kz_last_errmsg());
+  assert_int_equal(rc, KZ_OK);
+}
+
+/* Matching keys, sorted, joined by ' '. */
+static int key_cb(const char *k, size_t n, void *p) {
+  char *out = p;
+  size_t l = strlen(out);
+  snprintf(out + l, 4096 - l, "%s%.*s", l ? " " : "", (int)n, k);
+  return 0;
+}
+
+static int cmpstr(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *keys(kz_corpus *c, const char *q) {
+  static char out[4096], sorted[4096];
+  char *parts[256], *save = NULL, *t;
+  size_t n = 0;
+  out[0] = 0;
+  int rc = kz_corpus_keys(c, q, strlen(q), key_cb, out);
+  if (rc) {
+    snprintf(sorted, sizeof sorted, "ERR %d %s", rc, kz_last_errmsg());
+    return sorted;
+  }
+  for (t = strtok_r(out, " ", &save); t && n < 256; t = strtok_r(NULL, " ", &save)) parts[n++] = t;
+  qsort(parts, n, sizeof *parts, cmpstr);
+  sorted[0] = 0;
+  for (size_t i = 0; i < n; i++) {
+    strcat(sorted, i ? " " : "");
+    strcat(sorted, parts[i]);
+  }
+  return sorted;
+}
+
+static const char *B1 =
+    "President Kassym-Jomart Tokayev declared a state of emergency in Almaty. "
+    "Protesters stormed the mayor's office as the unrest spread.";
+static const char *B2 =
+    "Russian paratroopers arrived in Kazakhstan. The CSTO mission was described as "
+    "a peacekeeping operation against terrorists.";
+static const char *B3 =
+    "Fuel prices doubled in Zhanaozen, where protests began. Tokayev blamed terrorist "
+    "groups trained abroad and ordered troops to shoot without warning.";
+
+static void build3(kz_corpus *c) {
+  add(c, "a", "Emergency declared in Almaty", B1, "RFE/RL", "2022-01-05");
+  add(c, "b", "CSTO troops arrive", B2, "RT DE", "2022-01-07");
+  add(c, "c", "Fuel protests", B3, "RT DE", "2022-01-10T08:00:00");
+}
+
+static void test_basic(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL), *r;
+  kz_corpus_options ro = KZ_CORPUS_OPTIONS_INIT;
+  build3(c);
+  assert_int_equal(kz_corpus_count_docs(c), 0); /* not committed yet */
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), 3);
+  kz_corpus_close(c);
+
+  ro.flags = KZ_CORPUS_READONLY;
+  assert_int_equal(kz_corpus_open(&r, dir, &ro), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(r), 3);
+  assert_string_equal(keys(r, "tokayev"), "a c");
+  assert_string_equal(keys(r, "Tokayev"), "a c");
+  assert_string_equal(keys(r, "\"state of emergency\""), "a");
+  assert_string_equal(keys(r, "\"emergency of state\""), "");
+  assert_string_equal(keys(r, "tokayev AND fuel"), "c");
+  assert_string_equal(keys(r, "tokayev fuel"), "c");
+  assert_string_equal(keys(r, "tokayev OR csto"), "a b c");
+  assert_string_equal(keys(r, "tokayev NOT fuel"), "a");
+  assert_string_equal(keys(r, "tokayev -fuel"), "a");
+  assert_string_equal(keys(r, "-tokayev"), "b");
+  assert_string_equal(keys(r, "(tokayev OR csto) AND -almaty"), "b c");
+  assert_string_equal(keys(r, "Kassym-Jomart"), "a");
+  assert_string_equal(keys(r, "\"jomart tokayev\""), "a");
+  assert_string_equal(keys(r, "title:emergency"), "a");
+  assert_string_equal(keys(r, "body:emergency"), "a");
+  assert_string_equal(keys(r, "title:tokayev"), "");
+  assert_string_equal(keys(r, "title:(csto OR fuel)"), "b c");
+  assert_string_equal(keys(r, "terror*"), "b c");
+  assert_string_equal(keys(r, "terrorist"), "c");
+  assert_string_equal(keys(r, "Toqayev~"), "a c");
+  assert_string_equal(keys(r, "Toqayev"), "");
+  assert_string_equal(keys(r, "source:\"RT DE\""), "b c");
+  assert_string_equal(keys(r, "source:rfe/rl"), "a");
+  assert_string_equal(keys(r, "date:2022-01-05"), "a");
+  assert_string_equal(keys(r, "date:2022-01-06..2022-01-31"), "b c");
+  assert_string_equal(keys(r, "date:>=2022-01-07"), "b c");
+  assert_string_equal(keys(r, "date:<2022-01-07"), "a");
+  assert_string_equal(keys(r, "date:2022-01"), "a b c");
+  assert_string_equal(keys(r, "tokayev date:>2022-01-05"), "c");
+  assert_string_equal(keys(r, "NEAR(tokayev emergency, 5)"), "a");
+  assert_string_equal(keys(r, "NEAR(tokayev emergency, 2)"), "");
+  assert_string_equal(keys(r, "tokayev NEAR/4 emergency"), "a");
+  assert_string_equal(keys(r, "emergency NEAR/4 tokayev"), "a");
+  assert_string_equal(keys(r, "tokayev NEAR/3 emergency"), "");
+  assert_string_equal(keys(r, "NEAR(tokayev \"terrorist groups\", 2)"), "c");
+  assert_string_equal(keys(r, "nothingatall"), "");
+  kz_corpus_close(r);
+  cleanup(dir);
+}
+
+static void test_search_results(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  kz_results *res;
+  kz_search_options so = KZ_SEARCH_OPTIONS_INIT;
+  size_t n, s, e;
+  const char *snip, *body;
+  build3(c);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+
+  assert_int_equal(kz_corpus_search(&res, c, "tokayev", 7, NULL), KZ_OK);
+  assert_int_equal(kz_results_count(res), 2);
+  assert_int_equal(kz_results_total(res, NULL), 2);
+  assert_int_equal(kz_results_next(res), KZ_OK);
+  double s1 = kz_results_score(res);
+  assert_true(s1 > 0);
+  assert_int_equal(kz_results_next(res), KZ_OK);
+  assert_true(kz_results_score(res) <= s1);
+  assert_int_equal(kz_results_next(res), KZ_ITEROVER);
+  kz_results_free(res);
+
+  /* title is boosted: "emergency" in title and body of a ranks first */
+  assert_int_equal(kz_corpus_search(&res, c, "fuel OR emergency", 17, NULL), KZ_OK);
+  assert_int_equal(kz_results_count(res), 2);
+  kz_results_free(res);
+
+  /* phrase highlighted as one range, in the snippet and in the body */
+  assert_int_equal(kz_corpus_search(&res, c, "\"state of emergency\"", 20, NULL), KZ_OK);
+  assert_int_equal(kz_results_next(res), KZ_OK);
+  assert_string_equal(kz_results_field(res, KZ_FIELD_KEY, NULL), "a");
+  assert_string_equal(kz_results_field(res, KZ_FIELD_TITLE, NULL), "Emergency declared in Almaty");
+  assert_string_equal(kz_results_field(res, KZ_FIELD_SOURCE, NULL), "RFE/RL");
+  assert_string_equal(kz_results_field(res, KZ_FIELD_DATE, NULL), "2022-01-05");
+  snip = kz_results_snippet(res, &n);
+  assert_true(n > 0);
+  assert_int_equal(kz_results_highlight_count(res), 1);
+  assert_int_equal(kz_results_highlight(res, 0, &s, &e), KZ_OK);
+  assert_int_equal(e - s, strlen("state of emergency"));
+  assert_memory_equal(snip + s, "state of emergency", e - s);
+  body = kz_results_field(res, KZ_FIELD_BODY, NULL);
+  assert_int_equal(kz_results_body_highlight_count(res), 1);
+  assert_int_equal(kz_results_body_highlight(res, 0, &s, &e), KZ_OK);
+  assert_memory_equal(body + s, "state of emergency", e - s);
+  kz_results_free(res);
+
+  /* sort by date, limit and offset */
+  so.sort = KZ_SORT_DATE_DESC;
+  so.limit = 1;
+  assert_int_equal(kz_corpus_search(&res, c, "tokayev OR csto", 15, &so), KZ_OK);
+  assert_int_equal(kz_results_count(res), 1);
+  assert_int_equal(kz_results_total(res, NULL), 3);
+  kz_results_next(res);
+  assert_string_equal(kz_results_field(res, KZ_FIELD_KEY, NULL), "c");
+  kz_results_free(res);
+  so.offset = 1;
+  assert_int_equal(kz_corpus_search(&res, c, "tokayev OR csto", 15, &so), KZ_OK);
+  kz_results_next(res);
+  assert_string_equal(kz_results_field(res, KZ_FIELD_KEY, NULL), "b");
+  kz_results_free(res);
+
+  /* stored document */
+  {
+    kz_doc *d;
+    assert_int_equal(kz_corpus_doc(&d, c, "b", 1), KZ_OK);
+    assert_string_equal(kz_doc_field(d, KZ_FIELD_BODY, NULL), B2);
+    assert_string_equal(kz_doc_field(d, KZ_FIELD_SOURCE, NULL), "RT DE");
+    kz_doc_free(d);
+    assert_int_equal(kz_corpus_doc(&d, c, "zz", 2), KZ_ENOTFOUND);
+  }
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
+static void test_query_errors(void **state) {
+  (void)state;
+  static const char *bad[] = {"\"state of", "(tokayev", "tokayev)", "foo:bar", "date:2022-13-01",
+                              "date:yesterday", "AND tokayev", "tokayev AND", "NOT", "",
+                              "NEAR(a b, x)", "a NEAR/x b", "(a OR b) NEAR/2 c", "()", "word~7"};
+  kz_query *q;
+  char deep[400];
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc = kz_query_parse(&q, NULL, bad[i], strlen(bad[i]));
+    if (rc != KZ_EQUERY) fprintf(stderr, "query '%s' gave %d\n", bad[i], rc);
+    assert_int_equal(rc, KZ_EQUERY);
+    assert_non_null(strstr(kz_last_errmsg(), "at byte"));
+  }
+  assert_int_equal(kz_query_parse(&q, NULL, "foo:bar", 7), KZ_EQUERY);
+  assert_non_null(strstr(kz_last_errmsg(), "unknown field 'foo'"));
+  assert_int_equal(kz_query_parse(&q, NULL, "a (b", 4), KZ_EQUERY);
+  assert_non_null(strstr(kz_last_errmsg(), "byte 2"));
+  memset(deep, '(', 200);
+  memcpy(deep + 200, "a", 2);
+  assert_int_equal(kz_query_parse(&q, NULL, deep, strlen(deep)), KZ_EQUERY);
+  assert_non_null(strstr(kz_last_errmsg(), "too deep"));
+
+  assert_int_equal(kz_query_parse(&q, NULL, "a b OR c -d", 11), KZ_OK);
+  assert_string_equal(kz_query_describe(q), "(OR (AND w:a w:b) (NOT w:c w:d))");
+  kz_query_free(q);
+  assert_int_equal(kz_query_parse(&q, NULL, "title:\"x y\" terror* =Word", 25), KZ_OK);
+  assert_string_equal(kz_query_describe(q), "(AND (PHRASE title:w:x title:w:y) w:terror* w:word)");
+  kz_query_free(q);
+  assert_int_equal(kz_query_parse(&q, NULL, "a NEAR/3 b NEAR/3 \"c d\"", 23), KZ_OK);
+  assert_string_equal(kz_query_describe(q), "(NEAR/3 w:a w:b (PHRASE w:c w:d))");
+  kz_query_free(q);
+}
+
+static void test_replace_delete(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  build3(c);
+  add(c, "b", "CSTO leaves", "The CSTO mission ended and troops left.", "RT DE", "2022-01-13");
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), 3);
+  assert_string_equal(keys(c, "paratroopers"), "");
+  assert_string_equal(keys(c, "csto"), "b");
+  assert_string_equal(keys(c, "ended"), "b");
+  /* replace a committed document, delete another */
+  add(c, "a", "New a", "Completely different words here.", NULL, NULL);
+  assert_int_equal(kz_corpus_delete(c, "c", 1), KZ_OK);
+  assert_int_equal(kz_corpus_delete(c, "nope", 4), KZ_ENOTFOUND);
+  assert_string_equal(keys(c, "tokayev"), "a c"); /* not committed yet */
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_string_equal(keys(c, "tokayev"), "");
+  assert_string_equal(keys(c, "different"), "a");
+  assert_int_equal(kz_corpus_count_docs(c), 2);
+  /* optimize drops deleted documents */
+  assert_int_equal(kz_corpus_optimize(c), KZ_OK);
+  {
+    kz_corpus_stats st;
+    assert_int_equal(kz_corpus_stats_get(c, &st), KZ_OK);
+    assert_int_equal(st.docs, 2);
+    assert_int_equal(st.deleted, 0);
+    assert_int_equal(st.segments, 1);
+  }
+  assert_string_equal(keys(c, "different OR csto"), "a b");
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
+static void test_lock_and_snapshot(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *w = create(dir, 0, NULL), *w2, *r;
+  kz_corpus_options ro = KZ_CORPUS_OPTIONS_INIT;
+  build3(w);
+  assert_int_equal(kz_corpus_commit(w), KZ_OK);
+  /* a second writer is refused with a clear message */
+  assert_int_equal(kz_corpus_open(&w2, dir, NULL), KZ_OK);
+  assert_int_equal(kz_corpus_add_text(w2, "x", 1, "x", 1, NULL), KZ_EBUSY);
+  assert_non_null(strstr(kz_last_errmsg(), "locked by another writer"));
+  kz_corpus_close(w2);
+  /* a reader keeps its snapshot across two commits and a merge */
+  ro.flags = KZ_CORPUS_READONLY;
+  assert_int_equal(kz_corpus_open(&r, dir, &ro), KZ_OK);
+  add(w, "d", "More", "Tokayev again.", NULL, NULL);
+  assert_int_equal(kz_corpus_commit(w), KZ_OK);
+  assert_int_equal(kz_corpus_delete(w, "a", 1), KZ_OK);
+  assert_int_equal(kz_corpus_commit(w), KZ_OK);
+  assert_int_equal(kz_corpus_optimize(w), KZ_OK);
+  assert_string_equal(keys(r, "tokayev"), "a c");
+  assert_int_equal(kz_corpus_refresh(r), KZ_OK);
+  assert_string_equal(keys(r, "tokayev"), "c d");
+  kz_corpus_close(r);
+  kz_corpus_close(w);
+  cleanup(dir);
+}
+
+static void test_jsonl(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  char path[128];
+  FILE *f;
+  uint64_t skipped = 9;
+  kz_corpus *c = create(dir, 0, NULL);
+  snprintf(path, sizeof path, "%s.jsonl", dir);
+  f = fopen(path, "w");
+  fputs("{\"id\": \"n1\", \"title\": \"One\", \"text\": \"caf\\u00e9 in Astana\", "
+        "\"source\": \"BBC\", \"date\": \"2022-01-05T10:00:00\", \"author\": [\"Ann Lee\", \"Bo Ma\"]}\n",
+        f);
+  fputs("\n{\"id\": 2, \"text\": \"second line\", \"extra\": {\"x\": [1, 2, null]}}\n", f);
+  fputs("{\"id\": \"bad\", \"text\": \"unterminated}\n", f);
+  fputs("not json\n", f);
+  fputs("{\"title\": \"no id\", \"text\": \"x\"}\n", f);
+  fclose(f);
+  assert_int_equal(kz_corpus_add_jsonl(c, path, 0, &skipped, NULL, NULL), KZ_OK);
+  assert_int_equal(skipped, 3);
+  assert_non_null(strstr(kz_last_errmsg(), ":4:"));
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), 2);
+  assert_string_equal(keys(c, "café"), "n1");
+  assert_string_equal(keys(c, "second"), "2");
+  assert_string_equal(keys(c, "author:lee"), "n1");
+  assert_string_equal(keys(c, "author:\"bo ma\""), "n1");
+  assert_string_equal(keys(c, "source:bbc"), "n1");
+  assert_int_equal(kz_corpus_add_jsonl(c, path, KZ_JSONL_STRICT, NULL, NULL, NULL), KZ_EFORMAT);
+  assert_non_null(strstr(kz_last_errmsg(), ":4:"));
+  kz_corpus_close(c);
+  unlink(path);
+  cleanup(dir);
+}
+
+/* Many documents, a small budget (several flushes), several commits
+ * (merges): results equal those of a brute-force scan. */
+static void test_segments_merge(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
+  kz_corpus *c;
+  static const char *words[] = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"};
+  char body[4096], key[32];
+  unsigned seed = 7;
+  static int has[2100][2];
+  o.flags = KZ_CORPUS_CREATE;
+  o.memory_budget = 1 << 20;
+  assert_int_equal(kz_corpus_open(&c, dir, &o), KZ_OK);
+  for (int round = 0; round < 14; round++) {
+    for (int i = 0; i < 150; i++) {
+      int d = round * 150 + i;
+      size_t l = 0;
+      has[d][0] = has[d][1] = 0;
+      for (int w = 0; w < 200; w++) {
+        seed = seed * 1103515245 + 12345;
+        int k = (int)((seed >> 16) % 8);
+        l += (size_t)snprintf(body + l, sizeof body - l, "%s ", words[(k + 2) % 8 == 4 ? 2 : k == 0 ? 0 : (k + 1) % 8]);
+      }
+      /* recompute truth from the text itself */
+      has[d][0] = strstr(body, "alpha ") == body || strstr(body, " alpha ") != NULL;
+      has[d][1] = strstr(body, "gamma beta") != NULL;
+      snprintf(key, sizeof key, "k%d", d);
+      assert_int_equal(kz_corpus_add_text(c, key, strlen(key), body, l, NULL), KZ_OK);
+    }
+    assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  }
+  {
+    kz_corpus_stats st;
+    kz_corpus_stats_get(c, &st);
+    assert_true(st.segments <= 11);
+    assert_int_equal(st.docs, 2100);
+  }
+  {
+    int n0 = 0, n1 = 0;
+    kz_results *r;
+    for (int d = 0; d < 2100; d++) {
+      n0 += has[d][0];
+      n1 += has[d][1];
+    }
+    assert_int_equal(kz_corpus_search(&r, c, "alpha", 5, NULL), KZ_OK);
+    assert_int_equal(kz_results_total(r, NULL), (uint64_t)n0);
+    kz_results_free(r);
+    assert_int_equal(kz_corpus_search(&r, c, "\"gamma beta\"", 12, NULL), KZ_OK);
+    assert_int_equal(kz_results_total(r, NULL), (uint64_t)n1);
+    kz_results_free(r);
+    /* max-score early termination returns the same top 10 */
+    for (int pass = 0; pass < 2; pass++) {
+      static const char *qs[] = {"alpha OR zeta OR eta", "theta OR alpha", "zeta OR \"gamma beta\""};
+      for (size_t qi = 0; qi < 3; qi++) {
+        kz_search_options so = KZ_SEARCH_OPTIONS_INIT;
+        kz_results *full, *top;
+        int exact = 1;
+        so.flags = KZ_SEARCH_NO_SNIPPETS;
+        assert_int_equal(kz_corpus_search(&full, c, qs[qi], strlen(qs[qi]), &so), KZ_OK);
+        so.flags |= KZ_SEARCH_TOP_ONLY;
+        assert_int_equal(kz_corpus_search(&top, c, qs[qi], strlen(qs[qi]), &so), KZ_OK);
+        assert_int_equal(kz_results_count(full), kz_results_count(top));
+        kz_results_total(top, &exact);
+        while (kz_results_next(full) == KZ_OK) {
+          assert_int_equal(kz_results_next(top), KZ_OK);
+          assert_string_equal(kz_results_field(full, KZ_FIELD_KEY, NULL),
+                              kz_results_field(top, KZ_FIELD_KEY, NULL));
+          assert_true(fabs(kz_results_score(full) - kz_results_score(top)) < 1e-9 * kz_results_score(full));
+        }
+        kz_results_free(full);
+        kz_results_free(top);
+      }
+      if (pass == 0) assert_int_equal(kz_corpus_optimize(c), KZ_OK);
+    }
+    assert_int_equal(kz_corpus_search(&r, c, "\"gamma beta\"", 12, NULL), KZ_OK);
+    assert_int_equal(kz_results_total(r, NULL), (uint64_t)n1);
+    kz_results_free(r);
+    assert_int_equal(kz_corpus_search(&r, c, "alpha", 5, NULL), KZ_OK);
+    assert_int_equal(kz_results_total(r, NULL), (uint64_t)n0);
+    kz_results_free(r);
+  }
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
+static void test_stemmed(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, KZ_TOK_STEM | KZ_TOK_FOLD_DIACRITICS, "en");
+  add(c, "p", "Protests", "The protesters were protesting in Almaty.", NULL, NULL);
+  add(c, "q", "Other", "A protest happened. Café owners closed.", NULL, NULL);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  kz_corpus_close(c);
+  assert_int_equal(kz_corpus_open(&c, dir, NULL), KZ_OK); /* analyzer comes from the corpus */
+  assert_string_equal(keys(c, "protest"), "p q");
+  assert_string_equal(keys(c, "protesting"), "p q");
+  assert_string_equal(keys(c, "=protest"), "q");
+  assert_string_equal(keys(c, "=protesters"), "p");
+  assert_string_equal(keys(c, "cafe"), "q");
+  assert_string_equal(keys(c, "protester*"), "p");
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
+/* Several threads search one handle while another commits. */
+typedef struct thr { kz_corpus *c; int fails; uint64_t seen; } thr;
+
+static void *searcher(void *p) {
+  thr *t = p;
+  static const char *qs[] = {"tokayev", "\"state of emergency\"", "terror* OR csto", "Toqayev~",
+                             "NEAR(tokayev emergency, 5)", "source:\"RT DE\" -fuel"};
+  for (int i = 0; i < 300; i++) {
+    const char *q = qs[i % 6];
+    kz_results *r;
+    kz_kwic *k;
+    if (kz_corpus_search(&r, t->c, q, strlen(q), NULL) != KZ_OK) {
+      t->fails++;
+      continue;
+    }
+    while (kz_results_next(r) == KZ_OK) t->seen += kz_results_highlight_count(r);
+    kz_results_free(r);
+    if (kz_corpus_kwic(&k, t->c, q, strlen(q), NULL) != KZ_OK) t->fails++;
+    kz_kwic_free(k);
+  }
+  return NULL;
+}
+
+static void test_threads(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  pthread_t th[4];
+  thr t[4];
+  build3(c);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  for (int i = 0; i < 4; i++) {
+    t[i].c = c;
+    t[i].fails = 0;
+    t[i].seen = 0;
+    assert_int_equal(pthread_create(&th[i], NULL, searcher, &t[i]), 0);
+  }
+  for (int i = 0; i < 6; i++) {
+    char key[16];
+    snprintf(key, sizeof key, "t%d", i);
+    add(c, key, "More", "Tokayev spoke about the state of emergency again.", "RT DE", "2022-01-20");
+    assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  }
+  assert_int_equal(kz_corpus_optimize(c), KZ_OK);
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    assert_int_equal(t[i].fails, 0);
+    assert_true(t[i].seen > 0);
+  }
+  assert_string_equal(keys(c, "spoke"), "t0 t1 t2 t3 t4 t5");
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_basic),
+      cmocka_unit_test(test_search_results),
+      cmocka_unit_test(test_query_errors),
+      cmocka_unit_test(test_replace_delete),
+      cmocka_unit_test(test_lock_and_snapshot),
+      cmocka_unit_test(test_jsonl),
+      cmocka_unit_test(test_segments_merge),
+      cmocka_unit_test(test_stemmed),
+      cmocka_unit_test(test_threads),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
