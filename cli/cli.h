@@ -46,6 +46,10 @@ extern const char cli_usage_tokens[];
 extern const char cli_usage_parse[];
 extern const char cli_usage_demo[];
 
+/* The corpus part of "kz demo" (demo_corpus.c): index names[0..n) of dir
+ * in a temporary corpus and show searches, a concordance and counts. */
+int cli_demo_corpus(const char *dir, char **names, size_t n);
+
 /* Print "kz: message" (or "kz CMD: message") on stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 

@@ -429,6 +429,7 @@ int cli_cmd_demo(int argc, char **argv) {
     printf("  parsed, tokenized and split in %.2f ms (%.1f MB/s of raw pages)\n", seconds * 1e3,
            (double)total.raw / seconds / 1e6);
   wc_free(&total.top);
+  if (cli_demo_corpus(dir, names, n) != CLI_OK) status = CLI_FAIL;
   kz_tokenizer_free(tk);
   free_names(names, n);
   return status;
