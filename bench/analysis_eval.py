@@ -18,6 +18,9 @@ Quotes (direct and partial quotes are candidates; scare quotes are not):
                normalization; a speaker that is the annotated name's last
                word or vice versa counts as a half-right "surname" match,
                reported apart) / found;
+  speaker_unknown = found quotes left without a speaker / found (the
+               extractor prefers no speaker to a guess from far away);
+  speaker_precision = right speakers / found quotes that have one;
   precision  = found *direct* quotes matching an annotation / found direct
                quotes, only over files whose "quotes_complete" is true (the
                seed files annotate a selection, so precision is reported
@@ -99,7 +102,7 @@ def main():
     for n in numbers:
         by_doc_n.setdefault(n["doc"], []).append(n)
 
-    st = dict(q_total=0, q_found=0, q_speaker=0, q_surname=0, p_direct=0, p_match=0,
+    st = dict(q_total=0, q_found=0, q_speaker=0, q_surname=0, q_unknown=0, p_direct=0, p_match=0,
               s_total=0, s_right=0, n_total=0, n_found=0, n_value=0)
     for name, (raw, d) in sorted(ann.items()):
         found = [q for q in by_doc_q.get(name, []) if q["kind"] != "scare"]
@@ -119,7 +122,11 @@ def main():
             used.add(hit)
             st["q_found"] += 1
             got, exp = norm(found[hit]["speaker"]), norm(e["speaker"])
-            if got == exp:
+            if not got:
+                st["q_unknown"] += 1
+                if args.verbose:
+                    print("UNKNOWN speaker %s: %s (want %s)" % (name, e["text_starts"][:40], e["speaker"]))
+            elif got == exp:
                 st["q_speaker"] += 1
             elif got and (got.split()[-1] == exp.split()[-1]):
                 st["q_surname"] += 1
@@ -159,6 +166,8 @@ def main():
         "quote_recall": ratio(st["q_found"], st["q_total"]),
         "speaker_accuracy": ratio(st["q_speaker"], st["q_found"]),
         "speaker_surname_only": ratio(st["q_surname"], st["q_found"]),
+        "speaker_unknown": ratio(st["q_unknown"], st["q_found"]),
+        "speaker_precision": ratio(st["q_speaker"], st["q_found"] - st["q_unknown"]),
         "quote_precision_direct": ratio(st["p_match"], st["p_direct"]),
         "section_accuracy": ratio(st["s_right"], st["s_total"]),
         "number_recall": ratio(st["n_found"], st["n_total"]),

@@ -23,8 +23,10 @@
  * MB/s is over the bytes of title + text.  Sizes: libkz postings (term
  * dictionary + postings) and store from kz_corpus_stats_get(), FTS5 index
  * (ft_data + ft_idx) and store (ft_content + ft_docsize) from dbstat,
- * Xapian as a directory.  Peak RSS while indexing is VmHWM after resetting
- * it (/proc/self/clear_refs) just before the build, minus the RSS then.
+ * Xapian as a directory.  Each build runs in a child process; its peak RSS
+ * is VmHWM after resetting it (/proc/self/clear_refs) just before the
+ * build, minus the RSS then, and split into heap (RssAnon) and mapped
+ * files (RssFile) by sampling every 5 ms.
  *
  * Queries (hot cache, one thread): a fixed set of common-term, rare-term,
  * phrase, AND, OR and NEAR queries, each run repeatedly; median and p99
@@ -42,6 +44,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -49,6 +52,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -79,9 +85,10 @@ double clock_s(clockid_t id) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 double now() { return clock_s(CLOCK_MONOTONIC); }
-/* CPU time of the process (all threads): what the indexing figures use,
- * so that other load on the machine does not count. */
-double cpu_now() { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
+/* CPU time of the building thread (libkz, SQLite and Xapian index on the
+ * calling thread): what the indexing figures use, so that other load on
+ * the machine and the RSS sampler thread do not count. */
+double cpu_now() { return clock_s(CLOCK_THREAD_CPUTIME_ID); }
 /* The clock of the query latencies: this thread's CPU time by default
  * (--wall: elapsed time). */
 bool g_wall = false;
@@ -129,6 +136,34 @@ long reset_peak() {
   return proc_kb("VmRSS");
 }
 
+/* Samples RssAnon and RssFile of this process every 5 ms on a thread, so
+ * that the peak of heap memory can be told from file pages mapped by the
+ * segment readers (which count in VmHWM but are page cache). */
+struct RssSampler {
+  std::atomic<bool> stop{false};
+  long max_anon = 0, max_file = 0, anon0 = 0, file0 = 0;
+  std::thread th;
+  RssSampler() {
+    anon0 = proc_kb("RssAnon");
+    file0 = proc_kb("RssFile");
+    th = std::thread([this] {
+      while (!stop.load()) {
+        max_anon = std::max(max_anon, proc_kb("RssAnon"));
+        max_file = std::max(max_file, proc_kb("RssFile"));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    });
+  }
+  void finish(long *anon_kb, long *file_kb) {
+    stop = true;
+    th.join();
+    max_anon = std::max(max_anon, proc_kb("RssAnon"));
+    max_file = std::max(max_file, proc_kb("RssFile"));
+    *anon_kb = max_anon - anon0;
+    *file_kb = max_file - file0;
+  }
+};
+
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -174,6 +209,7 @@ struct Build {
   double cpu = 0;  /* CPU time of the process */
   uint64_t total = 0, index = 0, store = 0, compact = 0;
   long peak_kb = 0; /* VmHWM during the build minus RSS before */
+  long anon_kb = 0, file_kb = 0; /* sampled peaks of RssAnon / RssFile growth */
   uint64_t segments = 0;
 };
 
@@ -201,6 +237,7 @@ Build build_kz(const Input &in, const std::string &dir, size_t budget) {
   char key[32];
   rmrf(dir);
   long rss0 = reset_peak();
+  RssSampler smp;
   double t0 = now(), c0 = cpu_now();
   kz_corpus *c = kz_create(dir, budget);
   for (size_t i = 0; i < in.docs.size(); i++) {
@@ -215,6 +252,7 @@ Build build_kz(const Input &in, const std::string &dir, size_t budget) {
   b.secs = now() - t0;
   b.cpu = cpu_now() - c0;
   b.peak_kb = proc_kb("VmHWM") - rss0;
+  smp.finish(&b.anon_kb, &b.file_kb);
   kz_sizes(c, b);
   kz_corpus_close(c);
   return b;
@@ -225,6 +263,7 @@ Build build_kz_jsonl(const char *path, const std::string &dir, size_t budget) {
   uint64_t skipped = 0;
   rmrf(dir);
   long rss0 = reset_peak();
+  RssSampler smp;
   double t0 = now(), c0 = cpu_now();
   kz_corpus *c = kz_create(dir, budget);
   if (kz_corpus_add_jsonl(c, path, 0, &skipped, nullptr, nullptr) != KZ_OK)
@@ -233,6 +272,7 @@ Build build_kz_jsonl(const char *path, const std::string &dir, size_t budget) {
   b.secs = now() - t0;
   b.cpu = cpu_now() - c0;
   b.peak_kb = proc_kb("VmHWM") - rss0;
+  smp.finish(&b.anon_kb, &b.file_kb);
   kz_sizes(c, b);
   kz_corpus_close(c);
   return b;
@@ -249,6 +289,7 @@ Build build_fts(const Input &in, const std::string &path) {
   sqlite3_stmt *st;
   std::remove(path.c_str());
   long rss0 = reset_peak();
+  RssSampler smp;
   double t0 = now(), c0 = cpu_now();
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) die("sqlite3_open", path.c_str());
   sql(db, "CREATE VIRTUAL TABLE ft USING fts5(title, body, "
@@ -269,6 +310,7 @@ Build build_fts(const Input &in, const std::string &path) {
   b.secs = now() - t0;
   b.cpu = cpu_now() - c0;
   b.peak_kb = proc_kb("VmHWM") - rss0;
+  smp.finish(&b.anon_kb, &b.file_kb);
   /* index vs content, by table */
   if (sqlite3_prepare_v2(db, "SELECT name, sum(pgsize) FROM dbstat GROUP BY name", -1, &st,
                          nullptr) == SQLITE_OK) {
@@ -305,6 +347,7 @@ Build build_xapian(const Input &in, const std::string &dir, bool compact) {
   Build b;
   rmrf(dir);
   long rss0 = reset_peak();
+  RssSampler smp;
   double t0 = now(), c0 = cpu_now();
   {
     Xapian::WritableDatabase db(dir, Xapian::DB_CREATE_OR_OVERWRITE);
@@ -315,6 +358,7 @@ Build build_xapian(const Input &in, const std::string &dir, bool compact) {
   b.secs = now() - t0;
   b.cpu = cpu_now() - c0;
   b.peak_kb = proc_kb("VmHWM") - rss0;
+  smp.finish(&b.anon_kb, &b.file_kb);
   b.total = du(dir);
   b.store = du(dir + "/docdata.glass");
   b.index = du(dir + "/postlist.glass") + du(dir + "/position.glass") + du(dir + "/termlist.glass");
@@ -622,20 +666,27 @@ void print_rows(const std::vector<Row> &rows) {
   std::printf("\n#### Geometric mean speed-up by class\n\n");
   std::printf("| class | count: FTS5/libkz | count: Xapian/libkz | top10: FTS5/libkz | top10: Xapian/libkz |\n");
   std::printf("|---|---:|---:|---:|---:|\n");
+  auto g = [&](const char *cls, Timing Row::*peer, Timing Row::*kz) {
+    char b[32];
+    double v = geo(rows, cls, peer, kz);
+    if (v > 0) std::snprintf(b, sizeof b, "%.2fx", v);
+    else std::snprintf(b, sizeof b, "-");
+    return std::string(b);
+  };
   for (const char *cls : {"common", "rare", "phrase", "and", "or", "near", ""})
-    std::printf("| %s | %.2fx | %.2fx | %.2fx | %.2fx |\n", *cls ? cls : "all",
-                geo(rows, cls, &Row::fc, &Row::kc), geo(rows, cls, &Row::xc, &Row::kc),
-                geo(rows, cls, &Row::ft, &Row::kt), geo(rows, cls, &Row::xt, &Row::kt));
+    std::printf("| %s | %s | %s | %s | %s |\n", *cls ? cls : "all",
+                g(cls, &Row::fc, &Row::kc).c_str(), g(cls, &Row::xc, &Row::kc).c_str(),
+                g(cls, &Row::ft, &Row::kt).c_str(), g(cls, &Row::xt, &Row::kt).c_str());
 }
 
 void print_build(const char *name, const Build &b, uint64_t input, const char *note) {
   char compact[32] = "";
   if (b.compact) std::snprintf(compact, sizeof compact, " (compacted %.2fx)", (double)b.compact / (double)input);
-  std::printf("| %s | %.2f | %.2f | %.1f | %.2fx%s | %s | %s | %ld | %s |\n", name, b.cpu, b.secs,
+  std::printf("| %s | %.2f | %.2f | %.1f | %.2fx%s | %s | %s | %ld (%ld+%ld) | %s |\n", name, b.cpu, b.secs,
               (double)input / 1e6 / b.cpu, (double)b.total / (double)input, compact,
               b.index ? (std::to_string((double)b.index / (double)input).substr(0, 4) + "x").c_str() : "-",
               b.store ? (std::to_string((double)b.store / (double)input).substr(0, 4) + "x").c_str() : "-",
-              b.peak_kb / 1024, note);
+              b.peak_kb / 1024, b.anon_kb / 1024, b.file_kb / 1024, note);
 }
 
 /* Run one build in a child process, so that its peak RSS is its own and
@@ -649,6 +700,7 @@ Build in_child(const std::function<Build()> &f) {
   if (pid < 0) die("fork", std::strerror(errno));
   if (pid == 0) {
     close(fd[0]);
+    malloc_trim(0); /* free heap of the parent would hide the build's growth */
     b = f();
     ssize_t w = write(fd[1], &b, sizeof b);
     _exit(w == (ssize_t)sizeof b ? 0 : 1);
@@ -813,10 +865,11 @@ int main(int argc, char **argv) {
   if (sweep) {
     std::printf("### libkz peak RSS while indexing vs memory budget (add_text, %zu documents, %.1f MB)\n\n",
                 in.docs.size(), (double)in.bytes / 1e6);
-    std::printf("| budget MB | peak RSS growth MB | CPU s | MB/s (CPU) | segments after commit |\n|---:|---:|---:|---:|---:|\n");
+    std::printf("| budget MB | peak RSS growth MB | peak anon MB | peak file MB | CPU s | MB/s (CPU) | segments after commit |\n|---:|---:|---:|---:|---:|---:|---:|\n");
     for (size_t mb : {1, 2, 4, 8, 16, 32, 64, 256}) {
       Build b = in_child([&] { return build_kz(in, kzdir, mb << 20); });
-      std::printf("| %zu | %ld | %.2f | %.1f | %llu |\n", mb, b.peak_kb / 1024, b.cpu,
+      std::printf("| %zu | %ld | %ld | %ld | %.2f | %.1f | %llu |\n", mb, b.peak_kb / 1024,
+                  b.anon_kb / 1024, b.file_kb / 1024, b.cpu,
                   (double)in.bytes / 1e6 / b.cpu, (unsigned long long)b.segments);
       std::fflush(stdout);
     }
@@ -852,7 +905,7 @@ int main(int argc, char **argv) {
 
   if (scale <= 0) {
     std::printf("\n### Indexing (median of %d builds; sizes relative to the input text)\n\n", reps);
-    std::printf("| engine | CPU s | elapsed s | MB/s (CPU) | on disk | index | store | peak RSS MB | note |\n");
+    std::printf("| engine | CPU s | elapsed s | MB/s (CPU) | on disk | index | store | peak RSS MB (anon+file) | note |\n");
     std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     std::fflush(stdout);
     Build bk = median_build(reps, [&] { return build_kz(in, kzdir, budget); });
@@ -899,7 +952,7 @@ int main(int argc, char **argv) {
     std::printf("\n### Scale run: %dx by resampling sentences (%zu documents, %.1f MB of "
                 "title + text, JSON Lines %.1f MB, made in %.0f s)\n\n",
                 scale, big.docs.size(), (double)sbytes / 1e6, (double)du(sjson) / 1e6, now() - t0);
-    std::printf("| engine | CPU s | elapsed s | MB/s (CPU) | on disk | index | store | peak RSS MB | note |\n");
+    std::printf("| engine | CPU s | elapsed s | MB/s (CPU) | on disk | index | store | peak RSS MB (anon+file) | note |\n");
     std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     std::fflush(stdout);
     Input keep_big;

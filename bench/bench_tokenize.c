@@ -24,7 +24,10 @@
  *       a callback that counts;
  *   (c) libkz full tokenization, KZ_TOK_DEFAULT;
  *   (d) (c) plus Snowball stemming, language "en";
- *   (e) (c) plus diacritic folding.
+ *   (e) (c) plus diacritic folding;
+ *   (f) only with -m f: libkz's word segmenter alone (the internal
+ *       kzi_word_segments() with a callback that counts each batch), to
+ *       tell segmentation from token emission in (b).
  *
  * (a) and (b) must find the same number of segments; a difference is
  * printed as an error (and the exit status is 1).  Results are recorded in
@@ -41,6 +44,7 @@
 #include <uniwbrk.h>
 
 #include "kz.h"
+#include "kz_int.h" /* kzi_wordbreak_simd(), kzi_word_segments() */
 #include "newsdata.h"
 
 #define SEED_TARGET (20u * 1000u * 1000u)
@@ -139,7 +143,7 @@ static int count_token(const kz_token *t, void *payload) {
 
 typedef struct method {
   const char *label;
-  int peer;            /* 1: the libunistring peer; 0: kz_tokenize */
+  int peer;            /* 1: the libunistring peer; 2: the segmenter; 0: kz_tokenize */
   unsigned flags;
   const char *language;
 } method;
@@ -151,15 +155,25 @@ static const method methods[] = {
     {"(d) libkz DEFAULT + STEM (en)", 0, KZ_TOK_DEFAULT | KZ_TOK_STEM, "en"},
     {"(e) libkz DEFAULT + FOLD_DIACRITICS", 0, KZ_TOK_DEFAULT | KZ_TOK_FOLD_DIACRITICS,
      NULL},
+    {"(f) libkz segmenter alone (internal)", 2, KZ_TOK_PLAIN, NULL},
 };
 #define NMETHODS (sizeof methods / sizeof methods[0])
+
+static int count_segments(void *payload, const kzi_seg *seg, size_t n) {
+  size_t *total = payload;
+  (void)seg;
+  *total += n;
+  return 0;
+}
 
 /* One pass of method m over the corpus; returns the tokens found. */
 static size_t one_pass(const method *m, const corpus *c, peer *p, kz_tokenizer *tk) {
   size_t d, total = 0;
   for (d = 0; d < c->count; d++) {
-    if (m->peer) {
+    if (m->peer == 1) {
       total += peer_doc(p, c->text[d], c->len[d]);
+    } else if (m->peer == 2) {
+      kzi_word_segments(tk, c->text[d], c->len[d], count_segments, &total);
     } else {
       int rc = kz_tokenize(tk, c->text[d], c->len[d], count_token, &total);
       if (rc != KZ_OK) {
@@ -194,7 +208,7 @@ static int bench_corpus(const corpus *c, int reps, const char *which) {
     const method *m = &methods[mi];
     kz_tokenizer *tk = NULL;
     if (strchr(which, (int)('a' + mi)) == NULL) continue;
-    if (!m->peer) {
+    if (m->peer != 1) {
       kz_tokenizer_options o = KZ_TOKENIZER_OPTIONS_INIT;
       o.flags = m->flags;
       o.language = m->language;
@@ -318,7 +332,8 @@ int main(int argc, char **argv) {
     files[1] = defaults[1];
     nfiles = 2;
   }
-  printf("bench_tokenize: libkz %s, one thread\n", kz_version());
+  printf("bench_tokenize: libkz %s, one thread, ASCII segmenter: %s\n", kz_version(),
+         kzi_wordbreak_simd());
 
   for (f = 0; f < nfiles; f++) {
     nd_corpus nc;

@@ -45,6 +45,16 @@ int cli_cmd_demo(int argc, char **argv);
 extern const char cli_usage_tokens[];
 extern const char cli_usage_parse[];
 extern const char cli_usage_demo[];
+/* Per-article analysis (cmd_quotes.c, cmd_numbers.c, cmd_entities.c). */
+int cli_cmd_quotes(int argc, char **argv);
+int cli_cmd_numbers(int argc, char **argv);
+int cli_cmd_entities(int argc, char **argv);
+extern const char cli_usage_quotes[], cli_usage_numbers[], cli_usage_entities[];
+/* Word statistics (cmd_colloc.c, cmd_keyness.c, cmd_ngrams.c). */
+int cli_cmd_colloc(int argc, char **argv);
+int cli_cmd_keyness(int argc, char **argv);
+int cli_cmd_ngrams(int argc, char **argv);
+extern const char cli_usage_colloc[], cli_usage_keyness[], cli_usage_ngrams[];
 
 /* The corpus part of "kz demo" (demo_corpus.c): index names[0..n) of dir
  * in a temporary corpus and show searches, a concordance and counts. */

@@ -50,6 +50,13 @@ static const kz_cli_cmd commands[] = {
    cli_usage_count},
   {"show", cli_cmd_show, "print a stored document", cli_usage_show},
   {"stats", cli_cmd_stats, "corpus statistics", cli_usage_stats},
+  {"quotes", cli_cmd_quotes, "who said what in articles", cli_usage_quotes},
+  {"numbers", cli_cmd_numbers, "numeric claims in articles", cli_usage_numbers},
+  {"entities", cli_cmd_entities, "people, organizations and places across articles",
+   cli_usage_entities},
+  {"colloc", cli_cmd_colloc, "collocates of a word or query", cli_usage_colloc},
+  {"keyness", cli_cmd_keyness, "words a subcorpus over- and under-uses", cli_usage_keyness},
+  {"ngrams", cli_cmd_ngrams, "n-gram frequencies", cli_usage_ngrams},
   {"help", cmd_help, "show help for a command", usage_help},
   {NULL, NULL, NULL, NULL}
 };

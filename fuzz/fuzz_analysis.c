@@ -16,7 +16,9 @@
  *   - every quote, number and body mention has start <= end <= body
  *     length, non-NULL text, a known kind; number low <= value <= high;
  *   - JSON output succeeds and has one line per record;
- *   - entity variants' counts add up to the entity count.
+ *   - entity variants' counts add up to the entity count;
+ *   - kz_text_analyze() / kz_article_analyze() give the same quotes,
+ *     numbers and mentions as the three single calls.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -62,6 +64,28 @@ static void check_all(kz_quotes *q, kz_numbers *n, kz_mentions *m, size_t len) {
   }
 }
 
+static void same_json(int (*fq)(const kz_quotes *, const char *, kz_buf *),
+                      int (*fn)(const kz_numbers *, const char *, kz_buf *),
+                      const kz_analysis *r, const kz_quotes *q, const kz_numbers *n,
+                      const kz_mentions *m) {
+  kz_buf a = KZ_BUF_INIT, b = KZ_BUF_INIT;
+  size_t i;
+  CHECK(fq(kz_analysis_quotes(r), "f", &a) == KZ_OK && fq(q, "f", &b) == KZ_OK);
+  CHECK(a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0));
+  kz_buf_dispose(&a);
+  kz_buf_dispose(&b);
+  CHECK(fn(kz_analysis_numbers(r), "f", &a) == KZ_OK && fn(n, "f", &b) == KZ_OK);
+  CHECK(a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0));
+  kz_buf_dispose(&a);
+  kz_buf_dispose(&b);
+  CHECK(kz_mentions_count(kz_analysis_mentions(r)) == kz_mentions_count(m));
+  for (i = 0; i < kz_mentions_count(m); i++) {
+    CHECK(strcmp(kz_mention_text(kz_analysis_mentions(r), i), kz_mention_text(m, i)) == 0);
+    CHECK(kz_mention_start(kz_analysis_mentions(r), i) == kz_mention_start(m, i));
+    CHECK(kz_mention_kind(kz_analysis_mentions(r), i) == kz_mention_kind(m, i));
+  }
+}
+
 static void check_entities(kz_entities *es) {
   size_t i, j, total;
   kz_buf b = KZ_BUF_INIT;
@@ -101,6 +125,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     CHECK(kz_text_numbers(&n, text, len, lang) == KZ_OK);
     CHECK(kz_text_mentions(&m, text, len, lang) == KZ_OK);
     check_all(q, n, m, len);
+    {
+      kz_analysis *r = NULL;
+      CHECK(kz_text_analyze(&r, text, len, lang, KZ_ANALYZE_ALL) == KZ_OK);
+      same_json(kz_quotes_to_json, kz_numbers_to_json, r, q, n, m);
+      kz_analysis_free(r);
+    }
     CHECK(kz_entities_add_mentions(es, m, "text") == KZ_OK);
     kz_quotes_free(q);
     kz_numbers_free(n);
@@ -119,6 +149,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       CHECK(kz_article_numbers(&n, a) == KZ_OK);
       CHECK(kz_article_mentions(&m, a) == KZ_OK);
       check_all(q, n, m, blen);
+      {
+        kz_analysis *r = NULL;
+        CHECK(kz_article_analyze(&r, a, 0) == KZ_OK);
+        same_json(kz_quotes_to_json, kz_numbers_to_json, r, q, n, m);
+        kz_analysis_free(r);
+      }
       CHECK(kz_entities_add_article(es, a, NULL) == KZ_OK);
       kz_quotes_free(q);
       kz_numbers_free(n);

@@ -52,8 +52,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     kzi_post_free(&p);
     r = kzi_post_init(&p, s, &d.t);
     if (r == KZ_OK) {
+      const unsigned char *raw;
+      size_t rawn;
       check(kzi_post_advance(&p, 3));
+      check(kzi_post_rawpos(&p, &raw, &rawn));
+      kzi_post_shallow(&p, 150);
+      check(p.rc);
       check(kzi_post_advance(&p, 200));
+      for (unsigned f = 0; f < KZI_NFIELDS; f++) check(kzi_post_positions(&p, f, &pos, &cap, &np));
+      kzi_post_shallow(&p, 5000);
+      check(p.rc);
+      check(kzi_post_advance(&p, 6000));
     }
     kzi_post_free(&p);
     free(pos);
@@ -61,16 +70,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     rc = kzi_dict_next(&d);
   }
   check(rc);
-  for (uint32_t doc = 0; doc < s->ndocs && doc < 100000; doc++) {
-    kzi_cols c;
-    kzi_stored st;
-    kzi_buf scratch = {0};
-    uint32_t found;
-    check(kzi_seg_cols(s, doc, &c));
-    rc = kzi_seg_stored(s, doc, &st, &scratch);
-    check(rc);
-    if (rc == KZ_OK) check(kzi_seg_find_key(s, st.f[KZ_FIELD_KEY], st.n[KZ_FIELD_KEY], &found));
-    kzi_buf_free(&scratch);
+  {
+    kzi_storebuf scratch;
+    memset(&scratch, 0, sizeof scratch);
+    for (uint32_t doc = 0; doc < s->ndocs && doc < 100000; doc++) {
+      kzi_cols c;
+      kzi_stored st;
+      uint32_t found;
+      check(kzi_seg_cols(s, doc, &c));
+      rc = kzi_seg_stored(s, doc, &st, &scratch);
+      check(rc);
+      if (rc == KZ_OK) check(kzi_seg_find_key(s, st.f[KZ_FIELD_KEY], st.n[KZ_FIELD_KEY], &found));
+    }
+    /* backwards too (restarts inside a block) */
+    for (uint32_t doc = s->ndocs; doc-- > 0 && s->ndocs - doc < 1000;) {
+      kzi_stored st;
+      check(kzi_seg_stored(s, doc, &st, &scratch));
+    }
+    kzi_storebuf_free(&scratch);
   }
   check(kzi_dict_seek(&d, s, "wtest", 5));
   kzi_segment_close(s);

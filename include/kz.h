@@ -13,5 +13,6 @@
 #include "kz/analysis.h"
 #include "kz/corpus.h"
 #include "kz/query.h"
+#include "kz/stats.h"
 
 #endif /* KZ_H */

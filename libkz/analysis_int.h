@@ -12,6 +12,7 @@
  *              --speakers.c--> speaker, role and verb of each quote;
  *                              interview sections
  *              --numbers.c---> numeric claims (numwords.c reads number words)
+ * analyze.c builds the document once and runs all three over it.
  * entity_cluster.c collects mentions of many documents and clusters them.
  *
  * The token stream is our own, not kz_tokenize()'s: names need hyphenated
@@ -197,6 +198,18 @@ uint32_t kzi_number_words(const kzi_adoc *d, uint32_t t, double *value,
                           double *low, double *high, int *vague);
 /* A scale word at t ("million", "bn", "Milliarden"): its factor, or 0. */
 double kzi_scale_word(const kzi_adoc *d, uint32_t t);
+
+/* ---------------------------------------------------------------------
+ * Public result objects from a built document (quotes.c, numbers.c,
+ * entities.c), used by the single-call extractors and by analyze.c, which
+ * builds one document for all three.  Each copies what it keeps; d stays
+ * owned by the caller.  On failure they set the error message and return
+ * a kz_status.  Quotes mark tokens KZI_AF_INQUOTE and add strings; numbers
+ * and mentions read neither, so the order of calls does not matter.
+ * --------------------------------------------------------------------- */
+int kzi_quotes_from_adoc(kz_quotes **out, kzi_adoc *d);
+int kzi_numbers_from_adoc(kz_numbers **out, kzi_adoc *d);
+int kzi_mentions_from_adoc(kz_mentions **out, kzi_adoc *d);
 
 /* ---------------------------------------------------------------------
  * Small JSON writer helpers (entities.c)

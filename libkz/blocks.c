@@ -130,7 +130,7 @@ static void split_runin(kzi_article_doc *d, size_t first_len_chars, size_t width
   kzi_block *b = &d->blocks[d->nblocks - 1];
   const char *t = kzi_art_text(d, b->text);
   kzi_wordit it = {t, b->len, 0, 0, 0};
-  size_t k = 0, cut = 0;
+  size_t k = 0, cut = 0, prev_end = 0;
   char lw[32];
   if (first_len_chars * 10 >= width * 6) return;
   while (kzi_word_next(&it) && k < 7) {
@@ -150,9 +150,11 @@ static void split_runin(kzi_article_doc *d, size_t first_len_chars, size_t width
     }
     /* the heading words carry no punctuation */
     if (after < b->len && t[after] != ' ') return;
+    prev_end = after;
     k++;
   }
-  if (cut == 0 || k < 1) return;
+  /* only one space between the heading and the text */
+  if (cut == 0 || k < 1 || cut != prev_end + 1) return;
   {
     kzi_block head = *b, body = *b;
     size_t rawcut = b->start + cut;

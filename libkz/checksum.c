@@ -2,8 +2,9 @@
  * checksum.c - CRC-32C (Castagnoli) for every corpus file, and a 64-bit
  * hash for document keys.
  *
- * CRC-32C uses the slicing-by-8 table method (about 1-2 GB/s in software);
- * tables are built once, thread-safely, on first use.
+ * CRC-32C uses the SSE4.2 crc32 instruction on x86-64 CPUs that have it,
+ * else the slicing-by-8 table method (about 1-2 GB/s in software); tables
+ * are built once, thread-safely, on first use.
  */
 #include <pthread.h>
 #include <string.h>
@@ -11,9 +12,16 @@
 #include "corpus_int.h"
 
 static uint32_t crc_tab[8][256];
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+static int hw_crc; /* the CPU has SSE4.2 */
+#endif
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
 static void crc_init(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  hw_crc = __builtin_cpu_supports("sse4.2");
+#endif
   for (uint32_t i = 0; i < 256; i++) {
     uint32_t c = i;
     for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0x82F63B78u & (0u - (c & 1)));
@@ -24,9 +32,34 @@ static void crc_init(void) {
       crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xFF];
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define KZI_HW_CRC 1
+/* The SSE4.2 crc32 instruction computes CRC-32C: 8 bytes per step. */
+__attribute__((target("sse4.2"))) static uint32_t crc_hw(uint32_t crc, const unsigned char *p,
+                                                         size_t n) {
+  uint64_t c = ~crc;
+  while (n && ((uintptr_t)p & 7)) {
+    c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+    n--;
+  }
+  while (n >= 8) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    c = __builtin_ia32_crc32di(c, v);
+    p += 8;
+    n -= 8;
+  }
+  while (n--) c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+  return ~(uint32_t)c;
+}
+#endif
+
 uint32_t kzi_crc32c(uint32_t crc, const void *data, size_t n) {
   const unsigned char *p = data;
   pthread_once(&crc_once, crc_init);
+#ifdef KZI_HW_CRC
+  if (hw_crc) return crc_hw(crc, p, n);
+#endif
   crc = ~crc;
   while (n && ((uintptr_t)p & 7)) {
     crc = (crc >> 8) ^ crc_tab[0][(crc ^ *p++) & 0xFF];

@@ -11,12 +11,17 @@
  *    (good prose counts for it, furniture against it; maximum-sum subarray,
  *    linear).  Pages are one article surrounded by menus, teasers and
  *    footers, and this picks the article without site-specific rules.
+ *    Section-end lines ("Related articles", "More stories") are barriers,
+ *    unless they only open a short box of links inside the text; reader
+ *    comments ("34 Comments", "jdoe says:") are cut off once article text
+ *    has been seen; the headline repeated from the page title anchors the
+ *    article; date lines and gallery captions do not count as prose.
  * 4. Kinds: inside the main text each block is a paragraph, heading,
- *    caption, credit, byline, box, comment or boilerplate by its own shape
- *    and its neighbours; outside it, prose is boilerplate and headline-like
- *    lines are related links.
+ *    caption, credit, byline, box, quote-box (a pull quote the text
+ *    repeats), comment or boilerplate by its own shape and its neighbours;
+ *    outside it, prose is boilerplate (comment after the comment cut) and
+ *    headline-like lines are related links.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -529,6 +534,64 @@ static int inline_box(kzi_article_doc *d, size_t i) {
   return 1;
 }
 
+/* The opening or closing quotation mark at the start of s[0..n) / the end
+ * of it: its length in bytes, or 0. */
+static size_t quote_mark(const char *s, size_t n, int closing) {
+  static const char *const marks[] = {"\"", "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\x9e",
+                                      "\xc2\xab", "\xc2\xbb", "'", "\xe2\x80\x98",
+                                      "\xe2\x80\x99", NULL};
+  size_t j;
+  for (j = 0; marks[j]; j++) {
+    size_t m = strlen(marks[j]);
+    if (n >= m && memcmp(closing ? s + n - m : s, marks[j], m) == 0) return m;
+  }
+  return 0;
+}
+
+/* Is block i a pull quote: a whole quotation of 5 to 50 words, printed
+ * apart, whose words a paragraph within 30 blocks holds as well?  The
+ * searches draw on *budget (bytes), which keeps them linear. */
+static int find_bytes(const char *h, size_t hn, const char *nd, size_t nn) {
+  const char *p = h, *end = h + hn;
+  while (nn && (size_t)(end - p) >= nn) {
+    p = memchr(p, nd[0], (size_t)(end - p) - nn + 1);
+    if (p == NULL) return 0;
+    if (memcmp(p, nd, nn) == 0) return 1;
+    p++;
+  }
+  return 0;
+}
+
+static int pull_quote(const kzi_article_doc *d, long i, size_t *budget) {
+  const kzi_block *b = &d->blocks[i];
+  const char *t = kzi_art_text(d, b->text), *q;
+  size_t n = b->len, a, z, qn;
+  long j;
+  if (b->f.words < 5 || b->f.words > 50 || b->dup >= 0) return 0;
+  if ((a = quote_mark(t, n, 0)) == 0) return 0;
+  /* the closing mark, maybe after the final stop */
+  z = n;
+  if (z > 0 && (t[z - 1] == '.' || t[z - 1] == ',')) z--;
+  if (z <= a || quote_mark(t + a, z - a, 1) == 0) return 0;
+  z -= quote_mark(t + a, z - a, 1);
+  q = t + a;
+  qn = z - a;
+  if (qn < 20) return 0;
+  /* a quotation inside: not one quote */
+  for (j = 0; j < (long)qn; j++)
+    if (q[j] == '"' || ((unsigned char)q[j] == 0xe2 && j + 2 < (long)qn &&
+                        (unsigned char)q[j + 1] == 0x80 && (unsigned char)q[j + 2] == 0x9c))
+      return 0;
+  if (qn > 60) qn = 60; /* the start is enough to find it again */
+  for (j = i - 30 < 0 ? 0 : i - 30; j < (long)d->nblocks && j <= i + 30; j++) {
+    const kzi_block *p = &d->blocks[j];
+    if (j == i || p->dup >= 0 || p->len < b->len + 20 || p->len > *budget) continue;
+    *budget -= p->len; /* the searches stay linear in the input */
+    if (find_bytes(kzi_art_text(d, p->text), p->len, q, qn)) return 1;
+  }
+  return 0;
+}
+
 /* Maximum-sum run of blocks.  A section-end line ("Related articles") is a
  * barrier no run crosses; as an article comes before its comments and
  * teasers, the first section whose best run scores at least 40% of the
@@ -614,10 +677,6 @@ void kzi_classify(kzi_article_doc *d) {
   main_region(d);
   lo = d->region_lo;
   hi = d->region_hi;
-  if (getenv("KZ_DEBUG_REGION")) {
-    fprintf(stderr, "region %ld..%ld comments_from %ld anchor %ld\n", lo, hi, d->comments_from, headline_anchor(d));
-    for (i = 0; i < n; i++) fprintf(stderr, "%4ld cls %d score %ld nav %u w %u\n", i, d->blocks[i].cls, block_score(d, &d->blocks[i]), d->blocks[i].f.nav, d->blocks[i].f.words);
-  }
   /* walk backwards first to know each block's next non-duplicate */
   for (i = n - 1; i >= 0; i--) {
     d->blocks[i].f.next_live = nx;
@@ -721,7 +780,8 @@ void kzi_classify(kzi_article_doc *d) {
   /* A label and its text printed twice: a side box. */
   for (i = 0; i + 1 < n; i++) {
     kzi_block *b = &d->blocks[i], *c = &d->blocks[i + 1];
-    if (b->kind == KZ_BLOCK_HEADING && b->dup >= 0 && c->dup >= 0 && c->dup == b->dup + 1) {
+    if (b->kind == KZ_BLOCK_HEADING && b->dup >= 0 && c->dup >= 0 && c->dup == b->dup + 1 &&
+        b->f.words <= 8 && c->cls >= CLS_NEAR && c->f.words >= 8) {
       long k = b->dup;
       b->kind = c->kind = KZ_BLOCK_BOX;
       d->blocks[k].kind = d->blocks[k + 1].kind = KZ_BLOCK_BOX;
@@ -744,6 +804,15 @@ void kzi_classify(kzi_article_doc *d) {
         break;
       }
     }
+  }
+
+  /* Pull quotes: a quotation set apart whose words the text repeats. */
+  {
+    size_t budget = 4 * d->text.n + 65536;
+    for (i = lo; i >= 0 && i <= hi && i < n; i++)
+      if ((d->blocks[i].kind == KZ_BLOCK_PARAGRAPH || d->blocks[i].kind == KZ_BLOCK_HEADING) &&
+          pull_quote(d, i, &budget))
+        d->blocks[i].kind = KZ_BLOCK_QUOTE_BOX;
   }
 
   /* Prose above the dateline is the summary (standfirst). */

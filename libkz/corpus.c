@@ -629,17 +629,23 @@ static int join_blocks(const kz_article *a, int kind, const char *skip, kzi_buf 
   return rc;
 }
 
-int kz_corpus_add_file(kz_corpus *c, const char *path) {
-  kz_article *a = NULL;
+/* Override st's field f with the meta value v when v is not NULL. */
+static void override(kzi_stored *st, int f, const char *v) {
+  if (v) set_field(st, f, v);
+}
+
+/* Add the parsed article a under key[0..key_len), with meta (may be NULL)
+ * overriding the parsed values. */
+static int add_parsed(kz_corpus *c, const char *key, size_t key_len, const kz_article *a,
+                      const kz_doc_meta *meta) {
   kzi_buf cap = {0}, head = {0}, auth = {0};
   kzi_stored st;
   int rc;
-  if (!c || !path) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_file: NULL argument");
-  rc = kz_article_parse_file(&a, path, NULL);
-  if (rc) return rc;
+  if (meta && meta->version != KZ_DOC_META_VERSION)
+    return kzi_seterr(NULL, KZ_EVERSION, "unknown kz_doc_meta version %u", meta->version);
   memset(&st, 0, sizeof st);
-  st.f[KZ_FIELD_KEY] = path;
-  st.n[KZ_FIELD_KEY] = strlen(path);
+  st.f[KZ_FIELD_KEY] = key;
+  st.n[KZ_FIELD_KEY] = key_len;
   set_field(&st, KZ_FIELD_TITLE, kz_article_title(a));
   set_field(&st, KZ_FIELD_BODY, kz_article_body(a));
   set_field(&st, KZ_FIELD_DATE, kz_article_date(a));
@@ -663,6 +669,16 @@ int kz_corpus_add_file(kz_corpus *c, const char *path) {
     st.n[KZ_FIELD_HEADING] = head.n;
     st.f[KZ_FIELD_AUTHOR] = auth.p ? auth.p : "";
     st.n[KZ_FIELD_AUTHOR] = auth.n;
+    if (meta) {
+      override(&st, KZ_FIELD_TITLE, meta->title);
+      override(&st, KZ_FIELD_DATE, meta->date);
+      override(&st, KZ_FIELD_SOURCE, meta->source);
+      override(&st, KZ_FIELD_AUTHOR, meta->author);
+      override(&st, KZ_FIELD_URL, meta->url);
+      override(&st, KZ_FIELD_LANGUAGE, meta->language);
+      override(&st, KZ_FIELD_CAPTION, meta->caption);
+      override(&st, KZ_FIELD_HEADING, meta->heading);
+    }
     rc = add_stored(c, &st);
   } else {
     rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
@@ -670,17 +686,51 @@ int kz_corpus_add_file(kz_corpus *c, const char *path) {
   kzi_buf_free(&cap);
   kzi_buf_free(&head);
   kzi_buf_free(&auth);
+  return rc;
+}
+
+int kz_corpus_add_article(kz_corpus *c, const char *key, size_t key_len, const kz_article *a,
+                          const kz_doc_meta *meta) {
+  if (!c || !key || !a) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_article: NULL argument");
+  return add_parsed(c, key, key_len, a, meta);
+}
+
+int kz_corpus_add_file_v2(kz_corpus *c, const char *path, const char *key, size_t key_len,
+                          const kz_doc_meta *meta) {
+  kz_article *a = NULL;
+  int rc;
+  if (!c || !path) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_file: NULL argument");
+  if (meta && meta->version != KZ_DOC_META_VERSION)
+    return kzi_seterr(NULL, KZ_EVERSION, "unknown kz_doc_meta version %u", meta->version);
+  rc = kz_article_parse_file(&a, path, NULL);
+  if (rc) return rc;
+  if (!key) {
+    key = path;
+    key_len = strlen(path);
+  }
+  rc = add_parsed(c, key, key_len, a, meta);
   kz_article_free(a);
   return rc;
 }
 
+int kz_corpus_add_file(kz_corpus *c, const char *path) {
+  return kz_corpus_add_file_v2(c, path, NULL, 0, NULL);
+}
+
 typedef struct dirwalk {
   kz_corpus *c;
-  uint64_t failed, docs, bytes;
+  uint64_t failed, docs, bytes, total;
   kz_progress_cb progress;
   void *payload;
   int depth;
+  int sizing;               /* first pass: only sum the file sizes */
 } dirwalk;
+
+/* dir + "/" + name, without doubling a '/' that ends dir. */
+static void join_path(char *buf, size_t cap, const char *dir, const char *name) {
+  size_t n = strlen(dir);
+  snprintf(buf, cap, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+}
 
 static int walk(dirwalk *dw, const char *dir) {
   struct dirent **ents = NULL;
@@ -695,10 +745,10 @@ static int walk(dirwalk *dw, const char *dir) {
       free(ents[i]);
       continue;
     }
-    snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
+    join_path(path, sizeof path, dir, ents[i]->d_name);
     free(ents[i]);
     if (stat(path, &st) != 0) {
-      dw->failed++;
+      if (!dw->sizing) dw->failed++;
       continue;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -708,14 +758,19 @@ static int walk(dirwalk *dw, const char *dir) {
         dw->depth--;
       }
     } else if (S_ISREG(st.st_mode)) {
-      int r = kz_corpus_add_file(dw->c, path);
+      int r;
+      if (dw->sizing) {
+        dw->total += (uint64_t)st.st_size;
+        continue;
+      }
+      r = kz_corpus_add_file(dw->c, path);
       if (r == KZ_ENOMEM || r == KZ_EBUSY || (r == KZ_EIO && dw->c->w == NULL)) rc = r;
       else if (r) dw->failed++;
-      else {
-        dw->docs++;
-        dw->bytes += (uint64_t)st.st_size;
-        if (dw->progress) rc = dw->progress(dw->bytes, 0, dw->docs, dw->payload);
-      }
+      else dw->docs++;
+      dw->bytes += (uint64_t)st.st_size;
+      if (dw->bytes > dw->total) dw->total = dw->bytes;
+      if (!rc && !r && dw->progress)
+        rc = dw->progress(dw->bytes, dw->total, dw->docs, dw->payload);
     }
   }
   free(ents);
@@ -724,13 +779,35 @@ static int walk(dirwalk *dw, const char *dir) {
 
 int kz_corpus_add_dir(kz_corpus *c, const char *path, uint64_t *failed,
                       kz_progress_cb progress, void *payload) {
-  dirwalk dw = {c, 0, 0, 0, progress, payload, 0};
+  dirwalk dw;
+  char root[4200];
+  size_t n = 0;
   int rc;
   if (failed) *failed = 0;
   if (!c || !path) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_dir: NULL argument");
+  if (strlen(path) >= sizeof root - 256)
+    return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_dir: path too long");
+  /* keys are root + "/" + relative path: collapse repeated '/' and drop a
+   * trailing one so "dir/" and "dir//" give the keys of "dir" */
+  for (const char *p = path; *p; p++)
+    if (!(*p == '/' && n && root[n - 1] == '/')) root[n++] = *p;
+  while (n > 1 && root[n - 1] == '/') n--;
+  root[n] = 0;
+  if (!n) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_dir: empty path");
   rc = writer(c);
   if (rc) return rc;
-  rc = walk(&dw, path);
+  memset(&dw, 0, sizeof dw);
+  dw.c = c;
+  dw.progress = progress;
+  dw.payload = payload;
+  if (progress) {
+    dw.sizing = 1;
+    rc = walk(&dw, root);
+    dw.sizing = 0;
+    if (rc) return rc;
+  }
+  rc = walk(&dw, root);
+  if (!rc && progress && dw.docs == 0) rc = progress(0, dw.total, 0, payload);
   if (failed) *failed = dw.failed;
   return rc;
 }
@@ -778,10 +855,11 @@ struct kz_doc {
 
 int kz_corpus_doc(kz_doc **out, kz_corpus *c, const char *key, size_t key_len) {
   kzi_snapshot *s;
-  kzi_buf scratch = {0};
+  kzi_storebuf scratch;
   int rc = KZ_ENOTFOUND;
   if (!out || !c || !key) return kzi_seterr(NULL, KZ_EINVAL, "NULL argument");
   *out = NULL;
+  memset(&scratch, 0, sizeof scratch);
   s = kzi_snap_acquire(c);
   for (uint32_t i = s->nseg; i-- > 0;) {
     uint32_t d;
@@ -817,7 +895,7 @@ int kz_corpus_doc(kz_doc **out, kz_corpus *c, const char *key, size_t key_len) {
     break;
   }
   kzi_snap_release(c, s);
-  kzi_buf_free(&scratch);
+  kzi_storebuf_free(&scratch);
   if (rc == KZ_ENOTFOUND)
     kzi_seterr(NULL, rc, "no document with key '%.*s'", (int)(key_len > 200 ? 200 : key_len), key);
   return rc;

@@ -119,10 +119,11 @@ typedef struct kzi_segment {
   size_t size;
   int mapped;               /* map is an mmap (else malloc'd or borrowed) */
   int owned;                /* free map on close when not mapped */
-  uint32_t ndocs, nterms, nblocks;
+  uint32_t ndocs, nterms, nblocks, nsblocks;
   uint64_t total_len[KZI_NFIELDS];
-  const unsigned char *dict, *post, *cols, *sidx, *store, *keys, *srcs;
-  size_t dict_len, post_len, cols_len, sidx_len, store_len, keys_len, srcs_len;
+  const unsigned char *dict, *post, *cols, *sidx, *store, *keys, *srcs, *koff, *kstr;
+  size_t dict_len, post_len, cols_len, sidx_len, store_len, keys_len, srcs_len, koff_len,
+      kstr_len;
   const unsigned char *bidx; /* dictionary block index, nblocks u32 */
   /* source table, decoded at open */
   const char **src_name; size_t *src_len; uint32_t nsrc;
@@ -176,58 +177,92 @@ typedef struct kzi_stored {
   const char *f[KZ_FIELD_COUNT];
   size_t n[KZ_FIELD_COUNT];
 } kzi_stored;
-/* Compressed records are decompressed into scratch (reused; the pointers
- * are valid until its next use). */
+/* The decoded store block last used (zero-initialize; reading documents in
+ * order decodes each block once). */
+typedef struct kzi_storebuf {
+  kzi_buf buf;
+  const kzi_segment *seg;
+  uint32_t block, first;    /* block number, its first document */
+  uint32_t next_doc;        /* the record at next_off is this document's */
+  size_t next_off;
+  int valid;
+} kzi_storebuf;
+void kzi_storebuf_free(kzi_storebuf *sb);
+/* The stored fields of doc (the key points into the segment, the others
+ * into sb, valid until its next use). */
 int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out,
-                   kzi_buf *scratch);
-/* Only the key of doc (never compressed): points into the segment. */
+                   kzi_storebuf *sb);
+/* Only the key of doc: points into the segment. */
 int kzi_seg_key(const kzi_segment *s, uint32_t doc, const char **key, size_t *n);
 /* Find key in the segment: *doc set; KZ_OK / KZ_ENOTFOUND / KZ_ECORRUPT. */
 int kzi_seg_find_key(const kzi_segment *s, const char *key, size_t n,
                      uint32_t *doc);
 
 /* ---------------------------------------------------------------------
- * Postings.  An entry per document:
- *   varint doc delta (first: doc + 1 ... see segment.c), byte field mask,
- *   varint freq per field in mask, varint bytes of positions,
- *   positions: per field in mask, freq varints (delta coded).
- * A term's postings: varint nskip, nskip x (varint lastdoc delta, varint
- * end offset delta), then the entries.
+ * Postings (layout in segment.c): a document stream and a position stream
+ * in blocks of KZI_BLOCK_DOCS documents with a skip table, and score
+ * bounds per block and per term.
  * --------------------------------------------------------------------- */
-#define KZI_SKIP_EVERY 128
+#define KZI_BLOCK_DOCS 128
 
-typedef struct kzi_skip { uint32_t last; uint32_t off; } kzi_skip;
+/* Maximum frequency and minimum field length per field over some
+ * documents: bounds the BM25F score of each of them. */
+typedef struct kzi_bound {
+  unsigned mask;
+  uint32_t fmax[KZI_NFIELDS], lmin[KZI_NFIELDS];
+} kzi_bound;
 
 typedef struct kzi_post_it {
-  const unsigned char *base, *p, *end; /* entries */
   const kzi_segment *seg;
-  kzi_skip *skips; uint32_t nskip; uint32_t skipi;
-  uint32_t doc;             /* current, KZI_NO_DOC at end */
+  uint64_t df;
+  const unsigned char *sk;            /* next unread skip entry */
+  const unsigned char *dbase, *dend;  /* document stream */
+  const unsigned char *pbase, *pend;  /* position stream */
+  uint32_t nblk, bi;                  /* blocks, the current one */
+  int has_bounds;
+  kzi_bound tb, bb;                   /* bounds of the term, of the block */
+  uint32_t b_prev, b_last;            /* last doc before / in the block */
+  const unsigned char *b_d, *b_de, *b_p, *b_pe; /* the block's streams */
+  int jump;                           /* restart at the block's start */
+  const unsigned char *p;             /* document cursor */
+  const unsigned char *pp;            /* positions: varints to skip first */
+  uint64_t pskip;
+  uint32_t last;                      /* delta base (previous doc) */
+  uint32_t doc;                       /* current, KZI_NO_DOC at end */
   int started;
-  unsigned mask;            /* fields of the current entry */
-  uint32_t freq[KZI_NFIELDS];
-  const unsigned char *pos; size_t poslen;
-  int rc;                   /* KZ_OK or KZ_ECORRUPT */
+  unsigned mask;                      /* fields of the current entry */
+  uint32_t freq[KZI_NFIELDS], nfreq;
+  int rc;                             /* KZ_OK or KZ_ECORRUPT */
 } kzi_post_it;
 
 int kzi_post_init(kzi_post_it *it, const kzi_segment *s, const kzi_term *t);
 void kzi_post_free(kzi_post_it *it);
 int kzi_post_next(kzi_post_it *it);                 /* to next entry */
 int kzi_post_advance(kzi_post_it *it, uint32_t target); /* first >= target */
+/* Move the block cursor (not the document) to the block that may hold
+ * target; returns its last document (bound in it->bb).  The next advance
+ * must be to a target >= this one. */
+uint32_t kzi_post_shallow(kzi_post_it *it, uint32_t target);
 /* Decode positions of field f of the current entry into *out (grown). */
 int kzi_post_positions(kzi_post_it *it, unsigned f, uint32_t **out,
                        size_t *cap, size_t *n);
-/* Walk entries of a raw entry buffer to build skips (writer, merge). */
-int kzi_post_make_skips(const unsigned char *p, size_t n, kzi_buf *out,
-                        uint32_t *ndocs_out);
+/* The raw position varints of the current entry (all fields). */
+int kzi_post_rawpos(kzi_post_it *it, const unsigned char **pos, size_t *len);
 
 /* ---------------------------------------------------------------------
  * Segment building (segment.c), used by writer.c and merge.c.
- * Terms must come in byte order; then the documents in doc order.
+ * Terms must come in byte order; then the documents in doc order.  The
+ * entries given for a term are, per document: varint ((doc - previous doc
+ * - 1) << 4 | field mask), a varint frequency per field in the mask, then
+ * the positions (per field, delta-coded from 0).
  * --------------------------------------------------------------------- */
 typedef struct kzi_segw kzi_segw;
 int kzi_segw_open(kzi_segw **out, const char *dir, uint64_t id);
-/* Add a term with its raw entries (doc deltas relative to the start). */
+/* The columns of the documents to come (borrowed until finish): their
+ * field lengths give the score bounds.  Call before the first term. */
+void kzi_segw_lengths(kzi_segw *w, const kzi_cols *cols, uint32_t ndocs);
+/* The term's df and cf are counted from the entries (the arguments are
+ * ignored). */
 int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
                   uint64_t cf, const unsigned char *entries, size_t len);
 /* Add the next document: its columns (src is a source string) and stored
@@ -346,7 +381,8 @@ typedef enum kzi_qtype {
   KZQ_OR,
   KZQ_NOT,        /* kid 0 positive, kids 1.. excluded */
   KZQ_NEAR,       /* kids: TERM or PHRASE, distance */
-  KZQ_DATE        /* lo..hi days inclusive */
+  KZQ_DATE,       /* lo..hi days inclusive */
+  KZQ_TERMS       /* OR of kids that are TERMs (an expanded entity:) */
 } kzi_qtype;
 
 typedef struct kzi_qnode {
@@ -372,6 +408,9 @@ struct kz_query {
 int kzi_query_parse(kz_query **out, kz_tokenizer *tk, kz_tokenizer *xtk,
                     int stemmed, const char *text, size_t len);
 void kzi_qnode_free(kzi_qnode *n);
+/* Set the thread's message "query error at byte POS: ..." and remember POS
+ * for kz_query_error_position(); returns code. */
+int kzi_query_error(int code, size_t pos, const char *fmt, ...) KZI_PRINTF(3, 4);
 
 /* ---------------------------------------------------------------------
  * Interface to qexec.c: iterators over one segment.
@@ -383,8 +422,12 @@ typedef struct kzi_exec {
   const kzi_snapshot *snap;
   const kzi_segment *seg;
   const kz_corpus *c;
-  double *idf_cache;        /* unused slot for future caches */
   int rc;                   /* sticky error */
+  /* Top-k pruning (rank.c): when topk is set, documents whose score bound
+   * is <= theta may be skipped; skipped counts the skips. */
+  int topk;
+  double theta;
+  uint64_t skipped;
 } kzi_exec;
 
 /* Build the iterator tree of q over segment seg (prefix and fuzzy words are

@@ -130,6 +130,9 @@ int kzi_tok_in(const kzi_adoc *d, uint32_t t, kzi_wordlist *list) {
     if ((tab[k] & ~(uint64_t)0xffff) == h) {
       int idx = (int)(tab[k] & 0xffff) - 1;
       char buf[64];
+      /* The hash matched; make sure of the word (ASCII without a copy). */
+      if (d->toks[t].flags & KZI_AF_ASCII)
+        return kzi_tok_is(d, t, wl_word(list, (size_t)idx)) ? idx : -1;
       if (kzi_tok_lower(d, t, buf, sizeof buf) && strcmp(buf, wl_word(list, (size_t)idx)) == 0)
         return idx;
       return -1;
@@ -150,6 +153,8 @@ uint32_t kzi_adoc_str(kzi_adoc *d, const char *s, size_t n) {
   return (uint32_t)off;
 }
 
+/* The hash of a word as the token stream computes it (kzi_aword_hash() of
+ * the lowercased word), lowercasing ASCII on the way. */
 static uint64_t hash_lower(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;
   size_t i;
@@ -158,13 +163,13 @@ static uint64_t hash_lower(const char *s, size_t n) {
     if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
     h = (h ^ c) * 1099511628211ull;
   }
-  return h | 1; /* 0 marks an empty slot */
+  return (h & ~(uint64_t)0xffff) | 0x10000;
 }
 
-static void lower_add(kzi_adoc *d, const char *s, size_t n) {
-  uint64_t h;
+/* Remember a lowercase word by its token hash h (never 0). */
+static void lower_add(kzi_adoc *d, uint64_t h) {
   size_t i;
-  if (d->rc) return;
+  if (d->rc || h == 0) return;
   if (d->lower_n * 2 + 2 > d->lower_cap) {
     size_t nc = d->lower_cap ? d->lower_cap * 2 : 1024, j;
     uint64_t *nt = calloc(nc, sizeof *nt);
@@ -172,7 +177,7 @@ static void lower_add(kzi_adoc *d, const char *s, size_t n) {
     for (j = 0; j < d->lower_cap; j++) {
       uint64_t v = d->lower[j];
       if (v) {
-        size_t k = (size_t)(v >> 7) & (nc - 1);
+        size_t k = (size_t)(v >> 16) & (nc - 1);
         while (nt[k]) k = (k + 1) & (nc - 1);
         nt[k] = v;
       }
@@ -181,8 +186,7 @@ static void lower_add(kzi_adoc *d, const char *s, size_t n) {
     d->lower = nt;
     d->lower_cap = nc;
   }
-  h = hash_lower(s, n);
-  i = (size_t)(h >> 7) & (d->lower_cap - 1);
+  i = (size_t)(h >> 16) & (d->lower_cap - 1);
   while (d->lower[i]) {
     if (d->lower[i] == h) return;
     i = (i + 1) & (d->lower_cap - 1);
@@ -208,7 +212,7 @@ bool kzi_adoc_has_lower(const kzi_adoc *d, const char *s, size_t n) {
     n = ln;
   }
   h = hash_lower(s, n);
-  i = (size_t)(h >> 7) & (d->lower_cap - 1);
+  i = (size_t)(h >> 16) & (d->lower_cap - 1);
   while (d->lower[i]) {
     if (d->lower[i] == h) return true;
     i = (i + 1) & (d->lower_cap - 1);
@@ -334,8 +338,9 @@ static int32_t dec(const kzi_adoc *d, size_t i, size_t end, size_t *len) {
   return cp;
 }
 
+/* Append a token; h is the hash of a word already computed, or 0. */
 static int push_tok(kzi_adoc *d, size_t s, size_t e, int kind, unsigned flags,
-                    uint32_t cp, uint32_t para) {
+                    uint32_t cp, uint32_t para, uint64_t h) {
   kzi_atok *t;
   if (d->rc) return d->rc;
   if (d->ntok == d->tcap) {
@@ -352,8 +357,8 @@ static int push_tok(kzi_adoc *d, size_t s, size_t e, int kind, unsigned flags,
   t->flags = (uint16_t)flags;
   t->cp = cp;
   t->para = para;
-  t->h = 0;
-  if (kind == KZI_AT_WORD) {
+  t->h = h;
+  if (kind == KZI_AT_WORD && h == 0) {
     if (flags & KZI_AF_ASCII) {
       uint64_t h = 1469598103934665603ull;
       size_t i;
@@ -372,28 +377,34 @@ static int push_tok(kzi_adoc *d, size_t s, size_t e, int kind, unsigned flags,
   return KZ_OK;
 }
 
-/* Case flags of the word s[0..n). */
-static unsigned case_flags(const char *s, size_t n, bool *ascii) {
+/* Case flags of the word s[0..n).  For an ASCII word *h receives its hash
+ * (as push_tok() computes it), in the same pass. */
+static unsigned case_flags(const char *s, size_t n, bool *ascii, uint64_t *h) {
   size_t i = 0, l;
   unsigned letters = 0, upper = 0, f = 0;
   bool first = true;
+  uint64_t fnv = 1469598103934665603ull;
   *ascii = true;
-  for (i = 0; i < n; i++)
-    if ((unsigned char)s[i] >= 0x80) break;
-  if (i == n) {
-    for (i = 0; i < n; i++) {
-      unsigned char c = (unsigned char)s[i];
-      bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z';
-      if (up || lo) {
-        if (first) f |= up ? KZI_AF_CAP : KZI_AF_LOWER;
-        first = false;
-        letters++;
-        upper += up;
-      }
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z';
+    if (c >= 0x80) break;
+    if (up || lo) {
+      if (first) f |= up ? KZI_AF_CAP : KZI_AF_LOWER;
+      first = false;
+      letters++;
+      upper += up;
     }
+    fnv = (fnv ^ (unsigned char)(up ? c + 32 : c)) * 1099511628211ull;
+  }
+  if (i == n) {
     if (letters >= 2 && upper == letters) f |= KZI_AF_ALLCAPS;
+    *h = (fnv & ~(uint64_t)0xffff) | 0x10000;
     return f;
   }
+  *h = 0;
+  letters = upper = f = 0;
+  first = true;
   i = 0;
   while (i < n) {
     unsigned char c = (unsigned char)s[i];
@@ -458,7 +469,7 @@ static int scan_para(kzi_adoc *d, uint32_t pi) {
             d->text[j + 1] >= '0' && d->text[j + 1] <= '9') { j++; continue; }
         break;
       }
-      push_tok(d, i, j, KZI_AT_NUM, space | KZI_AF_ASCII, 0, pi);
+      push_tok(d, i, j, KZI_AT_NUM, space | KZI_AF_ASCII, 0, pi, 0);
       sent = false;
       space = 0;
       hyph_next = false;
@@ -467,6 +478,7 @@ static int scan_para(kzi_adoc *d, uint32_t pi) {
     }
     if (c >= 0 && is_word_cp(c)) {
       size_t j = i, wl, letters_since_dot = 0;
+      uint64_t wh = 0;
       unsigned f = 0;
       bool ascii, poss = false, hyph = false;
       for (;;) {
@@ -506,13 +518,13 @@ static int scan_para(kzi_adoc *d, uint32_t pi) {
         break;
       }
       wl = j - i;
-      f = case_flags(d->text + i, wl, &ascii);
+      f = case_flags(d->text + i, wl, &ascii, &wh);
       if (ascii) f |= KZI_AF_ASCII;
       if (hyph_next) f |= KZI_AF_HYPH;
       if (poss) f |= KZI_AF_POSS;
       if (sent && !hyph_next) f |= KZI_AF_SENT;
-      push_tok(d, i, j, KZI_AT_WORD, f | space, 0, pi);
-      if ((f & KZI_AF_LOWER) && d->want_lower) lower_add(d, d->text + i, wl);
+      push_tok(d, i, j, KZI_AT_WORD, f | space, 0, pi, wh);
+      if ((f & KZI_AF_LOWER) && d->want_lower && !d->rc) lower_add(d, d->toks[d->ntok - 1].h);
       sent = false;
       space = 0;
       hyph_next = false;
@@ -546,7 +558,7 @@ static int scan_para(kzi_adoc *d, uint32_t pi) {
         if (c == 0x2026) ends = false;
         if (ends) { f |= KZI_AF_SENTEND; sent = true; }
       }
-      push_tok(d, i, e, is_symbol_cp(c) ? KZI_AT_SYM : KZI_AT_PUNCT, f, cp, pi);
+      push_tok(d, i, e, is_symbol_cp(c) ? KZI_AT_SYM : KZI_AT_PUNCT, f, cp, pi, 0);
       space = 0;
       hyph_next = false;
       i = e;
@@ -1169,7 +1181,7 @@ const char *kz_entity_kind_name(int kind) {
   }
 }
 
-static int mentions_from(kz_mentions **out, kzi_adoc *d) {
+int kzi_mentions_from_adoc(kz_mentions **out, kzi_adoc *d) {
   kz_mentions *r;
   size_t i;
   r = calloc(1, sizeof *r);
@@ -1202,7 +1214,7 @@ int kz_article_mentions(kz_mentions **out, const kz_article *a) {
   if (out == NULL || a == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_article_mentions: NULL argument");
   *out = NULL;
   rc = kzi_adoc_from_article(&d, a, KZI_ADOC_MENTIONS);
-  if (rc == KZ_OK) rc = mentions_from(out, &d);
+  if (rc == KZ_OK) rc = kzi_mentions_from_adoc(out, &d);
   kzi_adoc_free(&d);
   return rc;
 }
@@ -1214,7 +1226,7 @@ int kz_text_mentions(kz_mentions **out, const char *text, size_t len,
   if (out == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_text_mentions: NULL argument");
   *out = NULL;
   rc = kzi_adoc_from_text(&d, text, len, lang, KZI_ADOC_MENTIONS);
-  if (rc == KZ_OK) rc = mentions_from(out, &d);
+  if (rc == KZ_OK) rc = kzi_mentions_from_adoc(out, &d);
   kzi_adoc_free(&d);
   return rc;
 }

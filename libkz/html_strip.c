@@ -30,7 +30,31 @@ typedef struct strip_state {
   size_t first_ctl;
   unsigned hint;         /* hints for the current line */
   unsigned next_hint;
+  /* where the next "-->" and '>' are (len: none), found by a scan that
+   * started at *_from; positions only grow, so the scans stay linear */
+  size_t cmt_at, cmt_from, gt_at, gt_from;
 } strip_state;
+
+/* The first "-->" at or after `from` in raw[0..len), or len. */
+static size_t next_comment_end(strip_state *st, const char *raw, size_t len, size_t from) {
+  size_t k;
+  if (st->cmt_from <= from && st->cmt_at >= from) return st->cmt_at;
+  for (k = from; k + 2 < len; k++)
+    if (raw[k] == '-' && raw[k + 1] == '-' && raw[k + 2] == '>') break;
+  st->cmt_from = from;
+  st->cmt_at = k + 2 < len ? k : len;
+  return st->cmt_at;
+}
+
+/* The first '>' at or after `from`, or len. */
+static size_t next_gt(strip_state *st, const char *raw, size_t len, size_t from) {
+  const char *e;
+  if (st->gt_from <= from && st->gt_at >= from) return st->gt_at;
+  e = memchr(raw + from, '>', len - from);
+  st->gt_from = from;
+  st->gt_at = e ? (size_t)(e - raw) : len;
+  return st->gt_at;
+}
 
 /* Element names: block ones end a line; the rest are removed in place. */
 static const char *const block_tags[] = {
@@ -124,6 +148,12 @@ static void emit_space(strip_state *st) {
 /* Emit code point cp (as encoded in s[0..n)), mapping spaces and dropping
  * invisible characters. */
 static void emit_cp(strip_state *st, uint32_t cp, const char *s, size_t n) {
+  /* a control character from a reference ("&#9;", "&#x1F"): white space
+   * becomes a space, the rest is dropped */
+  if (cp < 0x20 || cp == 0x7f) {
+    if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v') emit_space(st);
+    return;
+  }
   if (cp == 0xa0 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f ||
       cp == 0x205f || cp == 0x3000 || cp == 0x85 || cp == 0x2028 || cp == 0x2029) {
     emit_space(st);
@@ -179,6 +209,7 @@ int kzi_html_lines(kzi_article_doc *d, const char *raw, size_t len) {
   size_t i = 0, ls = 0; /* ls: raw start of the current line */
   memset(&st, 0, sizeof st);
   st.d = d;
+  st.cmt_from = st.gt_from = (size_t)-1; /* nothing cached */
   while (i < len && !d->rc) {
     unsigned char c = (unsigned char)raw[i];
     if (c == '\n' || c == '\r') {
@@ -195,11 +226,11 @@ int kzi_html_lines(kzi_article_doc *d, const char *raw, size_t len) {
         const char *e = NULL;
         lim = len - i < MAX_TAG * 16 ? len - i : MAX_TAG * 16;
         if (lim >= 4 && memcmp(raw + i, "<!--", 4) == 0) {
-          for (k = i + 4; k + 2 < i + lim; k++)
-            if (raw[k] == '-' && raw[k + 1] == '-' && raw[k + 2] == '>') { e = raw + k + 3; break; }
+          k = next_comment_end(&st, raw, len, i + 4);
+          if (k < i + lim) e = raw + k + 3;
         } else {
-          e = memchr(raw + i, '>', lim);
-          if (e) e++;
+          k = next_gt(&st, raw, len, i);
+          if (k < i + lim) e = raw + k + 1;
         }
         if (e) { i = (size_t)(e - raw); st.hint |= KZI_HINT_TAGS; continue; }
       }
@@ -287,6 +318,15 @@ int kzi_html_lines(kzi_article_doc *d, const char *raw, size_t len) {
         size_t k = i + 1;
         while (k < len) {
           unsigned char e = (unsigned char)raw[k];
+          if (e == ' ') {
+            /* a single space between words stays in the run */
+            if (k + 1 < len && (unsigned char)raw[k + 1] > 0x20 && (unsigned char)raw[k + 1] < 0x7f &&
+                raw[k + 1] != '<' && raw[k + 1] != '&' && raw[k + 1] != '/') {
+              k++;
+              continue;
+            }
+            break;
+          }
           if (e < 0x21 || e >= 0x7f || e == '<' || e == '&' || e == '/') break;
           k++;
         }

@@ -43,7 +43,7 @@ typedef struct kctx {
   ktok *tok; size_t ntok, tcap;
   kzi_buf norms;
   kzi_span *sp; size_t nsp, spcap;
-  kzi_buf rec;           /* decompressed record */
+  kzi_storebuf rec;      /* decompressed store block */
   int rc;
 } kctx;
 
@@ -242,7 +242,7 @@ int kz_corpus_kwic(kz_kwic **out, kz_corpus *c, const char *query, size_t len,
   free(x.tok);
   free(x.sp);
   kzi_buf_free(&x.norms);
-  kzi_buf_free(&x.rec);
+  kzi_storebuf_free(&x.rec);
   if (rc) {
     if (rc == KZ_ENOMEM) kzi_seterr(NULL, rc, "out of memory");
     kz_kwic_free(x.k);

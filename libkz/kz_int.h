@@ -121,8 +121,8 @@ bool kzi_is_sentence_opener(const char *lang, const char *w, size_t n);
 /* ---------------------------------------------------------------------
  * Interface to wordbreak.c
  * --------------------------------------------------------------------- */
-/* Segment flags.  The first four are the KZ_TOKEN_* bits of the same
- * meaning, so token.c can copy them with one mask. */
+/* Segment flags, all in one byte.  Four are the KZ_TOKEN_* bits of the
+ * same meaning, so token.c can copy them with one mask. */
 #define KZI_SEG_CAPITALIZED KZ_TOKEN_CAPITALIZED     /* (ASCII) starts A-Z */
 #define KZI_SEG_ALLCAPS KZ_TOKEN_ALLCAPS             /* (ASCII) >= 2 letters, all A-Z */
 #define KZI_SEG_SPACE_BEFORE KZ_TOKEN_SPACE_BEFORE   /* white space (or the start) before */
@@ -130,10 +130,10 @@ bool kzi_is_sentence_opener(const char *lang, const char *w, size_t n);
 #define KZI_SEG_TOKEN_FLAGS                                                  \
   (KZI_SEG_CAPITALIZED | KZI_SEG_ALLCAPS | KZI_SEG_SPACE_BEFORE |            \
    KZI_SEG_NEWLINE_BEFORE)
-#define KZI_SEG_ASCII 0x0100u  /* the segment is plain ASCII */
-#define KZI_SEG_LETTER 0x0200u /* (ASCII) holds a letter */
-#define KZI_SEG_DIGIT 0x0400u  /* (ASCII) holds a digit */
-#define KZI_SEG_MID 0x0800u    /* (ASCII) holds a joining . ' : , or ; */
+#define KZI_SEG_LETTER 0x01u /* (ASCII) holds a letter */
+#define KZI_SEG_DIGIT 0x02u  /* (ASCII) holds a digit */
+#define KZI_SEG_MID 0x04u    /* (ASCII) holds a joining . ' : , or ; */
+#define KZI_SEG_ASCII 0x80u  /* the segment is plain ASCII */
 
 /* One UAX #29 word segment [start, end) of the input. */
 typedef struct kzi_seg {
@@ -153,6 +153,9 @@ typedef int (*kzi_seg_cb)(void *payload, const kzi_seg *seg, size_t n);
  * invalid bytes to tk->repaired. */
 int kzi_word_segments(struct kz_tokenizer *tk, const char *text, size_t len,
                       kzi_seg_cb cb, void *payload);
+/* Which ASCII segmenter this machine runs: "avx2", "sse2" or "portable"
+ * (for benchmarks). */
+const char *kzi_wordbreak_simd(void);
 
 /* ---------------------------------------------------------------------
  * The tokenizer handle (token.c), visible to the other modules.

@@ -29,13 +29,16 @@ int kzi_merge(const char *dir, kzi_segment **segs, uint32_t n,
               uint64_t new_id, uint32_t *ndocs_out) {
   kzi_dict_it *it = calloc(n ? n : 1, sizeof *it);
   uint32_t **map = calloc(n ? n : 1, sizeof *map);
-  kzi_buf ent = {0}, rec = {0};
+  kzi_cols *cols = NULL;
+  kzi_buf ent = {0};
+  kzi_storebuf sb;
   kzi_segw *w = NULL;
   uint64_t next = 0;
   char cur[KZI_MAX_KEY + 8];
   size_t cur_len;
   int rc = KZ_OK;
   *ndocs_out = 0;
+  memset(&sb, 0, sizeof sb);
   if (!it || !map) {
     rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
     goto out;
@@ -54,8 +57,19 @@ int kzi_merge(const char *dir, kzi_segment **segs, uint32_t n,
     rc = kzi_seterr(NULL, KZ_ELIMIT, "merged segment would exceed 4G documents");
     goto out;
   }
+  /* the columns of the merged documents, for the score bounds */
+  cols = malloc((next ? next : 1) * sizeof *cols);
+  if (!cols) {
+    rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    goto out;
+  }
+  for (uint32_t i = 0; i < n && !rc; i++)
+    for (uint32_t d = 0; d < segs[i]->ndocs && !rc; d++)
+      if (map[i][d] != UINT32_MAX) rc = kzi_seg_cols(segs[i], d, &cols[map[i][d]]);
+  if (rc) goto out;
   rc = kzi_segw_open(&w, dir, new_id);
   if (rc) goto out;
+  kzi_segw_lengths(w, cols, (uint32_t)next);
   for (uint32_t i = 0; i < n; i++) {
     int r = kzi_dict_seek(&it[i], segs[i], "", 0);
     if (r != KZ_OK && r != KZ_ITEROVER) {
@@ -82,18 +96,20 @@ int kzi_merge(const char *dir, kzi_segment **segs, uint32_t n,
         uint32_t nd;
         rc = kzi_post_next(&p);
         if (rc || p.doc == KZI_NO_DOC) break;
+        const unsigned char *pos;
+        size_t poslen;
         nd = map[i][p.doc];
         if (nd == UINT32_MAX) continue;
-        hn = kzi_venc(hdr, (uint64_t)nd - (last == UINT64_MAX ? 0 : last + 1));
-        hdr[hn++] = (unsigned char)p.mask;
+        rc = kzi_post_rawpos(&p, &pos, &poslen);
+        if (rc) break;
+        hn = kzi_venc(hdr, ((uint64_t)nd - (last == UINT64_MAX ? 0 : last + 1)) << 4 | p.mask);
         for (unsigned f = 0; f < KZI_NFIELDS; f++)
           if (p.mask & (1u << f)) {
             hn += kzi_venc(hdr + hn, p.freq[f]);
             cf += p.freq[f];
           }
-        hn += kzi_venc(hdr + hn, p.poslen);
         rc = kzi_buf_append(&ent, hdr, hn);
-        if (!rc && p.poslen) rc = kzi_buf_append(&ent, p.pos, p.poslen);
+        if (!rc && poslen) rc = kzi_buf_append(&ent, pos, poslen);
         last = nd;
         df++;
       }
@@ -109,13 +125,11 @@ int kzi_merge(const char *dir, kzi_segment **segs, uint32_t n,
   }
   for (uint32_t i = 0; i < n && !rc; i++)
     for (uint32_t d = 0; d < segs[i]->ndocs && !rc; d++) {
-      kzi_cols cols;
       kzi_stored st;
       if (map[i][d] == UINT32_MAX) continue;
-      rc = kzi_seg_cols(segs[i], d, &cols);
-      if (!rc) rc = kzi_seg_stored(segs[i], d, &st, &rec);
+      rc = kzi_seg_stored(segs[i], d, &st, &sb);
       if (!rc)
-        rc = kzi_segw_doc(w, &cols, st.f[KZ_FIELD_SOURCE], st.n[KZ_FIELD_SOURCE], &st);
+        rc = kzi_segw_doc(w, &cols[map[i][d]], st.f[KZ_FIELD_SOURCE], st.n[KZ_FIELD_SOURCE], &st);
     }
   if (!rc) rc = kzi_segw_finish(w, NULL);
   if (!rc) *ndocs_out = (uint32_t)next;
@@ -129,6 +143,7 @@ out:
   free(map);
   free(it);
   kzi_buf_free(&ent);
-  kzi_buf_free(&rec);
+  kzi_storebuf_free(&sb);
+  free(cols);
   return rc;
 }

@@ -18,6 +18,7 @@
  * Authors: byline blocks ("By A and B", "An analysis by A", "Von A"); desk
  * and agency names are not people.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <threads.h>
 
@@ -240,7 +241,8 @@ static const char *const comment_lines[] = {
   "write a comment", "submit a comment", "discussion", "discuss", "have your say",
   "what do you think", "conversation", "kommentare", "kommentar", "leserkommentare",
   "комментарии", "комментариев", "commentaires", "réactions", "comentarios",
-  "comentários", "comments for this thread are now closed", NULL};
+  "comentários", "comments for this thread are now closed",
+  "you must be logged in to post a comment", "you must log in to post a comment", NULL};
 
 /* "N responses to ...", "N thoughts on ..." */
 static const char *const comment_count_heads[] = {
@@ -266,8 +268,21 @@ static unsigned ph_hash(const unsigned char *p) {
   return ((unsigned)p[0] * 961u + (unsigned)p[1] * 31u + p[2]) & (PH_BUCKETS - 1);
 }
 
+/* Lengths of the entries of the line lists, computed once. */
+static unsigned char end_len[64], com_len[64], nav_len[256], rel_len[32], cch_len[16];
+
+static void lens(const char *const *list, unsigned char *out, size_t cap) {
+  size_t i;
+  for (i = 0; list[i] && i < cap; i++) out[i] = (unsigned char)strlen(list[i]);
+}
+
 static void ph_build(void) {
   size_t i, n = 0;
+  lens(end_lines, end_len, 64);
+  lens(comment_lines, com_len, 64);
+  lens(nav_lines, nav_len, 256);
+  lens(related_starts, rel_len, 32);
+  lens(comment_count_heads, cch_len, 16);
   for (i = 0; nav_phrases[i] && n < 127; i++) ph_all[n++] = nav_phrases[i];
   ph_nstrong = n;
   for (i = 0; nav_weak_phrases[i] && n < 127; i++) ph_all[n++] = nav_weak_phrases[i];
@@ -278,7 +293,8 @@ static void ph_build(void) {
   }
 }
 
-/* Is one of nav_phrases in s[0..n) (compared lowercased)?  low holds the
+/* Is one of the phrases in s[0..n) (compared lowercased, at the start of a
+ * word)?  low holds the
  * lowercased start of s (NUL-terminated); longer texts are lowercased in
  * chunks. */
 static int phrase_in(const char *low, const char *s, size_t n) {
@@ -294,7 +310,11 @@ static int phrase_in(const char *low, const char *s, size_t n) {
   buf[n] = buf[n + 1] = buf[n + 2] = '\0';
   m = n;
   for (i = 0; i + 3 <= m; i++) {
-    unsigned k = ph_head[ph_hash((const unsigned char *)buf + i)];
+    unsigned k;
+    unsigned char prev = i ? (unsigned char)buf[i - 1] : ' ';
+    /* phrases start at the start of a word */
+    if ((prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9') || prev >= 0x80) continue;
+    k = ph_head[ph_hash((const unsigned char *)buf + i)];
     while (k) {
       const char *p = ph_all[k - 1];
       size_t pl = strlen(p);
@@ -317,15 +337,16 @@ int kzi_nav_vocab(const char *s, size_t n) {
     low[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
   }
   low[m] = '\0';
+  call_once(&ph_once, ph_build);
   for (i = 0; related_starts[i]; i++)
-    if (strncmp(low, related_starts[i], strlen(related_starts[i])) == 0) return 2;
+    if (rel_len[i] <= m && memcmp(low, related_starts[i], rel_len[i]) == 0) return KZI_NAV_RELATED;
   if (n < 200 && low[0] >= '0' && low[0] <= '9') {
     /* "34 responses to “Headline”" */
     size_t k = 0;
     while (k < m && low[k] >= '0' && low[k] <= '9') k++;
     if (k < m && low[k] == ' ')
       for (i = 0; comment_count_heads[i]; i++)
-        if (strncmp(low + k + 1, comment_count_heads[i], strlen(comment_count_heads[i])) == 0)
+        if (cch_len[i] <= m - k - 1 && memcmp(low + k + 1, comment_count_heads[i], cch_len[i]) == 0)
           return KZI_NAV_COMMENTS;
   }
   if (n < 60) {
@@ -334,7 +355,7 @@ int kzi_nav_vocab(const char *s, size_t n) {
     while (k > 0 && strchr(" .:!?-\xe2\x80\x94|>\xc2\xbb", low[k - 1])) k--;
     while (k > 0 && (*p == '-' || *p == ' ' || *p == '|')) { p++; k--; }
     for (i = 0; end_lines[i]; i++)
-      if (strlen(end_lines[i]) == k && memcmp(end_lines[i], p, k) == 0) return KZI_NAV_END;
+      if (end_len[i] == k && memcmp(end_lines[i], p, k) == 0) return KZI_NAV_END;
     if (k > 5 && k < 40 && memcmp(p, "more ", 5) == 0 && k == m) {
       /* "More Stories", "More in U.S.", "More Washington Examiner" */
       size_t sp = 0;
@@ -352,12 +373,17 @@ int kzi_nav_vocab(const char *s, size_t n) {
         q++;
         r--;
       }
-      for (i = 0; comment_lines[i]; i++)
-        if (strlen(comment_lines[i]) == r && memcmp(comment_lines[i], q, r) == 0)
+      for (i = 0; comment_lines[i]; i++) {
+        size_t cl = com_len[i];
+        if (cl == r && memcmp(comment_lines[i], q, r) == 0) return KZI_NAV_COMMENTS;
+        /* "Leave a Reply Cancel reply", "Post a comment as guest" */
+        if (cl < r && r < cl + 24 && memchr(comment_lines[i], ' ', cl) &&
+            memcmp(comment_lines[i], q, cl) == 0 && q[cl] == ' ')
           return KZI_NAV_COMMENTS;
+      }
     }
     for (i = 0; nav_lines[i]; i++)
-      if (strlen(nav_lines[i]) == k && memcmp(nav_lines[i], p, k) == 0) return KZI_NAV_FURNITURE;
+      if (nav_len[i] == k && memcmp(nav_lines[i], p, k) == 0) return KZI_NAV_FURNITURE;
   }
   if (n <= 1200 && phrase_in(low, s, n)) return 1;
   /* navigation rows: "Home | World | Politics" */
@@ -632,6 +658,20 @@ static void add_names(kzi_article_doc *d, const char *t, size_t n) {
   }
 }
 
+/* add_names() on a copy: adding an author may move the arena that the
+ * block text lives in. */
+static void add_names_copy(kzi_article_doc *d, size_t off, size_t n) {
+  char *tmp = malloc(n + 1);
+  if (tmp == NULL) {
+    d->rc = KZ_ENOMEM;
+    return;
+  }
+  memcpy(tmp, kzi_art_text(d, off), n);
+  tmp[n] = '\0';
+  add_names(d, tmp, n);
+  free(tmp);
+}
+
 static void find_authors(kzi_article_doc *d) {
   size_t i, at;
   for (i = 0; i < d->nblocks && d->nauthors == 0; i++) {
@@ -644,11 +684,11 @@ static void find_authors(kzi_article_doc *d) {
       if (i + 1 < d->nblocks && d->blocks[i + 1].f.words <= 6) {
         kzi_block *nb = &d->blocks[i + 1];
         nb->kind = KZ_BLOCK_BYLINE;
-        add_names(d, kzi_art_text(d, nb->text), nb->len);
+        add_names_copy(d, nb->text, nb->len);
       }
       continue;
     }
-    add_names(d, t + at, b->len - at);
+    add_names_copy(d, b->text + at, b->len - at);
   }
 }
 

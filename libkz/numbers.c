@@ -292,7 +292,11 @@ static const char *qualifier_before(const kzi_adoc *d, uint32_t t, uint32_t p0, 
       else ok = d->toks[tk].kind == KZI_AT_WORD && kzi_tok_is(d, tk, w);
     }
     if (!ok) {
-      /* non-ASCII words: compare lowercased */
+      /* non-ASCII words: compare lowercased (ASCII ones were compared) */
+      bool ascii = true;
+      for (k = 0; k < n; k++)
+        if (!(d->toks[t - n + k].flags & KZI_AF_ASCII)) ascii = false;
+      if (ascii) continue;
       ok = true;
       for (k = 0; k < n && ok; k++) {
         char buf[64];
@@ -327,12 +331,14 @@ static bool participle(const kzi_adoc *d, uint32_t t) {
 static uint32_t counted_after(kzi_adoc *d, uint32_t t, uint32_t p1, uint32_t *counted) {
   uint32_t u = t, np0, np1, head0, v = KZI_NIL, k;
   kzi_buf b = {0};
+  bool marks;
   *counted = KZI_NIL;
   /* quotation marks around the noun: 2,500 “peacekeepers” */
   while (u < p1 && d->toks[u].kind == KZI_AT_PUNCT &&
          (d->toks[u].cp == 0x201c || d->toks[u].cp == '"' || d->toks[u].cp == 0xab ||
           d->toks[u].cp == 0x201e || d->toks[u].cp == 0x2018))
     u++;
+  marks = u > t;
   np0 = u;
   while (u < p1 && u < np0 + 4 && d->toks[u].kind == KZI_AT_WORD && kzi_tok_in(d, u, &np_stop_wl) < 0) {
     const char *s = kzi_tok_s(d, u);
@@ -372,7 +378,13 @@ static uint32_t counted_after(kzi_adoc *d, uint32_t t, uint32_t p1, uint32_t *co
   }
   if (!d->rc && b.n) *counted = kzi_adoc_str(d, b.p, b.n);
   kzi_buf_free(&b);
-  return v != KZI_NIL ? v + 1 : np1;
+  if (v != KZI_NIL) return v + 1;
+  /* the claim as written keeps the closing mark of “peacekeepers” */
+  if (marks && np1 < p1 && d->toks[np1].kind == KZI_AT_PUNCT && !(d->toks[np1].flags & KZI_AF_SPACE) &&
+      (d->toks[np1].cp == 0x201d || d->toks[np1].cp == '"' || d->toks[np1].cp == 0xbb ||
+       d->toks[np1].cp == 0x201c || d->toks[np1].cp == 0x2019))
+    return np1 + 1;
+  return np1;
 }
 
 static int push(nctx *c, const claim *cl) {
@@ -545,7 +557,7 @@ struct kz_numbers {
   kzi_buf strs;
 };
 
-static int build(kz_numbers **out, kzi_adoc *d) {
+int kzi_numbers_from_adoc(kz_numbers **out, kzi_adoc *d) {
   nctx c;
   kz_numbers *r;
   memset(&c, 0, sizeof c);
@@ -573,7 +585,7 @@ int kz_article_numbers(kz_numbers **out, const kz_article *a) {
   if (out == NULL || a == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_article_numbers: NULL argument");
   *out = NULL;
   rc = kzi_adoc_from_article(&d, a, 0);
-  if (rc == KZ_OK) rc = build(out, &d);
+  if (rc == KZ_OK) rc = kzi_numbers_from_adoc(out, &d);
   kzi_adoc_free(&d);
   return rc;
 }
@@ -584,7 +596,7 @@ int kz_text_numbers(kz_numbers **out, const char *text, size_t len, const char *
   if (out == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_text_numbers: NULL argument");
   *out = NULL;
   rc = kzi_adoc_from_text(&d, text, len, lang, 0);
-  if (rc == KZ_OK) rc = build(out, &d);
+  if (rc == KZ_OK) rc = kzi_numbers_from_adoc(out, &d);
   kzi_adoc_free(&d);
   return rc;
 }

@@ -171,6 +171,15 @@ uint32_t kzi_number_words(const kzi_adoc *d, uint32_t t, double *value,
   const nw *w;
   *vague = 0;
   if (t >= d->ntok || d->toks[t].kind != KZI_AT_WORD) return 0;
+  /* Most words are none of ours: the article/"tens" openers are short
+   * ASCII words, German compounds long ones; everything else is a word of
+   * the table. */
+  {
+    size_t n = kzi_tok_n(d, t);
+    unsigned char c0 = (unsigned char)(kzi_tok_s(d, t)[0] | 0x20);
+    bool opener = (n == 1 && c0 == 'a') || (n == 3 && c0 == 'u') || (n == 4 && c0 == 't');
+    if (!opener && lookup(d, t) == NULL && !(n >= 8 && strcmp(d->lang, "de") == 0)) return 0;
+  }
   /* "a dozen", "a hundred", "a thousand" */
   if ((kzi_tok_is(d, t, "a") || kzi_tok_is(d, t, "une") || kzi_tok_is(d, t, "una")) &&
       (w = lookup(d, t + 1)) != NULL &&
@@ -204,7 +213,7 @@ uint32_t kzi_number_words(const kzi_adoc *d, uint32_t t, double *value,
   }
   if (w == NULL) {
     double g;
-    if (german_compound(d, u, &g)) {
+    if (strcmp(d->lang, "de") == 0 && german_compound(d, u, &g)) {
       *value = *low = *high = g;
       return 1;
     }

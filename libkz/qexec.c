@@ -7,7 +7,7 @@
  *   TERM   a postings list, filtered by the text fields asked for
  *   OR     a min-heap of its children (also the expansion of a prefix or
  *          fuzzy word in this segment's dictionary)
- *   AND    leapfrog: every child is advanced to the largest current doc
+ *   AND    leapfrog over the children, rarest first
  *   NOT    the first child, skipping documents any other child matches
  *   PHRASE AND, then a position check: consecutive positions in one field
  *   NEAR   AND, then a window check (FTS5 semantics: between the end of the
@@ -15,6 +15,17 @@
  *   DATE   a scan of the date column; ALL every document; NONE nothing
  * Deleted documents are skipped by the callers.  Scores are BM25F sums over
  * the positive terms present in the document.
+ *
+ * Top-k pruning.  Every postings block and term carries a bound (maximum
+ * frequency and minimum field length per field) from which an upper bound
+ * of the term's score in the block follows for the current parameters.
+ * When ranking with KZ_SEARCH_TOP_ONLY the caller keeps ex->theta at the
+ * score of the k-th best hit so far; the iterators on the scoring path
+ * from the root (the root, the positive child of a NOT root, never the
+ * children of an OR) then skip whole blocks whose summed bound cannot beat
+ * it: block-max for a single term, block-max AND for AND, phrases and
+ * NEAR (before their position checks); an OR root uses max-score
+ * (kzi_it_next_maxscore()).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,20 +35,31 @@
 
 enum { IT_NONE, IT_ALL, IT_TERM, IT_PHRASE, IT_AND, IT_OR, IT_NOT, IT_NEAR, IT_DATE };
 
+typedef struct posbuf {
+  kzi_span *v;
+  size_t n, cap;
+} posbuf;
+
 struct kzi_it {
   int type;
   int started;
   uint32_t doc;
   unsigned fields;
   int meta;
+  int prune;                /* on the scoring path from the root */
   kzi_post_it p;            /* TERM */
   double idf;
+  double maxscore;          /* bound of the score of any document */
   kzi_it **kid; size_t nkid;
+  size_t *ord;              /* AND family: kids by increasing df */
   kzi_it **heap; size_t nheap; /* OR */
   uint32_t dist;            /* NEAR */
   int32_t lo, hi;           /* DATE */
   const kzi_segment *seg;
-  double maxscore;
+  posbuf *kpb;              /* PHRASE / NEAR: one scratch list per kid */
+  uint32_t *pos; size_t poscap; /* TERM: decoded positions scratch */
+  uint64_t cost;            /* estimated documents (for the AND order) */
+  size_t idx;               /* index among its parent's kids as built */
 };
 
 /* ---------------------------------------------------------------------
@@ -59,8 +81,13 @@ static kzi_it *it_new(kzi_exec *ex, int type) {
 void kzi_it_free(kzi_it *it) {
   if (!it) return;
   for (size_t i = 0; i < it->nkid; i++) kzi_it_free(it->kid[i]);
+  if (it->kpb)
+    for (size_t i = 0; i < it->nkid; i++) free(it->kpb[i].v);
+  free(it->kpb);
   free(it->kid);
+  free(it->ord);
   free(it->heap);
+  free(it->pos);
   kzi_post_free(&it->p);
   free(it);
 }
@@ -74,6 +101,7 @@ static int it_add(kzi_exec *ex, kzi_it *p, kzi_it *k) {
     return ex->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   }
   p->kid = nk;
+  k->idx = p->nkid;
   p->kid[p->nkid++] = k;
   return KZ_OK;
 }
@@ -99,19 +127,45 @@ static uint64_t global_df(kzi_exec *ex, const char *t, size_t n, uint64_t local)
   return df;
 }
 
+/* BM25F of a term with weighted frequency sum tf. */
+static inline double bm25_sat(const kz_corpus *c, double idf, double tf) {
+  return idf * tf * (c->k1 + 1) / (c->k1 + tf);
+}
+
+static inline double field_norm(const kz_corpus *c, const kzi_snapshot *snap, unsigned f,
+                                uint32_t len) {
+  double avg = snap->avglen[f] > 0 ? snap->avglen[f] : 1;
+  double norm = 1 - c->b + c->b * (double)len / avg;
+  return norm < 1e-6 ? 1e-6 : norm;
+}
+
+/* Upper bound of the score of a TERM iterator on documents covered by b
+ * (slightly inflated so rounding never makes it lower than a score). */
+static double bound_score(const kzi_exec *ex, const kzi_it *it, const kzi_bound *b) {
+  double tf = 0;
+  if (it->meta) return 0;
+  if (!it->p.has_bounds) return it->idf * (ex->c->k1 + 1);
+  for (unsigned f = 0; f < KZI_NFIELDS; f++)
+    if (b->mask & it->fields & (1u << f))
+      tf += ex->c->weight[f] * (double)b->fmax[f] / field_norm(ex->c, ex->snap, f, b->lmin[f]);
+  if (tf <= 0) return 0;
+  return bm25_sat(ex->c, it->idf, tf) * (1 + 1e-9) + 1e-12;
+}
+
 static kzi_it *term_it(kzi_exec *ex, const char *t, size_t n, const kzi_term *tt,
                        unsigned fields, int meta) {
   kzi_it *it = it_new(ex, IT_TERM);
   if (!it) return NULL;
   it->fields = fields;
   it->meta = meta;
+  it->cost = tt->df;
   if (kzi_post_init(&it->p, ex->seg, tt)) {
     ex->rc = it->p.rc;
     kzi_it_free(it);
     return NULL;
   }
   it->idf = meta ? 0 : kzi_idf(ex->snap, global_df(ex, t, n, tt->df));
-  it->maxscore = it->idf * (ex->c->k1 + 1) * (ex->c->weight[0] > 1 ? 1 : 1);
+  it->maxscore = bound_score(ex, it, &it->p.tb);
   return it;
 }
 
@@ -176,10 +230,9 @@ static kzi_it *expand(kzi_exec *ex, const kzi_qnode *q) {
     }
     if (take) {
       if (r->nkid >= KZ_QUERY_MAX_EXPANSION) {
-        ex->rc = kzi_seterr(NULL, KZ_ELIMIT,
-                            "query error at byte %zu: '%.*s%s' matches more than %d terms",
-                            q->pos, (int)(q->term_len - 1 > 60 ? 60 : q->term_len - 1), q->term + 1,
-                            q->fuzzy < 0 ? "*" : "~", KZ_QUERY_MAX_EXPANSION);
+        ex->rc = kzi_query_error(KZ_ELIMIT, q->pos, "'%.*s%s' matches more than %d terms",
+                                 (int)(q->term_len - 1 > 60 ? 60 : q->term_len - 1), q->term + 1,
+                                 q->fuzzy < 0 ? "*" : "~", KZ_QUERY_MAX_EXPANSION);
         kzi_it_free(r);
         return NULL;
       }
@@ -199,17 +252,50 @@ static kzi_it *expand(kzi_exec *ex, const kzi_qnode *q) {
   return r;
 }
 
+/* An OR of the dictionary terms (each a TERM node of the AST). */
+static kzi_it *term_list(kzi_exec *ex, const kzi_qnode *q) {
+  kzi_it *r = it_new(ex, IT_OR);
+  if (!r) return NULL;
+  r->fields = q->fields;
+  for (size_t i = 0; i < q->nkid && !ex->rc; i++) {
+    const kzi_qnode *k = q->kid[i];
+    kzi_term tt;
+    int rc = kzi_seg_lookup(ex->seg, k->term, k->term_len, &tt);
+    if (rc == KZ_ENOTFOUND) continue;
+    if (rc) {
+      ex->rc = rc;
+      break;
+    }
+    it_add(ex, r, term_it(ex, k->term, k->term_len, &tt, q->fields, 0));
+  }
+  if (ex->rc) {
+    kzi_it_free(r);
+    return NULL;
+  }
+  if (r->nkid == 0) r->type = IT_NONE;
+  return r;
+}
+
+static int cost_cmp_ctx(const kzi_it *p, size_t a, size_t b) {
+  uint64_t x = p->kid[a]->cost, y = p->kid[b]->cost;
+  return x < y ? -1 : x > y;
+}
+
 static kzi_it *build(kzi_exec *ex, const kzi_qnode *q) {
   kzi_it *r;
   if (ex->rc) return NULL;
   switch (q->type) {
     case KZQ_NONE: return it_new(ex, IT_NONE);
-    case KZQ_ALL: return it_new(ex, IT_ALL);
+    case KZQ_ALL:
+      r = it_new(ex, IT_ALL);
+      if (r) r->cost = ex->seg->ndocs;
+      return r;
     case KZQ_DATE:
       r = it_new(ex, IT_DATE);
       if (r) {
         r->lo = q->lo;
         r->hi = q->hi;
+        r->cost = ex->seg->ndocs;
       }
       return r;
     case KZQ_TERM: {
@@ -224,6 +310,7 @@ static kzi_it *build(kzi_exec *ex, const kzi_qnode *q) {
       }
       return term_it(ex, q->term, q->term_len, &tt, q->meta ? 0xF : q->fields, q->meta);
     }
+    case KZQ_TERMS: return term_list(ex, q);
     default: break;
   }
   r = it_new(ex, q->type == KZQ_PHRASE ? IT_PHRASE : q->type == KZQ_AND ? IT_AND
@@ -264,25 +351,95 @@ static kzi_it *build(kzi_exec *ex, const kzi_qnode *q) {
   }
   for (size_t i = 0; i < r->nkid; i++)
     if (r->type != IT_NOT || i == 0) r->maxscore += r->kid[i]->maxscore;
+  /* cost: the rarest child bounds an AND, the sum an OR */
+  for (size_t i = 0; i < r->nkid; i++) {
+    uint64_t c = r->kid[i]->cost;
+    if (r->type == IT_OR) r->cost += c;
+    else if (r->type == IT_NOT) r->cost = r->kid[0]->cost;
+    else if (i == 0 || c < r->cost) r->cost = c;
+  }
+  if (r->type == IT_AND || r->type == IT_PHRASE || r->type == IT_NEAR) {
+    r->ord = malloc(r->nkid * sizeof *r->ord);
+    if (!r->ord) {
+      kzi_it_free(r);
+      ex->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      return NULL;
+    }
+    for (size_t i = 0; i < r->nkid; i++) {
+      size_t j = i;
+      r->ord[i] = i;
+      for (; j > 0 && cost_cmp_ctx(r, r->ord[j], r->ord[j - 1]) < 0; j--) {
+        size_t t = r->ord[j];
+        r->ord[j] = r->ord[j - 1];
+        r->ord[j - 1] = t;
+      }
+    }
+  }
+  if (r->type == IT_PHRASE || r->type == IT_NEAR) {
+    r->kpb = calloc(r->nkid ? r->nkid : 1, sizeof *r->kpb);
+    if (!r->kpb) {
+      kzi_it_free(r);
+      ex->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      return NULL;
+    }
+  }
   return r;
+}
+
+/* Mark the nodes whose whole score is the document's score (or a part of
+ * it the other parts of which are bounded with them). */
+static void mark_prune(kzi_it *it) {
+  it->prune = 1;
+  if (it->type == IT_NOT && it->nkid) mark_prune(it->kid[0]);
 }
 
 int kzi_exec_build(kzi_it **out, kzi_exec *ex, const kzi_qnode *q) {
   *out = build(ex, q);
   if (!*out && !ex->rc) ex->rc = kzi_seterr(NULL, KZ_ERROR, "cannot build query");
+  if (*out) mark_prune(*out);
   return ex->rc;
 }
 
 double kzi_it_maxscore(const kzi_it *it) { return it->maxscore; }
 
 /* ---------------------------------------------------------------------
- * Positions and spans
+ * Block bounds
  * --------------------------------------------------------------------- */
 
-typedef struct posbuf {
-  kzi_span *v;
-  size_t n, cap;
-} posbuf;
+/* Upper bound of the score of it on documents in [d, *upto], lowering
+ * *upto to where the bound stops holding. */
+static double bound_at(kzi_exec *ex, kzi_it *it, uint32_t d, uint32_t *upto) {
+  double s = 0;
+  switch (it->type) {
+    case IT_TERM: {
+      uint32_t last;
+      if (it->meta) return 0;
+      if (it->started && it->doc == KZI_NO_DOC) return 0;
+      last = kzi_post_shallow(&it->p, d);
+      if (it->p.rc) {
+        ex->rc = it->p.rc;
+        return 0;
+      }
+      if (last < d) return 0; /* no document from d on */
+      if (last < *upto) *upto = last;
+      return bound_score(ex, it, &it->p.bb);
+    }
+    case IT_OR:
+      if (it->nkid > 8) return it->maxscore;
+      /* fall through */
+    case IT_AND:
+    case IT_PHRASE:
+    case IT_NEAR:
+      for (size_t i = 0; i < it->nkid; i++) s += bound_at(ex, it->kid[i], d, upto);
+      return s;
+    case IT_NOT: return it->nkid ? bound_at(ex, it->kid[0], d, upto) : 0;
+    default: return 0;
+  }
+}
+
+/* ---------------------------------------------------------------------
+ * Positions and spans
+ * --------------------------------------------------------------------- */
 
 static int pb_push(posbuf *b, uint32_t s, uint32_t e) {
   if (b->n == b->cap) {
@@ -304,10 +461,16 @@ static int span_cmp(const void *a, const void *b) {
   return x->end < y->end ? -1 : x->end > y->end;
 }
 
+static int sorted(const kzi_span *sp, size_t n) {
+  for (size_t i = 1; i < n; i++)
+    if (span_cmp(&sp[i - 1], &sp[i]) > 0) return 0;
+  return 1;
+}
+
 size_t kzi_spans_normalize(kzi_span *sp, size_t n) {
   size_t w = 0;
   if (n == 0) return 0;
-  qsort(sp, n, sizeof *sp, span_cmp);
+  if (!sorted(sp, n)) qsort(sp, n, sizeof *sp, span_cmp);
   for (size_t i = 1; i < n; i++) {
     if (sp[i].start < sp[w].end) {
       if (sp[i].end > sp[w].end) sp[w].end = sp[i].end;
@@ -320,50 +483,70 @@ size_t kzi_spans_normalize(kzi_span *sp, size_t n) {
 
 static int occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out);
 
+/* May it have occurrences in field f of its current document?  (A cheap
+ * test before decoding positions.) */
+static int may_occur(const kzi_it *it, uint32_t doc, unsigned f) {
+  if (!it->started || it->doc != doc || !(it->fields & (1u << f))) return 0;
+  if (it->type == IT_TERM) return !it->meta && (it->p.mask & (1u << f));
+  if (it->type == IT_PHRASE || it->type == IT_NEAR) {
+    for (size_t i = 0; i < it->nkid; i++)
+      if (!may_occur(it->kid[i], doc, f)) return 0;
+  }
+  return 1;
+}
+
 /* Phrase matches (start, start + n) of it (kids on doc) in field f. */
 static int phrase_matches(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out) {
-  posbuf *kp = calloc(it->nkid, sizeof *kp);
+  posbuf *kp = it->kpb;
   int rc = KZ_OK;
-  if (!kp) return KZ_ENOMEM;
+  for (size_t i = 0; i < it->nkid; i++)
+    if (!may_occur(it->kid[i], doc, f)) return KZ_OK;
   for (size_t i = 0; i < it->nkid && !rc; i++) {
+    kp[i].n = 0;
     rc = occurrences(ex, it->kid[i], doc, f, &kp[i]);
-    if (!rc) kp[i].n = kzi_spans_normalize(kp[i].v, kp[i].n);
-    if (kp[i].n == 0) goto done;
+    if (!rc && it->kid[i]->type != IT_TERM) kp[i].n = kzi_spans_normalize(kp[i].v, kp[i].n);
+    if (kp[i].n == 0) return rc;
   }
+  if (rc) return rc;
   /* walk kid 0's starts; the others by moving cursors */
   {
-    size_t *cur = calloc(it->nkid, sizeof *cur);
-    if (!cur) {
-      rc = KZ_ENOMEM;
-      goto done;
-    }
+    size_t cur[64], *c = cur;
+    if (it->nkid > 64 && !(c = calloc(it->nkid, sizeof *c))) return KZ_ENOMEM;
+    memset(c, 0, (it->nkid > 64 ? 0 : it->nkid) * sizeof *c);
     for (size_t a = 0; a < kp[0].n && !rc; a++) {
       uint32_t need = kp[0].v[a].end, ok = 1;
       for (size_t i = 1; i < it->nkid && ok; i++) {
-        while (cur[i] < kp[i].n && kp[i].v[cur[i]].start < need) cur[i]++;
-        if (cur[i] >= kp[i].n || kp[i].v[cur[i]].start != need) ok = 0;
-        else need = kp[i].v[cur[i]].end;
+        while (c[i] < kp[i].n && kp[i].v[c[i]].start < need) c[i]++;
+        if (c[i] >= kp[i].n) {
+          ok = 0;
+          a = kp[0].n; /* no later start can match either */
+        } else if (kp[i].v[c[i]].start != need) {
+          ok = 0;
+        } else {
+          need = kp[i].v[c[i]].end;
+        }
       }
       if (ok) rc = pb_push(out, kp[0].v[a].start, need);
     }
-    free(cur);
+    if (c != cur) free(c);
   }
-done:
-  for (size_t i = 0; i < it->nkid; i++) free(kp[i].v);
-  free(kp);
   return rc;
 }
 
 /* NEAR windows in field f: one span per qualifying anchor (the window). */
 static int near_matches(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out) {
-  posbuf *kp = calloc(it->nkid, sizeof *kp);
+  posbuf *kp = it->kpb;
   int rc = KZ_OK;
-  if (!kp) return KZ_ENOMEM;
+  for (size_t i = 0; i < it->nkid; i++)
+    if (!may_occur(it->kid[i], doc, f)) return KZ_OK;
   for (size_t i = 0; i < it->nkid && !rc; i++) {
+    kp[i].n = 0;
     rc = occurrences(ex, it->kid[i], doc, f, &kp[i]);
-    if (!rc && kp[i].n > 1) qsort(kp[i].v, kp[i].n, sizeof *kp[i].v, span_cmp);
-    if (kp[i].n == 0) goto done;
+    if (!rc && kp[i].n > 1 && !sorted(kp[i].v, kp[i].n))
+      qsort(kp[i].v, kp[i].n, sizeof *kp[i].v, span_cmp);
+    if (kp[i].n == 0) return rc;
   }
+  if (rc) return rc;
   /* each occurrence o of each operand as the earliest one: every other
    * operand takes its first occurrence starting at or after o (ties: a
    * different operand may start at the same token) */
@@ -388,9 +571,6 @@ static int near_matches(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posb
       }
       if (ok && last_start <= (uint64_t)o.end + it->dist) rc = pb_push(out, o.start, (uint32_t)end);
     }
-done:
-  for (size_t i = 0; i < it->nkid; i++) free(kp[i].v);
-  free(kp);
   return rc;
 }
 
@@ -401,13 +581,24 @@ static int occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbu
   if (!(it->fields & (1u << f))) return KZ_OK;
   switch (it->type) {
     case IT_TERM: {
-      uint32_t *pos = NULL;
-      size_t cap = 0, n = 0;
-      if (it->meta) return KZ_OK;
-      rc = kzi_post_positions(&it->p, f, &pos, &cap, &n);
-      for (size_t i = 0; i < n && !rc; i++) rc = pb_push(out, pos[i], pos[i] + 1);
-      free(pos);
-      return rc;
+      size_t n = 0;
+      if (it->meta || !(it->p.mask & (1u << f))) return KZ_OK;
+      rc = kzi_post_positions(&it->p, f, &it->pos, &it->poscap, &n);
+      if (rc) return rc;
+      if (out->cap - out->n < n) {
+        size_t nc = out->cap ? out->cap : 32;
+        kzi_span *nv;
+        while (nc - out->n < n) nc *= 2;
+        if (!(nv = realloc(out->v, nc * sizeof *nv))) return KZ_ENOMEM;
+        out->v = nv;
+        out->cap = nc;
+      }
+      for (size_t i = 0; i < n; i++) {
+        out->v[out->n].start = it->pos[i];
+        out->v[out->n].end = it->pos[i] + 1;
+        out->n++;
+      }
+      return KZ_OK;
     }
     case IT_OR:
     case IT_AND:
@@ -424,11 +615,12 @@ static int occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbu
 static int matches_in_fields(kzi_exec *ex, kzi_it *it, uint32_t doc) {
   posbuf b = {0};
   int found = 0;
-  for (unsigned f = 0; f < KZI_NFIELDS && !found; f++) {
+  for (unsigned f = 0; f < KZI_NFIELDS && !found && !ex->rc; f++) {
+    int rc;
     if (!(it->fields & (1u << f))) continue;
     b.n = 0;
-    if (it->type == IT_PHRASE) ex->rc = ex->rc ? ex->rc : phrase_matches(ex, it, doc, f, &b);
-    else ex->rc = ex->rc ? ex->rc : near_matches(ex, it, doc, f, &b);
+    rc = it->type == IT_PHRASE ? phrase_matches(ex, it, doc, f, &b) : near_matches(ex, it, doc, f, &b);
+    if (rc && !ex->rc) ex->rc = rc == KZ_ENOMEM ? kzi_seterr(NULL, rc, "out of memory") : rc;
     found = b.n > 0;
   }
   free(b.v);
@@ -442,6 +634,7 @@ int kzi_it_spans(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f,
   *sp = b.v;
   *n = b.n;
   *cap = b.cap;
+  if (rc == KZ_ECORRUPT) return rc;
   return rc ? kzi_seterr(NULL, rc, "cannot read positions") : KZ_OK;
 }
 
@@ -463,6 +656,10 @@ static void heap_down(kzi_it **h, size_t n, size_t i) {
 }
 
 static uint32_t seek_or(kzi_exec *ex, kzi_it *it, uint32_t target) {
+  if (it->nkid == 2) { /* the common case, without a heap */
+    uint32_t a = seek(ex, it->kid[0], target), b = seek(ex, it->kid[1], target);
+    return a < b ? a : b;
+  }
   if (!it->heap) {
     it->heap = malloc(it->nkid * sizeof *it->heap);
     if (!it->heap) {
@@ -483,19 +680,25 @@ static uint32_t seek_or(kzi_exec *ex, kzi_it *it, uint32_t target) {
   return it->nheap ? it->heap[0]->doc : KZI_NO_DOC;
 }
 
+/* Leapfrog: every child on the same document >= d, rarest child first. */
 static uint32_t seek_and(kzi_exec *ex, kzi_it *it, uint32_t d) {
-  size_t i = 0, agree = 0;
-  if (it->nkid == 0) return KZI_NO_DOC;
-  while (agree < it->nkid && !ex->rc) {
-    uint32_t x = seek(ex, it->kid[i], d);
+  size_t i = 0, agree = 0, n = it->nkid;
+  if (n == 0) return KZI_NO_DOC;
+  while (agree < n && !ex->rc) {
+    uint32_t x = seek(ex, it->kid[it->ord[i]], d);
     if (x == KZI_NO_DOC) return KZI_NO_DOC;
     if (x > d) {
       d = x;
       agree = 1;
+      if (i != 0) { /* restart from the rarest child */
+        i = 0;
+        agree = 0;
+        continue;
+      }
     } else {
       agree++;
     }
-    i = (i + 1) % it->nkid;
+    i = (i + 1) % n;
   }
   return ex->rc ? KZI_NO_DOC : d;
 }
@@ -504,6 +707,67 @@ static int date_ok(const kzi_it *it, uint32_t d) {
   const unsigned char *p = it->seg->cols + (size_t)d * 24;
   int32_t v = (int32_t)kzi_get32(p);
   return v != KZI_NO_DATE && v >= it->lo && v <= it->hi;
+}
+
+/* Can documents from d on be skipped by the bound?  Then the next target
+ * to try (or KZI_NO_DOC); else 0 with *upto where the bound holds. */
+static int bound_skip(kzi_exec *ex, kzi_it *it, uint32_t d, uint32_t *next, uint32_t *upto) {
+  double ub;
+  *upto = KZI_NO_DOC - 1;
+  if (!it->prune || !ex->topk) return 0;
+  ub = bound_at(ex, it, d, upto);
+  if (*upto < d) *upto = d; /* always move on */
+  if (ex->rc || ub > ex->theta) return 0;
+  ex->skipped++;
+  *next = *upto >= it->seg->ndocs - 1 ? KZI_NO_DOC : *upto + 1;
+  return 1;
+}
+
+static uint32_t seek_term(kzi_exec *ex, kzi_it *it, uint32_t target) {
+  for (;;) {
+    uint32_t upto, next;
+    if (bound_skip(ex, it, target, &next, &upto)) {
+      if (next == KZI_NO_DOC) return KZI_NO_DOC;
+      target = next;
+      continue;
+    }
+    if (kzi_post_advance(&it->p, target)) {
+      ex->rc = it->p.rc;
+      return KZI_NO_DOC;
+    }
+    while (!it->meta && it->p.doc != KZI_NO_DOC && !(it->p.mask & it->fields))
+      if (kzi_post_next(&it->p)) {
+        ex->rc = it->p.rc;
+        return KZI_NO_DOC;
+      }
+    if (it->p.doc != KZI_NO_DOC && it->p.doc > upto) {
+      target = it->p.doc; /* in a later block: check its bound */
+      continue;
+    }
+    return it->p.doc;
+  }
+}
+
+/* AND, PHRASE and NEAR: leapfrog, skipping blocks by bound, then the
+ * position check. */
+static uint32_t seek_conj(kzi_exec *ex, kzi_it *it, uint32_t d) {
+  for (;;) {
+    uint32_t upto, next, x;
+    if (bound_skip(ex, it, d, &next, &upto)) {
+      if (next == KZI_NO_DOC || ex->rc) return KZI_NO_DOC;
+      d = next;
+      continue;
+    }
+    x = seek_and(ex, it, d);
+    if (x == KZI_NO_DOC || ex->rc) return KZI_NO_DOC;
+    if (x > upto) {
+      d = x;
+      continue;
+    }
+    it->doc = x;
+    if (it->type == IT_AND || matches_in_fields(ex, it, x)) return x;
+    d = x + 1;
+  }
 }
 
 static uint32_t seek(kzi_exec *ex, kzi_it *it, uint32_t target) {
@@ -519,21 +783,11 @@ static uint32_t seek(kzi_exec *ex, kzi_it *it, uint32_t target) {
       while (d < it->seg->ndocs && !date_ok(it, d)) d++;
       if (d >= it->seg->ndocs) d = KZI_NO_DOC;
       break;
-    case IT_TERM:
-      if (kzi_post_advance(&it->p, target)) {
-        ex->rc = it->p.rc;
-        d = KZI_NO_DOC;
-        break;
-      }
-      while (!it->meta && it->p.doc != KZI_NO_DOC && !(it->p.mask & it->fields))
-        if (kzi_post_next(&it->p)) {
-          ex->rc = it->p.rc;
-          break;
-        }
-      d = ex->rc ? KZI_NO_DOC : it->p.doc;
-      break;
+    case IT_TERM: d = seek_term(ex, it, target); break;
     case IT_OR: d = seek_or(ex, it, target); break;
-    case IT_AND: d = seek_and(ex, it, target); break;
+    case IT_AND:
+    case IT_PHRASE:
+    case IT_NEAR: d = seek_conj(ex, it, target); break;
     case IT_NOT:
       d = seek(ex, it->kid[0], target);
       while (d != KZI_NO_DOC && !ex->rc) {
@@ -542,15 +796,6 @@ static uint32_t seek(kzi_exec *ex, kzi_it *it, uint32_t target) {
           excluded = seek(ex, it->kid[i], d) == d;
         if (!excluded) break;
         d = seek(ex, it->kid[0], d + 1);
-      }
-      break;
-    case IT_PHRASE:
-    case IT_NEAR:
-      d = seek_and(ex, it, target);
-      while (d != KZI_NO_DOC && !ex->rc) {
-        it->doc = d;
-        if (matches_in_fields(ex, it, d)) break;
-        d = seek_and(ex, it, d + 1);
       }
       break;
     default: d = KZI_NO_DOC;
@@ -570,15 +815,11 @@ uint32_t kzi_it_seek(kzi_exec *ex, kzi_it *it, uint32_t target) {
 double kzi_bm25(const kz_corpus *c, const kzi_snapshot *snap, double idf,
                 const uint32_t *freq, const kzi_cols *cols) {
   double tf = 0;
-  for (int f = 0; f < KZI_NFIELDS; f++) {
-    double avg, norm;
+  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
     if (!freq[f]) continue;
-    avg = snap->avglen[f] > 0 ? snap->avglen[f] : 1;
-    norm = 1 - c->b + c->b * (double)cols->len[f] / avg;
-    if (norm < 1e-6) norm = 1e-6;
-    tf += c->weight[f] * (double)freq[f] / norm;
+    tf += c->weight[f] * (double)freq[f] / field_norm(c, snap, f, cols->len[f]);
   }
-  return idf * tf * (c->k1 + 1) / (c->k1 + tf);
+  return bm25_sat(c, idf, tf);
 }
 
 static double score(kzi_exec *ex, kzi_it *it, uint32_t doc, const kzi_cols *cols) {
@@ -631,7 +872,7 @@ int kzi_it_maxscore_ok(const kzi_it *it) {
 uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double theta,
                               double *score_out) {
   kzi_cols cols;
-  double ub[64], *ubp = ub;
+  double ub[64], part[64], *ubp = ub, *pp = part;
   uint32_t d = KZI_NO_DOC;
   size_t n = it->nkid, e;
   if (!it->started) {
@@ -640,7 +881,10 @@ uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double 
   }
   if (n > 64) {
     ubp = malloc(n * sizeof *ubp);
-    if (!ubp) {
+    pp = malloc(n * sizeof *pp);
+    if (!ubp || !pp) {
+      free(ubp);
+      free(pp);
       ex->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
       return KZI_NO_DOC;
     }
@@ -649,6 +893,7 @@ uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double 
   for (;;) {
     double s = 0;
     int pruned = 0;
+    memset(pp, 0, n * sizeof *pp);
     for (e = 0; e < n && ubp[e] <= theta; e++) {}
     if (e == n) {
       d = KZI_NO_DOC;
@@ -667,22 +912,29 @@ uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double 
       d = KZI_NO_DOC;
       break;
     }
+    /* partial scores by the kids' original order, so the sum is the one
+     * score() computes, to the last bit */
     for (size_t i = e; i < n; i++)
-      if (it->kid[i]->doc == d) s += score(ex, it->kid[i], d, &cols);
+      if (it->kid[i]->doc == d) s += pp[it->kid[i]->idx] = score(ex, it->kid[i], d, &cols);
     for (size_t i = e; i-- > 0;) {
       if (s + ubp[i] <= theta) {
         pruned = 1;
         break;
       }
-      if (seek(ex, it->kid[i], d) == d) s += score(ex, it->kid[i], d, &cols);
+      if (seek(ex, it->kid[i], d) == d) s += pp[it->kid[i]->idx] = score(ex, it->kid[i], d, &cols);
     }
-    if (!pruned && !kzi_seg_deleted(ex->seg, d)) {
+    if (!pruned) {
+      s = 0;
+      for (size_t i = 0; i < n; i++) s += pp[i];
+    }
+    if (!pruned && s > theta && !kzi_seg_deleted(ex->seg, d)) {
       *score_out = s;
       break;
     }
     target = d + 1;
   }
   if (ubp != ub) free(ubp);
+  if (pp != part) free(pp);
   it->doc = d;
   return d;
 }

@@ -16,6 +16,7 @@
  * the exact term space of a stemmed corpus.  Every error is KZ_EQUERY with
  * "query error at byte N: problem".
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,35 @@ typedef struct qp {
   kzi_buf tmp;
 } qp;
 
+/* The position of the last query error of this thread, valid while the
+ * thread's message is still the one that error left (checked by hash). */
+static _Thread_local struct {
+  size_t pos;
+  uint64_t msg_hash;
+  int set;
+} tls_qerr;
+
+int kzi_query_error(int code, size_t pos, const char *fmt, ...) {
+  char msg[300];
+  const char *m;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  kzi_seterr(NULL, code, "query error at byte %zu: %s", pos, msg);
+  m = kz_last_errmsg();
+  tls_qerr.pos = pos;
+  tls_qerr.msg_hash = kzi_hash64(m, strlen(m));
+  tls_qerr.set = 1;
+  return code;
+}
+
+int64_t kz_query_error_position(void) {
+  const char *m = kz_last_errmsg();
+  if (!tls_qerr.set || !m[0] || kzi_hash64(m, strlen(m)) != tls_qerr.msg_hash) return -1;
+  return (int64_t)tls_qerr.pos;
+}
+
 static int qerr(qp *q, size_t pos, const char *fmt, ...) KZI_PRINTF(3, 4);
 static int qerr(qp *q, size_t pos, const char *fmt, ...) {
   char msg[300];
@@ -42,7 +72,7 @@ static int qerr(qp *q, size_t pos, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  q->rc = kzi_seterr(NULL, KZ_EQUERY, "query error at byte %zu: %s", pos, msg);
+  q->rc = kzi_query_error(KZ_EQUERY, pos, "%s", msg);
   return q->rc;
 }
 
@@ -736,7 +766,7 @@ static kzi_qnode *parse_or(qp *q) {
  * --------------------------------------------------------------------- */
 
 static void describe(kzi_buf *b, const kzi_qnode *n) {
-  static const char *names[] = {"NONE", "ALL", "TERM", "PHRASE", "AND", "OR", "NOT", "NEAR", "DATE"};
+  static const char *names[] = {"NONE", "ALL", "TERM", "PHRASE", "AND", "OR", "NOT", "NEAR", "DATE", "TERMS"};
   char tmp[64];
   if (n->type == KZQ_TERM) {
     if (!n->meta && n->fields != 0xF) {
@@ -810,7 +840,7 @@ int kzi_query_parse(kz_query **out, kz_tokenizer *tk, kz_tokenizer *xtk,
   q.stemmed = stemmed;
   q.fields = 0xF;
   skip_ws(&q);
-  if (q.i >= q.n) return kzi_seterr(NULL, KZ_EQUERY, "query error at byte 0: empty query");
+  if (q.i >= q.n) return kzi_query_error(KZ_EQUERY, 0, "empty query");
   root = parse_or(&q);
   if (root && !q.rc) {
     skip_ws(&q);

@@ -279,7 +279,7 @@ const char *kz_quote_kind_name(int kind) {
   }
 }
 
-static int build(kz_quotes **out, kzi_adoc *d) {
+int kzi_quotes_from_adoc(kz_quotes **out, kzi_adoc *d) {
   kzi_quoteset qs;
   kz_quotes *r = NULL;
   size_t i;
@@ -335,7 +335,7 @@ int kz_article_quotes(kz_quotes **out, const kz_article *a) {
   if (out == NULL || a == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_article_quotes: NULL argument");
   *out = NULL;
   rc = kzi_adoc_from_article(&d, a, KZI_ADOC_MENTIONS);
-  if (rc == KZ_OK) rc = build(out, &d);
+  if (rc == KZ_OK) rc = kzi_quotes_from_adoc(out, &d);
   kzi_adoc_free(&d);
   return rc;
 }
@@ -347,7 +347,7 @@ int kz_text_quotes(kz_quotes **out, const char *text, size_t len,
   if (out == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_text_quotes: NULL argument");
   *out = NULL;
   rc = kzi_adoc_from_text(&d, text, len, lang, KZI_ADOC_MENTIONS);
-  if (rc == KZ_OK) rc = build(out, &d);
+  if (rc == KZ_OK) rc = kzi_quotes_from_adoc(out, &d);
   kzi_adoc_free(&d);
   return rc;
 }

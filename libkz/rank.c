@@ -18,12 +18,14 @@ typedef struct hit {
   double score;
   int32_t date;
   uint32_t seg, doc;
-  char *mem;
+  char *mem;        /* the stored fields, once loaded */
+  char *key;        /* the key, NUL-terminated */
   const char *f[KZ_FIELD_COUNT];
   size_t n[KZ_FIELD_COUNT];
   kzi_buf snip;
   kzi_tokpos *hl, *bhl;
   size_t nhl, nbhl;
+  int sfield;       /* kz_field the snippet was taken from */
 } hit;
 
 struct kz_results {
@@ -32,6 +34,8 @@ struct kz_results {
   size_t cur;       /* 1-based; 0 before the first */
   uint64_t total;
   int exact;
+  kz_corpus *c;
+  kzi_snapshot *snap; /* held for fields loaded on first use */
 };
 
 /* ---------------------------------------------------------------------
@@ -154,6 +158,9 @@ static int search_segment(kz_corpus *c, kzi_snapshot *s, const kz_query *q, uint
     kzi_it_free(it);
     return rc;
   }
+  /* block-max pruning below the root once the heap is full */
+  ex.topk = top_only && t->sort == KZ_SORT_SCORE && t->k;
+  ex.theta = ex.topk && t->n == t->k ? t->h[0].score : -1;
   for (d = kzi_it_seek(&ex, it, 0); d != KZI_NO_DOC; d = kzi_it_seek(&ex, it, d + 1)) {
     hit h;
     if (kzi_seg_deleted(ex.seg, d)) continue;
@@ -174,76 +181,108 @@ static int search_segment(kz_corpus *c, kzi_snapshot *s, const kz_query *q, uint
       h.date = cols.date;
     }
     tk_push(t, &h);
+    if (ex.topk && t->n == t->k) ex.theta = t->h[0].score;
   }
+  if (ex.skipped) t->pruned = 1;
   if (!rc) rc = ex.rc;
   kzi_it_free(it);
   return rc;
 }
 
-/* Fill the stored fields and snippet of h. */
-static int materialize(kz_corpus *c, kzi_snapshot *s, const kz_query *q, hit *h,
-                       const kz_search_options *o) {
+/* Copy the stored fields of h into h->mem (the key is there already). */
+static int load_fields(kzi_snapshot *s, hit *h) {
   kzi_segment *seg = s->seg[h->seg];
   kzi_stored st;
-  kzi_buf scratch = {0};
+  kzi_storebuf scratch;
   size_t tot = 0;
-  int rc = kzi_seg_stored(seg, h->doc, &st, &scratch);
+  int rc;
+  if (h->mem) return KZ_OK;
+  memset(&scratch, 0, sizeof scratch);
+  rc = kzi_seg_stored(seg, h->doc, &st, &scratch);
   if (rc) {
-    kzi_buf_free(&scratch);
+    kzi_storebuf_free(&scratch);
     return rc;
   }
-  for (int f = 0; f < KZ_FIELD_COUNT; f++) tot += st.n[f] + 1;
+  for (int f = 0; f < KZ_FIELD_COUNT; f++)
+    if (f != KZ_FIELD_KEY) tot += st.n[f] + 1;
   h->mem = malloc(tot);
   if (!h->mem) {
-    kzi_buf_free(&scratch);
+    kzi_storebuf_free(&scratch);
     return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   }
   tot = 0;
   for (int f = 0; f < KZ_FIELD_COUNT; f++) {
+    if (f == KZ_FIELD_KEY) continue;
     memcpy(h->mem + tot, st.f[f], st.n[f]);
     h->mem[tot + st.n[f]] = 0;
     h->f[f] = h->mem + tot;
     h->n[f] = st.n[f];
     tot += st.n[f] + 1;
   }
-  kzi_buf_free(&scratch);
+  kzi_storebuf_free(&scratch);
+  return KZ_OK;
+}
+
+/* The key of h (always), the stored fields and the snippet (unless
+ * snippets are off: then the fields are loaded on first use). */
+static int materialize(kz_corpus *c, kzi_snapshot *s, const kz_query *q, hit *h,
+                       const kz_search_options *o) {
+  kzi_segment *seg = s->seg[h->seg];
+  const char *key;
+  size_t kn;
+  int rc = kzi_seg_key(seg, h->doc, &key, &kn);
+  if (rc) return rc;
+  h->key = malloc(kn + 1);
+  if (!h->key) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  memcpy(h->key, key, kn);
+  h->key[kn] = 0;
+  h->f[KZ_FIELD_KEY] = h->key;
+  h->n[KZ_FIELD_KEY] = kn;
+  h->sfield = KZ_FIELD_BODY;
   if (o->flags & KZ_SEARCH_NO_SNIPPETS) return KZ_OK;
+  rc = load_fields(s, h);
+  if (rc) return rc;
   {
+    /* The snippet comes from the body when it has a match, else from the
+     * first of title, heading, caption that has one (else the body's
+     * start). */
+    static const unsigned order[KZI_NFIELDS] = {KZ_FIELD_BODY, KZ_FIELD_TITLE,
+                                                KZ_FIELD_HEADING, KZ_FIELD_CAPTION};
     kzi_exec ex;
     kzi_it *it = NULL;
     kzi_span *sp = NULL;
-    size_t nsp = 0, cap = 0, nt = 0;
-    int use_title = 0;
-    kzi_tokpos *hl2 = NULL, *bhl2 = NULL;
-    size_t nhl2 = 0, nbhl2 = 0;
+    size_t nsp = 0, cap = 0;
+    unsigned field = KZ_FIELD_BODY;
     memset(&ex, 0, sizeof ex);
     ex.snap = s;
     ex.seg = seg;
     ex.c = c;
     rc = kzi_exec_build(&it, &ex, q->root);
     if (!rc && kzi_it_seek(&ex, it, h->doc) == h->doc) {
-      rc = kzi_it_spans(&ex, it, h->doc, KZ_FIELD_BODY, &sp, &nsp, &cap);
-      nsp = kzi_spans_normalize(sp, nsp);
-      if (!rc && nsp == 0) {
-        rc = kzi_it_spans(&ex, it, h->doc, KZ_FIELD_TITLE, &sp, &nt, &cap);
-        nt = kzi_spans_normalize(sp, nt);
-        use_title = nt > 0;
+      for (unsigned i = 0; i < KZI_NFIELDS && !rc; i++) {
+        nsp = 0;
+        rc = kzi_it_spans(&ex, it, h->doc, order[i], &sp, &nsp, &cap);
+        nsp = kzi_spans_normalize(sp, nsp);
+        if (nsp) {
+          field = order[i];
+          break;
+        }
       }
     }
     if (!rc && ex.rc) rc = ex.rc;
     if (!rc) {
-      if (use_title) {
-        /* snippet from the title; body ranges stay empty */
-        rc = kzi_snippet(c, h->f[KZ_FIELD_TITLE], h->n[KZ_FIELD_TITLE], sp, nt,
-                         o->snippet_tokens, &h->snip, &h->hl, &h->nhl, &bhl2, &nbhl2);
-        free(bhl2);
+      kzi_tokpos *bhl = NULL;
+      size_t nbhl = 0;
+      h->sfield = (int)field;
+      rc = kzi_snippet(c, h->f[field], h->n[field], sp, nsp, o->snippet_tokens, &h->snip,
+                       &h->hl, &h->nhl, &bhl, &nbhl);
+      if (field == KZ_FIELD_BODY) {
+        h->bhl = bhl;
+        h->nbhl = nbhl;
       } else {
-        rc = kzi_snippet(c, h->f[KZ_FIELD_BODY], h->n[KZ_FIELD_BODY], sp, nsp,
-                         o->snippet_tokens, &h->snip, &h->hl, &h->nhl, &h->bhl, &h->nbhl);
+        free(bhl); /* body ranges stay empty: the body has no match */
       }
     }
-    (void)hl2;
-    (void)nhl2;
     free(sp);
     kzi_it_free(it);
   }
@@ -261,6 +300,7 @@ int kz_search_options_init(kz_search_options *opts, unsigned int version) {
 
 static void hit_clear(hit *h) {
   free(h->mem);
+  free(h->key);
   kzi_buf_free(&h->snip);
   free(h->hl);
   free(h->bhl);
@@ -320,14 +360,18 @@ int kz_corpus_search(kz_results **out, kz_corpus *c, const char *query, size_t l
     if (t.n > o.offset) {
       r->n = t.n - o.offset;
       r->h = calloc(r->n, sizeof *r->h);
-      if (!r->h) rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      if (!r->h) {
+        r->n = 0;
+        rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      }
       for (size_t i = 0; i < r->n && !rc; i++) {
         r->h[i] = t.h[o.offset + i];
         rc = materialize(c, s, q, &r->h[i], &o);
       }
     }
   }
-  kzi_snap_release(c, s);
+  r->c = c;
+  r->snap = s; /* released by kz_results_free() */
   free(t.h);
   kz_query_free(q);
   if (rc) {
@@ -371,10 +415,15 @@ double kz_results_score(const kz_results *r) {
 }
 
 const char *kz_results_field(const kz_results *r, int field, size_t *len) {
-  const hit *h = cur(r);
+  hit *h = (hit *)cur(r);
   if (!h || field < 0 || field >= KZ_FIELD_COUNT) {
     if (len) *len = 0;
     return h ? "" : NULL;
+  }
+  /* loaded on first use (a cursor is used by one thread at a time) */
+  if (field != KZ_FIELD_KEY && !h->mem && load_fields(r->snap, h) != KZ_OK) {
+    if (len) *len = 0;
+    return "";
   }
   if (len) *len = h->n[field];
   return h->f[field];
@@ -385,6 +434,11 @@ const char *kz_results_snippet(const kz_results *r, size_t *len) {
   if (len) *len = h ? h->snip.n : 0;
   if (!h) return NULL;
   return h->snip.p ? h->snip.p : "";
+}
+
+int kz_results_snippet_field(const kz_results *r) {
+  const hit *h = cur(r);
+  return h ? h->sfield : -1;
 }
 
 size_t kz_results_highlight_count(const kz_results *r) {
@@ -416,6 +470,7 @@ int kz_results_body_highlight(const kz_results *r, size_t i, size_t *start, size
 void kz_results_free(kz_results *r) {
   if (!r) return;
   for (size_t i = 0; i < r->n; i++) hit_clear(&r->h[i]);
+  if (r->snap) kzi_snap_release(r->c, r->snap);
   free(r->h);
   free(r);
 }

@@ -2,9 +2,10 @@
  * segment.c - the immutable on-disk segment: writing and reading.
  *
  * A segment file seg-<id as 16 hex digits>.kzs is written once and never
- * changed.  Layout (all integers little-endian, "varint" = LEB128):
+ * changed.  Layout (all integers little-endian, "varint" = LEB128; the
+ * full description is docs/index-format.md):
  *
- *   header   8 bytes magic "KZSEG\r\n\x1a", u32 format version (1),
+ *   header   8 bytes magic "KZSEG\r\n\x1a", u32 format version (2),
  *            u32 flags (0)
  *   sections in any order, located by the footer:
  *     DICT   the term dictionary, in blocks of 32 entries sorted by bytes.
@@ -17,25 +18,40 @@
  *            language) followed by the normalized term.
  *     BIDX   u32 offset in DICT of each block (binary search on the first
  *            key of each block, which is stored whole).
- *     POST   per term: varint nskip, nskip skip entries (varint last doc of
- *            the 128-document block, delta-coded; varint end offset of the
- *            block in the entries, delta-coded), then one entry per
- *            document: varint (doc - previous doc - 1), byte field mask
- *            (bit f = occurs in text field f), varint freq per field in
- *            the mask, varint length in bytes of the positions, then per
- *            field in the mask its positions, delta-coded varints.
- *            Metadata terms have mask 0 and no positions.
+ *     POST   per term: a header, the document stream and the position
+ *            stream, in blocks of 128 documents:
+ *              varint (nblocks << 1 | has_bounds)
+ *              [bound]                      when has_bounds
+ *              [varint skip table bytes]    when nblocks > 1
+ *              varint document stream bytes
+ *              [skip table]                 when nblocks > 1: per block
+ *                 varint last doc (delta from the previous block's),
+ *                 varint its document bytes, varint its position bytes,
+ *                 [bound] when has_bounds
+ *              document stream: per document varint
+ *                 ((doc - previous doc - 1) << 4 | field mask), then a
+ *                 varint frequency per field in the mask (metadata terms
+ *                 have mask 0)
+ *              position stream: per document, per field in its mask,
+ *                 `frequency` varints, delta-coded from 0
+ *            bound = byte field mask, then per field in it varint maximum
+ *            frequency and varint minimum field length (tokens) over the
+ *            documents of the block (or term): enough to bound the BM25F
+ *            score of any of them for any parameters (block-max pruning).
  *     COLS   per document 24 bytes: i32 date (days since 1970-01-01 or
  *            INT32_MIN), u32 source index, u32 token count per text field.
- *     SIDX   u64 offset in STORE of each document's record, ndocs + 1.
- *     STORE  per document: varint key length, key bytes, a method byte
- *            and the other 9 stored fields (kz_field order), each varint
- *            length + bytes; method 0 stores them as they are, method 1
- *            as varint raw size + an LZ stream (lz.c).
+ *     SIDX   per store block u32 first document + u64 offset in STORE,
+ *            and a last entry (ndocs, STORE length).
+ *     STORE  blocks of about 16 KB of document records: varint raw size,
+ *            a method byte (0 stored, 1 LZ stream, see lz.c), the data.
+ *            A record is the 9 stored fields other than the key (kz_field
+ *            order), each varint length + bytes.
  *     KEYS   ndocs entries of u64 key hash + u32 doc, sorted.
  *     SRCS   varint count, then varint length + bytes per source name.
- *   footer   8 x (u64 offset, u64 length) for the sections above;
- *            u32 ndocs, u32 nterms, u32 nblocks, u32 reserved;
+ *     KOFF   u64 offset in KSTR of each document's key, ndocs + 1.
+ *     KSTR   the keys, concatenated.
+ *   footer   10 x (u64 offset, u64 length) for the sections above;
+ *            u32 ndocs, u32 nterms, u32 nblocks, u32 store blocks;
  *            u64 tokens per text field; u32 CRC-32C of the footer fields;
  *            u32 CRC-32C of every byte before it; 8 bytes "KZSEGEND".
  *
@@ -57,15 +73,18 @@
 
 #define SEG_MAGIC "KZSEG\r\n\x1a"
 #define SEG_END "KZSEGEND"
-#define SEG_VERSION 1
+#define SEG_VERSION 2
 #define HDR_SIZE 16
-#define NSEC 8
+#define NSEC 10
 #define FOOT_FIELDS (NSEC * 16 + 16 + 32)
 #define FOOT_SIZE (FOOT_FIELDS + 4 + 4 + 8)
 #define BLOCK_TERMS 32
 #define COL_SIZE 24
+#define SIDX_SIZE 12
+#define STORE_BLOCK (16 * 1024) /* raw bytes of records per store block */
+#define BOUND_MIN_DF 4          /* terms with fewer documents get no bounds */
 
-enum { S_DICT, S_BIDX, S_POST, S_COLS, S_SIDX, S_STORE, S_KEYS, S_SRCS };
+enum { S_DICT, S_BIDX, S_POST, S_COLS, S_SIDX, S_STORE, S_KEYS, S_SRCS, S_KOFF, S_KSTR };
 
 int kzi_corrupt(const char *file, const char *what) {
   return kzi_seterr(NULL, KZ_ECORRUPT, "corrupt corpus file %s: %s",
@@ -89,19 +108,20 @@ static int seg_parse(kzi_segment *s, int verify) {
   const unsigned char *m = s->map, *f;
   size_t size = s->size;
   uint64_t off[NSEC], len[NSEC];
-  const unsigned char **secp[NSEC] = {&s->dict, &s->bidx, &s->post, &s->cols,
-                                      &s->sidx, &s->store, &s->keys, &s->srcs};
-  size_t *lenp[NSEC] = {&s->dict_len, NULL, &s->post_len, &s->cols_len,
-                        &s->sidx_len, &s->store_len, &s->keys_len, &s->srcs_len};
+  const unsigned char **secp[NSEC] = {&s->dict, &s->bidx, &s->post, &s->cols, &s->sidx,
+                                      &s->store, &s->keys, &s->srcs, &s->koff, &s->kstr};
+  size_t *lenp[NSEC] = {&s->dict_len, NULL, &s->post_len, &s->cols_len, &s->sidx_len,
+                        &s->store_len, &s->keys_len, &s->srcs_len, &s->koff_len, &s->kstr_len};
   if (size < HDR_SIZE + FOOT_SIZE) return kzi_corrupt(s->name, "file too short");
   if (memcmp(m, SEG_MAGIC, 8) != 0) return kzi_corrupt(s->name, "bad magic");
   f = m + size - FOOT_SIZE;
   if (kzi_get32(m + 8) != SEG_VERSION) {
-    if (memcmp(f + FOOT_FIELDS + 8, SEG_END, 8) != 0 ||
-        kzi_crc32c(0, m, size - 12) != kzi_get32(f + FOOT_FIELDS + 4))
-      return kzi_corrupt(s->name, "bad header");
-    return kzi_seterr(NULL, KZ_EVERSION, "%s: segment format version %u is not supported",
-                      s->name, (unsigned)kzi_get32(m + 8));
+    uint32_t v = kzi_get32(m + 8);
+    if (v == 0 || v > 100) return kzi_corrupt(s->name, "bad header");
+    return kzi_seterr(NULL, KZ_EVERSION,
+                      "%s: segment format version %u is not supported (this libkz reads "
+                      "version %d; rebuild the corpus)",
+                      s->name, (unsigned)v, SEG_VERSION);
   }
   if (memcmp(f + FOOT_FIELDS + 8, SEG_END, 8) != 0)
     return kzi_corrupt(s->name, "bad end marker (truncated?)");
@@ -121,18 +141,34 @@ static int seg_parse(kzi_segment *s, int verify) {
   s->ndocs = kzi_get32(f + NSEC * 16);
   s->nterms = kzi_get32(f + NSEC * 16 + 4);
   s->nblocks = kzi_get32(f + NSEC * 16 + 8);
+  s->nsblocks = kzi_get32(f + NSEC * 16 + 12);
   for (int i = 0; i < KZI_NFIELDS; i++) s->total_len[i] = kzi_get64(f + NSEC * 16 + 16 + 8 * i);
   if (len[S_BIDX] != (uint64_t)s->nblocks * 4 ||
       s->nblocks != (s->nterms + BLOCK_TERMS - 1) / BLOCK_TERMS)
     return kzi_corrupt(s->name, "bad dictionary index size");
   if (len[S_COLS] != (uint64_t)s->ndocs * COL_SIZE ||
-      len[S_SIDX] != ((uint64_t)s->ndocs + 1) * 8 ||
-      len[S_KEYS] != (uint64_t)s->ndocs * 12)
+      len[S_SIDX] != ((uint64_t)s->nsblocks + 1) * SIDX_SIZE ||
+      len[S_KEYS] != (uint64_t)s->ndocs * 12 || len[S_KOFF] != ((uint64_t)s->ndocs + 1) * 8 ||
+      s->nsblocks > s->ndocs || (s->ndocs && !s->nsblocks))
     return kzi_corrupt(s->name, "bad document section size");
   for (uint32_t i = 0; i < s->nblocks; i++)
     if (kzi_get32(s->bidx + 4 * i) >= s->dict_len ||
         (i && kzi_get32(s->bidx + 4 * i) <= kzi_get32(s->bidx + 4 * (i - 1))))
       return kzi_corrupt(s->name, "bad dictionary block offset");
+  /* store block index: first documents strictly increasing from 0,
+   * offsets increasing from 0, ending at (ndocs, STORE length) */
+  for (uint32_t i = 0; i <= s->nsblocks; i++) {
+    const unsigned char *e = s->sidx + (size_t)i * SIDX_SIZE;
+    uint32_t d = kzi_get32(e);
+    uint64_t o = kzi_get64(e + 4);
+    int ok = o <= s->store_len && d <= s->ndocs;
+    if (i == 0) ok = ok && d == 0 && o == 0;
+    else ok = ok && d > kzi_get32(e - SIDX_SIZE) && o > kzi_get64(e - SIDX_SIZE + 4);
+    if (i == s->nsblocks) ok = ok && d == s->ndocs && o == s->store_len;
+    if (!ok) return kzi_corrupt(s->name, "bad store block index");
+  }
+  if (kzi_get64(s->koff) != 0 || kzi_get64(s->koff + 8 * (size_t)s->ndocs) != s->kstr_len)
+    return kzi_corrupt(s->name, "bad key offsets");
   /* source table */
   {
     const unsigned char *p = s->srcs, *end = s->srcs + s->srcs_len;
@@ -384,177 +420,253 @@ int kzi_seg_lookup(const kzi_segment *s, const char *term, size_t n,
  * Postings
  * --------------------------------------------------------------------- */
 
+static int post_bad(kzi_post_it *it, const char *what) {
+  it->doc = KZI_NO_DOC;
+  return it->rc = kzi_corrupt(it->seg->name, what);
+}
+
+/* Read a bound at *p (< end). */
+static const unsigned char *bound_get(const unsigned char *p, const unsigned char *end,
+                                      kzi_bound *b) {
+  unsigned mask;
+  if (!p || p >= end) return NULL;
+  mask = *p++;
+  if (mask == 0 || mask > 15) return NULL;
+  b->mask = mask;
+  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+    b->fmax[f] = 0;
+    b->lmin[f] = 0;
+    if (mask & (1u << f)) {
+      uint64_t fm = kzi_vget(&p, end), lm = kzi_vget(&p, end);
+      if (!p || fm == 0 || fm > UINT32_MAX || lm > UINT32_MAX) return NULL;
+      b->fmax[f] = (uint32_t)fm;
+      b->lmin[f] = (uint32_t)lm;
+    }
+  }
+  return p;
+}
+
+/* Decode the skip entry at it->sk into the block after the current one. */
+static int next_block(kzi_post_it *it) {
+  const unsigned char *p = it->sk;
+  uint64_t ld, db, pb;
+  ld = kzi_vget(&p, it->dbase);
+  db = kzi_vget(&p, it->dbase);
+  pb = kzi_vget(&p, it->dbase);
+  if (!p) return post_bad(it, "bad skip entry");
+  if (it->has_bounds && !(p = bound_get(p, it->dbase, &it->bb))) return post_bad(it, "bad block bound");
+  it->sk = p;
+  if (it->bi == UINT32_MAX) { /* the first block */
+    it->bi = 0;
+    it->b_prev = UINT32_MAX;
+    it->b_d = it->dbase;
+    it->b_p = it->pbase;
+    if (ld >= it->seg->ndocs) return post_bad(it, "bad skip entry");
+    it->b_last = (uint32_t)ld;
+  } else {
+    it->bi++;
+    it->b_prev = it->b_last;
+    it->b_d = it->b_de;
+    it->b_p = it->b_pe;
+    if (ld == 0 || ld >= it->seg->ndocs - (uint64_t)it->b_last)
+      return post_bad(it, "bad skip entry");
+    it->b_last += (uint32_t)ld;
+  }
+  if (db > (uint64_t)(it->dend - it->b_d) || pb > (uint64_t)(it->pend - it->b_p) || db == 0)
+    return post_bad(it, "bad skip entry");
+  it->b_de = it->b_d + db;
+  it->b_pe = it->b_p + pb;
+  return KZ_OK;
+}
+
 int kzi_post_init(kzi_post_it *it, const kzi_segment *s, const kzi_term *t) {
   const unsigned char *p = s->post + t->off, *end = p + t->len;
-  uint64_t nskip;
-  uint32_t last = 0, off = 0;
+  uint64_t hdr, nblk, skiplen = 0, doclen;
   memset(it, 0, sizeof *it);
   it->seg = s;
   it->doc = KZI_NO_DOC;
-  nskip = kzi_vget(&p, end);
-  if (!p || nskip > t->len / 2) return it->rc = kzi_corrupt(s->name, "bad skip count");
-  if (nskip) {
-    it->skips = malloc(nskip * sizeof *it->skips);
-    if (!it->skips) return it->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-    for (uint64_t i = 0; i < nskip; i++) {
-      uint64_t dl = kzi_vget(&p, end), dof = kzi_vget(&p, end);
-      if (!p || dl > s->ndocs || dof > t->len || last + dl > s->ndocs ||
-          off + dof > t->len)
-        return it->rc = kzi_corrupt(s->name, "bad skip entry");
-      last += (uint32_t)dl;
-      off += (uint32_t)dof;
-      it->skips[i].last = last;
-      it->skips[i].off = off;
-    }
+  it->df = t->df;
+  hdr = kzi_vget(&p, end);
+  nblk = hdr >> 1;
+  it->has_bounds = (int)(hdr & 1);
+  if (!p || nblk == 0 || nblk > t->df || nblk != (t->df + KZI_BLOCK_DOCS - 1) / KZI_BLOCK_DOCS)
+    return post_bad(it, "bad postings header");
+  if (it->has_bounds && !(p = bound_get(p, end, &it->tb))) return post_bad(it, "bad term bound");
+  if (nblk > 1) skiplen = kzi_vget(&p, end);
+  doclen = kzi_vget(&p, end);
+  if (!p || skiplen > (uint64_t)(end - p) || doclen > (uint64_t)(end - p) - skiplen || doclen == 0)
+    return post_bad(it, "bad postings header");
+  it->nblk = (uint32_t)nblk;
+  it->sk = p;
+  it->dbase = p + skiplen;
+  it->dend = it->dbase + doclen;
+  it->pbase = it->dend;
+  it->pend = end;
+  it->bb = it->tb;
+  if (nblk > 1) {
+    it->bi = UINT32_MAX;
+    if (next_block(it)) return it->rc;
+  } else {
+    it->bi = 0;
+    it->b_prev = UINT32_MAX;
+    it->b_last = s->ndocs ? s->ndocs - 1 : 0;
+    it->b_d = it->dbase;
+    it->b_de = it->dend;
+    it->b_p = it->pbase;
+    it->b_pe = it->pend;
   }
-  it->nskip = (uint32_t)nskip;
-  it->base = it->p = p;
-  it->end = end;
-  for (uint32_t i = 0; i < it->nskip; i++)
-    if (it->skips[i].off > (size_t)(end - p))
-      return it->rc = kzi_corrupt(s->name, "bad skip offset");
+  it->p = it->b_d;
+  it->pp = it->b_p;
+  it->last = it->b_prev;
   return KZ_OK;
 }
 
-void kzi_post_free(kzi_post_it *it) {
-  free(it->skips);
-  it->skips = NULL;
-}
+void kzi_post_free(kzi_post_it *it) { (void)it; }
 
-/* Decode the entry at it->p following document `prev` (UINT32_MAX: none). */
-static int post_decode(kzi_post_it *it, uint32_t prev) {
-  const unsigned char *p = it->p;
-  uint64_t d, pl;
-  unsigned mask;
-  if (p >= it->end) {
-    it->doc = KZI_NO_DOC;
-    return KZ_OK;
-  }
-  d = kzi_vget(&p, it->end);
-  if (!p || p >= it->end) goto bad;
-  d += prev == UINT32_MAX ? 0 : (uint64_t)prev + 1;
-  if (d >= it->seg->ndocs) goto bad;
-  mask = *p++;
-  if (mask > 15) goto bad;
-  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
-    it->freq[f] = 0;
-    if (mask & (1u << f)) {
-      uint64_t fr = kzi_vget(&p, it->end);
-      if (!p || fr == 0 || fr > UINT32_MAX) goto bad;
-      it->freq[f] = (uint32_t)fr;
-    }
-  }
-  pl = kzi_vget(&p, it->end);
-  if (!p || pl > (uint64_t)(it->end - p)) goto bad;
-  /* every position takes at least one byte: bounds the frequencies */
-  if ((uint64_t)it->freq[0] + it->freq[1] + it->freq[2] + it->freq[3] > pl) goto bad;
-  it->mask = mask;
-  it->pos = p;
-  it->poslen = (size_t)pl;
-  it->p = p + pl;
-  it->doc = (uint32_t)d;
-  return KZ_OK;
-bad:
-  it->doc = KZI_NO_DOC;
-  return it->rc = kzi_corrupt(it->seg->name, "bad postings entry");
+uint32_t kzi_post_shallow(kzi_post_it *it, uint32_t target) {
+  if (it->rc) return KZI_NO_DOC;
+  if (it->b_last >= target || it->bi + 1 >= it->nblk) return it->b_last;
+  while (it->b_last < target && it->bi + 1 < it->nblk)
+    if (next_block(it)) return KZI_NO_DOC;
+  it->jump = 1;
+  return it->b_last;
 }
 
 int kzi_post_next(kzi_post_it *it) {
-  uint32_t prev;
+  const unsigned char *p;
+  uint64_t v, d;
+  unsigned mask;
   if (it->rc) return it->rc;
   if (it->started && it->doc == KZI_NO_DOC) return KZ_OK; /* at end */
-  prev = it->started ? it->doc : UINT32_MAX;
+  if (it->jump) {
+    it->jump = 0;
+    it->p = it->b_d;
+    it->pp = it->b_p;
+    it->pskip = 0;
+    it->last = it->b_prev;
+  } else if (it->started) {
+    it->pskip += it->nfreq;
+  }
   it->started = 1;
-  return post_decode(it, prev);
+  while (it->p >= it->b_de) {
+    if (it->p != it->b_de) return post_bad(it, "postings overrun a block");
+    if (it->bi + 1 >= it->nblk) {
+      it->doc = KZI_NO_DOC;
+      it->nfreq = 0;
+      return KZ_OK;
+    }
+    if (next_block(it)) return it->rc;
+    it->p = it->b_d;
+    it->pp = it->b_p;
+    it->pskip = 0;
+    if (it->last != it->b_prev) return post_bad(it, "skip entry disagrees with postings");
+  }
+  p = it->p;
+  v = kzi_vget(&p, it->b_de);
+  if (!p) return post_bad(it, "bad postings entry");
+  mask = (unsigned)(v & 15);
+  d = (v >> 4) + (it->last == UINT32_MAX ? 0 : (uint64_t)it->last + 1);
+  if (d > it->b_last || d >= it->seg->ndocs) return post_bad(it, "bad postings entry");
+  it->nfreq = 0;
+  if (mask == 1u << 1 && p < it->b_de && *p < 0x80) { /* the common case: body only */
+    it->freq[0] = it->freq[2] = it->freq[3] = 0;
+    it->freq[1] = *p++;
+    if (!it->freq[1]) return post_bad(it, "bad postings entry");
+    it->nfreq = it->freq[1];
+  } else {
+    for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+      it->freq[f] = 0;
+      if (mask & (1u << f)) {
+        uint64_t fr = kzi_vget(&p, it->b_de);
+        if (!p || fr == 0 || fr > UINT32_MAX - it->nfreq) return post_bad(it, "bad postings entry");
+        it->freq[f] = (uint32_t)fr;
+        it->nfreq += (uint32_t)fr;
+      }
+    }
+  }
+  it->mask = mask;
+  it->p = p;
+  it->doc = it->last = (uint32_t)d;
+  return KZ_OK;
 }
 
 int kzi_post_advance(kzi_post_it *it, uint32_t target) {
-  int jumped = 0;
   if (it->rc) return it->rc;
   if (it->started && (it->doc == KZI_NO_DOC || it->doc >= target)) return KZ_OK;
-  if (it->nskip) {
-    uint32_t j = it->skipi;
-    while (j < it->nskip && it->skips[j].last < target) j++;
-    if (j > 0) {
-      const unsigned char *np = it->base + it->skips[j - 1].off;
-      if (np > it->p) {
-        it->p = np;
-        it->doc = it->skips[j - 1].last;
-        jumped = 1;
-      }
-    }
-    it->skipi = j;
+  if (target > it->b_last && it->bi + 1 < it->nblk) {
+    kzi_post_shallow(it, target);
+    if (it->rc) return it->rc;
   }
-  if (!it->started) {
-    it->started = 1;
-    if (!jumped && post_decode(it, UINT32_MAX)) return it->rc;
-  }
-  while (it->doc != KZI_NO_DOC && it->doc < target)
-    if (post_decode(it, it->doc)) return it->rc;
+  do {
+    if (kzi_post_next(it)) return it->rc;
+  } while (it->doc < target);
   return KZ_OK;
 }
 
-int kzi_post_positions(kzi_post_it *it, unsigned f, uint32_t **out,
-                       size_t *cap, size_t *n) {
-  const unsigned char *p = it->pos, *end = it->pos + it->poslen;
+/* Move it->pp to the current document's positions. */
+static int pos_sync(kzi_post_it *it) {
+  const unsigned char *p = it->pp, *end = it->b_pe;
+  uint64_t k = it->pskip;
+  if (it->doc == KZI_NO_DOC || !it->started) return KZ_ITEROVER;
+  while (k) {
+    if (p >= end) return post_bad(it, "bad positions");
+    k -= !(*p++ & 0x80);
+  }
+  it->pp = p;
+  it->pskip = 0;
+  return KZ_OK;
+}
+
+int kzi_post_positions(kzi_post_it *it, unsigned f, uint32_t **out, size_t *cap, size_t *n) {
+  const unsigned char *p, *end = it->b_pe;
+  int rc;
   *n = 0;
+  if (it->rc) return it->rc;
   if (!(it->mask & (1u << f))) return KZ_OK;
-  for (unsigned g = 0; g < KZI_NFIELDS; g++) {
-    uint64_t prev = 0;
-    if (!(it->mask & (1u << g))) continue;
-    if (g == f && it->freq[g] > *cap) {
-      uint32_t *np = realloc(*out, it->freq[g] * sizeof **out);
-      if (!np) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-      *out = np;
-      *cap = it->freq[g];
-    }
-    for (uint32_t i = 0; i < it->freq[g]; i++) {
-      uint64_t d = kzi_vget(&p, end);
-      if (!p) return it->rc = kzi_corrupt(it->seg->name, "bad positions");
-      if (g == f) {
-        prev += d;
-        if (prev > UINT32_MAX) return it->rc = kzi_corrupt(it->seg->name, "bad positions");
-        (*out)[(*n)++] = (uint32_t)prev;
+  if ((rc = pos_sync(it))) return rc == KZ_ITEROVER ? KZ_OK : rc;
+  p = it->pp;
+  for (unsigned g = 0; g < f; g++)
+    if (it->mask & (1u << g))
+      for (uint32_t k = it->freq[g]; k;) {
+        if (p >= end) return post_bad(it, "bad positions");
+        k -= !(*p++ & 0x80);
       }
+  if (it->freq[f] > *cap) {
+    uint32_t *np = realloc(*out, it->freq[f] * sizeof **out);
+    if (!np) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    *out = np;
+    *cap = it->freq[f];
+  }
+  {
+    uint64_t prev = 0;
+    for (uint32_t i = 0; i < it->freq[f]; i++) {
+      uint64_t d = kzi_vget(&p, end);
+      if (!p || (i && d == 0)) return post_bad(it, "bad positions");
+      prev += d;
+      if (prev >= UINT32_MAX) return post_bad(it, "bad positions");
+      (*out)[(*n)++] = (uint32_t)prev;
     }
-    if (g == f) return KZ_OK;
   }
   return KZ_OK;
 }
 
-/* Walk raw entries (as written) to build the skip list. */
-int kzi_post_make_skips(const unsigned char *p, size_t n, kzi_buf *out,
-                        uint32_t *ndocs_out) {
-  const unsigned char *base = p, *end = p + n;
-  uint64_t doc = UINT64_MAX, lastskip = 0, lastoff = 0;
-  uint32_t cnt = 0, nskip = 0;
-  kzi_buf sk = {0};
-  int rc = 0;
-  while (p && p < end) {
-    uint64_t d = kzi_vget(&p, end), pl;
-    unsigned mask;
-    if (!p || p >= end) return KZ_ECORRUPT;
-    doc = doc + 1 + d;
-    mask = *p++;
-    for (unsigned f = 0; f < KZI_NFIELDS; f++)
-      if (mask & (1u << f)) kzi_vget(&p, end);
-    pl = kzi_vget(&p, end);
-    if (!p || pl > (uint64_t)(end - p)) return KZ_ECORRUPT;
-    p += pl;
-    cnt++;
-    if (cnt % KZI_SKIP_EVERY == 0 && p < end) {
-      kzi_vput(&sk, &rc, doc - lastskip);
-      kzi_vput(&sk, &rc, (uint64_t)(p - base) - lastoff);
-      lastskip = doc;
-      lastoff = (uint64_t)(p - base);
-      nskip++;
-    }
+int kzi_post_rawpos(kzi_post_it *it, const unsigned char **pos, size_t *len) {
+  const unsigned char *p;
+  uint64_t k;
+  int rc;
+  *pos = NULL;
+  *len = 0;
+  if (it->rc) return it->rc;
+  if (!it->nfreq) return KZ_OK;
+  if ((rc = pos_sync(it))) return rc == KZ_ITEROVER ? KZ_OK : rc;
+  p = it->pp;
+  for (k = it->nfreq; k;) {
+    if (p >= it->b_pe) return post_bad(it, "bad positions");
+    k -= !(*p++ & 0x80);
   }
-  kzi_vput(out, &rc, nskip);
-  if (!rc && sk.n) rc = kzi_buf_append(out, sk.p, sk.n);
-  kzi_buf_free(&sk);
-  if (ndocs_out) *ndocs_out = cnt;
-  return rc;
+  *pos = it->pp;
+  *len = (size_t)(p - it->pp);
+  return KZ_OK;
 }
 
 /* ---------------------------------------------------------------------
@@ -571,67 +683,101 @@ int kzi_seg_cols(const kzi_segment *s, uint32_t doc, kzi_cols *out) {
   return KZ_OK;
 }
 
-static int record(const kzi_segment *s, uint32_t doc, const unsigned char **p,
-                  const unsigned char **end) {
+int kzi_seg_key(const kzi_segment *s, uint32_t doc, const char **key, size_t *n) {
   uint64_t a, b;
   if (doc >= s->ndocs) return kzi_corrupt(s->name, "document number out of range");
-  a = kzi_get64(s->sidx + 8 * (size_t)doc);
-  b = kzi_get64(s->sidx + 8 * ((size_t)doc + 1));
-  if (a > b || b > s->store_len) return kzi_corrupt(s->name, "bad document store offset");
-  *p = s->store + a;
-  *end = s->store + b;
+  a = kzi_get64(s->koff + 8 * (size_t)doc);
+  b = kzi_get64(s->koff + 8 * ((size_t)doc + 1));
+  if (a > b || b > s->kstr_len) return kzi_corrupt(s->name, "bad key offset");
+  *key = (const char *)s->kstr + a;
+  *n = (size_t)(b - a);
   return KZ_OK;
 }
 
-int kzi_seg_key(const kzi_segment *s, uint32_t doc, const char **key, size_t *n) {
-  const unsigned char *p = NULL, *end = NULL;
-  uint64_t l;
-  int rc = record(s, doc, &p, &end);
-  if (rc) return rc;
-  l = kzi_vget(&p, end);
-  if (!p || l > (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document record");
-  *key = (const char *)p;
-  *n = (size_t)l;
-  return KZ_OK;
+void kzi_storebuf_free(kzi_storebuf *sb) {
+  kzi_buf_free(&sb->buf);
+  memset(sb, 0, sizeof *sb);
 }
 
-int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out, kzi_buf *scratch) {
-  const unsigned char *p = NULL, *end = NULL;
-  uint64_t l;
-  int rc = record(s, doc, &p, &end);
-  if (rc) return rc;
-  l = kzi_vget(&p, end);
-  if (!p || l >= (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document record");
-  out->f[KZ_FIELD_KEY] = (const char *)p;
-  out->n[KZ_FIELD_KEY] = (size_t)l;
-  p += l;
-  if (*p == 1) {
-    uint64_t raw;
+/* Decode store block b of s into sb (unless it is there already). */
+static int store_block(const kzi_segment *s, uint32_t b, kzi_storebuf *sb) {
+  const unsigned char *e = s->sidx + (size_t)b * SIDX_SIZE, *p, *end;
+  uint64_t raw;
+  if (sb->valid && sb->seg == s && sb->block == b) return KZ_OK;
+  sb->valid = 0;
+  p = s->store + kzi_get64(e + 4);
+  end = s->store + kzi_get64(e + SIDX_SIZE + 4);
+  raw = kzi_vget(&p, end);
+  if (!p || p >= end || raw > ((uint64_t)1 << 31))
+    return kzi_corrupt(s->name, "bad document store block");
+  sb->buf.n = 0;
+  if (*p == 0) {
     p++;
-    raw = kzi_vget(&p, end);
-    if (!p || raw > 255 * (uint64_t)(end - p) + 64 || raw > ((uint64_t)1 << 31))
-      return kzi_corrupt(s->name, "bad compressed document record");
-    scratch->n = 0;
-    if (kzi_buf_reserve(scratch, (size_t)raw))
+    if (raw != (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document store block");
+    if (kzi_buf_append(&sb->buf, p, (size_t)raw))
       return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-    if (kzi_lz_decompress(p, (size_t)(end - p), (unsigned char *)scratch->p, (size_t)raw))
-      return kzi_corrupt(s->name, "bad compressed document record");
-    scratch->n = (size_t)raw;
-    p = (const unsigned char *)scratch->p;
-    end = p + raw;
-  } else if (*p == 0) {
+  } else if (*p == 1) {
     p++;
+    if (raw > 255 * (uint64_t)(end - p) + 64) return kzi_corrupt(s->name, "bad document store block");
+    if (kzi_buf_reserve(&sb->buf, (size_t)raw)) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    if (kzi_lz_decompress(p, (size_t)(end - p), (unsigned char *)sb->buf.p, (size_t)raw))
+      return kzi_corrupt(s->name, "bad compressed document store block");
+    sb->buf.n = (size_t)raw;
   } else {
-    return kzi_corrupt(s->name, "unknown document record method");
+    return kzi_corrupt(s->name, "unknown document store method");
   }
-  for (int i = 0; i < KZ_FIELD_COUNT; i++) {
-    if (i == KZ_FIELD_KEY) continue;
-    l = kzi_vget(&p, end);
-    if (!p || l > (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document record");
-    out->f[i] = (const char *)p;
-    out->n[i] = (size_t)l;
-    p += l;
+  sb->seg = s;
+  sb->block = b;
+  sb->first = kzi_get32(e);
+  sb->next_doc = sb->first;
+  sb->next_off = 0;
+  sb->valid = 1;
+  return KZ_OK;
+}
+
+int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out, kzi_storebuf *sb) {
+  uint32_t lo = 0, hi;
+  const unsigned char *base, *p, *end;
+  int rc;
+  if (doc >= s->ndocs) return kzi_corrupt(s->name, "document number out of range");
+  rc = kzi_seg_key(s, doc, &out->f[KZ_FIELD_KEY], &out->n[KZ_FIELD_KEY]);
+  if (rc) return rc;
+  if (sb->valid && sb->seg == s && doc >= sb->first &&
+      doc < kzi_get32(s->sidx + ((size_t)sb->block + 1) * SIDX_SIZE)) {
+    lo = sb->block;
+  } else {
+    hi = s->nsblocks; /* last block whose first doc <= doc */
+    while (hi - lo > 1) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (kzi_get32(s->sidx + (size_t)mid * SIDX_SIZE) <= doc) lo = mid;
+      else hi = mid;
+    }
   }
+  rc = store_block(s, lo, sb);
+  if (rc) return rc;
+  base = (const unsigned char *)sb->buf.p;
+  end = base + sb->buf.n;
+  /* continue from the last record read when going forward */
+  if (doc >= sb->next_doc) {
+    p = base + sb->next_off;
+  } else {
+    p = base;
+    sb->next_doc = sb->first;
+  }
+  for (uint32_t d = sb->next_doc;; d++) {
+    for (int i = 0; i < KZ_FIELD_COUNT; i++) {
+      uint64_t l;
+      if (i == KZ_FIELD_KEY) continue;
+      l = kzi_vget(&p, end);
+      if (!p || l > (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document record");
+      out->f[i] = (const char *)p;
+      out->n[i] = (size_t)l;
+      p += l;
+    }
+    if (d == doc) break;
+  }
+  sb->next_doc = doc + 1;
+  sb->next_off = (size_t)(p - base);
   return KZ_OK;
 }
 
@@ -675,12 +821,15 @@ struct kzi_segw {
   /* sections */
   uint64_t off[NSEC], len[NSEC];
   int phase;          /* 0 terms, 1 docs */
-  kzi_buf dict, bidx, cols, sidx, keys, srcs, skips;
-  kzi_buf rec, lz;    /* document record scratch */
+  kzi_buf dict, bidx, cols, sidx, keys, srcs, koff, kstr;
+  kzi_buf dstream, pstream, skips, head; /* postings of one term */
+  kzi_buf blk, lz;    /* store block being filled, its compressed form */
+  uint32_t blk_first, nsblocks;
   uint32_t nterms, ndocs;
   char last[KZI_MAX_KEY + 8]; size_t last_len;
   uint64_t prev_off;
   uint64_t total_len[KZI_NFIELDS];
+  const kzi_cols *lens; uint32_t nlens; /* field lengths for the bounds */
   /* sources */
   srcent *stab; size_t scap, nsrc;
   kzi_buf srcnames;   /* concatenated, for equality checks */
@@ -744,20 +893,132 @@ int kzi_segw_open(kzi_segw **out, const char *dir, uint64_t id) {
   return w->rc;
 }
 
+void kzi_segw_lengths(kzi_segw *w, const kzi_cols *cols, uint32_t ndocs) {
+  w->lens = cols;
+  w->nlens = ndocs;
+}
+
+static void bound_put(kzi_buf *b, int *rc, const kzi_bound *x) {
+  unsigned char m = (unsigned char)x->mask;
+  if (!*rc) *rc = kzi_buf_append(b, &m, 1);
+  for (unsigned f = 0; f < KZI_NFIELDS; f++)
+    if (x->mask & (1u << f)) {
+      kzi_vput(b, rc, x->fmax[f]);
+      kzi_vput(b, rc, x->lmin[f]);
+    }
+}
+
+static void bound_add(kzi_bound *b, unsigned mask, const uint32_t *freq, const kzi_cols *c) {
+  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+    if (!(mask & (1u << f))) continue;
+    if (!(b->mask & (1u << f)) || c->len[f] < b->lmin[f]) b->lmin[f] = c->len[f];
+    if (!(b->mask & (1u << f)) || freq[f] > b->fmax[f]) b->fmax[f] = freq[f];
+    b->mask |= 1u << f;
+  }
+}
+
+/* Split the term's entries (per document: varint (delta << 4 | mask),
+ * frequencies, then the positions) into the document and position streams
+ * with a skip table and bounds every KZI_BLOCK_DOCS documents; *df and *cf
+ * get the counts. */
+static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_t *df,
+                          uint64_t *cf) {
+  const unsigned char *end = p + n;
+  uint64_t doc = UINT64_MAX, blk_last = 0, cnt = 0, nblk = 0, occ = 0;
+  size_t blk_d = 0, blk_p = 0;
+  kzi_bound tb, bb;
+  int lens = w->lens != NULL, hb, rc = 0;
+  w->dstream.n = w->pstream.n = w->skips.n = w->head.n = 0;
+  memset(&tb, 0, sizeof tb);
+  memset(&bb, 0, sizeof bb);
+  /* each stream takes at most n bytes: copy without further checks */
+  if (kzi_buf_reserve(&w->dstream, n) || kzi_buf_reserve(&w->pstream, n)) return KZ_ENOMEM;
+  while (p < end && !rc) {
+    const unsigned char *s = p;
+    uint32_t freq[KZI_NFIELDS] = {0}, nf = 0;
+    uint64_t v = kzi_vget(&p, end);
+    unsigned mask = (unsigned)(v & 15);
+    if (!p) return KZ_ERROR;
+    doc = (doc == UINT64_MAX ? 0 : doc + 1) + (v >> 4);
+    for (unsigned f = 0; f < KZI_NFIELDS; f++)
+      if (mask & (1u << f)) {
+        uint64_t fr = kzi_vget(&p, end);
+        if (!p || fr == 0 || fr > UINT32_MAX) return KZ_ERROR;
+        freq[f] = (uint32_t)fr;
+        nf += freq[f];
+      }
+    if (doc >= UINT32_MAX || (lens && doc >= w->nlens)) return KZ_ERROR;
+    memcpy(w->dstream.p + w->dstream.n, s, (size_t)(p - s));
+    w->dstream.n += (size_t)(p - s);
+    s = p;
+    for (uint32_t k = nf; k;) {
+      if (p >= end) return KZ_ERROR;
+      k -= !(*p++ & 0x80);
+    }
+    memcpy(w->pstream.p + w->pstream.n, s, (size_t)(p - s));
+    w->pstream.n += (size_t)(p - s);
+    if (lens && mask) {
+      const kzi_cols *c = &w->lens[doc];
+      if (mask == tb.mask && mask == bb.mask && mask == 2) { /* body only, the usual */
+        if (freq[1] > tb.fmax[1]) tb.fmax[1] = freq[1];
+        if (c->len[1] < tb.lmin[1]) tb.lmin[1] = c->len[1];
+        if (freq[1] > bb.fmax[1]) bb.fmax[1] = freq[1];
+        if (c->len[1] < bb.lmin[1]) bb.lmin[1] = c->len[1];
+      } else {
+        bound_add(&tb, mask, freq, c);
+        bound_add(&bb, mask, freq, c);
+      }
+    }
+    occ += nf;
+    cnt++;
+    if (cnt % KZI_BLOCK_DOCS == 0 || p >= end) {
+      /* close the block (its skip entry is written when there are more) */
+      kzi_vput(&w->skips, &rc, doc - (nblk ? blk_last : 0));
+      kzi_vput(&w->skips, &rc, w->dstream.n - blk_d);
+      kzi_vput(&w->skips, &rc, w->pstream.n - blk_p);
+      if (lens) {
+        if (!bb.mask) bb.mask = 2, bb.fmax[1] = 1; /* metadata only: never scored */
+        bound_put(&w->skips, &rc, &bb);
+      }
+      memset(&bb, 0, sizeof bb);
+      blk_last = doc;
+      blk_d = w->dstream.n;
+      blk_p = w->pstream.n;
+      nblk++;
+    }
+  }
+  if (rc) return rc;
+  if (cnt == 0 || nblk != (cnt + KZI_BLOCK_DOCS - 1) / KZI_BLOCK_DOCS) return KZ_ERROR;
+  hb = lens && cnt >= BOUND_MIN_DF; /* always when there are several blocks */
+  if (hb && !tb.mask) tb.mask = 2, tb.fmax[1] = 1;
+  kzi_vput(&w->head, &rc, nblk << 1 | (uint64_t)hb);
+  if (hb) bound_put(&w->head, &rc, &tb);
+  if (nblk > 1) kzi_vput(&w->head, &rc, w->skips.n);
+  else w->skips.n = 0;
+  kzi_vput(&w->head, &rc, w->dstream.n);
+  *df = cnt;
+  *cf = occ;
+  return rc;
+}
+
 int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
                   uint64_t cf, const unsigned char *entries, size_t len) {
-  size_t shared = 0;
+  size_t shared = 0, total;
   uint64_t off;
+  int rc;
   if (w->rc) return w->rc;
-  if (w->phase != 0 || n > KZI_MAX_KEY || n == 0 || df == 0 ||
+  if (w->phase != 0 || n > KZI_MAX_KEY || n == 0 ||
       (w->nterms && term_cmp(w->last, w->last_len, term, n) >= 0))
     return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: terms out of order");
-  w->skips.n = 0;
-  if (kzi_post_make_skips(entries, len, &w->skips, NULL) != KZ_OK)
-    return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: bad postings");
+  rc = build_postings(w, entries, len, &df, &cf);
+  if (rc == KZ_ENOMEM) return w->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  if (rc) return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: bad postings");
   off = w_pos(w) - HDR_SIZE;
+  w_put(w, w->head.p, w->head.n);
   w_put(w, w->skips.p, w->skips.n);
-  w_put(w, entries, len);
+  w_put(w, w->dstream.p, w->dstream.n);
+  w_put(w, w->pstream.p, w->pstream.n);
+  total = w->head.n + w->skips.n + w->dstream.n + w->pstream.n;
   if (w->nterms % BLOCK_TERMS == 0) {
     unsigned char b[4];
     if (w->dict.n > UINT32_MAX)
@@ -773,7 +1034,7 @@ int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
   kzi_vput(&w->dict, &w->rc, df);
   kzi_vput(&w->dict, &w->rc, cf);
   kzi_vput(&w->dict, &w->rc, w->nterms % BLOCK_TERMS == 0 ? off : off - w->prev_off);
-  kzi_vput(&w->dict, &w->rc, w->skips.n + len);
+  kzi_vput(&w->dict, &w->rc, total);
   w->prev_off = off;
   memcpy(w->last, term, n);
   w->last_len = n;
@@ -822,11 +1083,48 @@ static int src_id(kzi_segw *w, const char *s, size_t n, uint32_t *id) {
   return KZ_OK;
 }
 
+/* Write the store block being filled: varint raw size, method, data. */
+static void store_flush(kzi_segw *w) {
+  unsigned char b[SIDX_SIZE];
+  int rc = 0;
+  if (w->rc || w->blk.n == 0) return;
+  kzi_put32(b, w->blk_first);
+  kzi_put64(b + 4, w_pos(w) - w->off[S_STORE]);
+  if (kzi_buf_append(&w->sidx, b, SIDX_SIZE)) {
+    w->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    return;
+  }
+  w->lz.n = 0;
+  kzi_vput(&w->lz, &rc, w->blk.n);
+  if (!rc) {
+    unsigned char m = 1;
+    size_t hn = w->lz.n;
+    rc = kzi_buf_append(&w->lz, &m, 1);
+    if (!rc) rc = kzi_lz_compress((const unsigned char *)w->blk.p, w->blk.n, &w->lz);
+    if (!rc && (w->lz.n - hn - 1 >= w->blk.n || w->blk.n > 255 * (w->lz.n - hn - 1))) {
+      /* incompressible: store as is */
+      w->lz.n = hn;
+      m = 0;
+      rc = kzi_buf_append(&w->lz, &m, 1);
+      if (!rc) rc = kzi_buf_append(&w->lz, w->blk.p, w->blk.n);
+    }
+  }
+  if (rc) {
+    w->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    return;
+  }
+  w_put(w, w->lz.p, w->lz.n);
+  w->nsblocks++;
+  w->blk.n = 0;
+  w->blk_first = w->ndocs;
+}
+
 int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,
                  size_t src_len, const kzi_stored *st) {
   unsigned char b[COL_SIZE];
   uint32_t sid = UINT32_MAX;
   uint64_t h;
+  int rc = 0;
   if (w->rc) return w->rc;
   if (w->phase == 0) {
     w->len[S_POST] = w_pos(w) - w->off[S_POST];
@@ -843,40 +1141,28 @@ int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,
     w->total_len[f] += cols->len[f];
   }
   if (kzi_buf_append(&w->cols, b, COL_SIZE)) return w->rc = KZ_ENOMEM;
-  kzi_put64(b, w_pos(w) - w->off[S_STORE]);
-  if (kzi_buf_append(&w->sidx, b, 8)) return w->rc = KZ_ENOMEM;
-  {
-    unsigned char v[12];
-    int rc = 0;
-    w->rec.n = 0;
-    for (int i = 0; i < KZ_FIELD_COUNT && !rc; i++) {
-      if (i == KZ_FIELD_KEY) continue;
-      kzi_vput(&w->rec, &rc, st->n[i]);
-      if (!rc) rc = kzi_buf_append(&w->rec, st->f[i], st->n[i]);
-    }
-    w->lz.n = 0;
-    if (!rc && w->rec.n >= 32) {
-      kzi_vput(&w->lz, &rc, w->rec.n);
-      if (!rc) rc = kzi_lz_compress((const unsigned char *)w->rec.p, w->rec.n, &w->lz);
-    }
-    if (rc) return w->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-    w_put(w, v, kzi_venc(v, st->n[KZ_FIELD_KEY]));
-    w_put(w, st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY]);
-    if (w->lz.n && w->lz.n < w->rec.n && w->rec.n <= 255 * w->lz.n) {
-      v[0] = 1;
-      w_put(w, v, 1);
-      w_put(w, w->lz.p, w->lz.n);
-    } else {
-      v[0] = 0;
-      w_put(w, v, 1);
-      w_put(w, w->rec.p, w->rec.n);
-    }
+  /* the key */
+  if (w->ndocs == 0) {
+    kzi_put64(b, 0);
+    if (kzi_buf_append(&w->koff, b, 8)) return w->rc = KZ_ENOMEM;
   }
+  if (kzi_buf_append(&w->kstr, st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY]))
+    return w->rc = KZ_ENOMEM;
+  kzi_put64(b, w->kstr.n);
+  if (kzi_buf_append(&w->koff, b, 8)) return w->rc = KZ_ENOMEM;
   h = kzi_hash64(st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY]);
   kzi_put64(b, h);
   kzi_put32(b + 8, w->ndocs);
   if (kzi_buf_append(&w->keys, b, 12)) return w->rc = KZ_ENOMEM;
+  /* the record */
+  for (int i = 0; i < KZ_FIELD_COUNT && !rc; i++) {
+    if (i == KZ_FIELD_KEY) continue;
+    kzi_vput(&w->blk, &rc, st->n[i]);
+    if (!rc) rc = kzi_buf_append(&w->blk, st->f[i], st->n[i]);
+  }
+  if (rc) return w->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   w->ndocs++;
+  if (w->blk.n >= STORE_BLOCK) store_flush(w);
   return w->rc;
 }
 
@@ -895,16 +1181,23 @@ static void w_section(kzi_segw *w, int sec, const kzi_buf *b) {
 
 int kzi_segw_finish(kzi_segw *w, uint64_t *size) {
   unsigned char foot[FOOT_SIZE];
-  unsigned char b[8];
+  unsigned char b[SIDX_SIZE];
   if (w->rc) return w->rc;
   if (w->phase == 0) {
     w->len[S_POST] = w_pos(w) - w->off[S_POST];
     w->off[S_STORE] = w_pos(w);
     w->phase = 1;
   }
+  store_flush(w);
+  if (w->rc) return w->rc;
   w->len[S_STORE] = w_pos(w) - w->off[S_STORE];
-  kzi_put64(b, w->len[S_STORE]);
-  if (kzi_buf_append(&w->sidx, b, 8)) return w->rc = KZ_ENOMEM;
+  kzi_put32(b, w->ndocs);
+  kzi_put64(b + 4, w->len[S_STORE]);
+  if (kzi_buf_append(&w->sidx, b, SIDX_SIZE)) return w->rc = KZ_ENOMEM;
+  if (w->ndocs == 0) {
+    kzi_put64(b, 0);
+    if (kzi_buf_append(&w->koff, b, 8)) return w->rc = KZ_ENOMEM;
+  }
   if (w->keys.n) qsort(w->keys.p, w->ndocs, 12, key_cmp);
   kzi_vput(&w->srcs, &w->rc, w->nsrc);
   for (size_t i = 0; i < w->nsrc && !w->rc; i++) {
@@ -918,8 +1211,9 @@ int kzi_segw_finish(kzi_segw *w, uint64_t *size) {
   w_section(w, S_SIDX, &w->sidx);
   w_section(w, S_KEYS, &w->keys);
   w_section(w, S_SRCS, &w->srcs);
+  w_section(w, S_KOFF, &w->koff);
+  w_section(w, S_KSTR, &w->kstr);
   if (w->rc) return w->rc;
-  /* POST offsets are relative to the file start like the others */
   memset(foot, 0, sizeof foot);
   for (int i = 0; i < NSEC; i++) {
     kzi_put64(foot + 16 * i, w->off[i]);
@@ -928,6 +1222,7 @@ int kzi_segw_finish(kzi_segw *w, uint64_t *size) {
   kzi_put32(foot + NSEC * 16, w->ndocs);
   kzi_put32(foot + NSEC * 16 + 4, w->nterms);
   kzi_put32(foot + NSEC * 16 + 8, (w->nterms + BLOCK_TERMS - 1) / BLOCK_TERMS);
+  kzi_put32(foot + NSEC * 16 + 12, w->nsblocks);
   for (int i = 0; i < KZI_NFIELDS; i++) kzi_put64(foot + NSEC * 16 + 16 + 8 * i, w->total_len[i]);
   kzi_put32(foot + FOOT_FIELDS, kzi_crc32c(0, foot, FOOT_FIELDS));
   w_put(w, foot, FOOT_FIELDS + 4);
@@ -967,8 +1262,13 @@ void kzi_segw_free(kzi_segw *w) {
   kzi_buf_free(&w->sidx);
   kzi_buf_free(&w->keys);
   kzi_buf_free(&w->srcs);
+  kzi_buf_free(&w->koff);
+  kzi_buf_free(&w->kstr);
+  kzi_buf_free(&w->dstream);
+  kzi_buf_free(&w->pstream);
   kzi_buf_free(&w->skips);
-  kzi_buf_free(&w->rec);
+  kzi_buf_free(&w->head);
+  kzi_buf_free(&w->blk);
   kzi_buf_free(&w->lz);
   kzi_buf_free(&w->srcnames);
   free(w->stab);

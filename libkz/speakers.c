@@ -8,10 +8,12 @@
  *   2. the frame before it, from the start of the sentence (or the end of
  *      the previous quote):  NAME[, role,] argued: “…” / he said, “…” /
  *      according to NAME, “…” / NAME says the plan “…” (partial);
- *   3. the speaker of the previous quote in the same paragraph (a quote
- *      broken by its attribution), the interview section's speaker, or the
- *      last speaker of the two paragraphs before (a paragraph of quotation
- *      continues the current speaker).
+ *   3. the close context only (see context_speaker()): the nearest
+ *      earlier quote with a speaker or speech verb in the same paragraph
+ *      (a quote broken by its attribution), the interview section's
+ *      speaker, the sentence right before (the end of the previous
+ *      paragraph: a paragraph of quotation continues the speaker) or right
+ *      after; otherwise the speaker stays unknown.
  * Pronouns go to the nearest earlier speaker: the subject of a speech verb
  * or of an attributed quote, else the nearest person named outside quotes;
  * "she"/"he" skip candidates whose surname ending (-ova, -aya / -ov, -sky)
@@ -603,41 +605,137 @@ static uint32_t section_speaker(const kzi_quoteset *qs, uint32_t para) {
  * Driver
  * --------------------------------------------------------------------- */
 
-/* Last speaker named in paragraphs [para-2, para): attributed quotes or
- * the subjects of speech verbs outside quotes. */
-static uint32_t current_speaker(sctx *c, size_t qi, uint32_t para, uint32_t *ment) {
+/* A quote without an attribution of its own takes a speaker only from its
+ * close context, never from further away (better unknown than wrong):
+ *   - its own paragraph before it: the nearest earlier quote that has a
+ *     speaker, or the nearest speech verb with a named or pronoun subject;
+ *   - the interview section it is in;
+ *   - the sentence right before it, when it opens its paragraph: the last
+ *     sentence of the previous paragraph (unless a heading comes between);
+ *   - the sentence right after it in its paragraph, when that sentence has
+ *     a speech verb with a named subject and no quote of its own. */
+
+typedef struct ctx_speaker {
+  uint32_t speaker, ment, role;
+} ctx_speaker;
+
+/* The subject of the speech verb at v (a verb outside quotes) as a speaker,
+ * or false.  Pronouns are resolved. */
+static bool verb_speaker(sctx *c, size_t qi, uint32_t from, uint32_t v, ctx_speaker *out) {
   kzi_adoc *d = c->d;
-  uint32_t lim = para >= 2 ? para - 2 : 0, t;
-  uint32_t qtok = 0, qsp = KZI_NIL, qm = KZI_NIL;
-  size_t j;
-  for (j = qi; j-- > 0;) {
-    const kzi_rquote *q = &c->qs->q[j];
-    if (q->para1 < lim) break;
-    if (q->speaker != KZI_NIL && q->speaker_ment != KZI_NIL) {
-      qtok = q->open;
-      qsp = q->speaker;
-      qm = q->speaker_ment;
-      break;
-    }
+  uint32_t pr, m = verb_subject(d, from, v, &pr);
+  if (m != KZI_NIL && is_person_ment(d, m)) {
+    out->speaker = name_of(d, m);
+    out->ment = kzi_adoc_fullname(d, m);
+    out->role = known_role(c, out->speaker);
+    return true;
   }
-  t = c->qs->q[qi].open;
-  while (t > 0) {
+  if (m == KZI_NIL && pr != KZI_NIL) {
+    uint32_t sp = resolve_pronoun(c, pr, qi);
+    if (sp == KZI_NIL) return false;
+    out->speaker = sp;
+    out->ment = 0; /* a named speaker (see set_speaker) */
+    out->role = known_role(c, sp);
+    return true;
+  }
+  return false;
+}
+
+/* Walk back from the quote's opening mark to token `from`: the nearest
+ * earlier quote with a speaker or speech verb with a subject. */
+static bool speaker_before(sctx *c, size_t qi, uint32_t from, ctx_speaker *out) {
+  kzi_adoc *d = c->d;
+  uint32_t t = c->qs->q[qi].open;
+  size_t j = qi;
+  while (t > from) {
     int vn;
     t--;
-    if (d->toks[t].para < lim) break;
-    if (qsp != KZI_NIL && t <= qtok) break;
-    if (d->toks[t].flags & KZI_AF_INQUOTE) continue;
+    if (d->toks[t].flags & KZI_AF_INQUOTE) {
+      while (j > 0 && c->qs->q[j - 1].open > t) j--;
+      if (j > 0) {
+        const kzi_rquote *p = &c->qs->q[j - 1];
+        if (t <= p->last || t == p->close) {
+          if (p->speaker != KZI_NIL && p->kind != KZ_QUOTE_SCARE) {
+            out->speaker = p->speaker;
+            out->ment = p->speaker_ment;
+            out->role = p->role;
+            return true;
+          }
+          if (p->open < t && p->open >= from) t = p->open; /* skip it */
+          continue;
+        }
+      }
+      continue;
+    }
+    vn = kzi_speech_verb(d, t);
+    if (vn && verb_speaker(c, qi, sent_start(d, t), t, out)) return true;
+  }
+  return false;
+}
+
+/* The first token of the last sentence of paragraph pi. */
+static uint32_t last_sentence(const kzi_adoc *d, size_t pi) {
+  const kzi_apara *p = &d->paras[pi];
+  uint32_t t = p->tok1 - 1;
+  while (t > p->tok0 && d->toks[t].kind != KZI_AT_WORD && d->toks[t].kind != KZI_AT_NUM) t--;
+  return sent_start(d, t);
+}
+
+/* Is there a heading between body paragraphs a < b (by article block)? */
+static bool heading_between(const kzi_adoc *d, size_t a, size_t b) {
+  size_t i;
+  if (b != a + 1) return true;
+  if (d->paras[a].block < 0 || d->paras[b].block < 0) return false;
+  for (i = 0; i < d->npara; i++)
+    if (d->paras[i].heading && d->paras[i].block > d->paras[a].block &&
+        d->paras[i].block < d->paras[b].block)
+      return true;
+  return false;
+}
+
+/* The sentence after the quote in its paragraph, if it has no quote: the
+ * subject of its speech verb. */
+static bool speaker_after(sctx *c, size_t qi, ctx_speaker *out) {
+  kzi_adoc *d = c->d;
+  const kzi_rquote *q = &c->qs->q[qi];
+  uint32_t end = q->close != KZI_NIL ? q->close : q->last, p1, s, t;
+  p1 = d->paras[d->toks[end].para].tok1;
+  s = end + 1;
+  while (s < p1 && d->toks[s].kind == KZI_AT_PUNCT && !(d->toks[s].flags & KZI_AF_INQUOTE)) s++;
+  for (t = s; t < p1; t++) {
+    int vn;
+    if (d->toks[t].flags & KZI_AF_INQUOTE) return false;
     vn = kzi_speech_verb(d, t);
     if (vn) {
-      uint32_t pr, m = verb_subject(d, sent_start(d, t), t, &pr);
-      if (m != KZI_NIL && is_person_ment(d, m)) {
-        *ment = kzi_adoc_fullname(d, m);
-        return name_of(d, m);
-      }
+      /* the sentence must end without a quote of its own */
+      uint32_t u;
+      for (u = t + 1; u < p1 && !(d->toks[u - 1].flags & KZI_AF_SENTEND); u++)
+        if (d->toks[u].flags & KZI_AF_INQUOTE) return false;
+      return verb_speaker(c, qi, s, t, out);
     }
+    if (d->toks[t].flags & KZI_AF_SENTEND) return false;
   }
-  *ment = qm;
-  return qsp;
+  return false;
+}
+
+static bool context_speaker(sctx *c, size_t qi, ctx_speaker *out) {
+  kzi_adoc *d = c->d;
+  const kzi_rquote *q = &c->qs->q[qi];
+  size_t para = d->toks[q->open].para;
+  uint32_t p0 = d->paras[para].tok0, sec;
+  if (speaker_before(c, qi, p0, out)) return true;
+  sec = section_speaker(c->qs, q->para0);
+  if (sec != KZI_NIL) {
+    out->speaker = c->qs->sec[sec].speaker;
+    out->ment = KZI_NIL;
+    out->role = c->qs->sec[sec].role;
+    return true;
+  }
+  if (sent_start(d, q->open) == p0 && para > 0 && !d->paras[para - 1].heading &&
+      d->paras[para - 1].tok1 > d->paras[para - 1].tok0 && !heading_between(d, para - 1, para) &&
+      speaker_before(c, qi, last_sentence(d, para - 1), out))
+    return true;
+  return speaker_after(c, qi, out);
 }
 
 int kzi_attribute_quotes(kzi_adoc *d, kzi_quoteset *qs) {
@@ -692,21 +790,13 @@ int kzi_attribute_quotes(kzi_adoc *d, kzi_quoteset *qs) {
         continue;
       }
     }
-    /* 3. inherit */
+    /* 3. the close context */
     {
-      uint32_t sec = section_speaker(qs, q->para0), ment = KZI_NIL, sp;
-      if (i > 0 && qs->q[i - 1].para1 == q->para0 && qs->q[i - 1].speaker != KZI_NIL &&
-          qs->q[i - 1].kind != KZ_QUOTE_SCARE) {
-        q->speaker = qs->q[i - 1].speaker;
-        q->speaker_ment = qs->q[i - 1].speaker_ment;
-        q->role = qs->q[i - 1].role;
-      } else if (sec != KZI_NIL) {
-        q->speaker = qs->sec[sec].speaker;
-        q->role = qs->sec[sec].role;
-      } else if ((sp = current_speaker(&c, i, q->para0, &ment)) != KZI_NIL) {
-        q->speaker = sp;
-        q->speaker_ment = ment;
-        q->role = known_role(&c, sp);
+      ctx_speaker cs;
+      if (context_speaker(&c, i, &cs)) {
+        q->speaker = cs.speaker;
+        q->speaker_ment = cs.ment;
+        q->role = cs.role;
       }
     }
   }

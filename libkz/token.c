@@ -311,17 +311,28 @@ static inline uint64_t tolower8(uint64_t w) {
 
 /* The form of the ASCII token s[0..n) in tk->norm: a copy, lowercased when
  * `lower` (NFKC and quote unification change nothing in ASCII).  `avail`
- * bytes can be read from s: with 7 to spare, it goes 8 bytes at a time. */
+ * bytes can be read from s; the copy goes eight bytes at a time, and a
+ * token of up to 16 bytes (nearly all) takes two straight-line copies. */
 static inline int ascii_form(kzi_buf *nb, const unsigned char *s, size_t n,
                              size_t avail, int lower) {
   char *d;
   size_t i;
-  if (KZI_UNLIKELY(n + 8 >= nb->cap)) {
+  if (KZI_UNLIKELY(n + 16 >= nb->cap)) {
     nb->n = 0;
-    if (kzi_buf_reserve(nb, n + 8)) return KZ_ENOMEM;
+    if (kzi_buf_reserve(nb, n + 16)) return KZ_ENOMEM;
   }
   d = nb->p;
-  if (KZI_LIKELY(avail >= n + 7)) {
+  if (KZI_LIKELY(n <= 16 && avail >= 16)) {
+    uint64_t w0, w1;
+    memcpy(&w0, s, 8);
+    memcpy(&w1, s + 8, 8);
+    if (lower) {
+      w0 = tolower8(w0);
+      w1 = tolower8(w1);
+    }
+    memcpy(d, &w0, 8);
+    memcpy(d + 8, &w1, 8);
+  } else if (avail >= n + 7) {
     for (i = 0; i < n; i += 8) {
       uint64_t w;
       memcpy(&w, s + i, 8);
@@ -339,14 +350,15 @@ static inline int ascii_form(kzi_buf *nb, const unsigned char *s, size_t n,
   return KZ_OK;
 }
 
-/* Hand one token to the caller.  sf is the segment's KZI_SEG_* flags (for
- * KZI_SEG_MID). */
+/* Hand one token to the caller: hyphen and position bookkeeping, the
+ * normalized form, the stopword flag.  `ascii` when the token is plain
+ * ASCII; sf is the segment's KZI_SEG_* flags (for KZI_SEG_MID). */
 static inline int emit(run *r, size_t start, size_t end, int kind,
                        unsigned tflags, int ascii, unsigned sf) {
   kz_tokenizer *tk = r->tk;
   kz_token t;
   bool stop = false;
-  int rc, wordish = kind == KZ_TOKEN_WORD || kind == KZ_TOKEN_NUMBER;
+  int rc, wordish = (unsigned)(kind - KZ_TOKEN_WORD) < 2u, idx = indexable(kind);
   unsigned fl = tk->flags;
 
   if (wordish && start == r->hyphen_end) tflags |= KZ_TOKEN_HYPHENATED;
@@ -358,8 +370,8 @@ static inline int emit(run *r, size_t start, size_t end, int kind,
   r->word_end = wordish ? end : SIZE_MAX;
 
   t.position = r->pos;
-  if (indexable(kind)) r->pos++;
-  else if (fl & KZ_TOK_SKIP_PUNCT) return 0;
+  r->pos += (uint32_t)idx;
+  if (KZI_UNLIKELY(fl & KZ_TOK_SKIP_PUNCT) && !idx) return 0;
 
   if (ascii) {
     rc = ascii_form(&tk->norm, r->s + start, end - start, r->len - start,
@@ -385,16 +397,26 @@ static inline int emit(run *r, size_t start, size_t end, int kind,
   return r->cb(&t, r->payload);
 }
 
+/* Could a URL, e-mail address, @handle or #hashtag start at `start`?  A
+ * quick necessary condition for joined(): url_end() needs http, ftp or
+ * www, email_end() an '@' after local-part characters. */
+static inline int maybe_joined(const run *r, size_t start, size_t end) {
+  const unsigned char *s = r->s;
+  unsigned c = s[start], lc = c | 0x20, c1;
+  if (c == '@' || c == '#') return 1;
+  if (end < r->len && local_char(c) && (s[end] == '@' || local_char(s[end])))
+    return 1;
+  if (lc != 'h' && lc != 'f' && lc != 'w') return 0;
+  c1 = start + 1 < r->len ? s[start + 1] | 0x20u : 0u;
+  return c1 == (lc == 'w' ? 'w' : 't');
+}
+
 /* URLs, e-mail addresses, @handles and #hashtags starting at `start`: the
  * joined token's kind, with its end in *e, or 0. */
 static int joined(run *r, size_t start, size_t end, size_t *e) {
   const unsigned char *s = r->s;
-  unsigned char c = s[start], c1 = start + 1 < r->len ? s[start + 1] | 0x20 : 0;
-  /* A cheap test of the second byte first: url_end() needs http, ftp, www. */
-  if ((((c | 0x20) == 'h' || (c | 0x20) == 'f') && c1 == 't') ||
-      ((c | 0x20) == 'w' && c1 == 'w')) {
-    if ((*e = url_end(r, start)) != 0) return KZ_TOKEN_URL;
-  }
+  unsigned char c = s[start];
+  if ((*e = url_end(r, start)) != 0) return KZ_TOKEN_URL;
   if (c == '@' || c == '#') {
     if ((*e = tag_end(r, start)) != 0) return c == '@' ? KZ_TOKEN_HANDLE : KZ_TOKEN_HASHTAG;
   }
@@ -407,6 +429,16 @@ static int joined(run *r, size_t start, size_t end, size_t *e) {
     if (r->next_at < r->len && (*e = email_end(r, start)) != 0) return KZ_TOKEN_EMAIL;
   }
   return 0;
+}
+
+/* The kind of an ASCII segment. */
+static inline int ascii_kind(unsigned sf, unsigned char c) {
+  /* By (KZI_SEG_LETTER, KZI_SEG_DIGIT): 0 when neither, then word, number,
+   * word, four bits each. */
+  unsigned k = (((unsigned)KZ_TOKEN_WORD << 12) | ((unsigned)KZ_TOKEN_NUMBER << 8) |
+                ((unsigned)KZ_TOKEN_WORD << 4)) >>
+               (((sf / KZI_SEG_LETTER) & 3u) * 4u) & 15u;
+  return k ? (int)k : KZ_TOKEN_SYMBOL - ascii_punct(c);
 }
 
 static inline int on_segment(run *r, size_t start, size_t end, unsigned sf) {
@@ -422,7 +454,7 @@ static inline int on_segment(run *r, size_t start, size_t end, unsigned sf) {
   }
   tflags = sf & (KZI_SEG_SPACE_BEFORE | KZI_SEG_NEWLINE_BEFORE);
 
-  if (!(r->tk->flags & KZ_TOK_PLAIN)) {
+  if (!(r->tk->flags & KZ_TOK_PLAIN) && maybe_joined(r, start, end)) {
     size_t e = 0;
     int jk = joined(r, start, end, &e);
     if (jk) {
@@ -434,12 +466,10 @@ static inline int on_segment(run *r, size_t start, size_t end, unsigned sf) {
     }
   }
 
-  if (sf & KZI_SEG_ASCII) {
+  if (KZI_LIKELY(sf & KZI_SEG_ASCII)) {
     ascii = 1;
     tflags |= sf & (KZI_SEG_CAPITALIZED | KZI_SEG_ALLCAPS);
-    if (sf & KZI_SEG_LETTER) kind = KZ_TOKEN_WORD;
-    else if (sf & KZI_SEG_DIGIT) kind = KZ_TOKEN_NUMBER;
-    else kind = ascii_punct(s[start]) ? KZ_TOKEN_PUNCT : KZ_TOKEN_SYMBOL;
+    kind = ascii_kind(sf, s[start]);
   } else {
     int rep;
     size_t i;
@@ -451,12 +481,66 @@ static inline int on_segment(run *r, size_t start, size_t end, unsigned sf) {
   return emit(r, start, end, kind, tflags, ascii, sf);
 }
 
+/*
+ * A batch of segments.  Plain ASCII segments that start no joined token
+ * (nearly all of them in English news) take the path written out here,
+ * with the handle's settings read once per batch; the others go through
+ * on_segment().
+ */
 static int on_segments(void *payload, const kzi_seg *seg, size_t n) {
   run *r = payload;
+  kz_tokenizer *tk = r->tk;
+  const unsigned char *s = r->s;
+  const unsigned fl = tk->flags;
+  const int plain = (fl & KZ_TOK_PLAIN) != 0, lower = (fl & KZ_TOK_CASEFOLD) != 0;
+  const int skip_punct = (fl & KZ_TOK_SKIP_PUNCT) != 0;
+  const unsigned tail = tk->tail_kinds, tail_mid = tk->tail_mid_kinds;
+  kz_token t;
   size_t i;
   int rc;
-  for (i = 0; i < n; i++)
-    if ((rc = on_segment(r, seg[i].start, seg[i].end, seg[i].flags)) != 0) return rc;
+
+  for (i = 0; i < n; i++) {
+    size_t start = seg[i].start, end = seg[i].end;
+    unsigned sf = seg[i].flags;
+    int kind, wordish, idx;
+    bool stop = false;
+
+    if (KZI_UNLIKELY(!(sf & KZI_SEG_ASCII) || start < r->skip_until ||
+                     (!plain && maybe_joined(r, start, end)))) {
+      if ((rc = on_segment(r, start, end, sf)) != 0) return rc;
+      continue;
+    }
+    kind = ascii_kind(sf, s[start]);
+    t.flags = (uint16_t)(sf & KZI_SEG_TOKEN_FLAGS);
+    wordish = (unsigned)(kind - KZ_TOKEN_WORD) < 2u;
+    if (wordish && start == r->hyphen_end) t.flags |= KZ_TOKEN_HYPHENATED;
+    r->hyphen_end = (kind == KZ_TOKEN_PUNCT && s[start] == '-' && start == r->word_end)
+                        ? end : SIZE_MAX;
+    r->word_end = wordish ? end : SIZE_MAX;
+    idx = wordish; /* indexable: the ASCII kinds are word, number, punct, symbol */
+    t.position = r->pos;
+    r->pos += (uint32_t)idx;
+    if (KZI_UNLIKELY(skip_punct) && !idx) continue;
+
+    rc = ascii_form(&tk->norm, s + start, end - start, r->len - start, lower);
+    if (KZI_UNLIKELY((tail | tail_mid) != 0) && rc == KZ_OK &&
+        (((tail >> kind) & 1u) || ((sf & KZI_SEG_MID) && ((tail_mid >> kind) & 1u)))) {
+      rc = kzi_normalize_tail(tk, kind, 1, &stop);
+    }
+    if (KZI_UNLIKELY(rc != KZ_OK))
+      return kzi_seterr(&tk->err, rc, "out of memory normalizing the token at byte %zu",
+                        start);
+    if (stop) {
+      t.flags |= KZ_TOKEN_STOPWORD;
+      if (fl & KZ_TOK_SKIP_STOPWORDS) continue;
+    }
+    t.start = start;
+    t.end = end;
+    t.norm = tk->norm.p;
+    t.norm_len = tk->norm.n;
+    t.kind = (uint16_t)kind;
+    if ((rc = r->cb(&t, r->payload)) != 0) return rc;
+  }
   return 0;
 }
 

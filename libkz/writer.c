@@ -25,16 +25,32 @@
 
 #include "corpus_int.h"
 
-typedef struct wterm {
-  uint64_t h;
-  uint32_t off, len;    /* bytes in arena */
-  uint32_t lastdoc;     /* UINT32_MAX: none yet */
+/* The term table: open addressing with 16-byte slots holding the first 8
+ * bytes of the key, so most lookups touch one cache line. */
+typedef struct tslot {
+  uint64_t key8;        /* first 8 key bytes (space byte first), 0-padded */
+  uint32_t tag;         /* hash bits 63..40 << 8 | min(key length, 255) */
+  uint32_t id1;         /* term + 1; 0 = empty */
+} tslot;
+
+/* Per-term state touched for every occurrence. */
+typedef struct tstate {
   uint32_t seen;        /* docseq of the document that last touched it */
   uint32_t head, tail;  /* its occurrences in that document (occ indices) */
-  uint32_t df;
-  uint64_t cf;
-  kzi_buf post;
-} wterm;
+  uint32_t lastdoc;     /* UINT32_MAX: none yet */
+} tstate;
+
+/* Per-term key (cold: used to compare long keys and at flush). */
+typedef struct tkey {
+  uint32_t koff, klen;  /* key bytes in arena */
+} tkey;
+
+/* A token waiting in the lookup batch. */
+typedef struct btok {
+  uint64_t h;
+  uint32_t off, len, pos, id;
+} btok;
+#define BATCH 64
 
 typedef struct occ {
   uint32_t pos;
@@ -56,91 +72,150 @@ struct kzi_writer {
   kz_tokenizer *tk, *xtk;
   int stemmed;
   /* terms */
-  uint64_t *htab; size_t hcap;  /* (hash >> 32) << 32 | (term + 1) */
-  wterm *terms; size_t nterms, tcap;
-  kzi_buf arena;
+  tslot *slots; size_t scap;    /* power of two */
+  tstate *tst; tkey *tk2; size_t nterms, tcap;
+  kzi_buf arena;                /* term keys */
+  kzi_buf log;                  /* entries: u32 term, varint length, bytes */
   /* documents of the buffer */
   kzi_cols *cols; size_t ndocs, dcap;
   kzi_buf store; uint64_t *soff;
   unsigned char *del; size_t delcap;
-  uint32_t *ktab; size_t kcap;   /* key hash table: doc + 1 */
-  size_t mem;
+  uint64_t *ktab; size_t kcap;   /* key hash table (see key_find_buf) */
   /* per-document scratch */
   occ *occ; size_t nocc, ocap;
   uint32_t *touched; size_t ntouched, tcap2; /* terms of the document */
   uint32_t docseq;
   uint32_t field; int xpass;
-  kzi_buf norm;
+  kzi_buf norm, ent, gather;
+  btok bt[BATCH]; size_t nbt;   /* the lookup batch */
+  kzi_buf bnorm;                /* its normalized tokens */
+  int rc;                       /* sticky error of the tokenizer callback */
   /* segments */
-  wseg *seg; size_t nseg, scap;
+  wseg *seg; size_t nseg, segcap;
   kzi_snapshot *snap;   /* committed snapshot the wsegs borrow from */
 };
+
+/* Bytes of memory the buffer holds (compared with the budget). */
+static size_t mem_used(const kzi_writer *w) {
+  /* the log counts twice: flushing sorts it into a copy */
+  return 2 * w->log.cap + w->scap * sizeof(tslot) +
+         w->tcap * (sizeof(tstate) + sizeof(tkey)) + w->arena.cap + w->store.cap +
+         w->dcap * (sizeof(kzi_cols) + sizeof(uint64_t)) + w->kcap * sizeof(uint64_t) +
+         w->ocap * sizeof(occ) + w->tcap2 * sizeof(uint32_t);
+}
 
 /* ---------------------------------------------------------------------
  * Terms
  * --------------------------------------------------------------------- */
 
-static int term_id(kzi_writer *w, char space, const char *s, size_t n,
-                   uint32_t *id) {
-  uint64_t h;
-  size_t i;
-  char key[KZI_MAX_KEY + 1];
-  if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
-  key[0] = space;
-  memcpy(key + 1, s, n);
-  n++;
-  if (w->nterms * 2 + 2 > w->hcap) {
-    size_t ncap = w->hcap ? w->hcap * 2 : 1024;
-    uint64_t *nt = calloc(ncap, sizeof *nt);
-    if (!nt) return KZ_ENOMEM;
-    for (size_t j = 0; j < w->nterms; j++) {
-      size_t k = w->terms[j].h & (ncap - 1);
-      while (nt[k]) k = (k + 1) & (ncap - 1);
-      nt[k] = (w->terms[j].h & 0xFFFFFFFF00000000ull) | (uint64_t)(j + 1);
-    }
-    free(w->htab);
-    w->htab = nt;
-    w->hcap = ncap;
-    w->mem += (ncap / 2) * sizeof *nt;
+static inline uint64_t load_tail(const char *s, size_t n) {
+  uint64_t t = 0;
+  memcpy(&t, s, n < 8 ? n : 8);
+  return t;
+}
+
+/* Hash of space byte + s[0..n). */
+static inline uint64_t term_hash(char space, const char *s, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ ((n + 1) * 0xff51afd7ed558ccdull) ^ (unsigned char)space;
+  while (n >= 8) {
+    uint64_t v;
+    memcpy(&v, s, 8);
+    h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 29;
+    s += 8;
+    n -= 8;
   }
-  h = kzi_hash64(key, n);
-  for (i = h & (w->hcap - 1); w->htab[i]; i = (i + 1) & (w->hcap - 1)) {
-    wterm *t;
-    if ((w->htab[i] ^ h) >> 32) continue;
-    t = &w->terms[(uint32_t)w->htab[i] - 1];
-    if (t->h == h && t->len == n && memcmp(w->arena.p + t->off, key, n) == 0) {
-      *id = (uint32_t)w->htab[i] - 1;
-      return KZ_OK;
+  if (n) h = (h ^ load_tail(s, n)) * 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 29;
+  return h;
+}
+
+static int table_grow(kzi_writer *w) {
+  size_t ncap = w->scap ? w->scap * 2 : 4096;
+  tslot *nt = calloc(ncap, sizeof *nt);
+  if (!nt) return KZ_ENOMEM;
+  for (size_t j = 0; j < w->scap; j++) {
+    const tslot *o = &w->slots[j];
+    const tkey *t;
+    size_t k;
+    if (!o->id1) continue;
+    t = &w->tk2[o->id1 - 1];
+    k = term_hash(w->arena.p[t->koff], w->arena.p + t->koff + 1, t->klen - 1) & (ncap - 1);
+    while (nt[k].id1) k = (k + 1) & (ncap - 1);
+    nt[k] = *o;
+  }
+  free(w->slots);
+  w->slots = nt;
+  w->scap = ncap;
+  return KZ_OK;
+}
+
+/* The id of the term space + s[0..n) whose hash is h (term_hash()),
+ * created when new. */
+static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_t n,
+                     uint32_t *id) {
+  uint64_t key8;
+  uint32_t tag;
+  size_t i, kl;
+  if (n + 1 > KZI_MAX_KEY) return KZ_ERROR;
+  kl = n + 1;
+  key8 = (unsigned char)space | load_tail(s, n < 7 ? n : 7) << 8;
+  tag = (uint32_t)(h >> 32) & 0xFFFFFF00u;
+  tag |= kl < 255 ? (uint32_t)kl : 255u;
+  for (i = h & (w->scap - 1); w->slots[i].id1; i = (i + 1) & (w->scap - 1)) {
+    const tslot *sl = &w->slots[i];
+    if (sl->tag != tag || sl->key8 != key8) continue;
+    if (kl > 8) {
+      const tkey *t = &w->tk2[sl->id1 - 1];
+      if (t->klen != kl || memcmp(w->arena.p + t->koff + 8, s + 7, kl - 8) != 0) continue;
     }
+    *id = sl->id1 - 1;
+    return KZ_OK;
+  }
+  if ((w->nterms + 1) * 10 > w->scap * 7) {
+    if (table_grow(w)) return KZ_ENOMEM;
+    for (i = h & (w->scap - 1); w->slots[i].id1; i = (i + 1) & (w->scap - 1)) {}
   }
   if (w->nterms == w->tcap) {
-    size_t ncap = w->tcap ? w->tcap * 2 : 1024;
-    wterm *nt = realloc(w->terms, ncap * sizeof *nt);
-    if (!nt) return KZ_ENOMEM;
-    w->terms = nt;
-    w->mem += (ncap - w->tcap) * sizeof *nt;
+    size_t ncap = w->tcap ? w->tcap * 2 : 4096;
+    tstate *ns = realloc(w->tst, ncap * sizeof *ns);
+    tkey *np;
+    if (!ns) return KZ_ENOMEM;
+    w->tst = ns;
+    np = realloc(w->tk2, ncap * sizeof *np);
+    if (!np) return KZ_ENOMEM;
+    w->tk2 = np;
     w->tcap = ncap;
   }
-  if (w->arena.n > UINT32_MAX - n) return KZ_ELIMIT;
+  if (w->arena.n > UINT32_MAX - kl) return KZ_ELIMIT;
   {
-    wterm *t = &w->terms[w->nterms];
-    memset(t, 0, sizeof *t);
-    t->h = h;
-    t->off = (uint32_t)w->arena.n;
-    t->len = (uint32_t)n;
-    t->lastdoc = UINT32_MAX;
-    if (kzi_buf_append(&w->arena, key, n)) return KZ_ENOMEM;
-    w->mem += n + 16;
+    tkey *t = &w->tk2[w->nterms];
+    tstate *st = &w->tst[w->nterms];
+    t->koff = (uint32_t)w->arena.n;
+    t->klen = (uint32_t)kl;
+    st->seen = 0;
+    st->lastdoc = UINT32_MAX;
+    if (kzi_buf_append(&w->arena, &space, 1) || kzi_buf_append(&w->arena, s, n)) return KZ_ENOMEM;
   }
-  w->htab[i] = (h & 0xFFFFFFFF00000000ull) | (uint64_t)++w->nterms;
+  w->slots[i].key8 = key8;
+  w->slots[i].tag = tag;
+  w->slots[i].id1 = (uint32_t)++w->nterms;
   *id = (uint32_t)(w->nterms - 1);
   return KZ_OK;
+}
+
+static int term_id(kzi_writer *w, char space, const char *s, size_t n, uint32_t *id) {
+  if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
+  if (!w->scap && table_grow(w)) return KZ_ENOMEM;
+  return term_id_h(w, term_hash(space, s, n), space, s, n, id);
 }
 
 /* Occurrences come in field order and, within a field, in position order;
  * each term chains its own, so no sort is needed. */
 static int add_occ(kzi_writer *w, uint32_t term, uint8_t field, uint32_t pos) {
-  wterm *t = &w->terms[term];
+  tstate *t = &w->tst[term];
   uint32_t i;
   if (w->nocc == w->ocap) {
     size_t ncap = w->ocap ? w->ocap * 2 : 4096;
@@ -171,15 +246,55 @@ static int add_occ(kzi_writer *w, uint32_t term, uint8_t field, uint32_t pos) {
   return KZ_OK;
 }
 
+/* Tokens are looked up in batches: the callback hashes each one and
+ * prefetches its table slot, so the lookups of a batch overlap their
+ * cache misses. */
+static int run_batch(kzi_writer *w) {
+  char space = w->xpass ? KZI_SP_EXACT : KZI_SP_WORD;
+  int rc = KZ_OK;
+  for (size_t i = 0; i < w->nbt && !rc; i++) {
+    btok *b = &w->bt[i];
+    rc = term_id_h(w, b->h, space, w->bnorm.p + b->off, b->len, &b->id);
+    if (!rc) __builtin_prefetch(&w->tst[b->id], 1);
+  }
+  for (size_t i = 0; i < w->nbt && !rc; i++) rc = add_occ(w, w->bt[i].id, (uint8_t)w->field, w->bt[i].pos);
+  w->nbt = 0;
+  w->bnorm.n = 0;
+  return rc;
+}
+
 static int tok_cb(const kz_token *t, void *payload) {
   kzi_writer *w = payload;
-  uint32_t id;
+  btok *b;
+  size_t n = t->norm_len;
   int rc;
-  if (t->kind == KZ_TOKEN_PUNCT || t->kind == KZ_TOKEN_SYMBOL || t->norm_len == 0)
+  if (t->kind == KZ_TOKEN_PUNCT || t->kind == KZ_TOKEN_SYMBOL || n == 0)
     return 0;
-  rc = term_id(w, w->xpass ? KZI_SP_EXACT : KZI_SP_WORD, t->norm, t->norm_len, &id);
-  if (rc) return rc;
-  return add_occ(w, id, (uint8_t)w->field, t->position);
+  if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
+  if (w->nbt == BATCH) {
+    /* the table must have room for the whole batch before hashing */
+    if ((rc = run_batch(w))) return w->rc = rc;
+  }
+  if (w->nbt == 0 && (w->nterms + BATCH + 1) * 10 > w->scap * 7 && table_grow(w))
+    return w->rc = KZ_ENOMEM;
+  if ((rc = kzi_buf_append(&w->bnorm, t->norm, n))) return w->rc = rc;
+  b = &w->bt[w->nbt++];
+  b->h = term_hash(w->xpass ? KZI_SP_EXACT : KZI_SP_WORD, t->norm, n);
+  b->off = (uint32_t)(w->bnorm.n - n);
+  b->len = (uint32_t)n;
+  b->pos = t->position;
+  __builtin_prefetch(&w->slots[b->h & (w->scap - 1)]);
+  return 0;
+}
+
+static int tokenize_field(kzi_writer *w, kz_tokenizer *tk, const char *s, size_t n) {
+  int rc;
+  w->rc = 0;
+  w->nbt = 0;
+  w->bnorm.n = 0;
+  rc = kz_tokenize(tk, s, n, tok_cb, w);
+  if (rc) return w->rc ? w->rc : rc;
+  return run_batch(w);
 }
 
 /* Count of positions of a field = last position + 1 (from the occurrences
@@ -190,17 +305,17 @@ static int index_field(kzi_writer *w, unsigned f, const char *s, size_t n,
   int rc;
   w->field = f;
   w->xpass = 0;
-  rc = kz_tokenize(w->tk, s, n, tok_cb, w);
+  rc = tokenize_field(w, w->tk, s, n);
   if (rc) return rc;
   *len = 0;
-  for (size_t i = before; i < w->nocc; i++)
-    if (w->occ[i].pos + 1 > *len) *len = w->occ[i].pos + 1;
+  if (w->nocc > before) *len = w->occ[w->nocc - 1].pos + 1;
   if (w->stemmed) {
     w->xpass = 1;
-    rc = kz_tokenize(w->xtk, s, n, tok_cb, w);
+    rc = tokenize_field(w, w->xtk, s, n);
     w->xpass = 0;
+    if (rc) return rc;
   }
-  return rc;
+  return KZ_OK;
 }
 
 static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
@@ -214,48 +329,60 @@ static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
   return add_occ(w, id, META_FIELD, 0);
 }
 
-/* Append the entries of the document's occurrences to the terms. */
+/* Append the entries of the document's occurrences to the log: per term
+ * touched, u32 term, varint length, then the entry varint ((doc - the
+ * term's last doc - 1) << 4 | mask), the frequencies, then the positions of
+ * each field delta-coded (the format kzi_segw_term takes).  Flushing sorts
+ * the log by term; writing it in document order keeps indexing sequential
+ * in memory. */
 static int emit_doc(kzi_writer *w, uint32_t doc) {
-  unsigned char posb[64];
-  kzi_buf pos = {0};
   int rc = 0;
   for (size_t ti = 0; ti < w->ntouched && !rc; ti++) {
-    wterm *t = &w->terms[w->touched[ti]];
+    uint32_t id = w->touched[ti];
+    tstate *st = &w->tst[id];
     uint32_t freq[KZI_NFIELDS] = {0}, prev = 0;
     unsigned mask = 0;
     int lastf = -1;
-    size_t before;
-    pos.n = 0;
-    for (uint32_t i = t->head; i != UINT32_MAX && !rc; i = w->occ[i].next) {
+    unsigned char hdr[64], *o;
+    size_t hn, pn, hn0;
+    w->ent.n = 0;
+    for (uint32_t i = st->head; i != UINT32_MAX && !rc; i = w->occ[i].next) {
       uint8_t f = w->occ[i].field;
       if (f >= KZI_NFIELDS) continue;
-      if (f != lastf) {
+      if ((int)f != lastf) {
         prev = 0;
         lastf = f;
       } else if (w->occ[i].pos <= prev && freq[f]) {
         continue; /* duplicate position */
       }
       mask |= 1u << f;
-      kzi_vput(&pos, &rc, w->occ[i].pos - prev);
+      if (w->ent.cap - w->ent.n < 12 && kzi_buf_reserve(&w->ent, 64)) rc = KZ_ENOMEM;
+      else w->ent.n += kzi_venc((unsigned char *)w->ent.p + w->ent.n, w->occ[i].pos - prev);
       prev = w->occ[i].pos;
       freq[f]++;
     }
-    before = t->post.cap;
-    {
-      size_t n = kzi_venc(posb, (uint64_t)doc - (t->lastdoc == UINT32_MAX ? 0 : (uint64_t)t->lastdoc + 1));
-      posb[n++] = (unsigned char)mask;
-      for (unsigned f = 0; f < KZI_NFIELDS; f++)
-        if (mask & (1u << f)) n += kzi_venc(posb + n, freq[f]);
-      n += kzi_venc(posb + n, pos.n);
-      if (!rc) rc = kzi_buf_append(&t->post, posb, n);
-      if (!rc && pos.n) rc = kzi_buf_append(&t->post, pos.p, pos.n);
+    if (rc) break;
+    hn0 = 4 + 5; /* room for the term and the length */
+    hn = hn0;
+    hn += kzi_venc(hdr + hn, ((uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1)) << 4 | mask);
+    for (unsigned f = 0; f < KZI_NFIELDS; f++)
+      if (mask & (1u << f)) hn += kzi_venc(hdr + hn, freq[f]);
+    pn = w->ent.n;
+    if (kzi_buf_reserve(&w->log, hn + pn)) {
+      rc = KZ_ENOMEM;
+      break;
     }
-    w->mem += t->post.cap - before;
-    for (unsigned f = 0; f < KZI_NFIELDS; f++) t->cf += freq[f];
-    t->df++;
-    t->lastdoc = doc;
+    o = (unsigned char *)w->log.p + w->log.n;
+    kzi_put32(o, id);
+    o += 4;
+    o += kzi_venc(o, hn - hn0 + pn);
+    memcpy(o, hdr + hn0, hn - hn0);
+    o += hn - hn0;
+    if (pn) memcpy(o, w->ent.p, pn);
+    o += pn;
+    w->log.n = (size_t)(o - (unsigned char *)w->log.p);
+    st->lastdoc = doc;
   }
-  kzi_buf_free(&pos);
   w->nocc = 0;
   w->ntouched = 0;
   return rc;
@@ -281,14 +408,18 @@ static int buf_doc(const kzi_writer *w, uint32_t d, kzi_stored *st) {
   return parse_record(w->store.p + w->soff[d], (size_t)(w->soff[d + 1] - w->soff[d]), st);
 }
 
+/* The key table: (key hash >> 32) << 32 | (doc + 1), 0 = empty; probing
+ * starts at the high half of the hash. */
 static int key_find_buf(kzi_writer *w, const char *key, size_t n, uint64_t h,
                         size_t *slot) {
   size_t i;
   *slot = 0;
   if (!w->kcap) return -1;
-  for (i = h & (w->kcap - 1); w->ktab[i]; i = (i + 1) & (w->kcap - 1)) {
+  for (i = (size_t)(h >> 32) & (w->kcap - 1); w->ktab[i]; i = (i + 1) & (w->kcap - 1)) {
     kzi_stored st;
-    uint32_t d = w->ktab[i] - 1;
+    uint32_t d;
+    if ((w->ktab[i] ^ h) >> 32) continue;
+    d = (uint32_t)w->ktab[i] - 1;
     if (buf_doc(w, d, &st) == KZ_OK && st.n[KZ_FIELD_KEY] == n &&
         memcmp(st.f[KZ_FIELD_KEY], key, n) == 0) {
       *slot = i;
@@ -301,27 +432,23 @@ static int key_find_buf(kzi_writer *w, const char *key, size_t n, uint64_t h,
 
 static int key_insert(kzi_writer *w, uint32_t doc, const char *key, size_t n) {
   size_t slot;
+  uint64_t h = kzi_hash64(key, n);
   if ((w->ndocs + 1) * 2 > w->kcap) {
     size_t ncap = w->kcap ? w->kcap * 2 : 1024;
-    uint32_t *nt = calloc(ncap, sizeof *nt);
+    uint64_t *nt = calloc(ncap, sizeof *nt);
     if (!nt) return KZ_ENOMEM;
     for (size_t j = 0; j < w->kcap; j++)
       if (w->ktab[j]) {
-        kzi_stored st;
-        uint32_t d = w->ktab[j] - 1;
-        size_t k;
-        buf_doc(w, d, &st);
-        k = kzi_hash64(st.f[KZ_FIELD_KEY], st.n[KZ_FIELD_KEY]) & (ncap - 1);
+        size_t k = (size_t)(w->ktab[j] >> 32) & (ncap - 1);
         while (nt[k]) k = (k + 1) & (ncap - 1);
         nt[k] = w->ktab[j];
       }
     free(w->ktab);
     w->ktab = nt;
-    w->mem += (ncap - w->kcap) * sizeof *nt;
     w->kcap = ncap;
   }
-  key_find_buf(w, key, n, kzi_hash64(key, n), &slot);
-  w->ktab[slot] = doc + 1;
+  key_find_buf(w, key, n, h, &slot);
+  w->ktab[slot] = (h & 0xFFFFFFFF00000000ull) | ((uint64_t)doc + 1);
   return KZ_OK;
 }
 
@@ -356,7 +483,7 @@ static int delete_key(kzi_writer *w, const char *key, size_t n, int *found) {
   int rc;
   *found = 0;
   if (key_find_buf(w, key, n, kzi_hash64(key, n), &slot) == 1) {
-    uint32_t d = w->ktab[slot] - 1;
+    uint32_t d = (uint32_t)w->ktab[slot] - 1;
     if (!((w->del[d >> 3] >> (d & 7)) & 1)) {
       mark_buf_deleted(w, d);
       *found = 1;
@@ -379,35 +506,34 @@ static int delete_key(kzi_writer *w, const char *key, size_t n, int *found) {
  * --------------------------------------------------------------------- */
 
 static const char *g_arena; /* qsort context (flush is single-threaded per writer) */
-static const wterm *g_terms;
+static const tkey *g_terms;
 static int termidx_cmp(const void *a, const void *b) {
-  const wterm *x = &g_terms[*(const uint32_t *)a], *y = &g_terms[*(const uint32_t *)b];
-  size_t m = x->len < y->len ? x->len : y->len;
-  int c = memcmp(g_arena + x->off, g_arena + y->off, m);
+  const tkey *x = &g_terms[*(const uint32_t *)a], *y = &g_terms[*(const uint32_t *)b];
+  size_t m = x->klen < y->klen ? x->klen : y->klen;
+  int c = memcmp(g_arena + x->koff, g_arena + y->koff, m);
   if (c) return c;
-  return x->len < y->len ? -1 : x->len > y->len;
+  return x->klen < y->klen ? -1 : x->klen > y->klen;
 }
 static pthread_mutex_t g_sort_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void buffer_reset(kzi_writer *w) {
-  for (size_t i = 0; i < w->nterms; i++) kzi_buf_free(&w->terms[i].post);
+  w->log.n = 0;
   w->nterms = 0;
-  if (w->htab) memset(w->htab, 0, w->hcap * sizeof *w->htab);
+  if (w->slots) memset(w->slots, 0, w->scap * sizeof *w->slots);
   w->arena.n = 0;
   w->ndocs = 0;
   w->store.n = 0;
   if (w->ktab) memset(w->ktab, 0, w->kcap * sizeof *w->ktab);
   if (w->del) memset(w->del, 0, w->delcap);
-  w->mem = 0;
 }
 
 static int add_wseg(kzi_writer *w, kzi_segment *s, int pending) {
-  if (w->nseg == w->scap) {
-    size_t ncap = w->scap ? w->scap * 2 : 16;
+  if (w->nseg == w->segcap) {
+    size_t ncap = w->segcap ? w->segcap * 2 : 16;
     wseg *n = realloc(w->seg, ncap * sizeof *n);
     if (!n) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
     w->seg = n;
-    w->scap = ncap;
+    w->segcap = ncap;
   }
   memset(&w->seg[w->nseg], 0, sizeof w->seg[0]);
   w->seg[w->nseg].s = s;
@@ -416,10 +542,55 @@ static int add_wseg(kzi_writer *w, kzi_segment *s, int pending) {
   return KZ_OK;
 }
 
+/* Sort the log by term into *out (counting sort: the entries of term t
+ * end up at [(*start)[t], (*start)[t + 1])). */
+static int sort_log(kzi_writer *w, unsigned char **out, size_t **start) {
+  const unsigned char *p = (const unsigned char *)w->log.p, *end = p + w->log.n;
+  size_t *pos = calloc(w->nterms + 1, sizeof *pos), total = 0;
+  unsigned char *dst;
+  *out = NULL;
+  *start = pos;
+  if (!pos) return KZ_ENOMEM;
+  while (p < end) {
+    uint32_t id = kzi_get32(p);
+    uint64_t n;
+    p += 4;
+    n = kzi_vget(&p, end);
+    pos[id + 1] += (size_t)n;
+    p += n;
+  }
+  for (size_t t = 0; t < w->nterms; t++) pos[t + 1] += pos[t];
+  total = pos[w->nterms];
+  dst = malloc(total ? total : 1);
+  if (!dst) return KZ_ENOMEM;
+  {
+    size_t *cur = malloc((w->nterms + 1) * sizeof *cur);
+    if (!cur) {
+      free(dst);
+      return KZ_ENOMEM;
+    }
+    memcpy(cur, pos, (w->nterms + 1) * sizeof *cur);
+    for (p = (const unsigned char *)w->log.p; p < end;) {
+      uint32_t id = kzi_get32(p);
+      uint64_t n;
+      p += 4;
+      n = kzi_vget(&p, end);
+      memcpy(dst + cur[id], p, (size_t)n);
+      cur[id] += (size_t)n;
+      p += n;
+    }
+    free(cur);
+  }
+  *out = dst;
+  return KZ_OK;
+}
+
 static int flush(kzi_writer *w) {
   kz_corpus *c = w->c;
   kzi_segw *sw = NULL;
   uint32_t *order = NULL;
+  unsigned char *post = NULL;
+  size_t *start = NULL;
   uint64_t id;
   kzi_segment *s = NULL;
   char name[64];
@@ -427,19 +598,30 @@ static int flush(kzi_writer *w) {
   if (w->ndocs == 0) return KZ_OK;
   id = c->man.next_id++;
   order = malloc((w->nterms ? w->nterms : 1) * sizeof *order);
-  if (!order) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  if (!order || sort_log(w, &post, &start)) {
+    free(order);
+    free(post);
+    free(start);
+    return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  }
+  /* the log is no longer needed: give its memory back before writing */
+  kzi_buf_free(&w->log);
   for (size_t i = 0; i < w->nterms; i++) order[i] = (uint32_t)i;
   pthread_mutex_lock(&g_sort_mu);
   g_arena = w->arena.p;
-  g_terms = w->terms;
+  g_terms = w->tk2;
   qsort(order, w->nterms, sizeof *order, termidx_cmp);
   pthread_mutex_unlock(&g_sort_mu);
   rc = kzi_segw_open(&sw, c->dir, id);
+  if (!rc) kzi_segw_lengths(sw, w->cols, (uint32_t)w->ndocs);
   for (size_t i = 0; i < w->nterms && !rc; i++) {
-    wterm *t = &w->terms[order[i]];
-    rc = kzi_segw_term(sw, w->arena.p + t->off, t->len, t->df, t->cf,
-                       (const unsigned char *)t->post.p, t->post.n);
+    const tkey *t = &w->tk2[order[i]];
+    size_t a = start[order[i]], b = start[order[i] + 1];
+    if (a == b) continue; /* created by a document that failed */
+    rc = kzi_segw_term(sw, w->arena.p + t->koff, t->klen, 0, 0, post + a, b - a);
   }
+  free(post);
+  free(start);
   for (size_t d = 0; d < w->ndocs && !rc; d++) {
     kzi_stored st;
     if (buf_doc(w, (uint32_t)d, &st)) rc = kzi_seterr(NULL, KZ_ERROR, "internal: bad buffer record");
@@ -518,8 +700,13 @@ void kzi_writer_free(kzi_writer *w) {
   free(w->seg);
   kz_tokenizer_free(w->tk);
   kz_tokenizer_free(w->xtk);
-  free(w->htab);
-  free(w->terms);
+  free(w->slots);
+  free(w->tst);
+  free(w->tk2);
+  kzi_buf_free(&w->log);
+  kzi_buf_free(&w->ent);
+  kzi_buf_free(&w->gather);
+  kzi_buf_free(&w->bnorm);
   kzi_buf_free(&w->arena);
   free(w->cols);
   kzi_buf_free(&w->store);
@@ -588,7 +775,7 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
   w->nocc = 0;
   w->ntouched = 0;
   if (++w->docseq == 0) { /* wrapped: forget every mark */
-    for (size_t i = 0; i < w->nterms; i++) w->terms[i].seen = 0;
+    for (size_t i = 0; i < w->nterms; i++) w->tst[i].seen = 0;
     w->docseq = 1;
   }
   for (unsigned f = 0; f < KZI_NFIELDS; f++) {
@@ -634,7 +821,6 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
     memset(nd + w->delcap, 0, ncap / 8 + 1 - w->delcap);
     w->del = nd;
     w->delcap = ncap / 8 + 1;
-    w->mem += (ncap - w->dcap) * (sizeof *nc + sizeof *no);
     w->dcap = ncap;
   }
   if (w->ndocs == 0) w->soff[0] = 0;
@@ -643,7 +829,6 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
     if (!rc && st->n[i]) rc = kzi_buf_append(&w->store, st->f[i], st->n[i]);
   }
   if (rc) goto fail;
-  w->mem += w->soff[w->ndocs] <= w->store.n ? w->store.n - w->soff[w->ndocs] : 0;
   w->soff[w->ndocs + 1] = w->store.n;
   w->cols[w->ndocs] = cols;
   rc = emit_doc(w, doc);
@@ -651,7 +836,7 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
   w->ndocs++;
   rc = key_insert(w, doc, st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY]);
   if (rc) goto fail_hard;
-  if (w->mem >= w->c->budget) return flush(w);
+  if (mem_used(w) >= w->c->budget) return flush(w);
   return KZ_OK;
 fail:
   w->nocc = 0;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -617,6 +618,166 @@ static void test_long_line(void **state) {
   free(buf);
 }
 
+
+/* ----------------------------------------------------------------------
+ * Duplicates, page structure, files
+ * ---------------------------------------------------------------------- */
+
+/* Every duplicate points at an earlier kept block of its own kind, and the
+ * JSON writes null for kept blocks. */
+static void check_dups(const kz_article *a) {
+  size_t i, n = kz_article_block_count(a);
+  kz_buf out = KZ_BUF_INIT;
+  for (i = 0; i < n; i++) {
+    long d = kz_article_block_duplicate_of(a, i);
+    if (d < 0) {
+      assert_int_equal(d, -1);
+      continue;
+    }
+    assert_true((size_t)d < i);
+    assert_int_equal(kz_article_block_duplicate_of(a, (size_t)d), -1);
+    assert_int_equal(kz_article_block_kind(a, (size_t)d), kz_article_block_kind(a, i));
+  }
+  assert_int_equal(kz_article_to_json(a, &out), KZ_OK);
+  assert_null(strstr(out.ptr, "\"duplicate_of\":-1"));
+  if (n) assert_non_null(strstr(out.ptr, "\"duplicate_of\":null"));
+  kz_buf_dispose(&out);
+}
+
+static void test_duplicates(void **state) {
+  static const char *const files[] = {"dup-kind", "dup-chain"};
+  size_t k;
+  (void)state;
+  for (k = 0; k < 2; k++) {
+    char path[1024];
+    size_t len;
+    char *raw;
+    kz_article *a;
+    /* fuzz inputs: the first byte holds the fuzzer's options */
+    snprintf(path, sizeof path, "%s/fuzz/corpus/article/%s", KZ_SOURCE_DIR, files[k]);
+    raw = slurp(path, &len);
+    assert_non_null(raw);
+    assert_int_equal(kz_article_parse(&a, raw + 1, len - 1, NULL), KZ_OK);
+    check_dups(a);
+    kz_article_free(a);
+    free(raw);
+  }
+  for (k = 0; k < 5; k++) {
+    static const char *const seeds[] = {"000_263d34c5b9433d99", "001_ab822a0e62d101c9",
+                                        "002_b03ce63f8eeabc7f", "003_fc91008267daa0a1",
+                                        "004_bbc49ac9c8e5d2ae"};
+    char path[1024];
+    kz_article *a;
+    snprintf(path, sizeof path, "%s/examples/corpus/%s.txt", KZ_SOURCE_DIR, seeds[k]);
+    assert_int_equal(kz_article_parse_file(&a, path, NULL), KZ_OK);
+    check_dups(a);
+    kz_article_free(a);
+  }
+}
+
+static void test_file_limits(void **state) {
+  kz_article *a = (kz_article *)1;
+  char path[] = "/tmp/kz_test_article_XXXXXX";
+  int fd;
+  FILE *f;
+  (void)state;
+  /* a device has no end: refused at once, not read until memory runs out */
+  assert_int_equal(kz_article_parse_file(&a, "/dev/zero", NULL), KZ_EIO);
+  assert_null(a);
+  assert_non_null(strstr(kz_last_errmsg(), "/dev/zero"));
+  assert_non_null(strstr(kz_last_errmsg(), "not a regular file"));
+  assert_int_equal(kz_article_parse_file(&a, "/", NULL), KZ_EIO);
+  /* a (sparse) file one byte over the limit */
+  fd = mkstemp(path);
+  assert_true(fd >= 0);
+  f = fdopen(fd, "wb");
+  assert_non_null(f);
+  assert_int_equal(fseek(f, (long)KZ_ARTICLE_MAX_FILE, SEEK_SET), 0);
+  assert_int_equal(fputc('x', f), 'x');
+  fclose(f);
+  assert_int_equal(kz_article_parse_file(&a, path, NULL), KZ_ELIMIT);
+  assert_non_null(strstr(kz_last_errmsg(), path));
+  assert_non_null(strstr(kz_last_errmsg(), "268435456"));
+  remove(path);
+}
+
+static int block_of_kind(const kz_article *a, const char *prefix, int kind) {
+  size_t i;
+  for (i = 0; i < kz_article_block_count(a); i++)
+    if (strncmp(kz_article_block_text(a, i), prefix, strlen(prefix)) == 0)
+      return kz_article_block_kind(a, i) == kind;
+  return 0;
+}
+
+#define P1 "The city council voted on Tuesday to close the old bridge for repairs, a decision that " \
+           "will force thousands of commuters to find another way across the river for most of the year."
+#define P2 "Engineers had warned for years that the steel was rusting, and a report last spring said " \
+           "that the bridge could not carry heavy trucks much longer without a risk to the public."
+#define P3 "The mayor said the work would begin in March and that buses would run every ten minutes " \
+           "between the two banks while the bridge is closed, at no extra cost to riders."
+#define C1 "I have lived here for thirty years and I can tell you that this bridge has been a " \
+           "problem since the day it opened, and nobody in the council ever wanted to listen to us."
+#define C2 "The buses will never run every ten minutes, and everyone who takes them knows it. This " \
+           "is just another promise that will be forgotten by the time the work begins next year."
+#define C3 "Why not build a new bridge instead of fixing the old one? It would cost less in the long " \
+           "run and the city would not have to close the crossing again in another twenty years."
+
+static void test_comments_cut(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\nBy Ann Lee\n\n" P1 "\n\n" P2 "\n\n" P3 "\n\n"
+    "12 Comments\n\njdoe says:\n\n" C1 "\n\n" C2 "\n\nriverfan says:\n\n" C3 "\n\n" C1 " " C2
+    "\n\nmike_k says:\n\n" C3 " " C2 "\n";
+  kz_article *a;
+  const char *body;
+  (void)state;
+  assert_int_equal(kz_article_parse(&a, page, sizeof page - 1, NULL), KZ_OK);
+  body = kz_article_body(a);
+  assert_non_null(strstr(body, "The city council voted"));
+  assert_non_null(strstr(body, "The mayor said"));
+  assert_null(strstr(body, "I have lived here"));
+  assert_null(strstr(body, "Why not build"));
+  assert_true(block_of_kind(a, "Why not build", KZ_BLOCK_COMMENT));
+  check_dups(a);
+  kz_article_free(a);
+}
+
+static void test_inline_box(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n" P2 "\n\nRelated articles\n\n"
+    "Council approves new budget for city parks\n\nRiver festival returns in June\n\n"
+    "Police close road after flooding\n\n" P3 "\n\n" C3 "\n";
+  kz_article *a;
+  const char *body;
+  (void)state;
+  assert_int_equal(kz_article_parse(&a, page, sizeof page - 1, NULL), KZ_OK);
+  body = kz_article_body(a);
+  assert_non_null(strstr(body, "The city council voted"));
+  assert_non_null(strstr(body, "The mayor said"));
+  assert_null(strstr(body, "River festival"));
+  assert_true(block_of_kind(a, "River festival", KZ_BLOCK_RELATED_LINK));
+  kz_article_free(a);
+}
+
+static void test_pull_quote_and_gallery(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n"
+    "\xe2\x80\x9cWe cannot wait any longer for this work,\xe2\x80\x9d the mayor said at the "
+    "meeting, where dozens of residents had come to ask about the plans for the bridge.\n\n"
+    "\xe2\x80\x9cWe cannot wait any longer for this work\xe2\x80\x9d\n\n" P2 "\n\n"
+    "2 of 5 Workers inspect the rusted steel under the old bridge on Monday morning.\n\n" P3 "\n";
+  kz_article *a;
+  const char *body;
+  (void)state;
+  assert_int_equal(kz_article_parse(&a, page, sizeof page - 1, NULL), KZ_OK);
+  body = kz_article_body(a);
+  assert_true(block_of_kind(a, "\xe2\x80\x9cWe cannot wait any longer for this work\xe2\x80\x9d",
+                            KZ_BLOCK_QUOTE_BOX));
+  assert_true(block_of_kind(a, "2 of 5 Workers", KZ_BLOCK_CAPTION));
+  assert_null(strstr(body, "2 of 5"));
+  assert_non_null(strstr(body, "the mayor said at the meeting"));
+  kz_article_free(a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_seed_000),      cmocka_unit_test(test_seed_001),
@@ -625,7 +786,9 @@ int main(void) {
     cmocka_unit_test(test_empty),         cmocka_unit_test(test_bad_args),
     cmocka_unit_test(test_binary_and_utf8), cmocka_unit_test(test_only_boilerplate),
     cmocka_unit_test(test_html_fragments), cmocka_unit_test(test_dates),
-    cmocka_unit_test(test_long_line),
+    cmocka_unit_test(test_long_line),     cmocka_unit_test(test_duplicates),
+    cmocka_unit_test(test_file_limits),   cmocka_unit_test(test_comments_cut),
+    cmocka_unit_test(test_inline_box),    cmocka_unit_test(test_pull_quote_and_gallery),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -263,6 +263,22 @@ static void test_query_errors(void **state) {
     if (rc != KZ_EQUERY) fprintf(stderr, "query '%s' gave %d\n", bad[i], rc);
     assert_int_equal(rc, KZ_EQUERY);
     assert_non_null(strstr(kz_last_errmsg(), "at byte"));
+    /* the position agrees with the message */
+    {
+      char want[64];
+      int64_t pos = kz_query_error_position();
+      assert_true(pos >= 0);
+      snprintf(want, sizeof want, "at byte %lld:", (long long)pos);
+      assert_non_null(strstr(kz_last_errmsg(), want));
+    }
+  }
+  assert_int_equal(kz_query_parse(&q, NULL, "tokayev  (x", 11), KZ_EQUERY);
+  assert_int_equal(kz_query_error_position(), 9);
+  /* another failure replaces it */
+  {
+    kz_corpus *none = NULL;
+    assert_int_equal(kz_corpus_open(&none, "/nonexistent/kz/corpus", NULL), KZ_ENOTFOUND);
+    assert_int_equal(kz_query_error_position(), -1);
   }
   assert_int_equal(kz_query_parse(&q, NULL, "foo:bar", 7), KZ_EQUERY);
   assert_non_null(strstr(kz_last_errmsg(), "unknown field 'foo'"));
@@ -495,6 +511,8 @@ static void *searcher(void *p) {
   for (int i = 0; i < 300; i++) {
     const char *q = qs[i % 6];
     kz_results *r;
+    kz_corpus_stats st;
+    if (kz_corpus_stats_get(t->c, &st) != KZ_OK || st.docs < 3) t->fails++;
     kz_kwic *k;
     if (kz_corpus_search(&r, t->c, q, strlen(q), NULL) != KZ_OK) {
       t->fails++;
@@ -539,6 +557,169 @@ static void test_threads(void **state) {
   cleanup(dir);
 }
 
+/* A match only in the title, a caption or a heading gives a snippet of
+ * that field with its highlights. */
+static void test_snippet_field(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  kz_results *res;
+  kz_doc_meta m = KZ_DOC_META_INIT;
+  size_t n, s, e;
+  const char *snip;
+  const char *body = "The body talks about fuel prices and nothing else at all.";
+  m.title = "Nazarbayev leaves the council";
+  m.caption = "Protesters in Almaty on Wednesday, photographed by Reuters.";
+  m.heading = "Reactions from Moscow";
+  assert_int_equal(kz_corpus_add_text(c, "d", 1, body, strlen(body), &m), KZ_OK);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+
+  assert_int_equal(kz_corpus_search(&res, c, "almaty", 6, NULL), KZ_OK);
+  assert_int_equal(kz_results_next(res), KZ_OK);
+  assert_int_equal(kz_results_snippet_field(res), KZ_FIELD_CAPTION);
+  snip = kz_results_snippet(res, &n);
+  assert_non_null(strstr(snip, "Protesters in Almaty"));
+  assert_int_equal(kz_results_highlight_count(res), 1);
+  assert_int_equal(kz_results_highlight(res, 0, &s, &e), KZ_OK);
+  assert_memory_equal(snip + s, "Almaty", e - s);
+  assert_int_equal(kz_results_body_highlight_count(res), 0);
+  kz_results_free(res);
+
+  assert_int_equal(kz_corpus_search(&res, c, "nazarbayev", 10, NULL), KZ_OK);
+  assert_int_equal(kz_results_next(res), KZ_OK);
+  assert_int_equal(kz_results_snippet_field(res), KZ_FIELD_TITLE);
+  snip = kz_results_snippet(res, &n);
+  assert_int_equal(kz_results_highlight(res, 0, &s, &e), KZ_OK);
+  assert_memory_equal(snip + s, "Nazarbayev", e - s);
+  kz_results_free(res);
+
+  assert_int_equal(kz_corpus_search(&res, c, "\"from moscow\"", 13, NULL), KZ_OK);
+  assert_int_equal(kz_results_next(res), KZ_OK);
+  assert_int_equal(kz_results_snippet_field(res), KZ_FIELD_HEADING);
+  snip = kz_results_snippet(res, &n);
+  assert_int_equal(kz_results_highlight(res, 0, &s, &e), KZ_OK);
+  assert_memory_equal(snip + s, "from Moscow", e - s);
+  kz_results_free(res);
+
+  /* body first when it matches too */
+  assert_int_equal(kz_corpus_search(&res, c, "fuel OR almaty", 14, NULL), KZ_OK);
+  assert_int_equal(kz_results_next(res), KZ_OK);
+  assert_int_equal(kz_results_snippet_field(res), KZ_FIELD_BODY);
+  assert_int_equal(kz_results_body_highlight_count(res), 1);
+  kz_results_free(res);
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
+typedef struct prog {
+  uint64_t done, total, docs, calls;
+} prog;
+
+static int on_prog(uint64_t done, uint64_t total, uint64_t docs, void *p) {
+  prog *g = p;
+  assert_true(total >= done);
+  if (g->calls && total != g->total) g->total = UINT64_MAX; /* must not change */
+  else g->total = total;
+  g->done = done;
+  g->docs = docs;
+  g->calls++;
+  return 0;
+}
+
+/* add_dir keys, progress totals; add_file_v2 and add_article keys and
+ * metadata overrides. */
+static void test_add_files(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  char src[128], sub[160], path[256], want[512];
+  kz_corpus *c = create(dir, 0, NULL);
+  prog g = {0, 0, 0, 0};
+  uint64_t failed = 9, sum = 0;
+  static const char *seeds[] = {"000_263d34c5b9433d99.txt", "001_ab822a0e62d101c9.txt"};
+  snprintf(src, sizeof src, "%s", dir);
+  *strrchr(src, '/') = 0;
+  strcat(src, "/src");
+  assert_int_equal(mkdir(src, 0755), 0);
+  snprintf(sub, sizeof sub, "%s/sub", src);
+  assert_int_equal(mkdir(sub, 0755), 0);
+  for (int i = 0; i < 2; i++) {
+    char from[512], buf[65536];
+    FILE *in, *out;
+    size_t n;
+    snprintf(from, sizeof from, "%s/examples/corpus/%s", KZ_SOURCE_DIR, seeds[i]);
+    snprintf(path, sizeof path, "%s/%s", i ? sub : src, i ? "b.txt" : "a.txt");
+    in = fopen(from, "rb");
+    out = fopen(path, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+      fwrite(buf, 1, n, out);
+      sum += n;
+    }
+    fclose(in);
+    fclose(out);
+  }
+  /* "dir//" is normalized: keys dir/a.txt and dir/sub/b.txt */
+  snprintf(path, sizeof path, "%s//", src);
+  assert_int_equal(kz_corpus_add_dir(c, path, &failed, on_prog, &g), KZ_OK);
+  assert_int_equal(failed, 0);
+  assert_int_equal(g.total, sum);
+  assert_int_equal(g.done, sum);
+  assert_int_equal(g.docs, 2);
+  /* a file under a key of ours, with a URL and a source override */
+  {
+    kz_doc_meta m = KZ_DOC_META_INIT;
+    kz_doc *d;
+    m.url = "https://example.org/a";
+    m.source = "Example Wire";
+    snprintf(path, sizeof path, "%s/a.txt", src);
+    assert_int_equal(kz_corpus_add_file_v2(c, path, "custom-key", 10, &m), KZ_OK);
+    assert_int_equal(kz_corpus_commit(c), KZ_OK);
+    assert_int_equal(kz_corpus_doc(&d, c, "custom-key", 10), KZ_OK);
+    assert_string_equal(kz_doc_field(d, KZ_FIELD_URL, NULL), "https://example.org/a");
+    assert_string_equal(kz_doc_field(d, KZ_FIELD_SOURCE, NULL), "Example Wire");
+    assert_true(strlen(kz_doc_field(d, KZ_FIELD_TITLE, NULL)) > 0);
+    kz_doc_free(d);
+  }
+  /* an article parsed by the caller */
+  {
+    kz_article *a = NULL;
+    kz_doc_meta m = KZ_DOC_META_INIT;
+    kz_doc *d;
+    const char *text = "Title line\n\nA body paragraph about Tokayev and the CSTO.\n";
+    m.title = "";
+    m.date = "2022-01-06";
+    assert_int_equal(kz_article_parse(&a, text, strlen(text), NULL), KZ_OK);
+    assert_int_equal(kz_corpus_add_article(c, "parsed", 6, a, &m), KZ_OK);
+    kz_article_free(a);
+    assert_int_equal(kz_corpus_commit(c), KZ_OK);
+    assert_int_equal(kz_corpus_doc(&d, c, "parsed", 6), KZ_OK);
+    assert_string_equal(kz_doc_field(d, KZ_FIELD_TITLE, NULL), "");
+    assert_string_equal(kz_doc_field(d, KZ_FIELD_DATE, NULL), "2022-01-06");
+    assert_non_null(strstr(kz_doc_field(d, KZ_FIELD_BODY, NULL), "Tokayev"));
+    kz_doc_free(d);
+    assert_int_equal(kz_corpus_add_article(c, "x", 1, NULL, NULL), KZ_EINVAL);
+  }
+  {
+    kz_doc *d;
+    snprintf(want, sizeof want, "%s/a.txt", src);
+    assert_int_equal(kz_corpus_doc(&d, c, want, strlen(want)), KZ_OK);
+    kz_doc_free(d);
+    snprintf(want, sizeof want, "%s/sub/b.txt", src);
+    assert_int_equal(kz_corpus_doc(&d, c, want, strlen(want)), KZ_OK);
+    kz_doc_free(d);
+    assert_int_equal(kz_corpus_count_docs(c), 4);
+  }
+  kz_corpus_close(c);
+  snprintf(path, sizeof path, "%s/sub/b.txt", src);
+  unlink(path);
+  rmdir(sub);
+  snprintf(path, sizeof path, "%s/a.txt", src);
+  unlink(path);
+  rmdir(src);
+  cleanup(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basic),
@@ -550,6 +731,8 @@ int main(void) {
       cmocka_unit_test(test_segments_merge),
       cmocka_unit_test(test_stemmed),
       cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_snippet_field),
+      cmocka_unit_test(test_add_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,6 +197,64 @@ static void test_structure(void **state) {
   kz_quotes_free(q);
 }
 
+/* A quote without an attribution of its own takes its speaker only from
+ * its close context; otherwise the speaker stays unknown. */
+static void test_context(void **state) {
+  kz_quotes *q;
+  (void)state;
+  /* the next paragraph continues the speaker of the one before */
+  q = quotes_of("\"We will win this fight,\" said Maria Ivanova.\n\n"
+                "\"Nobody doubts it here at all.\"");
+  assert_int_equal(kz_quotes_count(q), 2);
+  assert_string_equal(kz_quote_speaker(q, 1), "Maria Ivanova");
+  assert_null(kz_quote_verb(q, 1));
+  kz_quotes_free(q);
+  /* ... but not when the writer's own sentence comes between */
+  q = quotes_of("\"We will win this fight,\" said Maria Ivanova. The weather was fine.\n\n"
+                "\"Nobody doubts it here at all.\"");
+  assert_int_equal(kz_quotes_count(q), 2);
+  assert_null(kz_quote_speaker(q, 1));
+  kz_quotes_free(q);
+  /* nor from a paragraph further away */
+  q = quotes_of("\"We will win this fight,\" said Maria Ivanova.\n\n"
+                "The government met on Monday.\n\n"
+                "\"Nobody doubts it here at all.\"");
+  assert_int_equal(kz_quotes_count(q), 2);
+  assert_null(kz_quote_speaker(q, 1));
+  kz_quotes_free(q);
+  /* a quote inside a paragraph does not reach into the previous one */
+  q = quotes_of("\"We will win this fight,\" said Maria Ivanova.\n\n"
+                "The talks went on. \"Nobody doubts it here at all.\"");
+  assert_null(kz_quote_speaker(q, 1));
+  kz_quotes_free(q);
+  /* a speech verb earlier in the same paragraph, with a pronoun */
+  q = quotes_of("Maria Ivanova arrived late. She said the talks had failed. "
+                "\"Nobody wanted a deal at all.\"");
+  assert_int_equal(kz_quotes_count(q), 1);
+  assert_string_equal(kz_quote_speaker(q, 0), "Maria Ivanova");
+  kz_quotes_free(q);
+  /* the nearest speaker wins over an earlier quote's */
+  q = quotes_of("\"We will win this fight,\" said Maria Ivanova. Peter Olsen disagreed "
+                "and said so. \"Nobody believes that any more.\"");
+  assert_int_equal(kz_quotes_count(q), 2);
+  assert_string_equal(kz_quote_speaker(q, 1), "Peter Olsen");
+  kz_quotes_free(q);
+  /* the sentence right after */
+  q = quotes_of("\"The plan will fail for sure.\" On Monday, Peter Olsen told reporters "
+                "the same.");
+  assert_int_equal(kz_quotes_count(q), 1);
+  assert_string_equal(kz_quote_speaker(q, 0), "Peter Olsen");
+  kz_quotes_free(q);
+  /* an attribution with no subject to be found: unknown, not a guess */
+  q = quotes_of("\"We will win this fight,\" said Maria Ivanova.\n\n"
+                "The ministry offered its support to the \"trusted friend.\" \"We believe "
+                "in the people and their strength,\" tweeted this.");
+  assert_int_equal(kz_quotes_count(q), 3);
+  assert_int_equal(kz_quote_kind(q, 1), KZ_QUOTE_SCARE);
+  assert_null(kz_quote_speaker(q, 2));
+  kz_quotes_free(q);
+}
+
 static void test_json_and_errors(void **state) {
   kz_quotes *q = NULL;
   kz_buf b = KZ_BUF_INIT;
@@ -255,6 +313,7 @@ int main(void) {
     cmocka_unit_test(test_seeds),
     cmocka_unit_test(test_patterns),
     cmocka_unit_test(test_structure),
+    cmocka_unit_test(test_context),
     cmocka_unit_test(test_json_and_errors),
     cmocka_unit_test(test_hostile),
   };

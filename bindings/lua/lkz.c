@@ -90,6 +90,29 @@
  *                          heading, key, date, source, author, url, language)
  *   c:vocabulary([filter]) -> array of {term, tf, df}
  *   c:stats(), #c (committed documents), c:close(); <close> and __gc close.
+ * Analysis (kz/stats.h; each returns an array of plain tables, with the
+ * figures behind it as fields of the array):
+ *   c:collocations(q [, {window=, left=, right=, measure=, min_freq=,
+ *                  filter=, stopwords=, numbers=, limit=}])
+ *                          -> {term, observed, expected, mi, t_score, g2,
+ *                          log_dice, freq, left, right, docs}...; node_freq,
+ *                          node_docs, window_tokens, corpus_tokens
+ *   c:keyness(target [, reference [, {min_freq=, stopwords=, numbers=,
+ *             limit=}]])   -> {term, freq_target, freq_reference, g2, p,
+ *                          log_ratio, pct_diff, expected, docs_target,
+ *                          docs_reference}...; target_tokens, ...
+ *   c:ngrams([n [, {filter=, min_freq=, stopwords= (true, "edges"),
+ *            numbers=, punct=, limit=}]]) -> {ngram, freq, docs}...; total
+ *   c:dispersion(q [, {filter=}]) -> {doc, date, source, field, position,
+ *                          field_tokens, relative, start, stop}...;
+ *                          documents, docs, tokens, hits, range, dp,
+ *                          juilland_d, per_million
+ *   c:dtm([{filter=, weighting=, norm=, min_df=, max_df=, max_features=,
+ *         stopwords=, numbers=}]) -> {rows, cols, nnz, keys, vocabulary,
+ *                          df, indptr, indices, data} (CSR, 1-based)
+ *   c:quotes([filter [, {stored_only=}]]), c:numbers(...), c:entities(...)
+ *                          -> the extractors of kz/analysis.h over the
+ *                          documents of the filter
  * Everything a call returns is a plain table, independent of the corpus.
  *
  * Errors follow the Lua libraries: misuse (wrong argument type, unknown
@@ -120,6 +143,7 @@
 #include "kz/article.h" /* until kz.h includes them */
 #include "kz/corpus.h"
 #include "kz/query.h"
+#include "kz/stats.h"
 
 #define LKZ_TOKENIZER "kz.Tokenizer"
 #define LKZ_ARTICLE "kz.ArticleHolder" /* internal: owns a kz_article briefly */
@@ -167,6 +191,14 @@ typedef struct lkz_opts {
 #define LKZ_OPT_COUNT 0x40   /* c:count */
 #define LKZ_OPT_BULK 0x80    /* c:add_jsonl, c:add_dir */
 #define LKZ_OPT_ADD 0x100    /* c:add (the document's metadata) */
+#define LKZ_OPT_COLLOC 0x200 /* c:collocations */
+#define LKZ_OPT_KEYNESS 0x400 /* c:keyness */
+#define LKZ_OPT_NGRAMS 0x800 /* c:ngrams */
+#define LKZ_OPT_DISP 0x1000  /* c:dispersion */
+#define LKZ_OPT_DTM 0x2000   /* c:dtm */
+#define LKZ_OPT_EXTRACT 0x4000 /* c:quotes, c:numbers, c:entities */
+#define LKZ_OPT_STATS (LKZ_OPT_COLLOC | LKZ_OPT_KEYNESS | LKZ_OPT_NGRAMS | \
+                       LKZ_OPT_DISP | LKZ_OPT_DTM)
 
 /* ------------------------------------------------------------------------
  * Growable buffers (plain malloc; owned by the userdata)
@@ -248,11 +280,14 @@ static const struct {
   {"stem", LKZ_OPT_TOKEN | LKZ_OPT_OPEN},
   {"language", LKZ_OPT_ALL | LKZ_OPT_OPEN | LKZ_OPT_ADD},
   {"nfkc", LKZ_OPT_TOKEN},       {"casefold", LKZ_OPT_TOKEN},
-  {"quotes", LKZ_OPT_TOKEN},     {"numbers", LKZ_OPT_TOKEN},
+  {"quotes", LKZ_OPT_TOKEN},
+  {"numbers", LKZ_OPT_TOKEN | LKZ_OPT_STATS},
   {"fold_diacritics", LKZ_OPT_TOKEN | LKZ_OPT_OPEN},
   {"possessive", LKZ_OPT_TOKEN | LKZ_OPT_OPEN},
-  {"plain", LKZ_OPT_TOKEN},      {"punct", LKZ_OPT_TOKEN},
-  {"stopwords", LKZ_OPT_TOKEN},  {"abbreviations", LKZ_OPT_SENT},
+  {"plain", LKZ_OPT_TOKEN},
+  {"punct", LKZ_OPT_TOKEN | LKZ_OPT_NGRAMS},
+  {"stopwords", LKZ_OPT_TOKEN | LKZ_OPT_STATS},
+  {"abbreviations", LKZ_OPT_SENT},
   {"line_breaks", LKZ_OPT_SENT}, {"trim", LKZ_OPT_SENT},
   {"path", LKZ_OPT_PARSE | LKZ_OPT_ADD},
   {"source", LKZ_OPT_PARSE | LKZ_OPT_ADD},
@@ -260,7 +295,7 @@ static const struct {
   {"create", LKZ_OPT_OPEN},      {"readonly", LKZ_OPT_OPEN},
   {"verify", LKZ_OPT_OPEN},      {"memory_budget", LKZ_OPT_OPEN},
   {"k1", LKZ_OPT_OPEN},          {"b", LKZ_OPT_OPEN},
-  {"limit", LKZ_OPT_SEARCH | LKZ_OPT_KWIC},
+  {"limit", LKZ_OPT_SEARCH | LKZ_OPT_KWIC | LKZ_OPT_STATS},
   {"sort", LKZ_OPT_SEARCH | LKZ_OPT_KWIC},
   {"offset", LKZ_OPT_SEARCH},    {"snippets", LKZ_OPT_SEARCH},
   {"body", LKZ_OPT_SEARCH},
@@ -271,6 +306,12 @@ static const struct {
   {"date", LKZ_OPT_ADD},         {"author", LKZ_OPT_ADD},
   {"url", LKZ_OPT_ADD},          {"caption", LKZ_OPT_ADD},
   {"heading", LKZ_OPT_ADD},
+  {"filter", LKZ_OPT_STATS},     {"min_freq", LKZ_OPT_STATS},
+  {"window", LKZ_OPT_COLLOC},    {"left", LKZ_OPT_COLLOC},
+  {"right", LKZ_OPT_COLLOC},     {"measure", LKZ_OPT_COLLOC},
+  {"weighting", LKZ_OPT_DTM},    {"norm", LKZ_OPT_DTM},
+  {"min_df", LKZ_OPT_DTM},       {"max_df", LKZ_OPT_DTM},
+  {"max_features", LKZ_OPT_DTM}, {"stored_only", LKZ_OPT_EXTRACT},
   {NULL, 0}
 };
 
@@ -781,7 +822,9 @@ typedef struct lkz_corpus {
                    use the corpus (libkz is in the middle of a write) */
 } lkz_corpus;
 
-enum { HOLD_NONE, HOLD_RESULTS, HOLD_KWIC, HOLD_COUNTS, HOLD_DOC };
+enum { HOLD_NONE, HOLD_RESULTS, HOLD_KWIC, HOLD_COUNTS, HOLD_DOC,
+       HOLD_COLLOC, HOLD_KEYNESS, HOLD_NGRAMS, HOLD_DISP, HOLD_DTM,
+       HOLD_ENTITIES };
 
 typedef struct lkz_hold {
   int kind;      /* HOLD_* */
@@ -798,6 +841,12 @@ static void hold_release(lkz_hold *h) {
   case HOLD_KWIC: kz_kwic_free(h->obj); break;
   case HOLD_COUNTS: kz_counts_free(h->obj); break;
   case HOLD_DOC: kz_doc_free(h->obj); break;
+  case HOLD_COLLOC: kz_colloc_free(h->obj); break;
+  case HOLD_KEYNESS: kz_keyness_free(h->obj); break;
+  case HOLD_NGRAMS: kz_ngrams_free(h->obj); break;
+  case HOLD_DISP: kz_dispersion_free(h->obj); break;
+  case HOLD_DTM: kz_dtm_free(h->obj); break;
+  case HOLD_ENTITIES: kz_entities_free(h->obj); break;
   default: break;
   }
   h->kind = HOLD_NONE;
@@ -1585,6 +1634,607 @@ static int corpus_vocabulary(lua_State *L) {
 }
 
 /* ------------------------------------------------------------------------
+ * Analysis: collocations, keyness, n-grams, dispersion, the document-term
+ * matrix, and quotes, numbers and entities over the corpus
+ * ------------------------------------------------------------------------ */
+
+/* A query-like option (filter=) of the table at arg, or NULL. */
+static const char *opt_query(lua_State *L, int arg, const char *name,
+                             size_t *len) {
+  int t = lua_getfield(L, arg, name);
+  const char *s = NULL;
+  *len = 0;
+  if (t == LUA_TSTRING)
+    s = lua_tolstring(L, -1, len); /* stays valid: the table holds it */
+  else if (t != LUA_TNIL)
+    luaL_argerror(L, arg, lua_pushfstring(L,
+                  "option '%s' must be a string, got %s", name,
+                  luaL_typename(L, -1)));
+  lua_pop(L, 1);
+  return s;
+}
+
+/* The options shared by the statistics: filter, min_freq, stopwords,
+ * numbers, limit. */
+static void stats_opts(lua_State *L, int arg, int which, kz_stats_options *o,
+                       double dflt_min) {
+  double v;
+  int t;
+  kz_stats_options_init(o, KZ_STATS_OPTIONS_VERSION);
+  o->min_freq = (uint64_t)dflt_min;
+  if (lua_isnoneornil(L, arg)) return;
+  luaL_checktype(L, arg, LUA_TTABLE);
+  check_keys(L, arg, which);
+  o->filter = opt_query(L, arg, "filter", &o->filter_len);
+  o->min_freq = (uint64_t)opt_number(L, arg, "min_freq", dflt_min, 0, 1e18);
+  v = opt_number(L, arg, "limit", HUGE_VAL, 1, HUGE_VAL);
+  o->limit = v == HUGE_VAL ? 0 : (size_t)v;
+  t = lua_getfield(L, arg, "stopwords");
+  if (t == LUA_TBOOLEAN) {
+    if (lua_toboolean(L, -1)) o->flags |= KZ_STATS_SKIP_STOPWORDS;
+  } else if (t == LUA_TSTRING && (which & LKZ_OPT_NGRAMS) &&
+             strcmp(lua_tostring(L, -1), "edges") == 0) {
+    o->flags |= KZ_STATS_STOP_EDGES;
+  } else if (t != LUA_TNIL) {
+    luaL_argerror(L, arg, "option 'stopwords' must be a boolean (or "
+                          "'edges' for n-grams)");
+  }
+  lua_pop(L, 1);
+  if (!opt_bool(L, arg, "numbers", 1)) o->flags |= KZ_STATS_SKIP_NUMBERS;
+}
+
+static void set_num(lua_State *L, const char *name, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, name);
+}
+
+static void set_int(lua_State *L, const char *name, uint64_t v) {
+  lua_pushinteger(L, (lua_Integer)v);
+  lua_setfield(L, -2, name);
+}
+
+static const char *const measures[] = {"logdice", "mi", "t", "g2", "freq",
+                                       NULL};
+
+/* c:collocations(q [, opts]) -> array of {term, observed, expected, mi,
+ * t_score, g2, log_dice, freq, left, right, docs} with the fields
+ * node_freq, node_docs, window_tokens, corpus_tokens.  opts: window (both
+ * sides) or left/right, measure, min_freq (default 3), filter, stopwords,
+ * numbers, limit. */
+static int corpus_collocations(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t qlen, i, n;
+  const char *q = luaL_checklstring(L, 2, &qlen);
+  kz_stats_options o;
+  lkz_hold *h;
+  kz_colloc *r;
+  int rc;
+  lua_settop(L, 3);
+  stats_opts(L, 3, LKZ_OPT_COLLOC, &o, 3);
+  o.left = o.right = 5;
+  if (!lua_isnil(L, 3)) {
+    double w = opt_number(L, 3, "window", 5, 1, 1000);
+    o.left = (unsigned)opt_number(L, 3, "left", w, 0, 1000);
+    o.right = (unsigned)opt_number(L, 3, "right", w, 0, 1000);
+    if (o.left == 0 && o.right == 0)
+      luaL_argerror(L, 3, "the window holds no token (left = right = 0)");
+    o.measure = opt_choice(L, 3, "measure", measures, KZ_MEASURE_LOGDICE);
+  }
+  h = new_hold(L);
+  rc = kz_corpus_collocations(&r, lc->c, q, qlen, &o);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_COLLOC;
+  h->obj = r;
+  n = kz_colloc_count(r);
+  lua_createtable(L, size_hint(n), 4);
+  for (i = 0; i < n; i++) {
+    kz_colloc_row w;
+    kz_colloc_row_get(r, i, &w);
+    lua_createtable(L, 0, 11);
+    set_lstring(L, "term", w.term, w.term_len, 0);
+    set_int(L, "observed", w.observed);
+    set_num(L, "expected", w.expected);
+    set_num(L, "mi", w.mi);
+    set_num(L, "t_score", w.t_score);
+    set_num(L, "g2", w.g2);
+    set_num(L, "log_dice", w.log_dice);
+    set_int(L, "freq", w.freq);
+    set_int(L, "left", w.left);
+    set_int(L, "right", w.right);
+    set_int(L, "docs", w.docs);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  set_int(L, "node_freq", kz_colloc_node_freq(r));
+  set_int(L, "node_docs", kz_colloc_node_docs(r));
+  set_int(L, "window_tokens", kz_colloc_window_tokens(r));
+  set_int(L, "corpus_tokens", kz_colloc_corpus_tokens(r));
+  hold_release(h);
+  return 1;
+}
+
+/* c:keyness(target [, reference [, opts]]) -> array of {term, freq_target,
+ * freq_reference, g2, p, log_ratio, pct_diff, expected, docs_target,
+ * docs_reference} with the fields target_tokens, reference_tokens,
+ * target_docs, reference_docs.  reference nil: the rest of the corpus. */
+static int corpus_keyness(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t tlen, rlen = 0, i, n;
+  const char *t = luaL_checklstring(L, 2, &tlen);
+  const char *ref = luaL_optlstring(L, 3, NULL, &rlen);
+  kz_stats_options o;
+  lkz_hold *h;
+  kz_keyness *k;
+  int rc;
+  lua_settop(L, 4);
+  stats_opts(L, 4, LKZ_OPT_KEYNESS, &o, 1);
+  h = new_hold(L);
+  rc = kz_corpus_keyness(&k, lc->c, t, tlen, ref, rlen, &o);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_KEYNESS;
+  h->obj = k;
+  n = kz_keyness_count(k);
+  lua_createtable(L, size_hint(n), 4);
+  for (i = 0; i < n; i++) {
+    kz_keyword_row w;
+    kz_keyness_row_get(k, i, &w);
+    lua_createtable(L, 0, 10);
+    set_lstring(L, "term", w.term, w.term_len, 0);
+    set_int(L, "freq_target", w.freq_target);
+    set_int(L, "freq_reference", w.freq_reference);
+    set_num(L, "g2", w.g2);
+    set_num(L, "p", w.p);
+    set_num(L, "log_ratio", w.log_ratio);
+    set_num(L, "pct_diff", w.pct_diff);
+    set_num(L, "expected", w.expected);
+    set_int(L, "docs_target", w.docs_target);
+    set_int(L, "docs_reference", w.docs_reference);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  set_int(L, "target_tokens", kz_keyness_target_tokens(k));
+  set_int(L, "reference_tokens", kz_keyness_reference_tokens(k));
+  set_int(L, "target_docs", kz_keyness_target_docs(k));
+  set_int(L, "reference_docs", kz_keyness_reference_docs(k));
+  hold_release(h);
+  return 1;
+}
+
+/* c:ngrams([n [, opts]]) -> array of {ngram, freq, docs} with the fields n
+ * and total.  opts: filter, min_freq, stopwords (true or "edges"), numbers,
+ * punct, limit. */
+static int corpus_ngrams(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  lua_Integer gram = luaL_optinteger(L, 2, 2);
+  kz_stats_options o;
+  lkz_hold *h;
+  kz_ngrams *g;
+  size_t i, n;
+  int rc;
+  luaL_argcheck(L, gram >= 1 && gram <= 5, 2, "n must be 1 to 5");
+  lua_settop(L, 3);
+  stats_opts(L, 3, LKZ_OPT_NGRAMS, &o, 1);
+  if (!lua_isnil(L, 3) && opt_bool(L, 3, "punct", 0))
+    o.flags |= KZ_STATS_ACROSS_PUNCT;
+  o.n = (unsigned)gram;
+  h = new_hold(L);
+  rc = kz_corpus_ngrams(&g, lc->c, &o);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_NGRAMS;
+  h->obj = g;
+  n = kz_ngrams_count(g);
+  lua_createtable(L, size_hint(n), 2);
+  for (i = 0; i < n; i++) {
+    kz_ngram_row w;
+    kz_ngrams_row_get(g, i, &w);
+    lua_createtable(L, 0, 3);
+    set_lstring(L, "ngram", w.text, w.text_len, 0);
+    set_int(L, "freq", w.freq);
+    set_int(L, "docs", w.docs);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  set_int(L, "n", (uint64_t)gram);
+  set_int(L, "total", kz_ngrams_total(g));
+  hold_release(h);
+  return 1;
+}
+
+/* c:dispersion(q [, opts]) -> array of hits {doc, date, source, field,
+ * position, field_tokens, relative, start, stop} (start/stop 1-based
+ * inclusive byte indices in the stored field; position from 0 as in
+ * libkz), with the fields documents (array of {doc, date, source, tokens,
+ * hits}), docs, tokens, hits, range, per_million, dp, juilland_d.
+ * opts: filter. */
+static int corpus_dispersion(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t qlen, i, n;
+  const char *q = luaL_checklstring(L, 2, &qlen);
+  kz_stats_options o;
+  kz_dispersion_summary s;
+  lkz_hold *h;
+  kz_dispersion *d;
+  int rc, tbl, docs;
+  lua_settop(L, 3);
+  stats_opts(L, 3, LKZ_OPT_DISP, &o, 1);
+  h = new_hold(L);
+  rc = kz_corpus_dispersion(&d, lc->c, q, qlen, &o);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_DISP;
+  h->obj = d;
+  kz_dispersion_summary_get(d, &s);
+  n = kz_dispersion_hit_count(d);
+  lua_createtable(L, size_hint(n), 9);
+  tbl = lua_gettop(L);
+  lua_createtable(L, size_hint(kz_dispersion_doc_count(d)), 0);
+  docs = lua_gettop(L);
+  for (i = 0; i < kz_dispersion_doc_count(d); i++) {
+    kz_dispersion_doc w;
+    kz_dispersion_doc_get(d, i, &w);
+    lua_createtable(L, 0, 5);
+    set_lstring(L, "doc", w.key, w.key_len, 0);
+    set_lstring(L, "date", w.date, w.date_len, 1);
+    set_lstring(L, "source", w.source, w.source_len, 1);
+    set_int(L, "tokens", w.tokens);
+    set_int(L, "hits", w.hits);
+    lua_rawseti(L, docs, (lua_Integer)i + 1);
+  }
+  for (i = 0; i < n; i++) {
+    kz_dispersion_hit w;
+    kz_dispersion_hit_get(d, i, &w);
+    lua_createtable(L, 0, 9);
+    lua_rawgeti(L, docs, (lua_Integer)w.doc + 1);
+    lua_getfield(L, -1, "doc");
+    lua_setfield(L, -3, "doc");
+    lua_getfield(L, -1, "date");
+    lua_setfield(L, -3, "date");
+    lua_getfield(L, -1, "source");
+    lua_setfield(L, -3, "source");
+    lua_pop(L, 1);
+    lua_pushstring(L, w.field >= 0 && w.field < 4 ? field_names[w.field]
+                                                  : "unknown");
+    lua_setfield(L, -2, "field");
+    set_int(L, "position", w.position);
+    set_int(L, "field_tokens", w.field_tokens);
+    set_num(L, "relative", w.field_tokens ? (double)w.position /
+                                                (double)w.field_tokens : 0);
+    set_int(L, "start", (uint64_t)w.start + 1);
+    set_int(L, "stop", (uint64_t)w.end);
+    lua_rawseti(L, tbl, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, tbl, "documents");
+  set_int(L, "docs", s.docs);
+  set_int(L, "tokens", s.tokens);
+  set_int(L, "hits", s.hits);
+  set_int(L, "range", s.range);
+  set_num(L, "per_million", s.per_million);
+  if (s.dp == s.dp) set_num(L, "dp", s.dp);
+  if (s.juilland_d == s.juilland_d) set_num(L, "juilland_d", s.juilland_d);
+  hold_release(h);
+  return 1;
+}
+
+/* A min_df / max_df option: an integer is a number of documents, a float
+ * a proportion (libkz reads max_df <= 1 as a proportion). */
+static double opt_df(lua_State *L, int arg, const char *name, int is_max) {
+  int t = lua_getfield(L, arg, name);
+  double v = 0;
+  if (t == LUA_TNUMBER) {
+    if (lua_isinteger(L, -1)) {
+      lua_Integer n = lua_tointeger(L, -1);
+      if (n < 0 || (is_max && n == 0))
+        luaL_argerror(L, arg, lua_pushfstring(L, "option '%s' is out of "
+                                                 "range", name));
+      v = is_max && n == 1 ? 1.0 + 1e-9 : (double)n;
+    } else {
+      v = lua_tonumber(L, -1);
+      if (!(v >= 0 && v <= 1))
+        luaL_argerror(L, arg, lua_pushfstring(L, "option '%s' as a float is "
+                                                 "a proportion, 0 to 1", name));
+      if (!is_max && v == 1) v = 1 - 1e-12;
+    }
+  } else if (t != LUA_TNIL) {
+    luaL_argerror(L, arg, lua_pushfstring(L, "option '%s' must be a number",
+                                          name));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+static const char *const weightings[] = {"count", "tfidf", NULL};
+static const char *const norms[] = {"none", "l2", NULL};
+
+/* c:dtm([opts]) -> {rows, cols, nnz, keys, vocabulary, df, indptr,
+ * indices, data}: the document-term matrix in compressed sparse row form,
+ * 1-based (row i's values are data[indptr[i] .. indptr[i+1]-1] in the
+ * columns indices[...]).  opts: filter, weighting ("count", "tfidf"), norm
+ * ("l2"), min_df, max_df, max_features, stopwords, numbers. */
+static int corpus_dtm(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  kz_stats_options o;
+  const int64_t *ip;
+  const int32_t *ix;
+  const double *dv;
+  lkz_hold *h;
+  kz_dtm *m;
+  size_t i, rows, cols, nnz;
+  int rc;
+  lua_settop(L, 2);
+  stats_opts(L, 2, LKZ_OPT_DTM, &o, 1);
+  if (!lua_isnil(L, 2)) {
+    double mf;
+    if (opt_choice(L, 2, "weighting", weightings, 0) == 1)
+      o.flags |= KZ_STATS_TFIDF;
+    if (opt_choice(L, 2, "norm", norms, 0) == 1) o.flags |= KZ_STATS_L2;
+    o.min_df = opt_df(L, 2, "min_df", 0);
+    o.max_df = opt_df(L, 2, "max_df", 1);
+    mf = opt_number(L, 2, "max_features", 0, 0, 1e15);
+    o.max_features = (size_t)mf;
+  }
+  h = new_hold(L);
+  rc = kz_corpus_dtm(&m, lc->c, &o);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_DTM;
+  h->obj = m;
+  rows = kz_dtm_rows(m);
+  cols = kz_dtm_cols(m);
+  nnz = kz_dtm_nnz(m);
+  kz_dtm_csr(m, &ip, &ix, &dv);
+  lua_createtable(L, 0, 9);
+  set_int(L, "rows", rows);
+  set_int(L, "cols", cols);
+  set_int(L, "nnz", nnz);
+  lua_createtable(L, size_hint(rows), 0);
+  for (i = 0; i < rows; i++) {
+    size_t len;
+    const char *k = kz_dtm_key(m, i, &len);
+    lua_pushlstring(L, k ? k : "", len);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "keys");
+  lua_createtable(L, size_hint(cols), 0);
+  for (i = 0; i < cols; i++) {
+    size_t len;
+    const char *t = kz_dtm_term(m, i, &len);
+    lua_pushlstring(L, t ? t : "", len);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "vocabulary");
+  lua_createtable(L, size_hint(cols), 0);
+  for (i = 0; i < cols; i++) {
+    lua_pushinteger(L, (lua_Integer)kz_dtm_df(m, i));
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "df");
+  lua_createtable(L, size_hint(rows + 1), 0);
+  for (i = 0; i <= rows; i++) {
+    lua_pushinteger(L, (lua_Integer)ip[i] + 1);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "indptr");
+  lua_createtable(L, size_hint(nnz), 0);
+  for (i = 0; i < nnz; i++) {
+    lua_pushinteger(L, (lua_Integer)ix[i] + 1);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "indices");
+  lua_createtable(L, size_hint(nnz), 0);
+  for (i = 0; i < nnz; i++) {
+    if (o.flags & (KZ_STATS_TFIDF | KZ_STATS_L2))
+      lua_pushnumber(L, dv[i]);
+    else
+      lua_pushinteger(L, (lua_Integer)dv[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "data");
+  hold_release(h);
+  return 1;
+}
+
+/* --- quotes, numbers, entities ---------------------------------------- */
+
+/* Records of the extractors, serialized into the holder's buffer by the
+ * callback (which must not touch the Lua state): a string is its length
+ * (SIZE_MAX: nil) and bytes, a number a double. */
+static void rec_str(lkz_hold *h, const char *s, size_t n) {
+  size_t len = s ? n : SIZE_MAX;
+  hold_put(h, &len, sizeof len);
+  if (s) hold_put(h, s, n);
+}
+
+static void rec_cstr(lkz_hold *h, const char *s) {
+  rec_str(h, s, s ? strlen(s) : 0);
+}
+
+static void rec_num(lkz_hold *h, double v) { hold_put(h, &v, sizeof v); }
+
+/* A body offset as a 1-based index (start) or inclusive end: nil (NaN) for
+ * KZ_NO_OFFSET. */
+static void rec_off(lkz_hold *h, size_t off, int is_start) {
+  rec_num(h, off == KZ_NO_OFFSET ? NAN : (double)off + (is_start ? 1 : 0));
+}
+
+typedef struct {
+  lkz_hold *h;
+  int numbers; /* 0: quotes */
+} lkz_extract;
+
+static int extract_cb(const kz_doc *doc, const kz_analysis *r, void *p) {
+  lkz_extract *x = p;
+  lkz_hold *h = x->h;
+  size_t kl, sl, dl, i;
+  const char *key = kz_doc_field(doc, KZ_FIELD_KEY, &kl);
+  const char *src = kz_doc_field(doc, KZ_FIELD_SOURCE, &sl);
+  const char *date = kz_doc_field(doc, KZ_FIELD_DATE, &dl);
+#define DOC_FIELDS()                                                           \
+  rec_str(h, key, kl);                                                         \
+  rec_str(h, sl ? src : NULL, sl);                                             \
+  rec_str(h, dl ? date : NULL, dl > 10 ? 10 : dl)
+  if (!x->numbers) {
+    const kz_quotes *q = kz_analysis_quotes(r);
+    for (i = 0; i < kz_quotes_count(q); i++) {
+      DOC_FIELDS();
+      rec_cstr(h, kz_quote_speaker(q, i));
+      rec_cstr(h, kz_quote_role(q, i));
+      rec_cstr(h, kz_quote_verb(q, i));
+      rec_cstr(h, kz_quote_kind_name(kz_quote_kind(q, i)));
+      rec_cstr(h, kz_quote_text(q, i));
+      rec_off(h, kz_quote_start(q, i), 1);
+      rec_off(h, kz_quote_end(q, i), 0);
+      h->count++;
+    }
+  } else {
+    const kz_numbers *nb = kz_analysis_numbers(r);
+    for (i = 0; i < kz_numbers_count(nb); i++) {
+      DOC_FIELDS();
+      rec_num(h, kz_number_value(nb, i));
+      rec_num(h, kz_number_low(nb, i));
+      rec_num(h, kz_number_high(nb, i));
+      rec_cstr(h, kz_number_qualifier(nb, i));
+      rec_cstr(h, kz_number_unit(nb, i));
+      rec_cstr(h, kz_number_counted(nb, i));
+      rec_cstr(h, kz_number_exact(nb, i));
+      rec_off(h, kz_number_start(nb, i), 1);
+      rec_off(h, kz_number_end(nb, i), 0);
+      h->count++;
+    }
+  }
+#undef DOC_FIELDS
+  return h->nomem ? KZ_ENOMEM : 0;
+}
+
+/* Read back one field of a record at *off and set it in the table on top
+ * (nil strings and NaN numbers are left out). */
+static void get_str(lua_State *L, const lkz_hold *h, size_t *off,
+                    const char *name) {
+  size_t len;
+  memcpy(&len, h->buf + *off, sizeof len);
+  *off += sizeof len;
+  if (len == SIZE_MAX) return;
+  lua_pushlstring(L, len ? h->buf + *off : "", len);
+  lua_setfield(L, -2, name);
+  *off += len;
+}
+
+static void get_num(lua_State *L, const lkz_hold *h, size_t *off,
+                    const char *name, int integer) {
+  double v;
+  memcpy(&v, h->buf + *off, sizeof v);
+  *off += sizeof v;
+  if (v != v) return;
+  if (integer)
+    lua_pushinteger(L, (lua_Integer)v);
+  else
+    lua_pushnumber(L, v);
+  lua_setfield(L, -2, name);
+}
+
+/* The options of c:quotes(), c:numbers(), c:entities(): ([filter [, opts]])
+ * with opts.stored_only. */
+static unsigned extract_args(lua_State *L, const char **f, size_t *flen) {
+  unsigned flags = 0;
+  *f = luaL_optlstring(L, 2, NULL, flen);
+  lua_settop(L, 3);
+  if (!lua_isnil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    check_keys(L, 3, LKZ_OPT_EXTRACT);
+    if (opt_bool(L, 3, "stored_only", 0)) flags |= KZ_ANALYZE_STORED_ONLY;
+  }
+  return flags;
+}
+
+static int extract(lua_State *L, int numbers) {
+  static const char *const qnames[] = {"speaker", "role", "verb", "kind",
+                                       "text"};
+  static const char *const nnames[] = {"qualifier", "unit", "counted",
+                                       "exact"};
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t flen, i, off = 0;
+  const char *f;
+  unsigned flags = extract_args(L, &f, &flen);
+  lkz_extract x;
+  lkz_hold *h = new_hold(L);
+  int rc, k;
+  x.h = h;
+  x.numbers = numbers;
+  rc = kz_corpus_analyze(lc->c, f, flen, flags | (numbers ? KZ_ANALYZE_NUMBERS
+                                                          : KZ_ANALYZE_QUOTES),
+                         extract_cb, &x);
+  if (rc != KZ_OK)
+    return push_fail(L, rc, rc == KZ_ENOMEM ? NULL : kz_last_errmsg());
+  lua_createtable(L, size_hint(h->count), 0);
+  for (i = 0; i < h->count; i++) {
+    lua_createtable(L, 0, 12);
+    get_str(L, h, &off, "doc");
+    get_str(L, h, &off, "source");
+    get_str(L, h, &off, "date");
+    if (!numbers) {
+      for (k = 0; k < 5; k++) get_str(L, h, &off, qnames[k]);
+    } else {
+      get_num(L, h, &off, "value", 0);
+      get_num(L, h, &off, "low", 0);
+      get_num(L, h, &off, "high", 0);
+      for (k = 0; k < 4; k++) get_str(L, h, &off, nnames[k]);
+    }
+    get_num(L, h, &off, "start", 1);
+    get_num(L, h, &off, "stop", 1);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  hold_release(h);
+  return 1;
+}
+
+/* c:quotes([filter [, {stored_only=}]]) -> array of {doc, source, date,
+ * speaker, role, verb, kind, text, start, stop}: start/stop are 1-based
+ * inclusive byte indices into the stored body. */
+static int corpus_quotes(lua_State *L) { return extract(L, 0); }
+
+/* c:numbers([filter [, opts]]) -> array of {doc, source, date, value, low,
+ * high, qualifier, unit, counted, exact, start, stop}. */
+static int corpus_numbers(lua_State *L) { return extract(L, 1); }
+
+/* c:entities([filter [, opts]]) -> array of {name, kind, count, variants =
+ * {spelling = count}, by_source = {source = count}}, most mentioned
+ * first. */
+static int corpus_entities(lua_State *L) {
+  lkz_corpus *lc = check_corpus(L, 1);
+  size_t flen, i, j, n;
+  const char *f;
+  unsigned flags = extract_args(L, &f, &flen);
+  lkz_hold *h = new_hold(L);
+  kz_entities *es;
+  int rc = kz_corpus_entities(&es, lc->c, f, flen, flags);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_ENTITIES;
+  h->obj = es;
+  n = kz_entities_count(es);
+  lua_createtable(L, size_hint(n), 0);
+  for (i = 0; i < n; i++) {
+    lua_createtable(L, 0, 5);
+    set_string(L, "name", kz_entity_name(es, i));
+    lua_pushstring(L, kz_entity_kind_name(kz_entity_kind(es, i)));
+    lua_setfield(L, -2, "kind");
+    set_int(L, "count", kz_entity_count(es, i));
+    lua_createtable(L, 0, size_hint(kz_entity_variant_count(es, i)));
+    for (j = 0; j < kz_entity_variant_count(es, i); j++) {
+      size_t cnt = 0;
+      const char *v = kz_entity_variant(es, i, j, &cnt);
+      lua_pushinteger(L, (lua_Integer)cnt);
+      lua_setfield(L, -2, v ? v : "");
+    }
+    lua_setfield(L, -2, "variants");
+    lua_createtable(L, 0, size_hint(kz_entity_source_count(es, i)));
+    for (j = 0; j < kz_entity_source_count(es, i); j++) {
+      size_t cnt = 0;
+      const char *s = kz_entity_source(es, i, j, &cnt);
+      lua_pushinteger(L, (lua_Integer)cnt);
+      lua_setfield(L, -2, s ? s : "");
+    }
+    lua_setfield(L, -2, "by_source");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  hold_release(h);
+  return 1;
+}
+
+/* ------------------------------------------------------------------------
  * Module functions
  * ------------------------------------------------------------------------ */
 
@@ -1668,6 +2318,14 @@ static const luaL_Reg corpus_methods[] = {
   {"count", corpus_count},
   {"doc", corpus_doc},
   {"vocabulary", corpus_vocabulary},
+  {"collocations", corpus_collocations},
+  {"keyness", corpus_keyness},
+  {"ngrams", corpus_ngrams},
+  {"dispersion", corpus_dispersion},
+  {"dtm", corpus_dtm},
+  {"quotes", corpus_quotes},
+  {"numbers", corpus_numbers},
+  {"entities", corpus_entities},
   {"stats", corpus_stats},
   {"close", corpus_close},
   {NULL, NULL}

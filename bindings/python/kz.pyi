@@ -212,6 +212,10 @@ class Article:
         """The JSON form as a dict (date as an ISO str)."""
     def to_json(self) -> str: ...
     def _repr_html_(self) -> str: ...
+    def quotes(self) -> Quotes:
+        """Quotations with speakers; start/end are code point offsets into body."""
+    def numbers(self) -> Numbers: ...
+    def mentions(self) -> Mentions: ...
 
 def parse(
     source: Union[str, os.PathLike[str], os.PathLike[bytes], _BytesLike],
@@ -452,4 +456,278 @@ class Corpus:
     ) -> Counts: ...
     def doc(self, key: _Key, /) -> dict[str, Any]: ...
     def vocabulary(self, filter: Union[_Query, None] = None) -> list[Term]: ...
+    def collocations(
+        self,
+        query: _Query,
+        window: Union[int, tuple[int, int]] = 5,
+        measure: Literal["logdice", "mi", "t", "g2", "freq", "log_dice",
+                         "tscore", "t_score", "ll", "frequency"] = "logdice",
+        min_freq: int = 3,
+        *,
+        filter: Union[_Query, None] = None,
+        stopwords: bool = False,
+        numbers: bool = True,
+        limit: Union[int, None] = None,
+    ) -> Collocations: ...
+    def keyness(
+        self,
+        target: _Query,
+        reference: Union[_Query, None] = None,
+        *,
+        min_freq: int = 1,
+        stopwords: bool = False,
+        numbers: bool = True,
+        limit: Union[int, None] = None,
+    ) -> Keyness: ...
+    def ngrams(
+        self,
+        n: int = 2,
+        filter: Union[_Query, None] = None,
+        *,
+        min_freq: int = 1,
+        stopwords: Union[bool, Literal["edges"]] = False,
+        numbers: bool = True,
+        punct: bool = False,
+        limit: Union[int, None] = None,
+    ) -> Ngrams: ...
+    def dispersion(self, query: _Query,
+                   filter: Union[_Query, None] = None) -> Dispersion: ...
+    def dtm(
+        self,
+        filter: Union[_Query, None] = None,
+        *,
+        weighting: Literal["count", "tfidf", "tf-idf"] = "count",
+        norm: Union[Literal["l2"], None] = None,
+        min_df: Union[int, float] = 1,
+        max_df: Union[int, float] = 1.0,
+        max_features: Union[int, None] = None,
+        stopwords: bool = False,
+        numbers: bool = True,
+    ) -> DocumentTermMatrix: ...
+    def quotes(self, filter: Union[_Query, None] = None, *,
+               stored_only: bool = False) -> Quotes: ...
+    def numbers(self, filter: Union[_Query, None] = None, *,
+                stored_only: bool = False) -> Numbers: ...
+    def entities(self, filter: Union[_Query, None] = None, *,
+                 stored_only: bool = False) -> Entities: ...
     def stats(self) -> dict[str, int]: ...
+
+# ----------------------------------------------------------------------
+# Analysis results (rows are struct sequences: tuples with named fields)
+
+_Date: TypeAlias = Union[datetime.date, None]
+_Opt: TypeAlias = Union[str, None]
+
+@final
+class Quote(tuple[Any, ...]):
+    """(doc, source, date, speaker, role, verb, kind, text, start, end)."""
+    doc: _Opt
+    source: _Opt
+    date: _Date
+    speaker: _Opt
+    role: _Opt
+    verb: _Opt
+    kind: Literal["direct", "partial", "scare"]
+    text: str
+    start: int
+    end: int
+
+@final
+class Number(tuple[Any, ...]):
+    """(doc, source, date, value, low, high, qualifier, unit, counted, exact,
+    start, end)."""
+    doc: _Opt
+    source: _Opt
+    date: _Date
+    value: float
+    low: float
+    high: float
+    qualifier: _Opt
+    unit: _Opt
+    counted: _Opt
+    exact: str
+    start: Union[int, None]
+    end: Union[int, None]
+
+@final
+class Mention(tuple[Any, ...]):
+    """(text, kind, expansion, start, end)."""
+    text: str
+    kind: Literal["person", "org", "place", "other"]
+    expansion: _Opt
+    start: Union[int, None]
+    end: Union[int, None]
+
+@final
+class Entity(tuple[Any, ...]):
+    """(name, kind, count, variants, by_source)."""
+    name: str
+    kind: Literal["person", "org", "place", "other"]
+    count: int
+    variants: dict[str, int]
+    by_source: dict[str, int]
+
+@final
+class Collocate(tuple[Any, ...]):
+    """(term, observed, expected, mi, t_score, g2, log_dice, freq, left,
+    right, docs)."""
+    term: str
+    observed: int
+    expected: float
+    mi: float
+    t_score: float
+    g2: float
+    log_dice: float
+    freq: int
+    left: int
+    right: int
+    docs: int
+
+@final
+class Keyword(tuple[Any, ...]):
+    """(term, freq_target, freq_reference, g2, p, log_ratio, pct_diff,
+    expected, docs_target, docs_reference)."""
+    term: str
+    freq_target: int
+    freq_reference: int
+    g2: float
+    p: float
+    log_ratio: float
+    pct_diff: float
+    expected: float
+    docs_target: int
+    docs_reference: int
+
+@final
+class Ngram(tuple[Any, ...]):
+    """(ngram, freq, docs)."""
+    ngram: str
+    freq: int
+    docs: int
+
+@final
+class DispersionHit(tuple[Any, ...]):
+    """(doc, date, source, field, position, field_tokens, relative, start,
+    end)."""
+    doc: str
+    date: _Date
+    source: _Opt
+    field: _Field
+    position: int
+    field_tokens: int
+    relative: float
+    start: int
+    end: int
+
+@final
+class DispersionDoc(tuple[Any, ...]):
+    """(doc, date, source, tokens, hits)."""
+    doc: str
+    date: _Date
+    source: _Opt
+    tokens: int
+    hits: int
+
+class _Table:
+    """Shared shape of the analysis results: a read-only sequence of rows
+    with .info (also as attributes), .columns, .title, to_pandas() and
+    _repr_html_()."""
+    @property
+    def info(self) -> dict[str, Any]: ...
+    @property
+    def columns(self) -> list[str]: ...
+    @property
+    def title(self) -> str: ...
+    def __len__(self) -> int: ...
+    def to_pandas(self) -> Any: ...
+    def _repr_html_(self) -> str: ...
+    def __getattr__(self, name: str) -> Any: ...
+
+@final
+class Quotes(_Table):
+    def __getitem__(self, i: int) -> Quote: ...
+    def __iter__(self) -> Iterator[Quote]: ...
+
+@final
+class Numbers(_Table):
+    def __getitem__(self, i: int) -> Number: ...
+    def __iter__(self) -> Iterator[Number]: ...
+
+@final
+class Mentions(_Table):
+    def __getitem__(self, i: int) -> Mention: ...
+    def __iter__(self) -> Iterator[Mention]: ...
+
+@final
+class Entities(_Table):
+    def __getitem__(self, i: int) -> Entity: ...
+    def __iter__(self) -> Iterator[Entity]: ...
+
+@final
+class Collocations(_Table):
+    """info: query, filter, window, measure, node_freq, node_docs,
+    window_tokens, corpus_tokens."""
+    node_freq: int
+    node_docs: int
+    window_tokens: int
+    corpus_tokens: int
+    def __getitem__(self, i: int) -> Collocate: ...
+    def __iter__(self) -> Iterator[Collocate]: ...
+
+@final
+class Keyness(_Table):
+    """info: target, reference, target_tokens, reference_tokens,
+    target_docs, reference_docs."""
+    target_tokens: int
+    reference_tokens: int
+    target_docs: int
+    reference_docs: int
+    def __getitem__(self, i: int) -> Keyword: ...
+    def __iter__(self) -> Iterator[Keyword]: ...
+
+@final
+class Ngrams(_Table):
+    """info: n, filter, total."""
+    total: int
+    def __getitem__(self, i: int) -> Ngram: ...
+    def __iter__(self) -> Iterator[Ngram]: ...
+
+@final
+class Dispersion(_Table):
+    """info: query, filter, docs, tokens, hits, range, per_million, dp,
+    juilland_d, documents."""
+    docs: int
+    tokens: int
+    hits: int
+    range: int
+    per_million: float
+    dp: Union[float, None]
+    juilland_d: Union[float, None]
+    documents: list[DispersionDoc]
+    def __getitem__(self, i: int) -> DispersionHit: ...
+    def __iter__(self) -> Iterator[DispersionHit]: ...
+
+@final
+class DocumentTermMatrix:
+    """Corpus.dtm(): .matrix is a scipy.sparse.csr_matrix when SciPy is
+    installed, else (data, indices, indptr) memoryviews of libkz's arrays."""
+    @property
+    def matrix(self) -> Any: ...
+    @property
+    def vocabulary(self) -> list[str]: ...
+    @property
+    def keys(self) -> list[str]: ...
+    @property
+    def data(self) -> memoryview: ...
+    @property
+    def indices(self) -> memoryview: ...
+    @property
+    def indptr(self) -> memoryview: ...
+    @property
+    def shape(self) -> tuple[int, int]: ...
+    @property
+    def df(self) -> list[int]: ...
+    @property
+    def info(self) -> dict[str, Any]: ...
+    def to_pandas(self) -> Any: ...
+    def _repr_html_(self) -> str: ...

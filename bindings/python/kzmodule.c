@@ -31,6 +31,7 @@
 #include <pythread.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@
 #include "kz/article.h" /* until kz.h includes them */
 #include "kz/corpus.h"
 #include "kz/query.h"
+#include "kz/stats.h"
 
 #if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 < 0x030B0000
 #  error "kzmodule.c is meant to be built against the limited API of 3.11"
@@ -56,6 +58,8 @@
 #define KZ_N_KINDS 32
 /* The same for kz_block_kind. */
 #define KZ_N_BLOCK_KINDS 16
+/* Analysis result types (TB_N below). */
+#define KZ_N_TABLES 8
 
 typedef struct {
   PyObject *Token_type;
@@ -76,6 +80,12 @@ typedef struct {
   PyObject *KwicRow_type;           /* struct sequences */
   PyObject *CountRow_type;
   PyObject *Term_type;
+  /* analysis (see "Analysis" below) */
+  PyObject *Table_types[KZ_N_TABLES]; /* kz.Quotes ... kz.Mentions */
+  PyObject *Row_types[KZ_N_TABLES];   /* kz.Quote ... kz.Mention */
+  PyObject *DispersionDoc_type;
+  PyObject *DTM_type;
+  PyObject *Array_type;
 } kz_state;
 
 static inline kz_state *
@@ -1490,6 +1500,8 @@ typedef struct {
   /* tuples */
   PyObject *authors, *blocks, *warnings, *paragraphs, *captions, *headings;
   PyObject *json;      /* bytes: kz_article_to_json() */
+  kz_article *art;     /* the parsed article, for quotes() and friends
+                          (immutable; read by any thread) */
 } ArticleObject;
 
 static void
@@ -1517,6 +1529,8 @@ Article_dealloc(PyObject *op)
   Py_CLEAR(self->captions);
   Py_CLEAR(self->headings);
   Py_CLEAR(self->json);
+  kz_article_free(self->art);
+  self->art = NULL;
   tp_free(op);
   Py_DECREF(tp);
 }
@@ -2064,7 +2078,40 @@ done:
   return res;
 }
 
+/* Defined with the analysis types, below. */
+static PyObject *Article_quotes(PyObject *op, PyObject *ignored);
+static PyObject *Article_numbers(PyObject *op, PyObject *ignored);
+static PyObject *Article_mentions(PyObject *op, PyObject *ignored);
+
+PyDoc_STRVAR(Article_quotes_doc,
+"quotes($self, /)\n"
+"--\n"
+"\n"
+"The quotations of the article: kz.Quotes of kz.Quote (doc=None, source,\n"
+"date, speaker, role, verb, kind, text, start, end); start and end are\n"
+"code point offsets into article.body.  Interview sections headed by a\n"
+"speaker's name are attributed to that speaker.");
+
+PyDoc_STRVAR(Article_numbers_doc,
+"numbers($self, /)\n"
+"--\n"
+"\n"
+"The numeric claims of the article: kz.Numbers of kz.Number (doc=None,\n"
+"source, date, value, low, high, qualifier, unit, counted, exact, start,\n"
+"end), offsets in code points into article.body.");
+
+PyDoc_STRVAR(Article_mentions_doc,
+"mentions($self, /)\n"
+"--\n"
+"\n"
+"Mentions of people, organizations and places: kz.Mentions of kz.Mention\n"
+"(text, kind, expansion, start, end); start/end are None outside the\n"
+"body.");
+
 static PyMethodDef Article_methods[] = {
+  {"quotes", Article_quotes, METH_NOARGS, Article_quotes_doc},
+  {"numbers", Article_numbers, METH_NOARGS, Article_numbers_doc},
+  {"mentions", Article_mentions, METH_NOARGS, Article_mentions_doc},
   {"to_dict", Article_to_dict, METH_NOARGS, Article_to_dict_doc},
   {"to_json", Article_to_json, METH_NOARGS, Article_to_json_doc},
   {"_repr_html_", Article__repr_html_, METH_NOARGS,
@@ -2297,8 +2344,10 @@ kz_parse_func(PyObject *module, PyObject *args, PyObject *kwds)
     raise_file_not_found(st, fspath);
   else if (j.rc != KZ_OK)
     set_kz_error(st, j.rc, j.msg);
-  else
-    res = make_article(st, j.art, &j.json);
+  else if ((res = make_article(st, j.art, &j.json)) != NULL) {
+    ((ArticleObject *)res)->art = j.art; /* the article keeps it */
+    j.art = NULL;
+  }
   kz_buf_dispose(&j.json);
   kz_article_free(j.art);
 done:
@@ -5920,6 +5969,2446 @@ done:
   return d;
 }
 
+/* ====================================================================
+ * Analysis: quotes, numbers, entities, collocations, keyness, n-grams,
+ * dispersion and the document-term matrix
+ * ==================================================================== */
+
+/*
+ * Every table-like result is a kz.Table subtype (kz.Quotes, kz.Numbers,
+ * kz.Entities, kz.Collocations, kz.Keyness, kz.Ngrams, kz.Dispersion): a
+ * read-only sequence of rows (struct sequences such as kz.Quote, whose
+ * fields are the columns) plus a dict of figures (`info`) whose keys are
+ * also attributes (colls.node_freq).  One set of slots serves them all;
+ * `kind` picks the columns shown by repr() and _repr_html_().
+ *
+ * The libkz calls run without the GIL.  Statistics come back as libkz
+ * result objects, which are independent of the corpus and immutable: they
+ * are turned into rows once the GIL is back, then freed.  The extractors
+ * run through a callback per document; it copies each quote or claim into
+ * plain C cells (see cell_list) without the GIL, converting byte offsets
+ * into code point offsets of the body as it goes.
+ *
+ * Offsets: quote and claim start/end are code point offsets into the body
+ * (article.body, or corpus.doc(key)['body']); dispersion hits give both
+ * token positions and byte offsets in the stored field, as KWIC does.
+ */
+
+enum {
+  TB_QUOTES, TB_NUMBERS, TB_ENTITIES, TB_COLLOC, TB_KEYNESS, TB_NGRAMS,
+  TB_DISPERSION, TB_MENTIONS, TB_N
+};
+_Static_assert(TB_N == KZ_N_TABLES, "KZ_N_TABLES must equal TB_N");
+
+/* Row fields of each kind (the columns). */
+static PyStructSequence_Field Quote_fields[] = {
+  {"doc", "the document key (None for Article.quotes())"},
+  {"source", "the outlet, or None"},
+  {"date", "the publication date (datetime.date), or None"},
+  {"speaker", "who is quoted (the fullest name the article gives), or None"},
+  {"role", "the speaker's role from an apposition or title, or None"},
+  {"verb", "the speech verb as written ('said', 'according to'), or None"},
+  {"kind", "'direct', 'partial' or 'scare'"},
+  {"text", "the quoted words, without the quotation marks"},
+  {"start", "code point offset of the quote (marks included) in the body"},
+  {"end", "code point offset one past its end"},
+  {NULL, NULL}};
+
+static PyStructSequence_Field Number_fields[] = {
+  {"doc", "the document key (None for Article.numbers())"},
+  {"source", "the outlet, or None"},
+  {"date", "the publication date (datetime.date), or None"},
+  {"value", "the value (a range's low end; 'dozens' 24)"},
+  {"low", "low end of a range (== value for a single number)"},
+  {"high", "high end of a range"},
+  {"qualifier", "'more than', 'at least', 'almost', 'about', ... or None"},
+  {"unit", "'%' or an ISO 4217 currency code, or None for counts"},
+  {"counted", "what is counted ('police officers killed'), or None"},
+  {"exact", "the claim as written"},
+  {"start", "code point offset in the body, or None"},
+  {"end", "code point offset one past the end, or None"},
+  {NULL, NULL}};
+
+static PyStructSequence_Field Entity_fields[] = {
+  {"name", "the canonical name: the most frequent full form"},
+  {"kind", "'person', 'org', 'place' or 'other'"},
+  {"count", "mentions"},
+  {"variants", "dict: spelling -> mentions"},
+  {"by_source", "dict: source -> mentions"},
+  {NULL, NULL}};
+
+static PyStructSequence_Field Collocate_fields[] = {
+  {"term", "the collocate (analyzed form)"},
+  {"observed", "O: co-occurrences within the window"},
+  {"expected", "E = R C / N"},
+  {"mi", "log2(O / E)"},
+  {"t_score", "(O - E) / sqrt(O)"},
+  {"g2", "log-likelihood G2 (>= 0; attraction when O > E)"},
+  {"log_dice", "14 + log2(2 O / (f_node + C))"},
+  {"freq", "C: frequency in the filtered corpus"},
+  {"left", "co-occurrences before the node"},
+  {"right", "co-occurrences after the node"},
+  {"docs", "documents where they co-occur"},
+  {NULL, NULL}};
+
+static PyStructSequence_Field Keyword_fields[] = {
+  {"term", "the word (analyzed form)"},
+  {"freq_target", "a: frequency in the target"},
+  {"freq_reference", "b: frequency in the reference"},
+  {"g2", "log-likelihood G2, signed: > 0 overused in the target"},
+  {"p", "p-value of |G2| (chi-squared, 1 df)"},
+  {"log_ratio", "log2 of the ratio of relative frequencies (Hardie 2014)"},
+  {"pct_diff", "%DIFF (Gabrielatos & Marchi 2012)"},
+  {"expected", "expected target frequency"},
+  {"docs_target", "target documents holding it"},
+  {"docs_reference", "reference documents holding it"},
+  {NULL, NULL}};
+
+static PyStructSequence_Field Ngram_fields[] = {
+  {"ngram", "the n-gram: its words joined by one space"},
+  {"freq", "occurrences"},
+  {"docs", "documents holding it"},
+  {NULL, NULL}};
+
+static PyStructSequence_Field DispersionHit_fields[] = {
+  {"doc", "the document key"},
+  {"date", "the publication date (datetime.date), or None"},
+  {"source", "the outlet, or None"},
+  {"field", "'title', 'body', 'caption' or 'heading'"},
+  {"position", "token position of the match in its field"},
+  {"field_tokens", "tokens (positions) of that field"},
+  {"relative", "position / field_tokens: where it falls, 0 to 1"},
+  {"start", "byte offset of the match in the stored field"},
+  {"end", "byte offset one past the match"},
+  {NULL, NULL}};
+
+static PyStructSequence_Field Mention_fields[] = {
+  {"text", "the name as written (titles and possessives dropped)"},
+  {"kind", "'person', 'org', 'place' or 'other'"},
+  {"expansion", "for an acronym defined in the article, its long form"},
+  {"start", "code point offset in the body, or None (headline, headings)"},
+  {"end", "code point offset one past the end, or None"},
+  {NULL, NULL}};
+
+static PyStructSequence_Field DispersionDoc_fields[] = {
+  {"doc", "the document key"},
+  {"date", "the publication date (datetime.date), or None"},
+  {"source", "the outlet, or None"},
+  {"tokens", "tokens of the document"},
+  {"hits", "matches in it"},
+  {NULL, NULL}};
+
+static struct {
+  PyStructSequence_Desc desc;
+  const char *table_name; /* the kz.Table subtype */
+  const char *table_doc;
+  const char *what;       /* "quote", for "3 quotes" ("entit": "y"/"ies") */
+  int shown[8];           /* columns in the text repr, -1 ends */
+} tables[TB_N] = {
+  {{"kz.Quote", "One quotation: (doc, source, date, speaker, role, verb, "
+                "kind, text, start, end).", Quote_fields, 10},
+   "kz.Quotes", "Quotations with their speakers: a sequence of kz.Quote.",
+   "quote", {3, 6, 7, 0, -1}},
+  {{"kz.Number", "One numeric claim: (doc, source, date, value, low, high, "
+                 "qualifier, unit, counted, exact, start, end).",
+    Number_fields, 12},
+   "kz.Numbers", "Numeric claims: a sequence of kz.Number.", "claim",
+   {3, 6, 7, 8, 1, 0, -1}},
+  {{"kz.Entity", "One entity: (name, kind, count, variants, by_source).",
+    Entity_fields, 5},
+   "kz.Entities", "Entities clustered across spellings: a sequence of "
+   "kz.Entity, most mentioned first.", "entit", {0, 1, 2, 3, -1}},
+  {{"kz.Collocate", "One collocate: (term, observed, expected, mi, t_score, "
+                    "g2, log_dice, freq, left, right, docs).",
+    Collocate_fields, 11},
+   "kz.Collocations", "Collocates of a node: a sequence of kz.Collocate, "
+   "best first by the measure asked for.", "collocate",
+   {0, 1, 2, 7, 3, 4, 5, 6}},
+  {{"kz.Keyword", "One word of a keyness table: (term, freq_target, "
+                  "freq_reference, g2, p, log_ratio, pct_diff, expected, "
+                  "docs_target, docs_reference).",
+    Keyword_fields, 10},
+   "kz.Keyness", "Keywords of a target against a reference: a sequence of "
+   "kz.Keyword, most overused first.", "word", {0, 1, 2, 3, 5, 6, -1}},
+  {{"kz.Ngram", "One n-gram: (ngram, freq, docs).", Ngram_fields, 3},
+   "kz.Ngrams", "N-gram frequencies: a sequence of kz.Ngram, most frequent "
+   "first.", "n-gram", {0, 1, 2, -1}},
+  {{"kz.DispersionHit", "One match: (doc, date, source, field, position, "
+                        "field_tokens, relative, start, end).",
+    DispersionHit_fields, 9},
+   "kz.Dispersion", "Where the matches of a query fall: a sequence of "
+   "kz.DispersionHit (one per match), with the per-document table in "
+   "`documents` and the measures dp, juilland_d, range.", "hit",
+   {0, 1, 3, 4, 5, 6, -1}},
+  {{"kz.Mention", "One mention: (text, kind, expansion, start, end).",
+    Mention_fields, 5},
+   "kz.Mentions", "Mentions of people, organizations and places: a "
+   "sequence of kz.Mention.", "mention", {0, 1, 2, 3, -1}},
+};
+
+static PyStructSequence_Desc DispersionDoc_desc = {
+  "kz.DispersionDoc",
+  "A document with matches: (doc, date, source, tokens, hits).",
+  DispersionDoc_fields, 5};
+
+/* --- Cells collected without the GIL ---------------------------------- */
+
+enum { CELL_NONE, CELL_STR, CELL_KEY, CELL_DATE, CELL_INT, CELL_FLOAT };
+
+typedef struct {
+  int type;
+  size_t off, len;   /* STR, KEY, DATE: bytes in the arena */
+  uint64_t u;
+  double d;
+} cell;
+
+typedef struct {
+  cell *v;
+  size_t n, cap;
+  html_buf arena;
+  int nomem;
+} cell_list;
+
+static cell *
+cell_new(cell_list *l, int type)
+{
+  cell *c;
+  if (l->nomem || grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) < 0) {
+    l->nomem = 1;
+    return NULL;
+  }
+  c = &l->v[l->n++];
+  memset(c, 0, sizeof *c);
+  c->type = type;
+  return c;
+}
+
+/* A str cell (None for a NULL s; with none_if_empty also for ""). */
+static void
+cell_str(cell_list *l, int type, const char *s, size_t n, int none_if_empty)
+{
+  cell *c;
+  if (s == NULL || (n == 0 && none_if_empty)) {
+    cell_new(l, CELL_NONE);
+    return;
+  }
+  c = cell_new(l, type);
+  if (c == NULL)
+    return;
+  c->off = arena_put(&l->arena, s, n);
+  c->len = n;
+}
+
+static void
+cell_cstr(cell_list *l, const char *s)
+{
+  cell_str(l, CELL_STR, s, s ? strlen(s) : 0, 0);
+}
+
+static void
+cell_int(cell_list *l, uint64_t u)
+{
+  cell *c = cell_new(l, CELL_INT);
+  if (c)
+    c->u = u;
+}
+
+static void
+cell_float(cell_list *l, double d)
+{
+  cell *c = cell_new(l, CELL_FLOAT);
+  if (c)
+    c->d = d;
+}
+
+/* A code point offset into s, or None for KZ_NO_OFFSET. */
+static void
+cell_offset(cell_list *l, char_cursor *cur, const char *s, size_t len,
+            size_t off)
+{
+  if (off == KZ_NO_OFFSET || off > len)
+    cell_new(l, CELL_NONE);
+  else
+    cell_int(l, char_offset(cur, (const unsigned char *)s, off));
+}
+
+static void
+cell_list_free(cell_list *l)
+{
+  free(l->v);
+  free(l->arena.p);
+}
+
+static PyObject *
+cell_value(kz_state *st, const cell_list *l, const cell *c)
+{
+  switch (c->type) {
+  case CELL_STR:
+    return arena_str(&l->arena, c->off, c->len, 0);
+  case CELL_KEY:
+    return key_str(arena_ptr(&l->arena, c->off), c->len);
+  case CELL_DATE:
+    return arena_date(st, &l->arena, c->off, c->len);
+  case CELL_INT:
+    return PyLong_FromUnsignedLongLong((unsigned long long)c->u);
+  case CELL_FLOAT:
+    return PyFloat_FromDouble(c->d);
+  default:
+    Py_RETURN_NONE;
+  }
+}
+
+/* Rows of type tp from the cells, `width` per row, as a tuple. */
+static PyObject *
+cells_to_rows(kz_state *st, const cell_list *l, PyTypeObject *tp, int width)
+{
+  size_t nrows = l->n / (size_t)width, i;
+  PyObject *items = PyTuple_New((Py_ssize_t)nrows);
+
+  for (i = 0; items != NULL && i < nrows; i++) {
+    PyObject *row = PyStructSequence_New(tp);
+    int k;
+    if (row == NULL) {
+      Py_CLEAR(items);
+      break;
+    }
+    PyTuple_SetItem(items, (Py_ssize_t)i, row);
+    for (k = 0; k < width; k++) {
+      PyObject *v = cell_value(st, l, &l->v[i * (size_t)width + (size_t)k]);
+      if (v == NULL) {
+        Py_CLEAR(items);
+        break;
+      }
+      PyStructSequence_SetItem(row, k, v);
+    }
+  }
+  return items;
+}
+
+/* --- Quotes and claims of one analysis into cells --------------------- */
+
+typedef struct {
+  const char *key; size_t key_len;      /* NULL: no document (None) */
+  const char *source; size_t source_len;
+  const char *date; size_t date_len;
+  const char *body; size_t body_len;
+} doc_ctx;
+
+static void
+cells_doc(cell_list *l, const doc_ctx *d)
+{
+  if (d->key)
+    cell_str(l, CELL_KEY, d->key, d->key_len, 0);
+  else
+    cell_new(l, CELL_NONE);
+  cell_str(l, CELL_STR, d->source, d->source_len, 1);
+  cell_str(l, CELL_DATE, d->date, d->date_len > 10 ? 10 : d->date_len, 1);
+}
+
+static void
+cells_quotes(cell_list *l, const doc_ctx *d, const kz_quotes *q)
+{
+  char_cursor cur = {0, 0};
+  size_t i, n = kz_quotes_count(q);
+
+  for (i = 0; i < n; i++) {
+    cells_doc(l, d);
+    cell_cstr(l, kz_quote_speaker(q, i));
+    cell_cstr(l, kz_quote_role(q, i));
+    cell_cstr(l, kz_quote_verb(q, i));
+    cell_cstr(l, kz_quote_kind_name(kz_quote_kind(q, i)));
+    cell_cstr(l, kz_quote_text(q, i));
+    cell_offset(l, &cur, d->body, d->body_len, kz_quote_start(q, i));
+    cell_offset(l, &cur, d->body, d->body_len, kz_quote_end(q, i));
+  }
+}
+
+static void
+cells_numbers(cell_list *l, const doc_ctx *d, const kz_numbers *nb)
+{
+  char_cursor cur = {0, 0};
+  size_t i, n = kz_numbers_count(nb);
+
+  for (i = 0; i < n; i++) {
+    cells_doc(l, d);
+    cell_float(l, kz_number_value(nb, i));
+    cell_float(l, kz_number_low(nb, i));
+    cell_float(l, kz_number_high(nb, i));
+    cell_cstr(l, kz_number_qualifier(nb, i));
+    cell_cstr(l, kz_number_unit(nb, i));
+    cell_cstr(l, kz_number_counted(nb, i));
+    cell_cstr(l, kz_number_exact(nb, i));
+    cell_offset(l, &cur, d->body, d->body_len, kz_number_start(nb, i));
+    cell_offset(l, &cur, d->body, d->body_len, kz_number_end(nb, i));
+  }
+}
+
+static void
+cells_mentions(cell_list *l, const doc_ctx *d, const kz_mentions *m)
+{
+  char_cursor cur = {0, 0};
+  size_t i, n = kz_mentions_count(m);
+
+  for (i = 0; i < n; i++) {
+    cell_cstr(l, kz_mention_text(m, i));
+    cell_cstr(l, kz_entity_kind_name(kz_mention_kind(m, i)));
+    cell_cstr(l, kz_mention_expansion(m, i));
+    cell_offset(l, &cur, d->body, d->body_len, kz_mention_start(m, i));
+    cell_offset(l, &cur, d->body, d->body_len, kz_mention_end(m, i));
+  }
+}
+
+/* --- kz.Table ------------------------------------------------------------ */
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *items; /* tuple of rows; first, see SeqObject */
+  PyObject *info;  /* dict */
+  PyObject *title; /* str */
+  int kind;        /* TB_* */
+} TableObject;
+
+static void
+Table_dealloc(PyObject *op)
+{
+  TableObject *self = (TableObject *)op;
+  PyTypeObject *tp = Py_TYPE(op);
+  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+  Py_CLEAR(self->items);
+  Py_CLEAR(self->info);
+  Py_CLEAR(self->title);
+  tp_free(op);
+  Py_DECREF(tp);
+}
+
+/* A new table of `kind` holding items (consumed) and info (consumed). */
+static PyObject *
+make_table(kz_state *st, int kind, PyObject *items, PyObject *info,
+           PyObject *title)
+{
+  PyTypeObject *tp = (PyTypeObject *)st->Table_types[kind];
+  allocfunc alloc = (allocfunc)PyType_GetSlot(tp, Py_tp_alloc);
+  TableObject *t;
+
+  if (items == NULL || info == NULL || title == NULL) {
+    Py_XDECREF(items);
+    Py_XDECREF(info);
+    Py_XDECREF(title);
+    return NULL;
+  }
+  t = (TableObject *)alloc(tp, 0);
+  if (t == NULL) {
+    Py_DECREF(items);
+    Py_DECREF(info);
+    Py_DECREF(title);
+    return NULL;
+  }
+  t->items = items;
+  t->info = info;
+  t->title = title;
+  t->kind = kind;
+  return (PyObject *)t;
+}
+
+/* Attributes: the type's, then the keys of info. */
+static PyObject *
+Table_getattro(PyObject *op, PyObject *name)
+{
+  TableObject *self = (TableObject *)op;
+  PyObject *v = PyObject_GenericGetAttr(op, name);
+
+  if (v != NULL || !PyErr_ExceptionMatches(PyExc_AttributeError))
+    return v;
+  v = PyDict_GetItemWithError(self->info, name);
+  if (v != NULL) {
+    PyErr_Clear();
+    return Py_NewRef(v);
+  }
+  return NULL; /* the AttributeError stands */
+}
+
+/* A cell of the text or HTML table: floats with 4 significant digits,
+ * None as an empty string, the rest str(). */
+static PyObject *
+cell_text(PyObject *v)
+{
+  if (v == Py_None)
+    return PyUnicode_FromString("");
+  if (PyFloat_Check(v)) {
+    char buf[40];
+    double d = PyFloat_AsDouble(v);
+    if (d == floor(d) && fabs(d) < 1e15)
+      snprintf(buf, sizeof buf, "%.0f", d); /* 10000, not 1e+04 */
+    else
+      snprintf(buf, sizeof buf, "%.4g", d);
+    return PyUnicode_FromString(buf);
+  }
+  if (PyUnicode_Check(v))
+    return Py_NewRef(v);
+  return PyObject_Str(v);
+}
+
+static const char *
+plural_suffix(int kind, Py_ssize_t n)
+{
+  if (kind == TB_ENTITIES)
+    return n == 1 ? "y" : "ies";
+  return n == 1 ? "" : "s";
+}
+
+static const char *
+column_name(int kind, int col)
+{
+  return tables[kind].desc.fields[col].name;
+}
+
+static int
+shown_count(int kind)
+{
+  int n = 0;
+  while (n < 8 && tables[kind].shown[n] >= 0)
+    n++;
+  return n;
+}
+
+/* The text form: a heading and the first REPR_ROWS rows, aligned. */
+static PyObject *
+Table_repr(PyObject *op)
+{
+  TableObject *self = (TableObject *)op;
+  Py_ssize_t n = PyTuple_Size(self->items), shown, i;
+  int nc = shown_count(self->kind), k;
+  Py_ssize_t width[8] = {0};
+  PyObject *cells = NULL, *lines = NULL, *sep = NULL, *res = NULL, *s;
+
+  shown = n < REPR_ROWS ? n : REPR_ROWS;
+  cells = PyList_New(0);
+  lines = PyList_New(0);
+  if (cells == NULL || lines == NULL)
+    goto done;
+  /* the heading row, then the rows: cell texts, cut to 40 code points */
+  for (i = -1; i < shown; i++) {
+    for (k = 0; k < nc; k++) {
+      int col = tables[self->kind].shown[k];
+      PyObject *t, *cut;
+      Py_ssize_t len;
+      if (i < 0)
+        t = PyUnicode_FromString(column_name(self->kind, col));
+      else
+        t = cell_text(PyStructSequence_GetItem(
+            PyTuple_GetItem(self->items, i), col));
+      if (t == NULL)
+        goto done;
+      cut = one_line(t);
+      Py_DECREF(t);
+      t = cut ? shorten(cut, 40) : NULL;
+      Py_XDECREF(cut);
+      if (t == NULL || PyList_Append(cells, t) < 0) {
+        Py_XDECREF(t);
+        goto done;
+      }
+      len = PyUnicode_GetLength(t);
+      Py_DECREF(t);
+      if (len > width[k])
+        width[k] = len;
+    }
+  }
+  s = PyUnicode_FromFormat("<%s %U: %zd %s%s>", tables[self->kind].table_name,
+                           self->title, n, tables[self->kind].what,
+                           plural_suffix(self->kind, n));
+  if (s == NULL || PyList_Append(lines, s) < 0) {
+    Py_XDECREF(s);
+    goto done;
+  }
+  Py_DECREF(s);
+  for (i = 0; i <= shown && n > 0; i++) {
+    PyObject *parts = PyList_New(0), *space = PyUnicode_FromString("  ");
+    PyObject *line = NULL;
+    for (k = 0; parts != NULL && space != NULL && k < nc; k++) {
+      PyObject *t = PyList_GetItem(cells, i * nc + k), *pad, *cellv;
+      Py_ssize_t len = PyUnicode_GetLength(t);
+      PyObject *sp = PyUnicode_FromString(" ");
+      int numeric = i > 0 && !PyUnicode_Check(PyStructSequence_GetItem(
+                                  PyTuple_GetItem(self->items, i - 1),
+                                  tables[self->kind].shown[k])) &&
+                    PyStructSequence_GetItem(PyTuple_GetItem(self->items,
+                                                             i - 1),
+                                             tables[self->kind].shown[k]) !=
+                        Py_None;
+      pad = sp ? PySequence_Repeat(sp, width[k] - len) : NULL;
+      Py_XDECREF(sp);
+      if (pad == NULL) {
+        Py_CLEAR(parts);
+        break;
+      }
+      cellv = numeric ? PyUnicode_Concat(pad, t) : PyUnicode_Concat(t, pad);
+      Py_DECREF(pad);
+      if (cellv == NULL || PyList_Append(parts, cellv) < 0) {
+        Py_XDECREF(cellv);
+        Py_CLEAR(parts);
+        break;
+      }
+      Py_DECREF(cellv);
+    }
+    if (parts != NULL && space != NULL)
+      line = PyUnicode_Join(space, parts);
+    Py_XDECREF(parts);
+    Py_XDECREF(space);
+    if (line == NULL)
+      goto done;
+    s = line;
+    line = PyObject_CallMethod(s, "rstrip", NULL);
+    Py_DECREF(s);
+    if (line == NULL || PyList_Append(lines, line) < 0) {
+      Py_XDECREF(line);
+      goto done;
+    }
+    Py_DECREF(line);
+  }
+  if (n > shown) {
+    s = PyUnicode_FromFormat("... %zd more", n - shown);
+    if (s == NULL || PyList_Append(lines, s) < 0) {
+      Py_XDECREF(s);
+      goto done;
+    }
+    Py_DECREF(s);
+  }
+  sep = PyUnicode_FromString("\n");
+  if (sep != NULL)
+    res = PyUnicode_Join(sep, lines);
+done:
+  Py_XDECREF(sep);
+  Py_XDECREF(cells);
+  Py_XDECREF(lines);
+  return res;
+}
+
+/* Rows shown by _repr_html_(). */
+#define HTML_ROWS 100
+
+PyDoc_STRVAR(Table__repr_html__doc,
+"_repr_html_($self, /)\n"
+"--\n"
+"\n"
+"An HTML table for Jupyter: a heading with the figures of `info`, then\n"
+"the first rows with every column.  Every text is escaped.");
+
+static PyObject *
+Table__repr_html_(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  TableObject *self = (TableObject *)op;
+  html_buf h = {NULL, 0, 0, 0};
+  Py_ssize_t n = PyTuple_Size(self->items), i, pos = 0;
+  int ncol = tables[self->kind].desc.n_in_sequence, k, failed = 1;
+  PyObject *key, *value;
+  char num[128];
+  static const char td[] = "<td style=\"padding:.15em .6em;border-top:1px "
+                           "solid #ddd;vertical-align:top;text-align:";
+
+  hb_str(&h, "<div class=\"kz-table\" style=\"font-family:sans-serif\">\n"
+             "<div style=\"color:#666;margin-bottom:.3em\"><b>");
+  hb_str(&h, tables[self->kind].table_name);
+  hb_str(&h, "</b> ");
+  if (hb_obj(&h, self->title, 0) < 0)
+    goto done;
+  snprintf(num, sizeof num, ": %zd %s%s", n, tables[self->kind].what,
+           plural_suffix(self->kind, n));
+  hb_str(&h, num);
+  while (PyDict_Next(self->info, &pos, &key, &value)) {
+    PyObject *t;
+    if (PyList_Check(value) || PyTuple_Check(value) || PyDict_Check(value))
+      continue;
+    t = cell_text(value);
+    if (t == NULL)
+      goto done;
+    hb_str(&h, " &middot; ");
+    if (hb_obj(&h, key, 0) < 0 || (hb_str(&h, " "), hb_obj(&h, t, 0)) < 0) {
+      Py_DECREF(t);
+      goto done;
+    }
+    Py_DECREF(t);
+  }
+  hb_str(&h, "</div>\n<table style=\"border-collapse:collapse\">\n"
+             "<thead><tr><th>#</th>");
+  for (k = 0; k < ncol; k++) {
+    hb_str(&h, "<th style=\"padding:0 .6em\">");
+    hb_str(&h, column_name(self->kind, k));
+    hb_str(&h, "</th>");
+  }
+  hb_str(&h, "</tr></thead>\n<tbody>\n");
+  for (i = 0; i < n && i < HTML_ROWS; i++) {
+    PyObject *row = PyTuple_GetItem(self->items, i);
+    snprintf(num, sizeof num, "<tr>%sright;color:#666\">%zd</td>", td, i + 1);
+    hb_str(&h, num);
+    for (k = 0; k < ncol; k++) {
+      PyObject *v = PyStructSequence_GetItem(row, k), *t;
+      hb_str(&h, td);
+      hb_str(&h, PyUnicode_Check(v) || v == Py_None ? "left\">" : "right\">");
+      t = v == Py_None ? Py_NewRef(Py_None) : cell_text(v);
+      if (t == NULL || hb_obj(&h, t, 300) < 0) {
+        Py_XDECREF(t);
+        goto done;
+      }
+      Py_DECREF(t);
+      hb_str(&h, "</td>");
+    }
+    hb_str(&h, "</tr>\n");
+  }
+  hb_str(&h, "</tbody></table>");
+  if (n > HTML_ROWS) {
+    snprintf(num, sizeof num,
+             "<div style=\"color:#666\">... %zd more rows (to_pandas() has "
+             "them all)</div>", n - HTML_ROWS);
+    hb_str(&h, num);
+  }
+  hb_str(&h, "</div>");
+  failed = 0;
+done:
+  return hb_finish(&h, failed);
+}
+
+PyDoc_STRVAR(Table_to_pandas_doc,
+"to_pandas($self, /)\n"
+"--\n"
+"\n"
+"The rows as a pandas.DataFrame, one column per field of the rows (see\n"
+"the row type's fields), in order.  Needs pandas.");
+
+static PyObject *
+Table_to_pandas(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  TableObject *self = (TableObject *)op;
+  int ncol = tables[self->kind].desc.n_in_sequence, k;
+  const char *cols[16];
+  PyObject *records = PySequence_List(self->items), *res;
+
+  if (records == NULL)
+    return NULL;
+  for (k = 0; k < ncol && k < 16; k++)
+    cols[k] = column_name(self->kind, k);
+  res = make_frame("to_pandas()", records, cols, ncol, NULL);
+  Py_DECREF(records);
+  return res;
+}
+
+static PyObject *
+Table_get_info(PyObject *op, void *closure)
+{
+  return PyDict_Copy(((TableObject *)op)->info);
+}
+
+static PyObject *
+Table_get_columns(PyObject *op, void *closure)
+{
+  TableObject *self = (TableObject *)op;
+  int ncol = tables[self->kind].desc.n_in_sequence, k;
+  PyObject *l = PyList_New(ncol);
+
+  for (k = 0; l != NULL && k < ncol; k++) {
+    PyObject *s = PyUnicode_FromString(column_name(self->kind, k));
+    if (s == NULL) {
+      Py_CLEAR(l);
+      break;
+    }
+    PyList_SetItem(l, k, s);
+  }
+  return l;
+}
+
+static PyMethodDef Table_methods[] = {
+  {"to_pandas", Table_to_pandas, METH_NOARGS, Table_to_pandas_doc},
+  {"_repr_html_", Table__repr_html_, METH_NOARGS, Table__repr_html__doc},
+  {NULL, NULL, 0, NULL}};
+
+static PyGetSetDef Table_getset[] = {
+  {"info", Table_get_info, NULL,
+   "The figures behind the table (dict): query, filter, sizes, measures.\n"
+   "Each key is also an attribute.", NULL},
+  {"columns", Table_get_columns, NULL,
+   "The names of the row fields (list of str).", NULL},
+  {NULL, NULL, NULL, NULL, NULL}};
+
+static PyMemberDef Table_members[] = {
+  {"title", T_OBJECT_EX, offsetof(TableObject, title), READONLY,
+   "What the table is of (str)."},
+  {NULL, 0, 0, 0, NULL}};
+
+static PyType_Slot Table_slots[] = {
+  {Py_tp_dealloc, Table_dealloc},
+  {Py_tp_repr, Table_repr},
+  {Py_tp_getattro, Table_getattro},
+  {Py_tp_iter, Seq_iter},
+  {Py_sq_length, Seq_length},
+  {Py_sq_item, Seq_item},
+  {Py_mp_length, Seq_length},
+  {Py_mp_subscript, Seq_subscript},
+  {Py_tp_methods, Table_methods},
+  {Py_tp_getset, Table_getset},
+  {Py_tp_members, Table_members},
+  {Py_tp_doc, NULL}, /* filled per type */
+  {0, NULL}};
+
+/* Not GC: rows hold str, numbers, dates and dicts of those only. */
+static PyType_Spec Table_specs[TB_N];
+
+/* --- Entities into rows -------------------------------------------------- */
+
+/* dict name -> count from get(es, i, j, &count) for j < n. */
+static PyObject *
+count_dict(const kz_entities *es, size_t i, size_t n,
+           const char *(*get)(const kz_entities *, size_t, size_t, size_t *))
+{
+  PyObject *d = PyDict_New();
+  size_t j;
+
+  for (j = 0; d != NULL && j < n; j++) {
+    size_t cnt = 0;
+    const char *s = get(es, i, j, &cnt);
+    PyObject *k = str_or_none(s ? s : ""), *v = PyLong_FromSize_t(cnt);
+    if (k == NULL || v == NULL || PyDict_SetItem(d, k, v) < 0)
+      Py_CLEAR(d);
+    Py_XDECREF(k);
+    Py_XDECREF(v);
+  }
+  return d;
+}
+
+static PyObject *
+entity_rows(kz_state *st, const kz_entities *es)
+{
+  size_t i, n = kz_entities_count(es);
+  PyObject *items = PyTuple_New((Py_ssize_t)n);
+  PyTypeObject *tp = (PyTypeObject *)st->Row_types[TB_ENTITIES];
+
+  for (i = 0; items != NULL && i < n; i++) {
+    PyObject *row = PyStructSequence_New(tp), *v[5];
+    int k;
+    if (row == NULL) {
+      Py_CLEAR(items);
+      break;
+    }
+    PyTuple_SetItem(items, (Py_ssize_t)i, row);
+    v[0] = str_or_none(kz_entity_name(es, i));
+    v[1] = PyUnicode_FromString(kz_entity_kind_name(kz_entity_kind(es, i)));
+    v[2] = PyLong_FromSize_t(kz_entity_count(es, i));
+    v[3] = count_dict(es, i, kz_entity_variant_count(es, i),
+                      kz_entity_variant);
+    v[4] = count_dict(es, i, kz_entity_source_count(es, i), kz_entity_source);
+    for (k = 0; k < 5; k++) {
+      if (v[k] == NULL) {
+        int m;
+        for (m = k + 1; m < 5; m++)
+          Py_XDECREF(v[m]);
+        Py_CLEAR(items);
+        break;
+      }
+      PyStructSequence_SetItem(row, k, v[k]);
+    }
+  }
+  return items;
+}
+
+/* --- Article.quotes(), numbers(), mentions() ---------------------------- */
+
+typedef struct {
+  const kz_article *art;
+  unsigned int which;   /* KZ_ANALYZE_* */
+  cell_list cells;
+  int rc;
+  char msg[KZ_MSG_MAX];
+} art_job;
+
+static void
+run_article_analysis(art_job *j)
+{
+  kz_analysis *r = NULL;
+  const char *body = kz_article_body(j->art);
+  const char *src = kz_article_source(j->art), *date = kz_article_date(j->art);
+  doc_ctx d = {NULL, 0, src, src ? strlen(src) : 0, date,
+               date ? strlen(date) : 0, body ? body : "",
+               body ? strlen(body) : 0};
+  int rc = kz_article_analyze(&r, j->art, j->which);
+
+  if (rc != KZ_OK) {
+    copy_msg(j->msg, kz_last_errmsg());
+    j->rc = rc;
+    return;
+  }
+  if (j->which == KZ_ANALYZE_QUOTES)
+    cells_quotes(&j->cells, &d, kz_analysis_quotes(r));
+  else if (j->which == KZ_ANALYZE_NUMBERS)
+    cells_numbers(&j->cells, &d, kz_analysis_numbers(r));
+  else
+    cells_mentions(&j->cells, &d, kz_analysis_mentions(r));
+  kz_analysis_free(r);
+  j->rc = j->cells.nomem || j->cells.arena.nomem ? COLLECT_NOMEM : KZ_OK;
+}
+
+static PyObject *
+article_table(PyObject *op, unsigned int which, int kind)
+{
+  ArticleObject *self = (ArticleObject *)op;
+  kz_state *st = class_state(Py_TYPE(op));
+  art_job j;
+  PyObject *items, *title, *res = NULL;
+
+  memset(&j, 0, sizeof j);
+  j.art = self->art;
+  j.which = which;
+  if (j.art == NULL)
+    return set_kz_error(st, KZ_EINVAL, "the article has no parsed form");
+  Py_BEGIN_ALLOW_THREADS
+  run_article_analysis(&j);
+  Py_END_ALLOW_THREADS
+  if (j.rc == COLLECT_NOMEM)
+    PyErr_NoMemory();
+  else if (j.rc != KZ_OK)
+    set_kz_error(st, j.rc, j.msg);
+  else {
+    items = cells_to_rows(st, &j.cells, (PyTypeObject *)st->Row_types[kind],
+                          tables[kind].desc.n_in_sequence);
+    title = self->title == Py_None ? PyUnicode_FromString("article")
+                                   : shorten(self->title, 60);
+    res = make_table(st, kind, items, PyDict_New(), title);
+  }
+  cell_list_free(&j.cells);
+  return res;
+}
+
+static PyObject *
+Article_quotes(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return article_table(op, KZ_ANALYZE_QUOTES, TB_QUOTES);
+}
+
+static PyObject *
+Article_numbers(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return article_table(op, KZ_ANALYZE_NUMBERS, TB_NUMBERS);
+}
+
+static PyObject *
+Article_mentions(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return article_table(op, KZ_ANALYZE_MENTIONS, TB_MENTIONS);
+}
+
+/* --- Corpus: the stats job --------------------------------------------- */
+
+enum { JOB_COLLOC, JOB_KEYNESS, JOB_NGRAMS, JOB_DISPERSION, JOB_DTM,
+       JOB_QUOTES, JOB_NUMBERS, JOB_ENTITIES };
+
+typedef struct {
+  int what;                 /* JOB_* */
+  text_arg q, f, r;         /* query (or target), filter, reference */
+  int has_q, has_f, has_r;
+  kz_stats_options o;
+  unsigned int aflags;      /* JOB_QUOTES ...: KZ_ANALYZE_STORED_ONLY */
+  /* out */
+  int rc;
+  int bad;                  /* KZ_EQUERY: 0 query, 1 filter, 2 reference */
+  char msg[KZ_MSG_MAX];
+  void *res;                /* the libkz result object */
+  cell_list cells;          /* JOB_QUOTES, JOB_NUMBERS */
+} stats_job;
+
+/* Which of the job's queries does not parse (for the error's position). */
+static void
+find_bad_query(kz_corpus *c, stats_job *j)
+{
+  const text_arg *t[3] = {&j->q, &j->f, &j->r};
+  int has[3] = {j->has_q, j->has_f, j->has_r}, i;
+
+  for (i = 0; i < 3; i++) {
+    kz_query *q = NULL;
+    if (!has[i] || t[i]->len == 0)
+      continue;
+    if (kz_query_parse(&q, c, t[i]->s, t[i]->len) == KZ_EQUERY) {
+      copy_msg(j->msg, kz_last_errmsg());
+      j->bad = i;
+      return;
+    }
+    kz_query_free(q);
+  }
+}
+
+static int
+collect_doc_analysis(const kz_doc *doc, const kz_analysis *r, void *payload)
+{
+  stats_job *j = payload;
+  doc_ctx d;
+
+  d.key = kz_doc_field(doc, KZ_FIELD_KEY, &d.key_len);
+  d.source = kz_doc_field(doc, KZ_FIELD_SOURCE, &d.source_len);
+  d.date = kz_doc_field(doc, KZ_FIELD_DATE, &d.date_len);
+  d.body = kz_doc_field(doc, KZ_FIELD_BODY, &d.body_len);
+  if (j->what == JOB_QUOTES)
+    cells_quotes(&j->cells, &d, kz_analysis_quotes(r));
+  else
+    cells_numbers(&j->cells, &d, kz_analysis_numbers(r));
+  return j->cells.nomem || j->cells.arena.nomem ? COLLECT_NOMEM : 0;
+}
+
+/* Run without the GIL. */
+static void
+run_stats(kz_corpus *c, stats_job *j)
+{
+  const char *q = j->has_q ? j->q.s : NULL, *r = j->has_r ? j->r.s : NULL;
+  size_t ql = j->has_q ? j->q.len : 0, rl = j->has_r ? j->r.len : 0;
+  int rc;
+
+  switch (j->what) {
+  case JOB_COLLOC:
+    rc = kz_corpus_collocations((kz_colloc **)&j->res, c, q, ql, &j->o);
+    break;
+  case JOB_KEYNESS:
+    rc = kz_corpus_keyness((kz_keyness **)&j->res, c, q, ql, r, rl, &j->o);
+    break;
+  case JOB_NGRAMS:
+    rc = kz_corpus_ngrams((kz_ngrams **)&j->res, c, &j->o);
+    break;
+  case JOB_DISPERSION:
+    rc = kz_corpus_dispersion((kz_dispersion **)&j->res, c, q, ql, &j->o);
+    break;
+  case JOB_DTM:
+    rc = kz_corpus_dtm((kz_dtm **)&j->res, c, &j->o);
+    break;
+  case JOB_ENTITIES:
+    rc = kz_corpus_entities((kz_entities **)&j->res, c, j->o.filter,
+                            j->o.filter_len, j->aflags);
+    break;
+  default:
+    rc = kz_corpus_analyze(c, j->o.filter, j->o.filter_len,
+                           (j->what == JOB_QUOTES ? KZ_ANALYZE_QUOTES
+                                                  : KZ_ANALYZE_NUMBERS) |
+                               j->aflags,
+                           collect_doc_analysis, j);
+    break;
+  }
+  if (rc < 0) {
+    copy_msg(j->msg, kz_last_errmsg());
+    if (rc == KZ_EQUERY)
+      find_bad_query(c, j);
+  }
+  j->rc = rc;
+}
+
+static void
+stats_job_free(stats_job *j)
+{
+  if (j->has_q)
+    text_release(&j->q);
+  if (j->has_f)
+    text_release(&j->f);
+  if (j->has_r)
+    text_release(&j->r);
+  cell_list_free(&j->cells);
+}
+
+/* Take the query-like argument obj (str or bytes; None allowed unless
+ * required) into *t. */
+static int
+job_text(text_arg *t, int *has, PyObject *obj, int required, const char *what)
+{
+  *has = 0;
+  if (obj == NULL || obj == Py_None) {
+    if (required) {
+      PyErr_Format(PyExc_TypeError, "%s must be a str or bytes query", what);
+      return -1;
+    }
+    return 0;
+  }
+  if (text_get(t, obj) < 0)
+    return -1;
+  *has = 1;
+  return 0;
+}
+
+/* Run the job on the corpus; on failure raise and return -1. */
+static int
+corpus_stats(CorpusObject *self, stats_job *j, PyObject *qobj, PyObject *fobj,
+             PyObject *robj)
+{
+  kz_state *st = corpus_state((PyObject *)self);
+  kz_corpus *c;
+
+  if (j->has_f) {
+    j->o.filter = j->f.s;
+    j->o.filter_len = j->f.len;
+  }
+  c = reader_enter(self);
+  if (c == NULL)
+    return -1;
+  Py_BEGIN_ALLOW_THREADS
+  run_stats(c, j);
+  Py_END_ALLOW_THREADS
+  reader_leave(self);
+  if (j->rc == KZ_OK)
+    return 0;
+  if (j->rc == KZ_EQUERY) {
+    PyObject *objs[3] = {qobj, fobj, robj};
+    const text_arg *ts[3] = {&j->q, &j->f, &j->r};
+    query_error(st, j->rc, j->msg, objs[j->bad] ? objs[j->bad] : Py_None,
+                ts[j->bad]);
+  } else {
+    corpus_error(st, j->rc, j->msg);
+  }
+  return -1;
+}
+
+/* info[key] = value (consumed). */
+static int
+info_put(PyObject *info, const char *key, PyObject *value)
+{
+  return dict_put(info, key, value);
+}
+
+static PyObject *
+none_or(PyObject *obj)
+{
+  return Py_NewRef(obj ? obj : Py_None);
+}
+
+/* A bool-or-"edges" stopwords argument into flags. */
+static int
+stopword_flags(PyObject *obj, unsigned int *flags, int allow_edges)
+{
+  int t;
+
+  if (obj == NULL || obj == Py_None)
+    return 0;
+  if (allow_edges && PyUnicode_Check(obj) &&
+      PyUnicode_CompareWithASCIIString(obj, "edges") == 0) {
+    *flags |= KZ_STATS_STOP_EDGES;
+    return 0;
+  }
+  if (PyUnicode_Check(obj)) {
+    PyErr_Format(PyExc_ValueError, "stopwords must be True, False%s, not %R",
+                 allow_edges ? " or 'edges'" : "", obj);
+    return -1;
+  }
+  t = PyObject_IsTrue(obj);
+  if (t < 0)
+    return -1;
+  if (t)
+    *flags |= KZ_STATS_SKIP_STOPWORDS;
+  return 0;
+}
+
+/* An int argument >= lo (absent: dflt). */
+static int
+int_arg(PyObject *obj, const char *what, long lo, long hi, long dflt,
+        long *out)
+{
+  long v;
+
+  *out = dflt;
+  if (obj == NULL || obj == Py_None)
+    return 0;
+  v = PyLong_AsLong(obj);
+  if (v == -1 && PyErr_Occurred())
+    return -1;
+  if (v < lo || v > hi) {
+    PyErr_Format(PyExc_ValueError, "%s must be an int from %ld to %ld",
+                 what, lo, hi);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+/* --- collocations() ----------------------------------------------------- */
+
+static const char *const measure_names[] = {"logdice", "mi", "t", "g2",
+                                            "freq", "log_dice", "tscore",
+                                            "t_score", "ll", "frequency",
+                                            NULL};
+static const int measure_values[] = {
+  KZ_MEASURE_LOGDICE, KZ_MEASURE_MI, KZ_MEASURE_TSCORE, KZ_MEASURE_G2,
+  KZ_MEASURE_FREQ, KZ_MEASURE_LOGDICE, KZ_MEASURE_TSCORE, KZ_MEASURE_TSCORE,
+  KZ_MEASURE_G2, KZ_MEASURE_FREQ};
+
+PyDoc_STRVAR(Corpus_collocations_doc,
+"collocations($self, query, window=5, measure='logdice', min_freq=3, *,\n"
+"             filter=None, stopwords=False, numbers=True, limit=None)\n"
+"--\n"
+"\n"
+"Collocates of the node `query` (a word, \"a phrase\", prefix*, an OR of\n"
+"spellings: any query) within `window` tokens on each side, or\n"
+"window=(left, right), in the same field; in the documents matching\n"
+"`filter` (e.g. 'source:\"RT DE\"' or 'date:2022-01-01..2022-01-31').\n"
+"\n"
+"Returns kz.Collocations: rows kz.Collocate (term, observed, expected, mi,\n"
+"t_score, g2, log_dice, freq, left, right, docs) with observed >=\n"
+"min_freq, sorted by `measure` ('logdice', 'mi', 't', 'g2' -- attraction\n"
+"first -- or 'freq'), best first; info: query, filter, window, measure,\n"
+"node_freq, node_docs, window_tokens (R), corpus_tokens (N).\n"
+"E = R C / N; G2 is NLTK's BigramAssocMeasures.likelihood_ratio(O,\n"
+"(R, C), N).  stopwords=True leaves stopwords out as collocates,\n"
+"numbers=False numbers.  The GIL is released.");
+
+static PyObject *
+Corpus_collocations(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"query", "window", "measure", "min_freq", "filter",
+                           "stopwords", "numbers", "limit", NULL};
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *qobj, *window = NULL, *measure = NULL, *min_freq = NULL;
+  PyObject *filter = Py_None, *stopwords = NULL, *limit = NULL, *info;
+  PyObject *items = NULL, *res = NULL;
+  int numbers = 1;
+  long mf;
+  stats_job j;
+  kz_colloc *r;
+  size_t i, n;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OOO$OOpO:collocations",
+                                   kwlist, &qobj, &window, &measure,
+                                   &min_freq, &filter, &stopwords, &numbers,
+                                   &limit))
+    return NULL;
+  memset(&j, 0, sizeof j);
+  j.what = JOB_COLLOC;
+  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  if (window == NULL || window == Py_None) {
+    j.o.left = j.o.right = 5;
+  } else if (PyTuple_Check(window) && PyTuple_Size(window) == 2) {
+    long l, r2;
+    if (int_arg(PyTuple_GetItem(window, 0), "window[0]", 0, 1000, 5, &l) < 0 ||
+        int_arg(PyTuple_GetItem(window, 1), "window[1]", 0, 1000, 5, &r2) < 0)
+      return NULL;
+    if (l == 0 && r2 == 0) {
+      PyErr_SetString(PyExc_ValueError, "window (0, 0) holds no token");
+      return NULL;
+    }
+    j.o.left = (unsigned int)l;
+    j.o.right = (unsigned int)r2;
+  } else {
+    long w;
+    if (int_arg(window, "window", 1, 1000, 5, &w) < 0)
+      return NULL;
+    j.o.left = j.o.right = (unsigned int)w;
+  }
+  if (parse_choice(measure, "measure", measure_names, measure_values,
+                   KZ_MEASURE_LOGDICE, &j.o.measure) < 0 ||
+      int_arg(min_freq, "min_freq", 0, LONG_MAX, 3, &mf) < 0 ||
+      stopword_flags(stopwords, &j.o.flags, 0) < 0 ||
+      parse_limit(limit, "limit", &j.o.limit) < 0)
+    return NULL;
+  j.o.min_freq = (uint64_t)mf;
+  if (!numbers)
+    j.o.flags |= KZ_STATS_SKIP_NUMBERS;
+  if (job_text(&j.q, &j.has_q, qobj, 1, "query") < 0 ||
+      job_text(&j.f, &j.has_f, filter, 0, "filter") < 0)
+    goto done;
+  if (corpus_stats(self, &j, qobj, filter, NULL) < 0)
+    goto done;
+  r = j.res;
+  n = kz_colloc_count(r);
+  items = PyTuple_New((Py_ssize_t)n);
+  for (i = 0; items != NULL && i < n; i++) {
+    kz_colloc_row w;
+    PyObject *row = PyStructSequence_New(
+        (PyTypeObject *)st->Row_types[TB_COLLOC]);
+    PyObject *v[11];
+    int k;
+    if (row == NULL) {
+      Py_CLEAR(items);
+      break;
+    }
+    PyTuple_SetItem(items, (Py_ssize_t)i, row);
+    kz_colloc_row_get(r, i, &w);
+    v[0] = PyUnicode_DecodeUTF8(w.term, (Py_ssize_t)w.term_len, "replace");
+    v[1] = PyLong_FromUnsignedLongLong(w.observed);
+    v[2] = PyFloat_FromDouble(w.expected);
+    v[3] = PyFloat_FromDouble(w.mi);
+    v[4] = PyFloat_FromDouble(w.t_score);
+    v[5] = PyFloat_FromDouble(w.g2);
+    v[6] = PyFloat_FromDouble(w.log_dice);
+    v[7] = PyLong_FromUnsignedLongLong(w.freq);
+    v[8] = PyLong_FromUnsignedLongLong(w.left);
+    v[9] = PyLong_FromUnsignedLongLong(w.right);
+    v[10] = PyLong_FromUnsignedLongLong(w.docs);
+    for (k = 0; k < 11; k++) {
+      if (v[k] == NULL) {
+        int m;
+        for (m = k + 1; m < 11; m++)
+          Py_XDECREF(v[m]);
+        Py_CLEAR(items);
+        break;
+      }
+      PyStructSequence_SetItem(row, k, v[k]);
+    }
+  }
+  info = PyDict_New();
+  if (info != NULL &&
+      (info_put(info, "query", Py_NewRef(qobj)) < 0 ||
+       info_put(info, "filter", none_or(filter)) < 0 ||
+       info_put(info, "window", Py_BuildValue("(II)", j.o.left, j.o.right)) <
+           0 ||
+       info_put(info, "measure",
+                PyUnicode_FromString(kz_measure_name(j.o.measure))) < 0 ||
+       info_put(info, "node_freq",
+                PyLong_FromUnsignedLongLong(kz_colloc_node_freq(r))) < 0 ||
+       info_put(info, "node_docs",
+                PyLong_FromUnsignedLongLong(kz_colloc_node_docs(r))) < 0 ||
+       info_put(info, "window_tokens",
+                PyLong_FromUnsignedLongLong(kz_colloc_window_tokens(r))) < 0 ||
+       info_put(info, "corpus_tokens",
+                PyLong_FromUnsignedLongLong(kz_colloc_corpus_tokens(r))) < 0))
+    Py_CLEAR(info);
+  res = make_table(st, TB_COLLOC, items, info,
+                   PyUnicode_FromFormat("%R window %u/%u by %s", qobj,
+                                        j.o.left, j.o.right,
+                                        kz_measure_name(j.o.measure)));
+  items = NULL;
+  kz_colloc_free(r);
+done:
+  Py_XDECREF(items);
+  stats_job_free(&j);
+  return res;
+}
+
+/* --- keyness() -------------------------------------------------------------- */
+
+PyDoc_STRVAR(Corpus_keyness_doc,
+"keyness($self, target, reference=None, *, min_freq=1, stopwords=False,\n"
+"        numbers=True, limit=None)\n"
+"--\n"
+"\n"
+"Which words the documents matching the query `target` (e.g.\n"
+"'source:\"RT DE\"') over- and under-use against those matching\n"
+"`reference` (None: every other document).\n"
+"\n"
+"Returns kz.Keyness: rows kz.Keyword (term, freq_target, freq_reference,\n"
+"g2, p, log_ratio, pct_diff, expected, docs_target, docs_reference), most\n"
+"overused first (signed G2), for words whose frequency in both together\n"
+"is at least min_freq; info: target, reference, target_tokens,\n"
+"reference_tokens, target_docs, reference_docs.  G2 is Dunning's\n"
+"log-likelihood over the 2x2 table, log ratio Hardie's (a zero counts as\n"
+"0.5), %DIFF Gabrielatos & Marchi's.  The GIL is released.");
+
+static PyObject *
+Corpus_keyness(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"target", "reference", "min_freq", "stopwords",
+                           "numbers", "limit", NULL};
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *tobj, *robj = Py_None, *min_freq = NULL, *stopwords = NULL;
+  PyObject *limit = NULL, *items = NULL, *info, *res = NULL;
+  int numbers = 1;
+  long mf;
+  stats_job j;
+  kz_keyness *k;
+  size_t i, n;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$OOpO:keyness", kwlist,
+                                   &tobj, &robj, &min_freq, &stopwords,
+                                   &numbers, &limit))
+    return NULL;
+  memset(&j, 0, sizeof j);
+  j.what = JOB_KEYNESS;
+  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  if (int_arg(min_freq, "min_freq", 0, LONG_MAX, 1, &mf) < 0 ||
+      stopword_flags(stopwords, &j.o.flags, 0) < 0 ||
+      parse_limit(limit, "limit", &j.o.limit) < 0)
+    return NULL;
+  j.o.min_freq = (uint64_t)mf;
+  if (!numbers)
+    j.o.flags |= KZ_STATS_SKIP_NUMBERS;
+  if (job_text(&j.q, &j.has_q, tobj, 1, "target") < 0 ||
+      job_text(&j.r, &j.has_r, robj, 0, "reference") < 0)
+    goto done;
+  if (corpus_stats(self, &j, tobj, NULL, robj) < 0)
+    goto done;
+  k = j.res;
+  n = kz_keyness_count(k);
+  items = PyTuple_New((Py_ssize_t)n);
+  for (i = 0; items != NULL && i < n; i++) {
+    kz_keyword_row w;
+    PyObject *row = PyStructSequence_New(
+        (PyTypeObject *)st->Row_types[TB_KEYNESS]);
+    PyObject *v[10];
+    int m;
+    if (row == NULL) {
+      Py_CLEAR(items);
+      break;
+    }
+    PyTuple_SetItem(items, (Py_ssize_t)i, row);
+    kz_keyness_row_get(k, i, &w);
+    v[0] = PyUnicode_DecodeUTF8(w.term, (Py_ssize_t)w.term_len, "replace");
+    v[1] = PyLong_FromUnsignedLongLong(w.freq_target);
+    v[2] = PyLong_FromUnsignedLongLong(w.freq_reference);
+    v[3] = PyFloat_FromDouble(w.g2);
+    v[4] = PyFloat_FromDouble(w.p);
+    v[5] = PyFloat_FromDouble(w.log_ratio);
+    v[6] = PyFloat_FromDouble(w.pct_diff);
+    v[7] = PyFloat_FromDouble(w.expected);
+    v[8] = PyLong_FromUnsignedLongLong(w.docs_target);
+    v[9] = PyLong_FromUnsignedLongLong(w.docs_reference);
+    for (m = 0; m < 10; m++) {
+      if (v[m] == NULL) {
+        int x;
+        for (x = m + 1; x < 10; x++)
+          Py_XDECREF(v[x]);
+        Py_CLEAR(items);
+        break;
+      }
+      PyStructSequence_SetItem(row, m, v[m]);
+    }
+  }
+  info = PyDict_New();
+  if (info != NULL &&
+      (info_put(info, "target", Py_NewRef(tobj)) < 0 ||
+       info_put(info, "reference", Py_NewRef(robj)) < 0 ||
+       info_put(info, "target_tokens", PyLong_FromUnsignedLongLong(
+                                           kz_keyness_target_tokens(k))) < 0 ||
+       info_put(info, "reference_tokens",
+                PyLong_FromUnsignedLongLong(kz_keyness_reference_tokens(k))) <
+           0 ||
+       info_put(info, "target_docs",
+                PyLong_FromUnsignedLongLong(kz_keyness_target_docs(k))) < 0 ||
+       info_put(info, "reference_docs",
+                PyLong_FromUnsignedLongLong(kz_keyness_reference_docs(k))) <
+           0))
+    Py_CLEAR(info);
+  if (robj == Py_None)
+    res = make_table(st, TB_KEYNESS, items, info,
+                     PyUnicode_FromFormat("%R against the rest", tobj));
+  else
+    res = make_table(st, TB_KEYNESS, items, info,
+                     PyUnicode_FromFormat("%R against %R", tobj, robj));
+  items = NULL;
+  kz_keyness_free(k);
+done:
+  Py_XDECREF(items);
+  stats_job_free(&j);
+  return res;
+}
+
+/* --- ngrams() ----------------------------------------------------------------- */
+
+PyDoc_STRVAR(Corpus_ngrams_doc,
+"ngrams($self, n=2, filter=None, *, min_freq=1, stopwords=False,\n"
+"       numbers=True, punct=False, limit=None)\n"
+"--\n"
+"\n"
+"N-gram frequencies (n = 1 to 5) over the documents matching `filter`:\n"
+"kz.Ngrams of kz.Ngram (ngram, freq, docs), most frequent first, with\n"
+"freq >= min_freq.  N-grams stay inside one field and, unless punct=True,\n"
+"do not span punctuation.  stopwords=True drops n-grams holding a\n"
+"stopword, stopwords='edges' those that begin or end with one (keeping\n"
+"'state of emergency').  info: n, filter, total (n-grams counted).");
+
+static PyObject *
+Corpus_ngrams(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"n", "filter", "min_freq", "stopwords", "numbers",
+                           "punct", "limit", NULL};
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *nobj = NULL, *filter = Py_None, *min_freq = NULL;
+  PyObject *stopwords = NULL, *limit = NULL, *items = NULL, *info;
+  PyObject *res = NULL;
+  int numbers = 1, punct = 0;
+  long n, mf;
+  stats_job j;
+  kz_ngrams *g;
+  size_t i, cnt;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO$OOppO:ngrams", kwlist,
+                                   &nobj, &filter, &min_freq, &stopwords,
+                                   &numbers, &punct, &limit))
+    return NULL;
+  memset(&j, 0, sizeof j);
+  j.what = JOB_NGRAMS;
+  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  if (int_arg(nobj, "n", 1, 5, 2, &n) < 0 ||
+      int_arg(min_freq, "min_freq", 0, LONG_MAX, 1, &mf) < 0 ||
+      stopword_flags(stopwords, &j.o.flags, 1) < 0 ||
+      parse_limit(limit, "limit", &j.o.limit) < 0)
+    return NULL;
+  j.o.n = (unsigned int)n;
+  j.o.min_freq = (uint64_t)mf;
+  if (!numbers)
+    j.o.flags |= KZ_STATS_SKIP_NUMBERS;
+  if (punct)
+    j.o.flags |= KZ_STATS_ACROSS_PUNCT;
+  if (job_text(&j.f, &j.has_f, filter, 0, "filter") < 0)
+    goto done;
+  if (corpus_stats(self, &j, NULL, filter, NULL) < 0)
+    goto done;
+  g = j.res;
+  cnt = kz_ngrams_count(g);
+  items = PyTuple_New((Py_ssize_t)cnt);
+  for (i = 0; items != NULL && i < cnt; i++) {
+    kz_ngram_row w;
+    PyObject *row = PyStructSequence_New(
+        (PyTypeObject *)st->Row_types[TB_NGRAMS]);
+    PyObject *v[3];
+    int k;
+    if (row == NULL) {
+      Py_CLEAR(items);
+      break;
+    }
+    PyTuple_SetItem(items, (Py_ssize_t)i, row);
+    kz_ngrams_row_get(g, i, &w);
+    v[0] = PyUnicode_DecodeUTF8(w.text, (Py_ssize_t)w.text_len, "replace");
+    v[1] = PyLong_FromUnsignedLongLong(w.freq);
+    v[2] = PyLong_FromUnsignedLongLong(w.docs);
+    for (k = 0; k < 3; k++) {
+      if (v[k] == NULL) {
+        int m;
+        for (m = k + 1; m < 3; m++)
+          Py_XDECREF(v[m]);
+        Py_CLEAR(items);
+        break;
+      }
+      PyStructSequence_SetItem(row, k, v[k]);
+    }
+  }
+  info = PyDict_New();
+  if (info != NULL &&
+      (info_put(info, "n", PyLong_FromLong(n)) < 0 ||
+       info_put(info, "filter", none_or(filter)) < 0 ||
+       info_put(info, "total",
+                PyLong_FromUnsignedLongLong(kz_ngrams_total(g))) < 0))
+    Py_CLEAR(info);
+  res = make_table(st, TB_NGRAMS, items, info,
+                   filter == Py_None
+                       ? PyUnicode_FromFormat("%ld-grams", n)
+                       : PyUnicode_FromFormat("%ld-grams of %R", n, filter));
+  items = NULL;
+  kz_ngrams_free(g);
+done:
+  Py_XDECREF(items);
+  stats_job_free(&j);
+  return res;
+}
+
+/* --- dispersion() ------------------------------------------------------------- */
+
+PyDoc_STRVAR(Corpus_dispersion_doc,
+"dispersion($self, query, filter=None)\n"
+"--\n"
+"\n"
+"Where the matches of `query` fall in the documents matching `filter`.\n"
+"Returns kz.Dispersion: one kz.DispersionHit per match (doc, date, source,\n"
+"field, position, field_tokens, relative, start, end) for a dispersion\n"
+"plot; info: documents (list of kz.DispersionDoc: doc, date, source,\n"
+"tokens, hits), docs and tokens of the filter, hits, range (documents\n"
+"with a match), per_million, dp (Gries's DP: 0 even, 1 clumped),\n"
+"juilland_d (1 even).  For counts over time use\n"
+"count(query, by='month').");
+
+static PyObject *
+Corpus_dispersion(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"query", "filter", NULL};
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *qobj, *filter = Py_None, *items = NULL, *docs = NULL, *info;
+  PyObject *res = NULL, **dates = NULL, **keys = NULL, **srcs = NULL;
+  stats_job j;
+  kz_dispersion *d;
+  kz_dispersion_summary s;
+  size_t i, nd, nh;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:dispersion", kwlist,
+                                   &qobj, &filter))
+    return NULL;
+  memset(&j, 0, sizeof j);
+  j.what = JOB_DISPERSION;
+  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  if (job_text(&j.q, &j.has_q, qobj, 1, "query") < 0 ||
+      job_text(&j.f, &j.has_f, filter, 0, "filter") < 0)
+    goto done;
+  if (corpus_stats(self, &j, qobj, filter, NULL) < 0)
+    goto done;
+  d = j.res;
+  kz_dispersion_summary_get(d, &s);
+  nd = kz_dispersion_doc_count(d);
+  nh = kz_dispersion_hit_count(d);
+  docs = PyList_New((Py_ssize_t)nd);
+  dates = calloc(nd + 1, sizeof *dates);
+  keys = calloc(nd + 1, sizeof *keys);
+  srcs = calloc(nd + 1, sizeof *srcs);
+  if (docs == NULL || dates == NULL || keys == NULL || srcs == NULL) {
+    if (docs != NULL)
+      PyErr_NoMemory();
+    goto free_d;
+  }
+  for (i = 0; i < nd; i++) {
+    kz_dispersion_doc w;
+    PyObject *row = PyStructSequence_New((PyTypeObject *)st->DispersionDoc_type);
+    if (row == NULL)
+      goto free_d;
+    PyList_SetItem(docs, (Py_ssize_t)i, row);
+    kz_dispersion_doc_get(d, i, &w);
+    keys[i] = key_str(w.key, w.key_len);
+    if (w.date_len) {
+      char iso[16];
+      size_t dl = w.date_len < 15 ? w.date_len : 15;
+      memcpy(iso, w.date, dl);
+      iso[dl] = 0;
+      dates[i] = make_date(st, iso);
+    } else {
+      dates[i] = Py_NewRef(Py_None);
+    }
+    srcs[i] = w.source_len ? PyUnicode_DecodeUTF8(w.source,
+                                                  (Py_ssize_t)w.source_len,
+                                                  "replace")
+                           : Py_NewRef(Py_None);
+    if (keys[i] == NULL || dates[i] == NULL || srcs[i] == NULL)
+      goto free_d;
+    PyStructSequence_SetItem(row, 0, Py_NewRef(keys[i]));
+    PyStructSequence_SetItem(row, 1, Py_NewRef(dates[i]));
+    PyStructSequence_SetItem(row, 2, Py_NewRef(srcs[i]));
+    PyStructSequence_SetItem(row, 3, PyLong_FromUnsignedLongLong(w.tokens));
+    PyStructSequence_SetItem(row, 4, PyLong_FromUnsignedLongLong(w.hits));
+    if (PyStructSequence_GetItem(row, 3) == NULL ||
+        PyStructSequence_GetItem(row, 4) == NULL)
+      goto free_d;
+  }
+  items = PyTuple_New((Py_ssize_t)nh);
+  for (i = 0; items != NULL && i < nh; i++) {
+    kz_dispersion_hit h;
+    PyObject *row = PyStructSequence_New(
+        (PyTypeObject *)st->Row_types[TB_DISPERSION]);
+    PyObject *v[9];
+    int k;
+    if (row == NULL) {
+      Py_CLEAR(items);
+      break;
+    }
+    PyTuple_SetItem(items, (Py_ssize_t)i, row);
+    kz_dispersion_hit_get(d, i, &h);
+    if (h.doc >= nd) {
+      Py_CLEAR(items);
+      set_kz_error(st, KZ_ERROR, "libkz gave a hit of an unknown document");
+      break;
+    }
+    v[0] = Py_NewRef(keys[h.doc]);
+    v[1] = Py_NewRef(dates[h.doc]);
+    v[2] = Py_NewRef(srcs[h.doc]);
+    v[3] = PyUnicode_FromString(h.field >= 0 && h.field < KZ_FIELD_COUNT
+                                    ? field_names[h.field]
+                                    : "unknown");
+    v[4] = PyLong_FromUnsignedLong(h.position);
+    v[5] = PyLong_FromUnsignedLong(h.field_tokens);
+    v[6] = PyFloat_FromDouble(h.field_tokens ? (double)h.position /
+                                                   (double)h.field_tokens
+                                             : 0.0);
+    v[7] = PyLong_FromSize_t(h.start);
+    v[8] = PyLong_FromSize_t(h.end);
+    for (k = 0; k < 9; k++) {
+      if (v[k] == NULL) {
+        int m;
+        for (m = k + 1; m < 9; m++)
+          Py_XDECREF(v[m]);
+        Py_CLEAR(items);
+        break;
+      }
+      PyStructSequence_SetItem(row, k, v[k]);
+    }
+  }
+  if (items == NULL)
+    goto free_d;
+  info = PyDict_New();
+  if (info != NULL &&
+      (info_put(info, "query", Py_NewRef(qobj)) < 0 ||
+       info_put(info, "filter", none_or(filter)) < 0 ||
+       info_put(info, "docs", PyLong_FromUnsignedLongLong(s.docs)) < 0 ||
+       info_put(info, "tokens", PyLong_FromUnsignedLongLong(s.tokens)) < 0 ||
+       info_put(info, "hits", PyLong_FromUnsignedLongLong(s.hits)) < 0 ||
+       info_put(info, "range", PyLong_FromUnsignedLongLong(s.range)) < 0 ||
+       info_put(info, "per_million", PyFloat_FromDouble(s.per_million)) < 0 ||
+       info_put(info, "dp", s.dp == s.dp ? PyFloat_FromDouble(s.dp)
+                                         : Py_NewRef(Py_None)) < 0 ||
+       info_put(info, "juilland_d",
+                s.juilland_d == s.juilland_d ? PyFloat_FromDouble(s.juilland_d)
+                                             : Py_NewRef(Py_None)) < 0 ||
+       info_put(info, "documents", Py_NewRef(docs)) < 0))
+    Py_CLEAR(info);
+  res = make_table(st, TB_DISPERSION, items, info,
+                   PyUnicode_FromFormat("%R", qobj));
+  items = NULL;
+free_d:
+  for (i = 0; i < nd; i++) {
+    if (keys)
+      Py_XDECREF(keys[i]);
+    if (dates)
+      Py_XDECREF(dates[i]);
+    if (srcs)
+      Py_XDECREF(srcs[i]);
+  }
+  free(keys);
+  free(dates);
+  free(srcs);
+  Py_XDECREF(docs);
+  kz_dispersion_free(d);
+done:
+  Py_XDECREF(items);
+  stats_job_free(&j);
+  return res;
+}
+
+/* --- quotes(), numbers(), entities() ------------------------------------- */
+
+static PyObject *
+corpus_extract(PyObject *op, PyObject *args, PyObject *kwds, int what,
+               const char *fname)
+{
+  static char *kwlist[] = {"filter", "stored_only", NULL};
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *filter = Py_None, *res = NULL, *items, *info;
+  int stored = 0, kind;
+  char fmt[32];
+  stats_job j;
+
+  snprintf(fmt, sizeof fmt, "|O$p:%s", fname);
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, fmt, kwlist, &filter, &stored))
+    return NULL;
+  memset(&j, 0, sizeof j);
+  j.what = what;
+  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  j.aflags = stored ? KZ_ANALYZE_STORED_ONLY : 0;
+  if (job_text(&j.f, &j.has_f, filter, 0, "filter") < 0)
+    goto done;
+  if (corpus_stats(self, &j, NULL, filter, NULL) < 0)
+    goto done;
+  if (what == JOB_ENTITIES) {
+    kind = TB_ENTITIES;
+    items = entity_rows(st, j.res);
+    kz_entities_free(j.res);
+  } else {
+    kind = what == JOB_QUOTES ? TB_QUOTES : TB_NUMBERS;
+    items = cells_to_rows(st, &j.cells, (PyTypeObject *)st->Row_types[kind],
+                          tables[kind].desc.n_in_sequence);
+  }
+  info = PyDict_New();
+  if (info != NULL && info_put(info, "filter", none_or(filter)) < 0)
+    Py_CLEAR(info);
+  res = make_table(st, kind, items, info,
+                   filter == Py_None ? PyUnicode_FromString("corpus")
+                                     : PyUnicode_FromFormat("%R", filter));
+done:
+  stats_job_free(&j);
+  return res;
+}
+
+PyDoc_STRVAR(Corpus_quotes_doc,
+"quotes($self, filter=None, *, stored_only=False)\n"
+"--\n"
+"\n"
+"The quotations of the documents matching `filter`: kz.Quotes of kz.Quote\n"
+"(doc, source, date, speaker, role, verb, kind, text, start, end), start\n"
+"and end being code point offsets into the stored body.  A document added\n"
+"from a file that still parses to the stored body is re-read, so its\n"
+"interview headings count; stored_only=True always uses the stored text.");
+
+static PyObject *
+Corpus_quotes(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  return corpus_extract(op, args, kwds, JOB_QUOTES, "quotes");
+}
+
+PyDoc_STRVAR(Corpus_numbers_doc,
+"numbers($self, filter=None, *, stored_only=False)\n"
+"--\n"
+"\n"
+"The numeric claims of the documents matching `filter`: kz.Numbers of\n"
+"kz.Number (doc, source, date, value, low, high, qualifier, unit,\n"
+"counted, exact, start, end) -- a claims table per document, so\n"
+"to_pandas() can put the outlets' figures side by side.");
+
+static PyObject *
+Corpus_numbers(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  return corpus_extract(op, args, kwds, JOB_NUMBERS, "numbers");
+}
+
+PyDoc_STRVAR(Corpus_entities_doc,
+"entities($self, filter=None, *, stored_only=False)\n"
+"--\n"
+"\n"
+"People, organizations and places of the documents matching `filter`,\n"
+"their spellings clustered into entities (surnames, acronyms,\n"
+"transliterations): kz.Entities of kz.Entity (name, kind, count,\n"
+"variants, by_source), most mentioned first.");
+
+static PyObject *
+Corpus_entities(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  return corpus_extract(op, args, kwds, JOB_ENTITIES, "entities");
+}
+
+/* --- The document-term matrix ------------------------------------------- */
+
+/*
+ * kz.DocumentTermMatrix owns the kz_dtm.  Its three arrays are exported
+ * through kz._Array objects (buffer protocol; each keeps the matrix alive),
+ * so memoryview(), numpy.frombuffer() and scipy.sparse.csr_matrix() use
+ * libkz's memory without a copy (SciPy copies indptr only, to make both
+ * index arrays int32).  The buffers are writable: nothing else reads them.
+ */
+typedef struct {
+  PyObject_HEAD
+  kz_dtm *m;
+  PyObject *vocabulary; /* list of str */
+  PyObject *keys;       /* list of str */
+  PyObject *matrix;     /* csr_matrix, or the tuple (data, indices, indptr) */
+  PyObject *arrays;     /* tuple of three kz._Array: data, indices, indptr */
+  PyObject *info;       /* dict */
+} DTMObject;
+
+typedef struct {
+  PyObject_HEAD
+  PyObject *owner;      /* the DTMObject */
+  void *buf;
+  Py_ssize_t len;       /* items */
+  Py_ssize_t itemsize;
+  const char *format;
+  Py_ssize_t shape[1];
+  Py_ssize_t strides[1];
+  Py_ssize_t exports;
+} ArrayObject;
+
+static int
+Array_getbuffer(PyObject *op, Py_buffer *view, int flags)
+{
+  ArrayObject *self = (ArrayObject *)op;
+
+  view->obj = Py_NewRef(op);
+  view->buf = self->buf;
+  view->len = self->len * self->itemsize;
+  view->readonly = 0;
+  view->itemsize = self->itemsize;
+  view->format = (flags & PyBUF_FORMAT) ? (char *)self->format : NULL;
+  view->ndim = 1;
+  view->shape = (flags & PyBUF_ND) ? self->shape : NULL;
+  view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? self->strides
+                                                            : NULL;
+  view->suboffsets = NULL;
+  view->internal = NULL;
+  self->exports++;
+  return 0;
+}
+
+static void
+Array_releasebuffer(PyObject *op, Py_buffer *view)
+{
+  (void)view;
+  ((ArrayObject *)op)->exports--;
+}
+
+static int
+Array_traverse(PyObject *op, visitproc visit, void *arg)
+{
+  Py_VISIT(((ArrayObject *)op)->owner);
+  Py_VISIT(Py_TYPE(op));
+  return 0;
+}
+
+static void
+Array_dealloc(PyObject *op)
+{
+  PyTypeObject *tp = Py_TYPE(op);
+  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+  PyObject_GC_UnTrack(op);
+  Py_CLEAR(((ArrayObject *)op)->owner);
+  tp_free(op);
+  Py_DECREF(tp);
+}
+
+static PyObject *
+Array_repr(PyObject *op)
+{
+  ArrayObject *self = (ArrayObject *)op;
+  return PyUnicode_FromFormat("<kz._Array format=%s len=%zd>", self->format,
+                              self->len);
+}
+
+static Py_ssize_t
+Array_length(PyObject *op)
+{
+  return ((ArrayObject *)op)->len;
+}
+
+static PyType_Slot Array_slots[] = {
+  {Py_tp_doc, (void *)"A one-dimensional array of libkz memory (buffer "
+                      "protocol):\nuse memoryview() or numpy.frombuffer() "
+                      "on it."},
+  {Py_bf_getbuffer, Array_getbuffer},
+  {Py_bf_releasebuffer, Array_releasebuffer},
+  {Py_tp_traverse, Array_traverse},
+  {Py_tp_dealloc, Array_dealloc},
+  {Py_tp_repr, Array_repr},
+  {Py_sq_length, Array_length},
+  {0, NULL}};
+
+static PyType_Spec Array_spec = {
+  .name = "kz._Array",
+  .basicsize = sizeof(ArrayObject),
+  .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION |
+           Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_HAVE_GC,
+  .slots = Array_slots,
+};
+
+static PyObject *
+make_array(kz_state *st, PyObject *owner, const void *buf, size_t len,
+           size_t itemsize, const char *format)
+{
+  PyTypeObject *tp = (PyTypeObject *)st->Array_type;
+  allocfunc alloc = (allocfunc)PyType_GetSlot(tp, Py_tp_alloc);
+  ArrayObject *a = (ArrayObject *)alloc(tp, 0);
+
+  if (a == NULL)
+    return NULL;
+  a->owner = Py_NewRef(owner);
+  a->buf = (void *)buf;
+  a->len = (Py_ssize_t)len;
+  a->itemsize = (Py_ssize_t)itemsize;
+  a->format = format;
+  a->shape[0] = (Py_ssize_t)len;
+  a->strides[0] = (Py_ssize_t)itemsize;
+  return (PyObject *)a;
+}
+
+static int
+DTM_traverse(PyObject *op, visitproc visit, void *arg)
+{
+  DTMObject *self = (DTMObject *)op;
+  Py_VISIT(self->vocabulary);
+  Py_VISIT(self->keys);
+  Py_VISIT(self->matrix);
+  Py_VISIT(self->arrays);
+  Py_VISIT(self->info);
+  Py_VISIT(Py_TYPE(op));
+  return 0;
+}
+
+static int
+DTM_clear(PyObject *op)
+{
+  DTMObject *self = (DTMObject *)op;
+  Py_CLEAR(self->vocabulary);
+  Py_CLEAR(self->keys);
+  Py_CLEAR(self->matrix);
+  Py_CLEAR(self->arrays);
+  Py_CLEAR(self->info);
+  return 0;
+}
+
+static void
+DTM_dealloc(PyObject *op)
+{
+  DTMObject *self = (DTMObject *)op;
+  PyTypeObject *tp = Py_TYPE(op);
+  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+  PyObject_GC_UnTrack(op);
+  DTM_clear(op);
+  /* The arrays (and so every buffer export) hold a reference to self:
+   * once self goes, nobody can read the matrix any more. */
+  kz_dtm_free(self->m);
+  self->m = NULL;
+  tp_free(op);
+  Py_DECREF(tp);
+}
+
+static PyObject *
+DTM_repr(PyObject *op)
+{
+  DTMObject *self = (DTMObject *)op;
+  return PyUnicode_FromFormat(
+      "<kz.DocumentTermMatrix %zu documents x %zu terms, %zu nonzero, %S%s>",
+      kz_dtm_rows(self->m), kz_dtm_cols(self->m), kz_dtm_nnz(self->m),
+      PyDict_GetItemString(self->info, "weighting"),
+      PyTuple_Check(self->matrix) ? " (no SciPy: .matrix is plain arrays)"
+                                  : "");
+}
+
+PyDoc_STRVAR(DTM_to_pandas_doc,
+"to_pandas($self, /)\n"
+"--\n"
+"\n"
+"The matrix as a pandas.DataFrame with sparse columns (index: the keys,\n"
+"columns: the vocabulary).  Needs pandas and SciPy.");
+
+static PyObject *
+DTM_to_pandas(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  DTMObject *self = (DTMObject *)op;
+  PyObject *pd, *df, *sparse, *res = NULL;
+
+  if (PyTuple_Check(self->matrix)) {
+    PyErr_SetString(PyExc_ImportError,
+                    "DocumentTermMatrix.to_pandas() needs SciPy (Debian: apt "
+                    "install python3-scipy)");
+    return NULL;
+  }
+  pd = import_pandas("DocumentTermMatrix.to_pandas()");
+  if (pd == NULL)
+    return NULL;
+  df = PyObject_GetAttrString(pd, "DataFrame");
+  sparse = df ? PyObject_GetAttrString(df, "sparse") : NULL;
+  if (sparse != NULL)
+    res = PyObject_CallMethod(sparse, "from_spmatrix", "OOO", self->matrix,
+                              self->keys, self->vocabulary);
+  Py_XDECREF(sparse);
+  Py_XDECREF(df);
+  Py_DECREF(pd);
+  return res;
+}
+
+PyDoc_STRVAR(DTM__repr_html__doc,
+"_repr_html_($self, /)\n"
+"--\n"
+"\n"
+"An HTML summary for Jupyter: shape, weighting, density and the terms\n"
+"that occur in the most documents.");
+
+static PyObject *
+DTM__repr_html_(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  DTMObject *self = (DTMObject *)op;
+  html_buf h = {NULL, 0, 0, 0};
+  size_t cols = kz_dtm_cols(self->m), rows = kz_dtm_rows(self->m), i, k;
+  size_t top[20], ntop = 0;
+  char num[256];
+  PyObject *w = PyDict_GetItemString(self->info, "weighting");
+
+  /* the 20 terms with the highest document frequency */
+  for (i = 0; i < cols; i++) {
+    uint64_t df = kz_dtm_df(self->m, i);
+    if (ntop < 20)
+      top[ntop++] = i;
+    else if (df <= kz_dtm_df(self->m, top[ntop - 1]))
+      continue;
+    else
+      top[ntop - 1] = i;
+    for (k = ntop - 1; k > 0 && kz_dtm_df(self->m, top[k]) >
+                                    kz_dtm_df(self->m, top[k - 1]); k--) {
+      size_t t = top[k];
+      top[k] = top[k - 1];
+      top[k - 1] = t;
+    }
+  }
+  hb_str(&h, "<div class=\"kz-dtm\" style=\"font-family:sans-serif\"><b>"
+             "kz.DocumentTermMatrix</b> ");
+  snprintf(num, sizeof num,
+           "%zu documents &times; %zu terms, %zu nonzero (density %.3g%%), ",
+           rows, cols, kz_dtm_nnz(self->m),
+           rows && cols ? 100.0 * (double)kz_dtm_nnz(self->m) /
+                              ((double)rows * (double)cols)
+                        : 0.0);
+  hb_str(&h, num);
+  if (w == NULL || hb_obj(&h, w, 0) < 0) {
+    free(h.p);
+    return NULL;
+  }
+  hb_str(&h, "<br><span style=\"color:#666\">most widespread terms (documents):"
+             "</span> ");
+  for (i = 0; i < ntop; i++) {
+    size_t len;
+    const char *t = kz_dtm_term(self->m, top[i], &len);
+    if (i)
+      hb_str(&h, ", ");
+    hb_esc(&h, t ? t : "", t ? len : 0, 40);
+    snprintf(num, sizeof num, " (%llu)",
+             (unsigned long long)kz_dtm_df(self->m, top[i]));
+    hb_str(&h, num);
+  }
+  hb_str(&h, "</div>");
+  return hb_finish(&h, 0);
+}
+
+static PyMethodDef DTM_methods[] = {
+  {"to_pandas", DTM_to_pandas, METH_NOARGS, DTM_to_pandas_doc},
+  {"_repr_html_", DTM__repr_html_, METH_NOARGS, DTM__repr_html__doc},
+  {NULL, NULL, 0, NULL}};
+
+static PyObject *
+DTM_get_array(PyObject *op, void *closure)
+{
+  DTMObject *self = (DTMObject *)op;
+  PyObject *a = PyTuple_GetItem(self->arrays, (Py_ssize_t)(uintptr_t)closure);
+  return a ? PyMemoryView_FromObject(a) : NULL;
+}
+
+static PyObject *
+DTM_get_shape(PyObject *op, void *closure)
+{
+  DTMObject *self = (DTMObject *)op;
+  return Py_BuildValue("(nn)", (Py_ssize_t)kz_dtm_rows(self->m),
+                       (Py_ssize_t)kz_dtm_cols(self->m));
+}
+
+static PyObject *
+DTM_get_df(PyObject *op, void *closure)
+{
+  DTMObject *self = (DTMObject *)op;
+  size_t i, n = kz_dtm_cols(self->m);
+  PyObject *l = PyList_New((Py_ssize_t)n);
+
+  for (i = 0; l != NULL && i < n; i++) {
+    PyObject *v = PyLong_FromUnsignedLongLong(kz_dtm_df(self->m, i));
+    if (v == NULL) {
+      Py_CLEAR(l);
+      break;
+    }
+    PyList_SetItem(l, (Py_ssize_t)i, v);
+  }
+  return l;
+}
+
+static PyGetSetDef DTM_getset[] = {
+  {"data", DTM_get_array, NULL,
+   "The nonzero values (memoryview of float64, libkz's memory).",
+   (void *)(uintptr_t)0},
+  {"indices", DTM_get_array, NULL,
+   "The column of each value (memoryview of int32).", (void *)(uintptr_t)1},
+  {"indptr", DTM_get_array, NULL,
+   "Row i's values are data[indptr[i]:indptr[i+1]] (memoryview of int64).",
+   (void *)(uintptr_t)2},
+  {"shape", DTM_get_shape, NULL, "(documents, terms)", NULL},
+  {"df", DTM_get_df, NULL, "Document frequency of each term (list of int).",
+   NULL},
+  {NULL, NULL, NULL, NULL, NULL}};
+
+static PyMemberDef DTM_members[] = {
+  {"matrix", T_OBJECT_EX, offsetof(DTMObject, matrix), READONLY,
+   "A scipy.sparse.csr_matrix when SciPy is importable, else the tuple\n"
+   "(data, indices, indptr) of memoryviews."},
+  {"vocabulary", T_OBJECT_EX, offsetof(DTMObject, vocabulary), READONLY,
+   "The terms, one per column, in byte order (list of str)."},
+  {"keys", T_OBJECT_EX, offsetof(DTMObject, keys), READONLY,
+   "The document keys, one per row (list of str)."},
+  {"info", T_OBJECT_EX, offsetof(DTMObject, info), READONLY,
+   "The options it was made with (dict)."},
+  {NULL, 0, 0, 0, NULL}};
+
+static PyType_Slot DTM_slots[] = {
+  {Py_tp_doc, (void *)"A document-term matrix, from Corpus.dtm(): .matrix "
+                      "(a\nscipy.sparse.csr_matrix, or plain arrays without "
+                      "SciPy),\n.vocabulary, .keys, .data/.indices/.indptr "
+                      "(memoryviews of\nlibkz's arrays), .shape, .df, "
+                      "to_pandas()."},
+  {Py_tp_dealloc, DTM_dealloc},
+  {Py_tp_traverse, DTM_traverse},
+  {Py_tp_clear, DTM_clear},
+  {Py_tp_repr, DTM_repr},
+  {Py_tp_methods, DTM_methods},
+  {Py_tp_getset, DTM_getset},
+  {Py_tp_members, DTM_members},
+  {0, NULL}};
+
+static PyType_Spec DTM_spec = {
+  .name = "kz.DocumentTermMatrix",
+  .basicsize = sizeof(DTMObject),
+  .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION |
+           Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_HAVE_GC,
+  .slots = DTM_slots,
+};
+
+/* .matrix: scipy.sparse.csr_matrix over numpy views of the arrays, or the
+ * tuple of memoryviews when SciPy (or NumPy) is missing. */
+static PyObject *
+dtm_matrix(DTMObject *self)
+{
+  PyObject *np = PyImport_ImportModule("numpy"), *sp = NULL, *res = NULL;
+  PyObject *views[3] = {NULL, NULL, NULL};
+  static const char *const dtypes[3] = {"float64", "int32", "int64"};
+  int i;
+
+  if (np != NULL)
+    sp = PyImport_ImportModule("scipy.sparse");
+  if (np == NULL || sp == NULL) {
+    if (!PyErr_ExceptionMatches(PyExc_ImportError)) {
+      Py_XDECREF(np);
+      return NULL;
+    }
+    PyErr_Clear();
+    Py_XDECREF(np);
+    for (i = 0; i < 3; i++) {
+      views[i] = PyMemoryView_FromObject(PyTuple_GetItem(self->arrays, i));
+      if (views[i] == NULL)
+        goto done;
+    }
+    res = PyTuple_Pack(3, views[0], views[1], views[2]);
+    goto done;
+  }
+  for (i = 0; i < 3; i++) {
+    views[i] = PyObject_CallMethod(np, "frombuffer", "Os",
+                                   PyTuple_GetItem(self->arrays, i),
+                                   dtypes[i]);
+    if (views[i] == NULL)
+      goto done;
+  }
+  {
+    PyObject *csr = PyObject_GetAttrString(sp, "csr_matrix"), *kw = NULL;
+    PyObject *arg = Py_BuildValue("((OOO))", views[0], views[1], views[2]);
+    PyObject *shape = DTM_get_shape((PyObject *)self, NULL);
+    kw = shape ? Py_BuildValue("{sO}", "shape", shape) : NULL;
+    if (csr != NULL && arg != NULL && kw != NULL)
+      res = PyObject_Call(csr, arg, kw);
+    Py_XDECREF(shape);
+    Py_XDECREF(kw);
+    Py_XDECREF(arg);
+    Py_XDECREF(csr);
+  }
+done:
+  for (i = 0; i < 3; i++)
+    Py_XDECREF(views[i]);
+  Py_XDECREF(sp);
+  Py_XDECREF(np);
+  return res;
+}
+
+/* Read a min_df/max_df argument: int count or float proportion. */
+static int
+df_arg(PyObject *obj, const char *what, int is_max, double *out)
+{
+  double v;
+
+  if (obj == NULL || obj == Py_None)
+    return 0;
+  if (PyLong_Check(obj)) {
+    long n = PyLong_AsLong(obj);
+    if (n == -1 && PyErr_Occurred())
+      return -1;
+    if (n < 0) {
+      PyErr_Format(PyExc_ValueError, "%s must not be negative", what);
+      return -1;
+    }
+    /* an int is a number of documents: 1 means 1 document for max_df, and
+     * libkz reads values <= 1 as proportions there */
+    *out = is_max && n == 1 ? 1.0 + 1e-9 : (double)n;
+    if (is_max && n == 0) {
+      PyErr_Format(PyExc_ValueError, "%s=0 keeps no term", what);
+      return -1;
+    }
+    return 0;
+  }
+  v = PyFloat_AsDouble(obj);
+  if (v == -1.0 && PyErr_Occurred())
+    return -1;
+  if (!(v >= 0.0 && v <= 1.0)) {
+    PyErr_Format(PyExc_ValueError,
+                 "%s as a float is a proportion of the documents, from 0.0 "
+                 "to 1.0", what);
+    return -1;
+  }
+  if (!is_max && v == 1.0)
+    v = 1.0 - 1e-12; /* "in every document", read as a proportion */
+  *out = v;
+  return 0;
+}
+
+static const char *const weighting_names[] = {"count", "tfidf", "tf-idf",
+                                              NULL};
+static const int weighting_values[] = {0, 1, 1};
+
+PyDoc_STRVAR(Corpus_dtm_doc,
+"dtm($self, filter=None, *, weighting='count', norm=None, min_df=1,\n"
+"    max_df=1.0, max_features=None, stopwords=False, numbers=True)\n"
+"--\n"
+"\n"
+"The document-term matrix of the documents matching `filter`, one row per\n"
+"document (index order), one column per term (byte order):\n"
+"kz.DocumentTermMatrix with .matrix (scipy.sparse.csr_matrix when SciPy\n"
+"is installed, else (data, indices, indptr) memoryviews), .vocabulary,\n"
+".keys.  The arrays are libkz's, not copied.\n"
+"\n"
+"weighting: 'count' or 'tfidf' (idf = ln((1+n)/(1+df)) + 1, as\n"
+"    scikit-learn's TfidfVectorizer); norm: None or 'l2' (rows of unit\n"
+"    length).\n"
+"min_df, max_df: an int is a number of documents, a float a proportion\n"
+"    (as in scikit-learn).  max_features: keep the most frequent terms.\n"
+"stopwords=True leaves stopwords out, numbers=False numbers.");
+
+static PyObject *
+Corpus_dtm(PyObject *op, PyObject *args, PyObject *kwds)
+{
+  static char *kwlist[] = {"filter", "weighting", "norm", "min_df", "max_df",
+                           "max_features", "stopwords", "numbers", NULL};
+  static const char *const norm_names[] = {"l2", NULL};
+  static const int norm_values[] = {1};
+  CorpusObject *self = (CorpusObject *)op;
+  kz_state *st = corpus_state(op);
+  PyObject *filter = Py_None, *weighting = NULL, *norm = NULL, *min_df = NULL;
+  PyObject *max_df = NULL, *max_features = NULL, *stopwords = NULL;
+  PyObject *res = NULL;
+  PyTypeObject *tp = (PyTypeObject *)st->DTM_type;
+  allocfunc alloc = (allocfunc)PyType_GetSlot(tp, Py_tp_alloc);
+  DTMObject *m = NULL;
+  int numbers = 1, tfidf, l2;
+  stats_job j;
+  const int64_t *ip;
+  const int32_t *ix;
+  const double *dv;
+  size_t i, n;
+
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O$OOOOOOp:dtm", kwlist,
+                                   &filter, &weighting, &norm, &min_df,
+                                   &max_df, &max_features, &stopwords,
+                                   &numbers))
+    return NULL;
+  memset(&j, 0, sizeof j);
+  j.what = JOB_DTM;
+  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  j.o.min_df = 1;
+  if (parse_choice(weighting, "weighting", weighting_names, weighting_values,
+                   0, &tfidf) < 0 ||
+      parse_choice(norm, "norm", norm_names, norm_values, 0, &l2) < 0 ||
+      df_arg(min_df, "min_df", 0, &j.o.min_df) < 0 ||
+      df_arg(max_df, "max_df", 1, &j.o.max_df) < 0 ||
+      parse_limit(max_features, "max_features", &j.o.max_features) < 0 ||
+      stopword_flags(stopwords, &j.o.flags, 0) < 0)
+    return NULL;
+  if (tfidf)
+    j.o.flags |= KZ_STATS_TFIDF;
+  if (l2)
+    j.o.flags |= KZ_STATS_L2;
+  if (!numbers)
+    j.o.flags |= KZ_STATS_SKIP_NUMBERS;
+  if (job_text(&j.f, &j.has_f, filter, 0, "filter") < 0)
+    goto done;
+  if (corpus_stats(self, &j, NULL, filter, NULL) < 0)
+    goto done;
+  m = (DTMObject *)alloc(tp, 0);
+  if (m == NULL) {
+    kz_dtm_free(j.res);
+    goto done;
+  }
+  m->m = j.res;
+  kz_dtm_csr(m->m, &ip, &ix, &dv);
+  m->arrays = PyTuple_New(3);
+  if (m->arrays == NULL)
+    goto fail;
+  {
+    PyObject *a[3];
+    a[0] = make_array(st, (PyObject *)m, dv, kz_dtm_nnz(m->m), sizeof *dv,
+                      "d");
+    a[1] = make_array(st, (PyObject *)m, ix, kz_dtm_nnz(m->m), sizeof *ix,
+                      "i");
+    a[2] = make_array(st, (PyObject *)m, ip, kz_dtm_rows(m->m) + 1,
+                      sizeof *ip, "q");
+    for (i = 0; i < 3; i++) {
+      if (a[i] == NULL) {
+        size_t k;
+        for (k = i + 1; k < 3; k++)
+          Py_XDECREF(a[k]);
+        goto fail;
+      }
+      PyTuple_SetItem(m->arrays, (Py_ssize_t)i, a[i]);
+    }
+  }
+  n = kz_dtm_cols(m->m);
+  m->vocabulary = PyList_New((Py_ssize_t)n);
+  for (i = 0; m->vocabulary != NULL && i < n; i++) {
+    size_t len;
+    const char *t = kz_dtm_term(m->m, i, &len);
+    PyObject *s = PyUnicode_DecodeUTF8(t ? t : "", (Py_ssize_t)len,
+                                       "replace");
+    if (s == NULL)
+      goto fail;
+    PyList_SetItem(m->vocabulary, (Py_ssize_t)i, s);
+  }
+  n = kz_dtm_rows(m->m);
+  m->keys = PyList_New((Py_ssize_t)n);
+  for (i = 0; m->keys != NULL && i < n; i++) {
+    size_t len;
+    const char *k = kz_dtm_key(m->m, i, &len);
+    PyObject *s = key_str(k ? k : "", len);
+    if (s == NULL)
+      goto fail;
+    PyList_SetItem(m->keys, (Py_ssize_t)i, s);
+  }
+  if (m->vocabulary == NULL || m->keys == NULL)
+    goto fail;
+  m->info = Py_BuildValue("{sOsssOsOsO}", "filter", filter, "weighting",
+                          tfidf ? (l2 ? "tfidf, l2" : "tfidf")
+                                : (l2 ? "count, l2" : "count"),
+                          "min_df", min_df ? min_df : Py_None, "max_df",
+                          max_df ? max_df : Py_None, "max_features",
+                          max_features ? max_features : Py_None);
+  if (m->info == NULL)
+    goto fail;
+  m->matrix = dtm_matrix(m);
+  if (m->matrix == NULL)
+    goto fail;
+  res = (PyObject *)m;
+  goto done;
+fail:
+  Py_DECREF(m);
+done:
+  stats_job_free(&j);
+  return res;
+}
+
+/* --- Types ---------------------------------------------------------------- */
+
+static int
+add_analysis_types(PyObject *module, kz_state *st)
+{
+  int k;
+
+  for (k = 0; k < TB_N; k++) {
+    PyType_Slot *slots;
+    size_t ns = sizeof Table_slots / sizeof Table_slots[0], i;
+    st->Row_types[k] = (PyObject *)PyStructSequence_NewType(&tables[k].desc);
+    if (st->Row_types[k] == NULL ||
+        PyModule_AddType(module, (PyTypeObject *)st->Row_types[k]) < 0)
+      return -1;
+    /* one copy of the slots per type, for its own doc string; kept for the
+     * life of the process, like the spec (static) */
+    slots = Table_specs[k].slots;
+    if (slots == NULL) {
+      slots = malloc(sizeof Table_slots);
+      if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+      }
+      memcpy(slots, Table_slots, sizeof Table_slots);
+      for (i = 0; i < ns; i++)
+        if (slots[i].slot == Py_tp_doc)
+          slots[i].pfunc = (void *)tables[k].table_doc;
+      Table_specs[k].name = tables[k].table_name;
+      Table_specs[k].basicsize = sizeof(TableObject);
+      Table_specs[k].flags = Py_TPFLAGS_DEFAULT |
+                             Py_TPFLAGS_DISALLOW_INSTANTIATION |
+                             Py_TPFLAGS_IMMUTABLETYPE;
+      Table_specs[k].slots = slots;
+    }
+    st->Table_types[k] = PyType_FromModuleAndSpec(module, &Table_specs[k],
+                                                  NULL);
+    if (st->Table_types[k] == NULL ||
+        PyModule_AddType(module, (PyTypeObject *)st->Table_types[k]) < 0)
+      return -1;
+  }
+  st->DispersionDoc_type =
+      (PyObject *)PyStructSequence_NewType(&DispersionDoc_desc);
+  if (st->DispersionDoc_type == NULL ||
+      PyModule_AddType(module, (PyTypeObject *)st->DispersionDoc_type) < 0)
+    return -1;
+  st->DTM_type = PyType_FromModuleAndSpec(module, &DTM_spec, NULL);
+  if (st->DTM_type == NULL ||
+      PyModule_AddType(module, (PyTypeObject *)st->DTM_type) < 0)
+    return -1;
+  st->Array_type = PyType_FromModuleAndSpec(module, &Array_spec, NULL);
+  if (st->Array_type == NULL ||
+      PyModule_AddType(module, (PyTypeObject *)st->Array_type) < 0)
+    return -1;
+  return 0;
+}
+
 /* --- The type ----------------------------------------------------------- */
 
 static PyObject *
@@ -5972,6 +8461,14 @@ static PyMethodDef Corpus_methods[] = {
   KW_METHOD("count", Corpus_count, Corpus_count_doc),
   {"doc", Corpus_doc, METH_O, Corpus_doc_doc},
   KW_METHOD("vocabulary", Corpus_vocabulary, Corpus_vocabulary_doc),
+  KW_METHOD("collocations", Corpus_collocations, Corpus_collocations_doc),
+  KW_METHOD("keyness", Corpus_keyness, Corpus_keyness_doc),
+  KW_METHOD("ngrams", Corpus_ngrams, Corpus_ngrams_doc),
+  KW_METHOD("dispersion", Corpus_dispersion, Corpus_dispersion_doc),
+  KW_METHOD("dtm", Corpus_dtm, Corpus_dtm_doc),
+  KW_METHOD("quotes", Corpus_quotes, Corpus_quotes_doc),
+  KW_METHOD("numbers", Corpus_numbers, Corpus_numbers_doc),
+  KW_METHOD("entities", Corpus_entities, Corpus_entities_doc),
   {"stats", Corpus_stats, METH_NOARGS, Corpus_stats_doc},
   {"close", Corpus_close, METH_NOARGS, Corpus_close_doc},
   {"__enter__", Corpus_enter, METH_NOARGS, NULL},
@@ -6339,6 +8836,8 @@ kz_exec(PyObject *module)
     return -1;
   if (add_corpus_types(module, st) < 0)
     return -1;
+  if (add_analysis_types(module, st) < 0)
+    return -1;
   {
     PyObject *datetime = PyImport_ImportModule("datetime");
     if (datetime == NULL)
@@ -6396,6 +8895,13 @@ kz_traverse(PyObject *module, visitproc visit, void *arg)
   Py_VISIT(st->KwicRow_type);
   Py_VISIT(st->CountRow_type);
   Py_VISIT(st->Term_type);
+  for (i = 0; i < KZ_N_TABLES; i++) {
+    Py_VISIT(st->Table_types[i]);
+    Py_VISIT(st->Row_types[i]);
+  }
+  Py_VISIT(st->DispersionDoc_type);
+  Py_VISIT(st->DTM_type);
+  Py_VISIT(st->Array_type);
   return 0;
 }
 
@@ -6426,6 +8932,13 @@ kz_clear(PyObject *module)
   Py_CLEAR(st->KwicRow_type);
   Py_CLEAR(st->CountRow_type);
   Py_CLEAR(st->Term_type);
+  for (i = 0; i < KZ_N_TABLES; i++) {
+    Py_CLEAR(st->Table_types[i]);
+    Py_CLEAR(st->Row_types[i]);
+  }
+  Py_CLEAR(st->DispersionDoc_type);
+  Py_CLEAR(st->DTM_type);
+  Py_CLEAR(st->Array_type);
   return 0;
 }
 

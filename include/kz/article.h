@@ -151,7 +151,9 @@ KZ_API const char *kz_article_block_text(const kz_article *a, size_t i);
 /* Byte span [start, end) of the block in the input (the lines it came from). */
 KZ_API size_t kz_article_block_start(const kz_article *a, size_t i);
 KZ_API size_t kz_article_block_end(const kz_article *a, size_t i);
-/* Index of the earlier block this one repeats (exactly or nearly), or -1. */
+/* Index of the earlier block this one repeats (exactly or nearly), or -1.
+ * That block is always kept (its own duplicate_of is -1) and of the same
+ * kind. */
 KZ_API long kz_article_block_duplicate_of(const kz_article *a, size_t i);
 
 /* The body: the texts of the non-duplicate standfirst and paragraph blocks,
@@ -168,8 +170,9 @@ KZ_API const char *kz_article_warning(const kz_article *a, size_t i);
 /* Render the article as one JSON object with the fields title,
  * title_language, language, date, time, source, original_source, authors,
  * dateline, blocks [{kind, text, start, end, duplicate_of}], body, warnings
- * (unknown values are null).  On success *out holds the text (caller frees
- * it with kz_buf_dispose()).  Returns KZ_OK, KZ_EINVAL or KZ_ENOMEM. */
+ * (unknown values are null; so is duplicate_of for a kept block).  On
+ * success *out holds the text (caller frees it with kz_buf_dispose()).
+ * Returns KZ_OK, KZ_EINVAL or KZ_ENOMEM. */
 KZ_API int kz_article_to_json(const kz_article *a, kz_buf *out);
 
 KZ_END_DECLS

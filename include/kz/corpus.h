@@ -34,7 +34,8 @@
  *
  * Threads.  Search-side calls (kz_corpus_search(), kz_corpus_keys(),
  * kz_corpus_kwic(), kz_corpus_count(), kz_corpus_vocabulary(),
- * kz_corpus_doc(), kz_corpus_count_docs()) may run on one handle from
+ * kz_corpus_doc(), kz_corpus_count_docs(), kz_corpus_stats_get(),
+ * kz_corpus_analyzer(), kz_query_parse()) may run on one handle from
  * several threads at once, also while one thread commits.  Write calls
  * (add, delete, commit, optimize, refresh, close) must not run
  * concurrently with each other on one handle.  Result objects (kz_results,
@@ -52,6 +53,7 @@
 #define KZ_CORPUS_H
 
 #include "common.h"
+#include "article.h"
 
 KZ_BEGIN_DECLS
 
@@ -214,10 +216,31 @@ KZ_API int kz_corpus_add_jsonl(kz_corpus *c, const char *path,
  * and KZ_EIO for the file. */
 KZ_API int kz_corpus_add_file(kz_corpus *c, const char *path);
 
+/*
+ * Add an article the caller parsed (kz_article_parse()) under the key
+ * key[0..key_len), taking its fields as kz_corpus_add_file() does.  meta
+ * (may be NULL) overrides them: each non-NULL member replaces the parsed
+ * value ("" clears it); its url is the only way to give a URL.  a stays
+ * the caller's.  Returns like kz_corpus_add_text(), plus KZ_EVERSION for an
+ * unknown meta->version.
+ */
+KZ_API int kz_corpus_add_article(kz_corpus *c, const char *key, size_t key_len,
+                                 const kz_article *a, const kz_doc_meta *meta);
+
+/* kz_corpus_add_file() with a key of the caller's (key NULL: the path as
+ * given) and metadata overriding the parsed values as in
+ * kz_corpus_add_article() (meta may be NULL). */
+KZ_API int kz_corpus_add_file_v2(kz_corpus *c, const char *path, const char *key,
+                                 size_t key_len, const kz_doc_meta *meta);
+
 /* Add every regular file under directory `path`, recursively (names
  * starting with '.' are skipped), in sorted order, each as
- * kz_corpus_add_file() does.  Files that cannot be read are skipped and
- * counted in *failed (may be NULL).  progress may be NULL. */
+ * kz_corpus_add_file() does, keyed "path/relative/name" with `path`
+ * normalized first (repeated '/' collapsed, a trailing '/' dropped, so
+ * "dir/" and "dir" give the same keys).  Files that cannot be read are
+ * skipped and counted in *failed (may be NULL).  progress may be NULL;
+ * when given, the directory is walked once first to sum the file sizes,
+ * reported as `total`. */
 KZ_API int kz_corpus_add_dir(kz_corpus *c, const char *path, uint64_t *failed,
                              kz_progress_cb progress, void *payload);
 
@@ -253,6 +276,10 @@ typedef struct kz_corpus_stats {
   uint64_t bytes_total;  /* every file of the generation */
 } kz_corpus_stats;
 
+/* Fill *out with the statistics of the handle's snapshot.  A search-side
+ * call: safe on one handle from several threads, also while another thread
+ * commits (the snapshot is reference-counted).  Returns KZ_OK or
+ * KZ_EINVAL. */
 KZ_API int kz_corpus_stats_get(kz_corpus *c, kz_corpus_stats *out);
 
 /* ------------------------------------------------------------------ */

@@ -21,7 +21,8 @@
  *   date:2022-01-01..2022-01-31  date:>=2022-01-10 (also > < <=)
  * Operators are uppercase; lowercase and/or/not are words.  A word the
  * analyzer splits into several tokens ("Kassym-Jomart") is a phrase.
- * Errors are KZ_EQUERY with a message "query error at byte N: problem".
+ * Errors are KZ_EQUERY with a message "query error at byte N: problem";
+ * kz_query_error_position() gives N.
  *
  * Every function here is a search-side call (see kz/corpus.h): several
  * threads may call them on one kz_corpus at once.  Objects returned
@@ -58,6 +59,13 @@ KZ_API int kz_query_parse(kz_query **out, kz_corpus *c, const char *text,
 /* The parsed query in a canonical, fully parenthesized form, e.g.
  * (AND (TERM "tokayev") (PHRASE "state" "emergency")).  Borrowed from q. */
 KZ_API const char *kz_query_describe(const kz_query *q);
+
+/* The byte offset in the query text of the problem reported by the last
+ * failing call on this thread, when that call failed on the query
+ * (KZ_EQUERY, or KZ_ELIMIT for a prefix or fuzzy word matching too many
+ * terms): the N of "query error at byte N" in kz_last_errmsg().  -1 when
+ * the last failure was something else. */
+KZ_API int64_t kz_query_error_position(void);
 
 KZ_API void kz_query_free(kz_query *q);
 
@@ -119,9 +127,14 @@ KZ_API double kz_results_score(const kz_results *r);
  * until it moves; "" when absent. */
 KZ_API const char *kz_results_field(const kz_results *r, int field,
                                     size_t *len);
-/* The snippet: a window of the body (or of the title when the body has no
- * match) around the best cluster of matches; "..." marks cut ends. */
+/* The snippet: a window around the best cluster of matches of the field
+ * kz_results_snippet_field() names: the body when it has a match, else the
+ * first of title, heading, caption that has one, else the start of the
+ * body (a match in metadata only); "..." marks cut ends. */
 KZ_API const char *kz_results_snippet(const kz_results *r, size_t *len);
+/* The kz_field the snippet was taken from (KZ_FIELD_BODY, KZ_FIELD_TITLE,
+ * KZ_FIELD_HEADING or KZ_FIELD_CAPTION); -1 before the first next(). */
+KZ_API int kz_results_snippet_field(const kz_results *r);
 /* Highlights: whole phrases and NEAR groups are one range each.  In the
  * snippet text: */
 KZ_API size_t kz_results_highlight_count(const kz_results *r);

@@ -1,0 +1,88 @@
+/*
+ * cmd_ngrams.c - "kz ngrams": n-gram frequencies of a corpus or a part.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "stats_cli.h"
+#include "kz/stats.h"
+
+const char cli_usage_ngrams[] =
+  "usage: kz ngrams DIR [-n N] [--filter Q] [--min-freq N] [--limit N]\n"
+  "                 [--stopwords | --stop-edges] [--punct] [--json]\n"
+  "\n"
+  "The N-grams (N = 1 to 5, default 2) of the documents matching --filter,\n"
+  "most frequent first: FREQ<TAB>DOCS<TAB>NGRAM, or with --json one object\n"
+  "a line (ngram, freq, docs).  N-grams stay inside a field and do not span\n"
+  "punctuation unless --punct.  --stopwords drops n-grams holding a\n"
+  "stopword, --stop-edges those that begin or end with one.\n"
+  "DIR is a corpus or raw articles (see kz help colloc).\n";
+
+int cli_cmd_ngrams(int argc, char **argv) {
+  cli_args a;
+  kz_stats_options o = KZ_STATS_OPTIONS_INIT;
+  cli_stats_corpus sc;
+  kz_ngrams *g;
+  const char *v;
+  unsigned long n;
+  int json = 0, r2, rc;
+
+  o.n = 2;
+  cli_args_init(&a, argc, argv);
+  while (cli_args_next(&a)) {
+    if (!strcmp(a.opt, "-n") || !strcmp(a.opt, "--n")) {
+      if ((v = cli_args_value(&a)) == NULL) return CLI_USAGE;
+      if (cli_parse_count("-n", v, 1, 5, &n)) return CLI_USAGE;
+      o.n = (unsigned)n;
+    } else if (!strcmp(a.opt, "--min-freq") || !strcmp(a.opt, "--limit")) {
+      int lim = !strcmp(a.opt, "--limit");
+      if ((v = cli_args_value(&a)) == NULL) return CLI_USAGE;
+      if (cli_parse_count(a.opt, v, lim, (unsigned long)-1 >> 1, &n)) return CLI_USAGE;
+      if (lim) o.limit = n;
+      else o.min_freq = n;
+    } else if (!strcmp(a.opt, "--filter")) {
+      if ((v = cli_args_value(&a)) == NULL) return CLI_USAGE;
+      o.filter = v;
+      o.filter_len = strlen(v);
+    } else if ((r2 = cli_args_flag(&a, "--stopwords")) != 0) {
+      if (r2 < 0) return CLI_USAGE;
+      o.flags |= KZ_STATS_SKIP_STOPWORDS;
+    } else if ((r2 = cli_args_flag(&a, "--stop-edges")) != 0) {
+      if (r2 < 0) return CLI_USAGE;
+      o.flags |= KZ_STATS_STOP_EDGES;
+    } else if ((r2 = cli_args_flag(&a, "--punct")) != 0) {
+      if (r2 < 0) return CLI_USAGE;
+      o.flags |= KZ_STATS_ACROSS_PUNCT;
+    } else if ((r2 = cli_args_flag(&a, "--json")) != 0) {
+      if (r2 < 0) return CLI_USAGE;
+      json = 1;
+    } else {
+      return cli_usage_error("unknown option '%s'", a.opt);
+    }
+  }
+  if (a.nops != 1) return cli_usage_error("expected DIR");
+  if (cli_stats_open(&sc, a.ops[0])) return CLI_FAIL;
+  rc = kz_corpus_ngrams(&g, sc.c, &o);
+  if (rc) {
+    cli_error("%s", kz_last_errmsg());
+    cli_stats_close(&sc);
+    return rc == KZ_EQUERY ? CLI_USAGE : CLI_FAIL;
+  }
+  if (json) {
+    kz_buf out = KZ_BUF_INIT;
+    rc = cli_print_json(kz_ngrams_to_json(g, &out), &out);
+  } else {
+    for (size_t i = 0; i < kz_ngrams_count(g); i++) {
+      kz_ngram_row w;
+      kz_ngrams_row_get(g, i, &w);
+      printf("%llu\t%llu\t", (unsigned long long)w.freq, (unsigned long long)w.docs);
+      cli_write_escaped(stdout, w.text, w.text_len);
+      putc('\n', stdout);
+    }
+    rc = CLI_OK;
+  }
+  kz_ngrams_free(g);
+  cli_stats_close(&sc);
+  return rc;
+}

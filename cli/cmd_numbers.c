@@ -1,0 +1,129 @@
+/*
+ * cmd_numbers.c - "kz numbers": the numeric claims of each article.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis_cli.h"
+#include "kz/analysis.h"
+#include "kz/article.h"
+
+const char cli_usage_numbers[] =
+  "usage: kz numbers [--json] [--source NAME] [--language LANG] FILE...\n"
+  "\n"
+  "Find the numeric claims in each FILE (a scraped news article as text; '-'\n"
+  "is standard input): numbers in digits or words (\"2,500\", \"twelve\", \"a\n"
+  "dozen\", \"hundreds\"), percentages, amounts of money and ranges, with\n"
+  "their qualifier (\"more than\", \"at least\", \"almost\", \"about\", \"up to\"\n"
+  "...) and what they count (\"people died\", \"detained\", \"paratroopers\").\n"
+  "Years, dates, times of day and ordinals are left out.\n"
+  "\n"
+  "Without --json, a table per file: value (low-high for a range),\n"
+  "qualifier, unit, what is counted and the claim as written.\n"
+  "\n"
+  "Options:\n"
+  "  --json           one JSON object per claim, one a line, with the fields\n"
+  "                   doc (the FILE as given), value, low, high, qualifier,\n"
+  "                   unit (\"%\" or a currency code), counted, exact (the\n"
+  "                   claim as written), start, end (byte offsets into the\n"
+  "                   article body); null when absent\n"
+  "  --source NAME    the outlet, used when the page names none\n"
+  "  --language LANG  the body language, used when detection is unsure\n"
+  "\n"
+  "Exit status: 0 success, 1 a FILE could not be read or parsed (the other\n"
+  "files are still processed), 2 a usage error.\n";
+
+/* A value for people: whole numbers with thousands separators, others
+ * with up to six significant digits. */
+static void format_value(char *buf, size_t cap, double v) {
+  if (v != v) {
+    snprintf(buf, cap, "-");
+  } else if (fabs(v) < 1e15 && v == floor(v)) {
+    char digits[32], *o = buf;
+    size_t n, i;
+    snprintf(digits, sizeof digits, "%.0f", fabs(v));
+    n = strlen(digits);
+    if (v < 0 && cap > 1) *o++ = '-';
+    for (i = 0; i < n && (size_t)(o - buf) + 2 < cap; i++) {
+      if (i > 0 && (n - i) % 3 == 0) *o++ = ',';
+      *o++ = digits[i];
+    }
+    *o = '\0';
+  } else {
+    snprintf(buf, cap, "%.6g", v);
+  }
+}
+
+static void show_table(const char *path, const kz_numbers *nb) {
+  size_t i, n = kz_numbers_count(nb);
+  printf("==> %s <==\n", path);
+  if (n == 0) {
+    printf("(no numbers)\n");
+    return;
+  }
+  printf("%-27s  %-10s  %-4s  %-28s  %s\n", "value", "qualifier", "unit", "counted", "exact");
+  for (i = 0; i < n; i++) {
+    char lo[40], hi[40], cell[84];
+    format_value(lo, sizeof lo, kz_number_low(nb, i));
+    format_value(hi, sizeof hi, kz_number_high(nb, i));
+    if (kz_number_low(nb, i) < kz_number_high(nb, i))
+      snprintf(cell, sizeof cell, "%s-%s", lo, hi);
+    else
+      format_value(cell, sizeof cell, kz_number_value(nb, i));
+    cli_cell(stdout, cell, 27, 1);
+    fputs("  ", stdout);
+    cli_cell(stdout, kz_number_qualifier(nb, i), 10, 1);
+    fputs("  ", stdout);
+    cli_cell(stdout, kz_number_unit(nb, i), 4, 1);
+    fputs("  ", stdout);
+    cli_cell(stdout, kz_number_counted(nb, i), 28, 1);
+    fputs("  ", stdout);
+    cli_cell(stdout, kz_number_exact(nb, i), 60, 0);
+    putchar('\n');
+  }
+}
+
+int cli_cmd_numbers(int argc, char **argv) {
+  cli_args a;
+  cli_analysis_opts o = CLI_ANALYSIS_OPTS_INIT;
+  int status = CLI_OK, i, r;
+  cli_args_init(&a, argc, argv);
+  while (cli_args_next(&a)) {
+    r = cli_analysis_option(&a, &o);
+    if (r == CLI_USAGE) return CLI_USAGE;
+    if (r == 0) return cli_usage_error("unknown option '%s'", a.opt);
+  }
+  if (a.nops == 0) return cli_usage_error("no FILE given");
+  for (i = 0; i < a.nops; i++) {
+    const char *path = a.ops[i];
+    kz_article *art = NULL;
+    kz_analysis *res = NULL;
+    if (cli_analysis_load(&art, path, &o) != CLI_OK) {
+      status = CLI_FAIL;
+      continue;
+    }
+    if (kz_article_analyze(&res, art, KZ_ANALYZE_NUMBERS) != KZ_OK) {
+      cli_error("%s: %s", path, kz_last_errmsg());
+      kz_article_free(art);
+      status = CLI_FAIL;
+      continue;
+    }
+    if (o.json) {
+      kz_buf out = KZ_BUF_INIT;
+      if (kz_numbers_to_json(kz_analysis_numbers(res), path, &out) == KZ_OK) {
+        if (out.len) fwrite(out.ptr, 1, out.len, stdout);
+      } else {
+        cli_error("%s: %s", path, kz_last_errmsg());
+        status = CLI_FAIL;
+      }
+      kz_buf_dispose(&out);
+    } else {
+      if (i) putchar('\n');
+      show_table(path, kz_analysis_numbers(res));
+    }
+    kz_analysis_free(res);
+    kz_article_free(art);
+  }
+  return status;
+}
