@@ -60,6 +60,10 @@ extern const char cli_usage_colloc[], cli_usage_keyness[], cli_usage_ngrams[];
  * in a temporary corpus and show searches, a concordance and counts. */
 int cli_demo_corpus(const char *dir, char **names, size_t n);
 
+/* The closing part of "kz demo" (demo_analysis.c): per outlet, who it
+ * quotes, the numbers it gives and its keywords against the others. */
+int cli_demo_analysis(kz_corpus *c, const char *dir, char **names, size_t n);
+
 /* Print "kz: message" (or "kz CMD: message") on stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 

@@ -151,7 +151,7 @@ int cli_demo_corpus(const char *dir, char **names, size_t n) {
   }
   snprintf(path, sizeof path, "%s/corpus", tmpl);
   o.flags = KZ_CORPUS_CREATE;
-  o.analyzer_flags = KZ_TOK_STEM | KZ_TOK_POSSESSIVE;
+  o.analyzer_flags = KZ_TOK_POSSESSIVE; /* no stemming: keywords stay readable */
   o.language = "en";
   if (kz_corpus_open(&c, path, &o) != KZ_OK) {
     cli_error("%s: %s", path, kz_last_errmsg());
@@ -171,12 +171,13 @@ int cli_demo_corpus(const char *dir, char **names, size_t n) {
     status = CLI_FAIL;
     goto done;
   }
-  printf("\n== The corpus: %llu articles indexed (English stemming) in %s\n",
+  printf("\n== The corpus: %llu articles indexed in %s\n",
          (unsigned long long)kz_corpus_count_docs(c), path);
   if (search(c, "Tokayev OR Toqayev") || search(c, "\"color revolution\" OR Maidan") ||
       search(c, "terroris* NEAR/8 protest*") || kwic(c, "peacekeep*") ||
       counts(c, "terroris*") || counts(c, "peacekeep*"))
     status = CLI_FAIL;
+  if (cli_demo_analysis(c, dir, names, n) != CLI_OK) status = CLI_FAIL;
 done:
   kz_corpus_close(c);
   nftw(tmpl, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
