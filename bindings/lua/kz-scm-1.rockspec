@@ -17,6 +17,7 @@ source = {
   url = "git+file:///dev/null/libkz",
 }
 description = {
+  license = "MIT",
   summary = "Parse, index and analyse scraped news articles (libkz)",
   detailed = [[
 kz.parse() turns a scraped news page into an article (title, date, source,
