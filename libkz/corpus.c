@@ -120,6 +120,7 @@ int kzi_meta_norm(kz_tokenizer *tk, const char *s, size_t n, kzi_buf *out) {
 
 static void snap_free(kzi_snapshot *s) {
   if (!s) return;
+  for (int f = 0; f < KZI_NFIELDS; f++) free(s->wnorm[f]);
   for (uint32_t i = 0; i < s->nseg; i++) kzi_segment_close(s->seg[i]);
   free(s->seg);
   free(s);
@@ -170,6 +171,16 @@ static int snap_load_once(kz_corpus *c, const kzi_manifest *m, kzi_snapshot **ou
   for (int f = 0; f < KZI_NFIELDS; f++)
     s->avglen[f] = s->total_docs ? (double)tot[f] / (double)s->total_docs : 0;
   if (s->avglen[1] <= 0) s->avglen[1] = 1;
+  s->norm_a = 1 - c->b;
+  for (int f = 0; f < KZI_NFIELDS; f++) {
+    s->norm_c[f] = c->b / (s->avglen[f] > 0 ? s->avglen[f] : 1);
+    s->wnorm[f] = malloc(KZI_WNORM * sizeof *s->wnorm[f]);
+    if (!s->wnorm[f]) {
+      snap_free(s);
+      return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    }
+    for (uint32_t l = 0; l < KZI_WNORM; l++) s->wnorm[f][l] = kzi_wnorm_calc(c, s, (unsigned)f, l);
+  }
   s->refs = 1;
   *out = s;
   return KZ_OK;
@@ -813,6 +824,79 @@ int kz_corpus_add_dir(kz_corpus *c, const char *path, uint64_t *failed,
 }
 
 /* ---------------------------------------------------------------------
+ * The alias table (qentity.c stores it; kz_entities_* parse and edit it)
+ * --------------------------------------------------------------------- */
+
+#include "kz/analysis.h"
+
+enum { AL_MERGE, AL_SPLIT, AL_CLEAR, AL_LOAD };
+
+static int alias_edit(kz_corpus *c, int op, const char *a, const char *b, const char *text,
+                      size_t len) {
+  kz_entities *es = NULL;
+  kz_buf out = {NULL, 0};
+  char *cur = NULL;
+  size_t ncur = 0;
+  int rc;
+  if (!c) return kzi_seterr(NULL, KZ_EINVAL, "corpus is NULL");
+  if ((op == AL_MERGE || op == AL_SPLIT) && (!a || !b))
+    return kzi_seterr(NULL, KZ_EINVAL, "alias: NULL name");
+  if (op == AL_LOAD && !text && len) return kzi_seterr(NULL, KZ_EINVAL, "alias: NULL text");
+  rc = writer(c);
+  if (rc) return rc;
+  rc = kzi_aliases_read(c->dir, &cur, &ncur);
+  if (!rc) rc = kz_entities_new(&es);
+  if (!rc && op != AL_CLEAR && ncur) rc = kz_entities_alias_load(es, cur, ncur);
+  if (!rc) {
+    switch (op) {
+      case AL_MERGE: rc = kz_entities_alias_merge(es, a, b); break;
+      case AL_SPLIT: rc = kz_entities_alias_split(es, a, b); break;
+      case AL_LOAD: rc = len ? kz_entities_alias_load(es, text, len) : KZ_OK; break;
+      default: break;
+    }
+  }
+  if (!rc) rc = kz_entities_alias_save(es, &out);
+  if (!rc) rc = kzi_aliases_write(c->dir, out.ptr ? out.ptr : "", out.len);
+  kz_buf_dispose(&out);
+  kz_entities_free(es);
+  free(cur);
+  return rc;
+}
+
+int kz_corpus_alias_merge(kz_corpus *c, const char *a, const char *b) {
+  return alias_edit(c, AL_MERGE, a, b, NULL, 0);
+}
+
+int kz_corpus_alias_split(kz_corpus *c, const char *a, const char *b) {
+  return alias_edit(c, AL_SPLIT, a, b, NULL, 0);
+}
+
+int kz_corpus_alias_clear(kz_corpus *c) { return alias_edit(c, AL_CLEAR, NULL, NULL, NULL, 0); }
+
+int kz_corpus_alias_load(kz_corpus *c, const char *text, size_t len) {
+  return alias_edit(c, AL_LOAD, NULL, NULL, text, len);
+}
+
+int kz_corpus_aliases(kz_corpus *c, kz_buf *out) {
+  char *cur = NULL;
+  size_t n = 0;
+  int rc;
+  if (!c || !out) return kzi_seterr(NULL, KZ_EINVAL, "NULL argument");
+  out->ptr = NULL;
+  out->len = 0;
+  rc = kzi_aliases_read(c->dir, &cur, &n);
+  if (rc) return rc;
+  if (!cur) {
+    cur = malloc(1);
+    if (!cur) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    cur[0] = 0;
+  }
+  out->ptr = cur;
+  out->len = n;
+  return KZ_OK;
+}
+
+/* ---------------------------------------------------------------------
  * Reading documents and statistics
  * --------------------------------------------------------------------- */
 
@@ -840,7 +924,8 @@ int kz_corpus_stats_get(kz_corpus *c, kz_corpus_stats *out) {
     out->terms += g->nterms;
     for (int f = 0; f < KZI_NFIELDS; f++) out->tokens += g->total_len[f];
     out->bytes_postings += g->dict_len + g->post_len + g->nblocks * 4;
-    out->bytes_store += g->store_len + g->cols_len + g->sidx_len + g->keys_len + g->srcs_len;
+    out->bytes_store += g->store_len + g->cols_len + g->sidx_len + g->keys_len + g->srcs_len +
+                        g->koff_len + g->kstr_len;
     out->bytes_total += g->size + (g->del ? 20 + (g->ndocs + 7) / 8 : 0);
   }
   kzi_snap_release(c, s);

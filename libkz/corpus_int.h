@@ -23,6 +23,7 @@
 #define KZI_NO_DOC UINT32_MAX  /* iterator exhausted */
 #define KZI_NO_DATE INT32_MIN  /* undated document */
 #define KZI_MAX_KEY 4096
+#define KZI_WNORM 2048         /* field lengths with a precomputed BM25 norm */
 
 /* Term spaces: the first byte of every dictionary key. */
 #define KZI_SP_WORD 'w'   /* analyzed form, positions in the text fields */
@@ -111,6 +112,9 @@ typedef struct kzi_cols {   /* per-document columns, 24 bytes on disk */
   uint32_t len[KZI_NFIELDS];
 } kzi_cols;
 
+/* The per-segment index of entity keys (qentity.c, built on first use). */
+typedef struct kzi_entidx kzi_entidx;
+
 typedef struct kzi_segment {
   uint64_t id;
   char name[64];            /* file name, for messages */
@@ -129,6 +133,9 @@ typedef struct kzi_segment {
   const char **src_name; size_t *src_len; uint32_t nsrc;
   /* deletions (from the MANIFEST's deletion file), NULL when none */
   unsigned char *del; uint32_t ndel; uint64_t delgen;
+  /* entity keys of the dictionary, built on first use under ent_mu */
+  pthread_mutex_t ent_mu;
+  kzi_entidx *ent[2];       /* word space, exact space */
 } kzi_segment;
 
 /* Open seg file `name` in dir (verify: check the whole-file checksum). */
@@ -205,11 +212,16 @@ int kzi_seg_find_key(const kzi_segment *s, const char *key, size_t n,
  * --------------------------------------------------------------------- */
 #define KZI_BLOCK_DOCS 128
 
-/* Maximum frequency and minimum field length per field over some
- * documents: bounds the BM25F score of each of them. */
+/* Per field, the skyline of (frequency, field length) pairs of some
+ * documents (no pair has both a lower frequency and a longer field than
+ * another), at most KZI_SKY points, sorted by length (and so frequency):
+ * the BM25F score of any of the documents is at most the sum over fields
+ * of the best point's.  (Points may be merged into one dominating both.) */
+#define KZI_SKY 4
 typedef struct kzi_bound {
   unsigned mask;
-  uint32_t fmax[KZI_NFIELDS], lmin[KZI_NFIELDS];
+  uint8_t np[KZI_NFIELDS];
+  uint32_t fr[KZI_NFIELDS][KZI_SKY], ln[KZI_NFIELDS][KZI_SKY];
 } kzi_bound;
 
 typedef struct kzi_post_it {
@@ -237,8 +249,48 @@ typedef struct kzi_post_it {
 
 int kzi_post_init(kzi_post_it *it, const kzi_segment *s, const kzi_term *t);
 void kzi_post_free(kzi_post_it *it);
-int kzi_post_next(kzi_post_it *it);                 /* to next entry */
-int kzi_post_advance(kzi_post_it *it, uint32_t target); /* first >= target */
+int kzi_post_next_slow(kzi_post_it *it);
+/* To the next entry.  Inline for the common case: one field, a one- or
+ * two-byte document code and a one-byte frequency, inside the block. */
+static inline int kzi_post_next(kzi_post_it *it) {
+  const unsigned char *p = it->p;
+  if (it->started && !it->jump && it->doc != KZI_NO_DOC && it->b_de - p >= 3) {
+    uint32_t v = p[0], n = 1;
+    unsigned mask;
+    if (v >= 0x80) {
+      if (p[1] >= 0x80) return kzi_post_next_slow(it);
+      v = (v & 0x7F) | (uint32_t)p[1] << 7;
+      n = 2;
+    }
+    mask = v & 15;
+    if (mask && !(mask & (mask - 1)) && p[n] && p[n] < 0x80) {
+      uint32_t d = it->last + 1 + (v >> 4);
+      if (d <= it->b_last) {
+        unsigned f = (unsigned)__builtin_ctz(mask);
+        it->pskip += it->nfreq;
+        it->freq[0] = it->freq[1] = it->freq[2] = it->freq[3] = 0;
+        it->freq[f] = it->nfreq = p[n];
+        it->mask = mask;
+        it->p = p + n + 1;
+        it->doc = it->last = d;
+        return KZ_OK;
+      }
+    }
+  }
+  return kzi_post_next_slow(it);
+}
+int kzi_post_advance_slow(kzi_post_it *it, uint32_t target);
+/* To the first entry >= target. */
+static inline int kzi_post_advance(kzi_post_it *it, uint32_t target) {
+  if (it->started && (it->doc == KZI_NO_DOC || it->doc >= target)) return it->rc;
+  if (it->started && !it->jump && target <= it->b_last && !it->rc) {
+    do {
+      if (kzi_post_next(it)) return it->rc;
+    } while (it->doc < target);
+    return KZ_OK;
+  }
+  return kzi_post_advance_slow(it, target);
+}
 /* Move the block cursor (not the document) to the block that may hold
  * target; returns its last document (bound in it->bb).  The next advance
  * must be to a target >= this one. */
@@ -312,6 +364,10 @@ typedef struct kzi_snapshot {
   kzi_segment **seg;
   uint64_t ndocs, ndel;     /* live / deleted */
   double avglen[KZI_NFIELDS];
+  /* BM25 length normalization of field f: norm_a + norm_c[f] * length;
+   * wnorm[f][len] = field weight / that, for lengths < KZI_WNORM */
+  double norm_a, norm_c[KZI_NFIELDS];
+  double *wnorm[KZI_NFIELDS];
   uint64_t total_docs;      /* including deleted (for idf) */
 } kzi_snapshot;
 
@@ -404,9 +460,31 @@ struct kz_query {
   char *desc;
   int has_positive;         /* some positive text term */
 };
-/* Build a query with the analyzers of c (tk: analyzer, xtk: unstemmed). */
+/* What entity:NAME needs from a corpus (qentity.c): zero it, set c; the
+ * snapshot and alias table are taken on first use. */
+typedef struct kzi_entity_ctx {
+  kz_corpus *c;
+  kzi_snapshot *snap;
+  char *aliases; size_t naliases; int aliases_read;
+} kzi_entity_ctx;
+void kzi_entity_ctx_done(kzi_entity_ctx *e);
+/* Append (NUL-terminated, without the space byte) the terms of space of
+ * every segment of the snapshot whose phonetic key (kz_entity_key()) is
+ * key[0..kn).  KZ_OK, KZ_ELIMIT (too many), KZ_ENOMEM, KZ_ECORRUPT. */
+int kzi_entity_terms(kzi_entity_ctx *e, char space, const char *key, size_t kn,
+                     kzi_buf *out);
+/* The corpus's alias table text (*text NULL when there is none). */
+int kzi_entity_aliases(kzi_entity_ctx *e, const char **text, size_t *len);
+/* The ALIASES file of dir: read (*out malloc'd, NULL/0 when absent) and
+ * written atomically. */
+int kzi_aliases_read(const char *dir, char **out, size_t *len);
+int kzi_aliases_write(const char *dir, const char *text, size_t len);
+void kzi_entidx_free(kzi_entidx *x);
+
+/* Build a query with the analyzers of c (tk: analyzer, xtk: unstemmed);
+ * ent (may be NULL) expands entity:NAME. */
 int kzi_query_parse(kz_query **out, kz_tokenizer *tk, kz_tokenizer *xtk,
-                    int stemmed, const char *text, size_t len);
+                    int stemmed, kzi_entity_ctx *ent, const char *text, size_t len);
 void kzi_qnode_free(kzi_qnode *n);
 /* Set the thread's message "query error at byte POS: ..." and remember POS
  * for kz_query_error_position(); returns code. */
@@ -443,12 +521,39 @@ double kzi_it_maxscore(const kzi_it *it);
 int kzi_it_maxscore_ok(const kzi_it *it);
 uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double theta,
                               double *score);
+/* Top-k over a single TERM root (kzi_it_is_term()): push() gets each
+ * document (live, in the term's fields) whose score beats *theta, and
+ * keeps *theta at the k-th best score (-1 until there are k); *total
+ * counts the documents scored. */
+typedef int (*kzi_topk_cb)(void *payload, uint32_t doc, double score, double *theta);
+int kzi_it_is_term(const kzi_it *it);
+int kzi_it_topk_term(kzi_exec *ex, kzi_it *it, kzi_topk_cb push, void *payload,
+                     uint64_t *total);
+/* The same for an AND, PHRASE or NEAR root of plain TERMs (kzi_it_is_conj()). */
+int kzi_it_is_conj(const kzi_it *it);
+int kzi_it_topk_conj(kzi_exec *ex, kzi_it *it, kzi_topk_cb push, void *payload,
+                     uint64_t *total);
 /* Matches of the current doc in field f, sorted, merged: appended to *sp. */
 int kzi_it_spans(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f,
                  kzi_span **sp, size_t *n, size_t *cap);
+/* Code points of s[0..n) (at most cap; invalid bytes as U+FFFD), and the
+ * Levenshtein distance of two such strings (k + 1 when above k; strings
+ * over 64 code points count as far). */
+size_t kzi_to_cps(const char *s, size_t n, uint32_t *out, size_t cap);
+int kzi_lev_bounded(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int k);
 /* Sort and merge overlapping spans in place. */
 size_t kzi_spans_normalize(kzi_span *sp, size_t n);
 
+/* Field weight / BM25 length normalization of field f for a length. */
+static inline double kzi_wnorm_calc(const kz_corpus *c, const kzi_snapshot *s, unsigned f,
+                                    uint32_t len) {
+  double norm = s->norm_a + s->norm_c[f] * (double)len;
+  return c->weight[f] / (norm < 1e-6 ? 1e-6 : norm);
+}
+static inline double kzi_wnorm(const kz_corpus *c, const kzi_snapshot *s, unsigned f,
+                               uint32_t len) {
+  return len < KZI_WNORM ? s->wnorm[f][len] : kzi_wnorm_calc(c, s, f, len);
+}
 /* Term idf over the snapshot, and BM25F. */
 double kzi_idf(const kzi_snapshot *snap, uint64_t df);
 double kzi_bm25(const kz_corpus *c, const kzi_snapshot *snap, double idf,

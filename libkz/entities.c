@@ -89,6 +89,25 @@ static const char *wl_word(const kzi_wordlist *l, size_t i) {
   return *(const char *const *)((const char *)l->base + i * l->stride);
 }
 
+/* Every table built below, so that a destructor can free them when the
+ * library is unloaded (a Lua or Python module is dlclose()d; leak checkers
+ * would report the tables otherwise).  There are a few dozen word lists. */
+#define MAX_BUILT_LISTS 256
+static kzi_wordlist *_Atomic built_lists[MAX_BUILT_LISTS];
+static atomic_size_t n_built_lists;
+
+#if defined(__GNUC__)
+__attribute__((destructor))
+#endif
+static void free_word_tables(void) {
+  size_t i, n = atomic_load(&n_built_lists);
+  if (n > MAX_BUILT_LISTS) n = MAX_BUILT_LISTS;
+  for (i = 0; i < n; i++) {
+    kzi_wordlist *l = atomic_exchange(&built_lists[i], NULL);
+    if (l) free(atomic_exchange(&l->tab, NULL));
+  }
+}
+
 static uint64_t *wl_table(kzi_wordlist *l) {
   uint64_t *tab = atomic_load_explicit(&l->tab, memory_order_acquire), *exp = NULL;
   size_t n = 0, cap = 64, i;
@@ -112,6 +131,9 @@ static uint64_t *wl_table(kzi_wordlist *l) {
                                                memory_order_acquire)) {
     free(tab);
     tab = exp;
+  } else {
+    size_t slot = atomic_fetch_add(&n_built_lists, 1);
+    if (slot < MAX_BUILT_LISTS) atomic_store(&built_lists[slot], l);
   }
   return tab;
 }

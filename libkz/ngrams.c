@@ -14,8 +14,9 @@
 #include "stats_int.h"
 
 typedef struct gent {
-  uint64_t freq, docs, lastdoc;
-  uint32_t hash;
+  uint32_t ids[5];            /* the n words (term ids) */
+  uint32_t docs;
+  uint64_t freq, lastdoc;
 } gent;
 
 typedef struct grow_ {
@@ -31,21 +32,23 @@ struct kz_ngrams {
   uint64_t total;
 };
 
+/* Open addressing; a slot holds hash << 32 | (entry + 1), so a probe
+ * touches the entry only when the hashes agree. */
 typedef struct gtab {
   unsigned n;                 /* words per n-gram */
-  uint32_t *ids;              /* n per entry */
   gent *e; size_t ne, cap;
-  uint32_t *tab; size_t mask;
+  uint64_t *tab; size_t mask;
 } gtab;
 
 static int gtab_grow(gtab *g) {
   size_t ncap = g->mask ? (g->mask + 1) * 2 : 4096, nmask = ncap - 1;
-  uint32_t *nt = calloc(ncap, sizeof *nt);
+  uint64_t *nt = calloc(ncap, sizeof *nt);
   if (!nt) return KZ_ENOMEM;
-  for (size_t i = 0; i < g->ne; i++) {
-    size_t j = g->e[i].hash & nmask;
-    while (nt[j]) j = (j + 1) & nmask;
-    nt[j] = (uint32_t)i + 1;
+  for (size_t i = 0; i <= g->mask && g->tab; i++) {
+    size_t j;
+    if (!g->tab[i]) continue;
+    for (j = (g->tab[i] >> 32) & nmask; nt[j]; j = (j + 1) & nmask) {}
+    nt[j] = g->tab[i];
   }
   free(g->tab);
   g->tab = nt;
@@ -63,26 +66,23 @@ static int gtab_add(gtab *g, const uint32_t *ids, uint64_t docno) {
     if ((rc = gtab_grow(g)) != KZ_OK) return rc;
   }
   for (j = h & g->mask; g->tab[j]; j = (j + 1) & g->mask) {
-    e = &g->e[g->tab[j] - 1];
-    if (e->hash == h && memcmp(g->ids + (size_t)(g->tab[j] - 1) * g->n, ids, g->n * sizeof *ids) == 0)
-      goto found;
+    if ((uint32_t)(g->tab[j] >> 32) != h) continue;
+    unsigned k;
+    e = &g->e[(uint32_t)g->tab[j] - 1];
+    for (k = 0; k < g->n && e->ids[k] == ids[k]; k++) {}
+    if (k == g->n) goto found;
   }
   if (g->ne == g->cap) {
     size_t nc = g->cap ? g->cap * 2 : 4096;
     gent *ne = realloc(g->e, nc * sizeof *ne);
-    uint32_t *ni;
     if (!ne) return KZ_ENOMEM;
     g->e = ne;
-    ni = realloc(g->ids, nc * g->n * sizeof *ni);
-    if (!ni) return KZ_ENOMEM;
-    g->ids = ni;
     g->cap = nc;
   }
-  memcpy(g->ids + g->ne * g->n, ids, g->n * sizeof *ids);
   e = &g->e[g->ne];
   memset(e, 0, sizeof *e);
-  e->hash = h;
-  g->tab[j] = (uint32_t)++g->ne;
+  memcpy(e->ids, ids, g->n * sizeof *ids);
+  g->tab[j] = (uint64_t)h << 32 | (uint32_t)++g->ne;
 found:
   e->freq++;
   if (e->lastdoc != docno + 1) {
@@ -172,7 +172,7 @@ int kz_corpus_ngrams(kz_ngrams **out, kz_corpus *c, const kz_stats_options *opts
     row->freq = g.e[i].freq;
     row->docs = g.e[i].docs;
     for (unsigned k = 0; k < g.n && !rc; k++) {
-      uint32_t id = g.ids[i * g.n + k];
+      uint32_t id = g.e[i].ids[k];
       if (k) rc = kzi_buf_append(&r->arena, " ", 1);
       if (!rc) rc = kzi_buf_append(&r->arena, kzs_terms_str(&w.terms, id), w.terms.t[id].len);
     }
@@ -184,7 +184,6 @@ int kz_corpus_ngrams(kz_ngrams **out, kz_corpus *c, const kz_stats_options *opts
     qsort(r->rows, r->n, sizeof *r->rows, row_cmp);
   }
   if (!rc && o.limit && r->n > o.limit) r->n = o.limit;
-  free(g.ids);
   free(g.e);
   free(g.tab);
   kzs_keys_free(&keys);

@@ -57,9 +57,12 @@ struct kzi_it {
   int32_t lo, hi;           /* DATE */
   const kzi_segment *seg;
   posbuf *kpb;              /* PHRASE / NEAR: one scratch list per kid */
+  posbuf out;               /* PHRASE / NEAR: scratch for the matches */
   uint32_t *pos; size_t poscap; /* TERM: decoded positions scratch */
   uint64_t cost;            /* estimated documents (for the AND order) */
   size_t idx;               /* index among its parent's kids as built */
+  uint32_t bb_bi;           /* TERM: block (+ 1) whose bound is bb_score */
+  double bb_score;
 };
 
 /* ---------------------------------------------------------------------
@@ -84,6 +87,7 @@ void kzi_it_free(kzi_it *it) {
   if (it->kpb)
     for (size_t i = 0; i < it->nkid; i++) free(it->kpb[i].v);
   free(it->kpb);
+  free(it->out.v);
   free(it->kid);
   free(it->ord);
   free(it->heap);
@@ -132,22 +136,21 @@ static inline double bm25_sat(const kz_corpus *c, double idf, double tf) {
   return idf * tf * (c->k1 + 1) / (c->k1 + tf);
 }
 
-static inline double field_norm(const kz_corpus *c, const kzi_snapshot *snap, unsigned f,
-                                uint32_t len) {
-  double avg = snap->avglen[f] > 0 ? snap->avglen[f] : 1;
-  double norm = 1 - c->b + c->b * (double)len / avg;
-  return norm < 1e-6 ? 1e-6 : norm;
-}
-
 /* Upper bound of the score of a TERM iterator on documents covered by b
  * (slightly inflated so rounding never makes it lower than a score). */
 static double bound_score(const kzi_exec *ex, const kzi_it *it, const kzi_bound *b) {
   double tf = 0;
   if (it->meta) return 0;
   if (!it->p.has_bounds) return it->idf * (ex->c->k1 + 1);
-  for (unsigned f = 0; f < KZI_NFIELDS; f++)
-    if (b->mask & it->fields & (1u << f))
-      tf += ex->c->weight[f] * (double)b->fmax[f] / field_norm(ex->c, ex->snap, f, b->lmin[f]);
+  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+    double best = 0;
+    if (!(b->mask & it->fields & (1u << f))) continue;
+    for (unsigned k = 0; k < b->np[f]; k++) {
+      double v = (double)b->fr[f][k] * kzi_wnorm(ex->c, ex->snap, f, b->ln[f][k]);
+      if (v > best) best = v;
+    }
+    tf += best;
+  }
   if (tf <= 0) return 0;
   return bm25_sat(ex->c, it->idf, tf) * (1 + 1e-9) + 1e-12;
 }
@@ -170,7 +173,7 @@ static kzi_it *term_it(kzi_exec *ex, const char *t, size_t n, const kzi_term *tt
 }
 
 /* Levenshtein distance of code point strings, or k + 1 when above k. */
-static int lev_bounded(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int k) {
+int kzi_lev_bounded(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int k) {
   int row[66], prev[66];
   if ((size_t)(na > nb ? na - nb : nb - na) > (size_t)k) return k + 1;
   if (nb > 64 || na > 64) return k + 1;
@@ -192,7 +195,7 @@ static int lev_bounded(const uint32_t *a, size_t na, const uint32_t *b, size_t n
   return prev[nb];
 }
 
-static size_t to_cps(const char *s, size_t n, uint32_t *out, size_t cap) {
+size_t kzi_to_cps(const char *s, size_t n, uint32_t *out, size_t cap) {
   size_t k = 0;
   for (size_t i = 0; i < n && k < cap;) {
     size_t l;
@@ -213,7 +216,7 @@ static kzi_it *expand(kzi_exec *ex, const kzi_qnode *q) {
   if (!r) return NULL;
   r->fields = q->fields;
   if (q->fuzzy > 0) {
-    np = to_cps(q->term + 1, q->term_len - 1, pat, 64);
+    np = kzi_to_cps(q->term + 1, q->term_len - 1, pat, 64);
     rc = kzi_dict_seek(&d, ex->seg, q->term, 1);
   } else {
     rc = kzi_dict_seek(&d, ex->seg, q->term, q->term_len);
@@ -222,8 +225,8 @@ static kzi_it *expand(kzi_exec *ex, const kzi_qnode *q) {
     int take;
     if (q->fuzzy > 0) {
       if (d.term[0] != q->term[0]) break;
-      size_t nc = to_cps(d.term + 1, d.term_len - 1, cand, 66);
-      take = lev_bounded(pat, np, cand, nc, q->fuzzy) <= q->fuzzy;
+      size_t nc = kzi_to_cps(d.term + 1, d.term_len - 1, cand, 66);
+      take = kzi_lev_bounded(pat, np, cand, nc, q->fuzzy) <= q->fuzzy;
     } else {
       if (d.term_len < q->term_len || memcmp(d.term, q->term, q->term_len) != 0) break;
       take = 1;
@@ -249,6 +252,10 @@ static kzi_it *expand(kzi_exec *ex, const kzi_qnode *q) {
     return NULL;
   }
   if (r->nkid == 0) r->type = IT_NONE;
+  for (size_t i = 0; i < r->nkid; i++) {
+    r->maxscore += r->kid[i]->maxscore;
+    r->cost += r->kid[i]->cost;
+  }
   return r;
 }
 
@@ -273,6 +280,10 @@ static kzi_it *term_list(kzi_exec *ex, const kzi_qnode *q) {
     return NULL;
   }
   if (r->nkid == 0) r->type = IT_NONE;
+  for (size_t i = 0; i < r->nkid; i++) {
+    r->maxscore += r->kid[i]->maxscore;
+    r->cost += r->kid[i]->cost;
+  }
   return r;
 }
 
@@ -422,7 +433,11 @@ static double bound_at(kzi_exec *ex, kzi_it *it, uint32_t d, uint32_t *upto) {
       }
       if (last < d) return 0; /* no document from d on */
       if (last < *upto) *upto = last;
-      return bound_score(ex, it, &it->p.bb);
+      if (it->bb_bi != it->p.bi + 1) {
+        it->bb_score = bound_score(ex, it, &it->p.bb);
+        it->bb_bi = it->p.bi + 1;
+      }
+      return it->bb_score;
     }
     case IT_OR:
       if (it->nkid > 8) return it->maxscore;
@@ -612,18 +627,92 @@ static int occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbu
   }
 }
 
+/* Does a phrase of single TERMs occur in field f?  Positions decoded into
+ * each child's scratch, then checked with moving cursors. */
+static int phrase_terms_in(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f) {
+  size_t n = it->nkid, cur[64], np[64];
+  for (size_t i = 0; i < n; i++) {
+    kzi_it *k = it->kid[i];
+    int rc;
+    if (!may_occur(k, doc, f)) return 0;
+    rc = kzi_post_positions(&k->p, f, &k->pos, &k->poscap, &np[i]);
+    if (rc) {
+      if (!ex->rc) ex->rc = rc;
+      return 0;
+    }
+    if (!np[i]) return 0;
+    cur[i] = 0;
+  }
+  for (size_t a = 0; a < np[0]; a++) {
+    uint32_t p0 = it->kid[0]->pos[a];
+    size_t i;
+    for (i = 1; i < n; i++) {
+      kzi_it *k = it->kid[i];
+      uint32_t want = p0 + (uint32_t)i;
+      while (cur[i] < np[i] && k->pos[cur[i]] < want) cur[i]++;
+      if (cur[i] >= np[i]) return 0; /* no later start can match either */
+      if (k->pos[cur[i]] != want) break;
+    }
+    if (i == n) return 1;
+  }
+  return 0;
+}
+
+static int terms_only(const kzi_it *it) {
+  if (it->nkid > 64) return 0;
+  for (size_t i = 0; i < it->nkid; i++)
+    if (it->kid[i]->type != IT_TERM || it->kid[i]->meta) return 0;
+  return 1;
+}
+
+/* NEAR of two single TERMs in field f: an occurrence of either with the
+ * first occurrence of the other at or after it within dist + 1 tokens
+ * (near_matches() for one-token operands). */
+static int near2_terms_in(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f) {
+  size_t na, nb, i = 0, j = 0;
+  kzi_it *a = it->kid[0], *b = it->kid[1];
+  int rc;
+  if (!may_occur(a, doc, f) || !may_occur(b, doc, f)) return 0;
+  rc = kzi_post_positions(&a->p, f, &a->pos, &a->poscap, &na);
+  if (!rc) rc = kzi_post_positions(&b->p, f, &b->pos, &b->poscap, &nb);
+  if (rc) {
+    if (!ex->rc) ex->rc = rc;
+    return 0;
+  }
+  while (i < na && j < nb) {
+    uint64_t x = a->pos[i], y = b->pos[j];
+    if (x <= y) {
+      if (y <= x + 1 + it->dist) return 1;
+      i++;
+    } else {
+      if (x <= y + 1 + it->dist) return 1;
+      j++;
+    }
+  }
+  return 0;
+}
+
 static int matches_in_fields(kzi_exec *ex, kzi_it *it, uint32_t doc) {
-  posbuf b = {0};
-  int found = 0;
+  int found = 0, simple = it->type == IT_PHRASE && terms_only(it);
+  int near2 = it->type == IT_NEAR && it->nkid == 2 && terms_only(it);
+  if (near2) {
+    for (unsigned f = 0; f < KZI_NFIELDS && !found && !ex->rc; f++)
+      if (it->fields & (1u << f)) found = near2_terms_in(ex, it, doc, f);
+    return found;
+  }
   for (unsigned f = 0; f < KZI_NFIELDS && !found && !ex->rc; f++) {
     int rc;
     if (!(it->fields & (1u << f))) continue;
-    b.n = 0;
-    rc = it->type == IT_PHRASE ? phrase_matches(ex, it, doc, f, &b) : near_matches(ex, it, doc, f, &b);
+    if (simple) {
+      found = phrase_terms_in(ex, it, doc, f);
+      continue;
+    }
+    it->out.n = 0;
+    rc = it->type == IT_PHRASE ? phrase_matches(ex, it, doc, f, &it->out)
+                               : near_matches(ex, it, doc, f, &it->out);
     if (rc && !ex->rc) ex->rc = rc == KZ_ENOMEM ? kzi_seterr(NULL, rc, "out of memory") : rc;
-    found = b.n > 0;
+    found = it->out.n > 0;
   }
-  free(b.v);
   return found;
 }
 
@@ -644,6 +733,21 @@ int kzi_it_spans(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f,
 
 static uint32_t seek(kzi_exec *ex, kzi_it *it, uint32_t target);
 
+/* seek() of a child, inline for a plain TERM (any field, no pruning). */
+static inline uint32_t kid_seek(kzi_exec *ex, kzi_it *k, uint32_t d) {
+  if (k->type == IT_TERM && !k->prune && (k->meta || k->fields == 0xF)) {
+    if (k->started && (k->doc == KZI_NO_DOC || k->doc >= d)) return k->doc;
+    k->started = 1;
+    if (kzi_post_advance(&k->p, d)) {
+      ex->rc = k->p.rc;
+      return k->doc = KZI_NO_DOC;
+    }
+    return k->doc = k->p.doc;
+  }
+  return seek(ex, k, d);
+}
+
+
 static void heap_down(kzi_it **h, size_t n, size_t i) {
   for (;;) {
     size_t l = 2 * i + 1, r = l + 1, m = i;
@@ -657,7 +761,7 @@ static void heap_down(kzi_it **h, size_t n, size_t i) {
 
 static uint32_t seek_or(kzi_exec *ex, kzi_it *it, uint32_t target) {
   if (it->nkid == 2) { /* the common case, without a heap */
-    uint32_t a = seek(ex, it->kid[0], target), b = seek(ex, it->kid[1], target);
+    uint32_t a = kid_seek(ex, it->kid[0], target), b = kid_seek(ex, it->kid[1], target);
     return a < b ? a : b;
   }
   if (!it->heap) {
@@ -684,8 +788,19 @@ static uint32_t seek_or(kzi_exec *ex, kzi_it *it, uint32_t target) {
 static uint32_t seek_and(kzi_exec *ex, kzi_it *it, uint32_t d) {
   size_t i = 0, agree = 0, n = it->nkid;
   if (n == 0) return KZI_NO_DOC;
+  if (n == 2) {
+    kzi_it *a = it->kid[it->ord[0]], *b = it->kid[it->ord[1]];
+    for (;;) {
+      uint32_t x = kid_seek(ex, a, d), y;
+      if (x == KZI_NO_DOC || ex->rc) return KZI_NO_DOC;
+      y = kid_seek(ex, b, x);
+      if (y == x) return x;
+      if (y == KZI_NO_DOC || ex->rc) return KZI_NO_DOC;
+      d = y;
+    }
+  }
   while (agree < n && !ex->rc) {
-    uint32_t x = seek(ex, it->kid[it->ord[i]], d);
+    uint32_t x = kid_seek(ex, it->kid[it->ord[i]], d);
     if (x == KZI_NO_DOC) return KZI_NO_DOC;
     if (x > d) {
       d = x;
@@ -724,6 +839,18 @@ static int bound_skip(kzi_exec *ex, kzi_it *it, uint32_t d, uint32_t *next, uint
 }
 
 static uint32_t seek_term(kzi_exec *ex, kzi_it *it, uint32_t target) {
+  if (!(it->prune && ex->topk)) {
+    if (kzi_post_advance(&it->p, target)) {
+      ex->rc = it->p.rc;
+      return KZI_NO_DOC;
+    }
+    while (!it->meta && it->p.doc != KZI_NO_DOC && !(it->p.mask & it->fields))
+      if (kzi_post_next(&it->p)) {
+        ex->rc = it->p.rc;
+        return KZI_NO_DOC;
+      }
+    return it->p.doc;
+  }
   for (;;) {
     uint32_t upto, next;
     if (bound_skip(ex, it, target, &next, &upto)) {
@@ -817,36 +944,43 @@ double kzi_bm25(const kz_corpus *c, const kzi_snapshot *snap, double idf,
   double tf = 0;
   for (unsigned f = 0; f < KZI_NFIELDS; f++) {
     if (!freq[f]) continue;
-    tf += c->weight[f] * (double)freq[f] / field_norm(c, snap, f, cols->len[f]);
+    tf += (double)freq[f] * kzi_wnorm(c, snap, f, cols->len[f]);
   }
   return bm25_sat(c, idf, tf);
 }
 
-static double score(kzi_exec *ex, kzi_it *it, uint32_t doc, const kzi_cols *cols) {
+/* BM25F of a TERM iterator on its current document, whose field lengths
+ * are the u32 at cl (the COLS entry + 8).  Every scoring path uses this
+ * arithmetic, so the same document gets the same score to the last bit. */
+static inline double term_score(const kzi_exec *ex, const kzi_it *it, const unsigned char *cl) {
+  const kz_corpus *c = ex->c;
+  double tf = 0;
+  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+    if (!it->p.freq[f] || !(it->fields & (1u << f))) continue;
+    tf += (double)it->p.freq[f] * kzi_wnorm(c, ex->snap, f, kzi_get32(cl + 4 * f));
+  }
+  return bm25_sat(c, it->idf, tf);
+}
+
+static double score(kzi_exec *ex, kzi_it *it, uint32_t doc, const unsigned char *cl) {
   double s = 0;
   if (!it->started || it->doc != doc) return 0;
   switch (it->type) {
-    case IT_TERM: {
-      uint32_t fr[KZI_NFIELDS];
-      if (it->meta) return 0;
-      for (int f = 0; f < KZI_NFIELDS; f++) fr[f] = (it->fields & (1u << f)) ? it->p.freq[f] : 0;
-      return kzi_bm25(ex->c, ex->snap, it->idf, fr, cols);
-    }
+    case IT_TERM: return it->meta ? 0 : term_score(ex, it, cl);
     case IT_OR:
     case IT_AND:
     case IT_PHRASE:
     case IT_NEAR:
-      for (size_t i = 0; i < it->nkid; i++) s += score(ex, it->kid[i], doc, cols);
+      for (size_t i = 0; i < it->nkid; i++) s += score(ex, it->kid[i], doc, cl);
       return s;
-    case IT_NOT: return it->nkid ? score(ex, it->kid[0], doc, cols) : 0;
+    case IT_NOT: return it->nkid ? score(ex, it->kid[0], doc, cl) : 0;
     default: return 0;
   }
 }
 
 double kzi_it_score(kzi_exec *ex, kzi_it *it, uint32_t doc) {
-  kzi_cols cols;
-  if (kzi_seg_cols(ex->seg, doc, &cols)) return 0;
-  return score(ex, it, doc, &cols);
+  if (doc >= ex->seg->ndocs) return 0;
+  return score(ex, it, doc, ex->seg->cols + (size_t)doc * 24 + 8);
 }
 
 /* ---------------------------------------------------------------------
@@ -871,7 +1005,7 @@ int kzi_it_maxscore_ok(const kzi_it *it) {
 
 uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double theta,
                               double *score_out) {
-  kzi_cols cols;
+  const unsigned char *cl;
   double ub[64], part[64], *ubp = ub, *pp = part;
   uint32_t d = KZI_NO_DOC;
   size_t n = it->nkid, e;
@@ -908,20 +1042,21 @@ uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double 
       d = KZI_NO_DOC;
       break;
     }
-    if (kzi_seg_cols(ex->seg, d, &cols)) {
+    if (d >= ex->seg->ndocs) {
       d = KZI_NO_DOC;
       break;
     }
+    cl = ex->seg->cols + (size_t)d * 24 + 8;
     /* partial scores by the kids' original order, so the sum is the one
      * score() computes, to the last bit */
     for (size_t i = e; i < n; i++)
-      if (it->kid[i]->doc == d) s += pp[it->kid[i]->idx] = score(ex, it->kid[i], d, &cols);
+      if (it->kid[i]->doc == d) s += pp[it->kid[i]->idx] = score(ex, it->kid[i], d, cl);
     for (size_t i = e; i-- > 0;) {
       if (s + ubp[i] <= theta) {
         pruned = 1;
         break;
       }
-      if (seek(ex, it->kid[i], d) == d) s += pp[it->kid[i]->idx] = score(ex, it->kid[i], d, &cols);
+      if (seek(ex, it->kid[i], d) == d) s += pp[it->kid[i]->idx] = score(ex, it->kid[i], d, cl);
     }
     if (!pruned) {
       s = 0;
@@ -937,4 +1072,166 @@ uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double 
   if (pp != part) free(pp);
   it->doc = d;
   return d;
+}
+
+/* ---------------------------------------------------------------------
+ * Top-k over a TERM root: the postings are walked directly, blocks whose
+ * bound cannot beat the threshold skipped, scores computed inline (the
+ * same arithmetic as score()).
+ * --------------------------------------------------------------------- */
+
+int kzi_it_is_term(const kzi_it *it) { return it->type == IT_TERM && !it->meta; }
+
+int kzi_it_topk_term(kzi_exec *ex, kzi_it *it, kzi_topk_cb push, void *payload,
+                     uint64_t *total) {
+  kzi_post_it *p = &it->p;
+  const kzi_segment *seg = ex->seg;
+  double theta = -1;
+  uint32_t d = 0;
+  int rc = KZ_OK;
+  it->started = 1;
+  for (;;) {
+    uint32_t blast;
+    if (theta >= 0) {
+      uint32_t upto = KZI_NO_DOC - 1;
+      double ub = bound_at(ex, it, d, &upto);
+      if (ex->rc) return ex->rc;
+      if (upto < d) break; /* nothing from d on */
+      if (ub <= theta) {
+        ex->skipped++;
+        if (upto >= seg->ndocs - 1) break;
+        d = upto + 1;
+        continue;
+      }
+    }
+    if (kzi_post_advance(p, d)) return ex->rc = p->rc;
+    if (p->doc == KZI_NO_DOC) break;
+    blast = p->b_last;
+    while (p->doc != KZI_NO_DOC && p->doc <= blast) {
+      uint32_t doc = p->doc;
+      if ((p->mask & it->fields) && !kzi_seg_deleted(seg, doc)) {
+        double sc = term_score(ex, it, seg->cols + (size_t)doc * 24 + 8);
+        ++*total;
+        if (sc > theta) {
+          double t0 = theta;
+          if ((rc = push(payload, doc, sc, &theta))) return rc;
+          if (theta != t0 && theta >= 0 && it->bb_bi == p->bi + 1 && it->bb_score <= theta) {
+            /* the rest of this block cannot enter any more */
+            ex->skipped++;
+            break;
+          }
+        }
+      }
+      if (kzi_post_next(p)) return ex->rc = p->rc;
+    }
+    if (p->doc == KZI_NO_DOC) break;
+    d = p->doc > blast ? p->doc : blast + 1;
+    if (d >= seg->ndocs) break;
+  }
+  it->doc = KZI_NO_DOC;
+  return ex->rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Top-k over an AND, PHRASE or NEAR root whose children are plain TERMs:
+ * the rarest child proposes candidates; the others are advanced only
+ * while the candidate's exact partial score plus the block bounds of the
+ * children not yet visited can beat the threshold (max-score within a
+ * conjunction, with block-max bounds); positions are checked last.
+ * --------------------------------------------------------------------- */
+
+static int plain_term(const kzi_it *k) {
+  return k->type == IT_TERM && (k->meta || k->fields == 0xF);
+}
+
+int kzi_it_is_conj(const kzi_it *it) {
+  if ((it->type != IT_AND && it->type != IT_PHRASE && it->type != IT_NEAR) || it->nkid < 2 ||
+      it->nkid > 64)
+    return 0;
+  for (size_t i = 0; i < it->nkid; i++)
+    if (!plain_term(it->kid[i])) return 0;
+  return 1;
+}
+
+int kzi_it_topk_conj(kzi_exec *ex, kzi_it *it, kzi_topk_cb push, void *payload,
+                     uint64_t *total) {
+  const kzi_segment *seg = ex->seg;
+  size_t n = it->nkid;
+  double theta = -1, ks[64], kb[64];
+  uint32_t d = 0;
+  int rc;
+  it->started = 1;
+  for (size_t i = 0; i < n; i++) it->kid[i]->started = 1;
+  while (d < seg->ndocs && !ex->rc) {
+    kzi_it *lead = it->kid[it->ord[0]];
+    uint32_t upto = KZI_NO_DOC - 1, x;
+    const unsigned char *cl;
+    double part, rem = 0;
+    size_t j;
+    /* block-max over the whole conjunction */
+    if (theta >= 0) {
+      double ub = 0;
+      for (size_t i = 0; i < n; i++) {
+        kb[i] = bound_at(ex, it->kid[it->ord[i]], d, &upto);
+        ub += kb[i];
+      }
+      if (ex->rc) break;
+      if (upto < d) upto = d;
+      if (ub <= theta) {
+        ex->skipped++;
+        if (upto >= seg->ndocs - 1) break;
+        d = upto + 1;
+        continue;
+      }
+    }
+    if (kzi_post_advance(&lead->p, d)) return ex->rc = lead->p.rc;
+    x = lead->doc = lead->p.doc;
+    if (x == KZI_NO_DOC) break;
+    if (theta >= 0 && x > upto) {
+      d = x; /* a later block: check its bounds first */
+      continue;
+    }
+    if (kzi_seg_deleted(seg, x)) {
+      d = x + 1;
+      continue;
+    }
+    cl = seg->cols + (size_t)x * 24 + 8;
+    part = lead->meta ? 0 : term_score(ex, lead, cl);
+    ks[lead->idx] = part;
+    if (theta >= 0)
+      for (size_t i = 1; i < n; i++) rem += kb[i];
+    for (j = 1; j < n; j++) {
+      kzi_it *k = it->kid[it->ord[j]];
+      if (theta >= 0 && part + rem <= theta) break; /* cannot enter */
+      if (kzi_post_advance(&k->p, x)) return ex->rc = k->p.rc;
+      k->doc = k->p.doc;
+      if (k->doc != x) break;
+      ks[k->idx] = k->meta ? 0 : term_score(ex, k, cl);
+      part += ks[k->idx];
+      if (theta >= 0) rem -= kb[j];
+    }
+    if (j < n) {
+      kzi_it *k = it->kid[it->ord[j]];
+      /* pruned (move on) or a child lies beyond x (leapfrog to it) */
+      if (k->doc == KZI_NO_DOC) break;
+      d = k->doc > x && k->doc != KZI_NO_DOC ? k->doc : x + 1;
+      continue;
+    }
+    {
+      double sc = 0;
+      for (size_t i = 0; i < n; i++) sc += ks[i]; /* in score()'s order */
+      if (sc > theta) {
+        it->doc = x;
+        if (it->type == IT_AND || matches_in_fields(ex, it, x)) {
+          ++*total;
+          if ((rc = push(payload, x, sc, &theta))) return rc;
+        }
+      } else {
+        ++*total;
+      }
+    }
+    d = x + 1;
+  }
+  it->doc = KZI_NO_DOC;
+  return ex->rc;
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "corpus_int.h"
+#include "kz/analysis.h"
 
 typedef struct qp {
   const char *s;
@@ -33,6 +34,7 @@ typedef struct qp {
   int in_near;               /* ',' ends a word inside NEAR( ) */
   int rc;
   kzi_buf tmp;
+  kzi_entity_ctx *ent;       /* dictionaries and aliases for entity: */
 } qp;
 
 /* The position of the last query error of this thread, valid while the
@@ -394,6 +396,254 @@ static kzi_qnode *value_text(qp *q, size_t *vs, size_t *vn) {
   return NULL;
 }
 
+/* ---------------------------------------------------------------------
+ * entity:NAME - every spelling of a name
+ * --------------------------------------------------------------------- */
+
+/* The phonetic key of s[0..n) (kz_entity_key()) into out; KZ_OK or
+ * KZ_ENOMEM. */
+static int name_key(const char *s, size_t n, kzi_buf *out) {
+  kz_buf k = {NULL, 0};
+  int rc = kz_entity_key(&k, s, n);
+  out->n = 0;
+  if (!rc) rc = kzi_buf_append(out, k.ptr ? k.ptr : "", k.len);
+  kz_buf_dispose(&k);
+  return rc ? KZ_ENOMEM : KZ_OK;
+}
+
+typedef struct namelist {
+  kzi_buf text;   /* names, NUL-terminated one after another */
+  kzi_buf keys;   /* their keys, the same way */
+  size_t n;
+} namelist;
+
+static int nl_has_key(const namelist *l, const char *key, size_t kn) {
+  const char *p = l->keys.p;
+  for (size_t i = 0; i < l->n; i++) {
+    size_t m = strlen(p);
+    if (m == kn && memcmp(p, key, kn) == 0) return 1;
+    p += m + 1;
+  }
+  return 0;
+}
+
+static int nl_add(namelist *l, const char *s, size_t n, const char *key, size_t kn) {
+  int rc = kzi_buf_append(&l->text, s, n);
+  if (!rc) rc = kzi_buf_append(&l->text, "", 1);
+  if (!rc) rc = kzi_buf_append(&l->keys, key, kn);
+  if (!rc) rc = kzi_buf_append(&l->keys, "", 1);
+  if (!rc) l->n++;
+  return rc;
+}
+
+/* Next rule of an alias table text ("merge\tA\tB" / "split\tA\tB"); *p
+ * advances; returns 0 at the end.  Other lines are skipped. */
+static int next_rule(const char **p, const char *end, int *merge, const char **a, size_t *an,
+                     const char **b, size_t *bn) {
+  while (*p < end) {
+    const char *line = *p, *e = memchr(line, '\n', (size_t)(end - line)), *t1, *t2;
+    if (!e) e = end;
+    *p = e < end ? e + 1 : end;
+    if (e > line && e[-1] == '\r') e--;
+    t1 = memchr(line, '\t', (size_t)(e - line));
+    if (!t1) continue;
+    t2 = memchr(t1 + 1, '\t', (size_t)(e - t1 - 1));
+    if (!t2) continue;
+    if (t1 - line == 5 && memcmp(line, "merge", 5) == 0) *merge = 1;
+    else if (t1 - line == 5 && memcmp(line, "split", 5) == 0) *merge = 0;
+    else continue;
+    *a = t1 + 1;
+    *an = (size_t)(t2 - t1 - 1);
+    *b = t2 + 1;
+    *bn = (size_t)(e - t2 - 1);
+    return 1;
+  }
+  return 0;
+}
+
+/* Is the dictionary term t a spelling of the query token tok (which have
+ * the same phonetic key)?  The key alone joins too much when applied to
+ * every word (it drops vowels: "Reagan" and "region"), so the spellings
+ * must also be close: edit distance at most 1 (up to 4 letters), 2 (up to
+ * 8) or 3, unless one is Latin and the other in another script (a
+ * transliteration, "Токаев" / "tokayev"), where only the key can tell. */
+static int close_spelling(const char *tok, size_t tn, const char *t, size_t n) {
+  uint32_t a[66], b[66];
+  size_t na = kzi_to_cps(tok, tn, a, 66), nb = kzi_to_cps(t, n, b, 66);
+  int k = na <= 4 ? 1 : na <= 8 ? 2 : 3, latin_a = 1, latin_b = 1;
+  for (size_t i = 0; i < na; i++) latin_a &= a[i] < 0x250;
+  for (size_t i = 0; i < nb; i++) latin_b &= b[i] < 0x250;
+  if (latin_a != latin_b) return 1;
+  return kzi_lev_bounded(a, na, b, nb, k) <= k;
+}
+
+/* The variants of one token: its own analyzed form and every dictionary
+ * term with the same key and a close spelling, less the excluded ones
+ * (NUL-separated). */
+static kzi_qnode *token_variants(qp *q, char space, const char *tok, size_t tn,
+                                 const kzi_buf *excl, size_t pos) {
+  kzi_qnode *r = node(q, KZQ_TERMS);
+  kzi_buf key = {0}, terms = {0};
+  int rc;
+  if (!r) return NULL;
+  r->pos = pos;
+  rc = name_key(tok, tn, &key);
+  if (!rc) rc = kzi_buf_append(&terms, tok, tn);
+  if (!rc) rc = kzi_buf_append(&terms, "", 1);
+  if (!rc && q->ent && key.n) rc = kzi_entity_terms(q->ent, space, key.p, key.n, &terms);
+  if (rc) {
+    q->rc = rc == KZ_ELIMIT ? kzi_query_error(KZ_ELIMIT, pos, "entity matches more than %d terms",
+                                             KZ_QUERY_MAX_EXPANSION)
+                            : kzi_seterr(NULL, rc, "out of memory");
+  }
+  for (const char *t = terms.p; !q->rc && t && t < terms.p + terms.n;) {
+    size_t l = strlen(t);
+    int dup = 0, skip = 0;
+    for (size_t i = 0; i < r->nkid && !dup; i++)
+      dup = r->kid[i]->term_len == l + 1 && memcmp(r->kid[i]->term + 1, t, l) == 0;
+    for (const char *x = excl->p; x && x < excl->p + excl->n && !skip; x += strlen(x) + 1)
+      skip = strlen(x) == l && memcmp(x, t, l) == 0 && !(l == tn && memcmp(t, tok, tn) == 0);
+    if (!skip && !(l == tn && memcmp(t, tok, tn) == 0)) skip = !close_spelling(tok, tn, t, l);
+    if (!dup && !skip) {
+      if (r->nkid >= KZ_QUERY_MAX_EXPANSION) {
+        qerr(q, pos, "entity matches more than %d terms", KZ_QUERY_MAX_EXPANSION);
+        break;
+      }
+      add_kid(q, r, term_node(q, space, t, l, 0));
+    }
+    t += l + 1;
+  }
+  kzi_buf_free(&key);
+  kzi_buf_free(&terms);
+  if (q->rc) {
+    kzi_qnode_free(r);
+    return NULL;
+  }
+  return r;
+}
+
+/* One name: a TERMS node per token, in a PHRASE when there are several. */
+static kzi_qnode *name_variants(qp *q, const char *name, size_t n, const kzi_buf *excl,
+                                size_t pos) {
+  wtoks w = {{0}, 0, 0};
+  char space = q->stemmed ? KZI_SP_EXACT : KZI_SP_WORD;
+  kzi_qnode *r = NULL;
+  int rc = kz_tokenize(q->xtk, name, n, wtok_cb, &w);
+  if (rc || w.rc) {
+    q->rc = kzi_seterr(NULL, rc ? rc : w.rc, "cannot analyze entity name");
+  } else if (w.count == 0) {
+    r = node(q, KZQ_NONE);
+  } else if (w.count == 1) {
+    r = token_variants(q, space, w.norms.p, strlen(w.norms.p), excl, pos);
+  } else {
+    const char *p = w.norms.p;
+    r = node(q, KZQ_PHRASE);
+    for (size_t i = 0; r && i < w.count && !q->rc; i++) {
+      size_t l = strlen(p);
+      add_kid(q, r, token_variants(q, space, p, l, excl, pos));
+      p += l + 1;
+    }
+    if (q->rc) {
+      kzi_qnode_free(r);
+      r = NULL;
+    }
+  }
+  if (r) r->pos = pos;
+  kzi_buf_free(&w.norms);
+  return r;
+}
+
+/* Analyzed tokens of s, appended NUL-separated to out when there is
+ * exactly one. */
+static int single_token(qp *q, const char *s, size_t n, kzi_buf *out) {
+  wtoks w = {{0}, 0, 0};
+  int rc = kz_tokenize(q->xtk, s, n, wtok_cb, &w);
+  if (!rc) rc = w.rc;
+  if (!rc && w.count == 1) rc = kzi_buf_append(out, w.norms.p, strlen(w.norms.p) + 1);
+  kzi_buf_free(&w.norms);
+  return rc;
+}
+
+static kzi_qnode *entity_node(qp *q, const char *v, size_t n, size_t pos) {
+  namelist names;
+  kzi_buf key = {0}, excl = {0};
+  size_t aln = 0;
+  const char *al = NULL;
+  kzi_qnode *r = NULL;
+  int rc = KZ_OK, grew = 1;
+  memset(&names, 0, sizeof names);
+  if (q->ent) {
+    rc = kzi_entity_aliases(q->ent, &al, &aln);
+    if (rc) {
+      q->rc = rc;
+      return NULL;
+    }
+  }
+  rc = name_key(v, n, &key);
+  if (!rc) rc = nl_add(&names, v, n, key.p ? key.p : "", key.n);
+  /* names merged with it by the alias table, transitively */
+  while (!rc && grew && al) {
+    const char *p = al, *a, *b;
+    size_t an, bn;
+    int merge;
+    grew = 0;
+    while (!rc && next_rule(&p, al + aln, &merge, &a, &an, &b, &bn)) {
+      kzi_buf ka = {0}, kb = {0};
+      int ina, inb;
+      if (!merge) continue;
+      rc = name_key(a, an, &ka);
+      if (!rc) rc = name_key(b, bn, &kb);
+      if (!rc) {
+        ina = nl_has_key(&names, ka.p ? ka.p : "", ka.n);
+        inb = nl_has_key(&names, kb.p ? kb.p : "", kb.n);
+        if (ina && !inb) rc = nl_add(&names, b, bn, kb.p ? kb.p : "", kb.n), grew = 1;
+        else if (inb && !ina) rc = nl_add(&names, a, an, ka.p ? ka.p : "", ka.n), grew = 1;
+      }
+      kzi_buf_free(&ka);
+      kzi_buf_free(&kb);
+    }
+  }
+  /* split rules: a one-word spelling split from one of the names is left
+   * out even though its key is the same */
+  if (!rc && al) {
+    const char *p = al, *a, *b;
+    size_t an, bn;
+    int merge;
+    while (!rc && next_rule(&p, al + aln, &merge, &a, &an, &b, &bn)) {
+      int sa = an == n && memcmp(a, v, n) == 0, sb = bn == n && memcmp(b, v, n) == 0;
+      if (merge) continue;
+      if (sa && !sb) rc = single_token(q, b, bn, &excl);
+      else if (sb && !sa) rc = single_token(q, a, an, &excl);
+    }
+  }
+  if (rc) {
+    q->rc = kzi_seterr(NULL, rc, "out of memory");
+  } else if (names.n == 1) {
+    r = name_variants(q, names.text.p, strlen(names.text.p), &excl, pos);
+  } else {
+    const char *p = names.text.p;
+    r = node(q, KZQ_OR);
+    for (size_t i = 0; r && i < names.n && !q->rc; i++) {
+      size_t l = strlen(p);
+      kzi_qnode *k = name_variants(q, p, l, &excl, pos);
+      if (k && k->type == KZQ_NONE) kzi_qnode_free(k);
+      else add_kid(q, r, k);
+      p += l + 1;
+    }
+    if (r && !q->rc && r->nkid == 0) r->type = KZQ_NONE;
+    if (q->rc) {
+      kzi_qnode_free(r);
+      r = NULL;
+    }
+  }
+  if (r) r->pos = pos;
+  kzi_buf_free(&key);
+  kzi_buf_free(&excl);
+  kzi_buf_free(&names.text);
+  kzi_buf_free(&names.keys);
+  return r;
+}
+
 static kzi_qnode *near_group(qp *q) {
   size_t open;
   kzi_qnode *r = node(q, KZQ_NEAR);
@@ -545,6 +795,16 @@ static kzi_qnode *primary(qp *q) {
         if (r) r->pos = start;
         return r;
       }
+      if (nl == 6 && memcmp(name, "entity", 6) == 0) {
+        size_t vs = 0, vn = 0;
+        value_text(q, &vs, &vn);
+        if (q->rc) return NULL;
+        if (vn > 1000) {
+          qerr(q, vs, "entity name longer than 1000 bytes");
+          return NULL;
+        }
+        return entity_node(q, q->s + vs, vn, start);
+      }
       if (nl == 4 && memcmp(name, "date", 4) == 0) {
         size_t vs = 0, vn = 0;
         value_text(q, &vs, &vn);
@@ -552,7 +812,8 @@ static kzi_qnode *primary(qp *q) {
         return date_node(q, q->s + vs, vn, vs);
       }
       qerr(q, start,
-           "unknown field '%.*s' (fields: title body caption heading source author lang date)",
+           "unknown field '%.*s' (fields: title body caption heading source author lang "
+           "date entity)",
            (int)(nl > 40 ? 40 : nl), name);
       return NULL;
     }
@@ -578,13 +839,13 @@ static kzi_qnode *near_chain(qp *q) {
     }
     right = primary(q);
     if (!right) break;
-    if (left->type != KZQ_TERM && left->type != KZQ_PHRASE &&
+    if (left->type != KZQ_TERM && left->type != KZQ_PHRASE && left->type != KZQ_TERMS &&
         !(left->type == KZQ_NEAR && left->dist == v)) {
       kzi_qnode_free(right);
       qerr(q, save, "NEAR operands must be words or phrases");
       break;
     }
-    if (right->type != KZQ_TERM && right->type != KZQ_PHRASE) {
+    if (right->type != KZQ_TERM && right->type != KZQ_PHRASE && right->type != KZQ_TERMS) {
       kzi_qnode_free(right);
       qerr(q, save, "NEAR operands must be words or phrases");
       break;
@@ -824,7 +1085,7 @@ static int has_positive(const kzi_qnode *n) {
 }
 
 int kzi_query_parse(kz_query **out, kz_tokenizer *tk, kz_tokenizer *xtk,
-                    int stemmed, const char *text, size_t len) {
+                    int stemmed, kzi_entity_ctx *ent, const char *text, size_t len) {
   qp q;
   kzi_qnode *root;
   kz_query *r;
@@ -838,6 +1099,7 @@ int kzi_query_parse(kz_query **out, kz_tokenizer *tk, kz_tokenizer *xtk,
   q.tk = tk;
   q.xtk = xtk;
   q.stemmed = stemmed;
+  q.ent = ent;
   q.fields = 0xF;
   skip_ws(&q);
   if (q.i >= q.n) return kzi_query_error(KZ_EQUERY, 0, "empty query");
@@ -880,7 +1142,13 @@ int kz_query_parse(kz_query **out, kz_corpus *c, const char *text, size_t len) {
     stemmed = (c->tok_flags & KZ_TOK_STEM) != 0;
     rc = kzi_tok_get(c, 0, &tk);
     if (!rc) rc = kzi_tok_get(c, 1, &xtk);
-    if (!rc) rc = kzi_query_parse(out, tk, xtk, stemmed, text, len);
+    if (!rc) {
+      kzi_entity_ctx ent;
+      memset(&ent, 0, sizeof ent);
+      ent.c = c;
+      rc = kzi_query_parse(out, tk, xtk, stemmed, &ent, text, len);
+      kzi_entity_ctx_done(&ent);
+    }
     kzi_tok_put(c, 0, tk);
     kzi_tok_put(c, 1, xtk);
     return rc;
@@ -889,7 +1157,7 @@ int kz_query_parse(kz_query **out, kz_corpus *c, const char *text, size_t len) {
     kz_tokenizer_options o = KZ_TOKENIZER_OPTIONS_INIT;
     o.flags = kzi_analyzer_flags(0, 0);
     rc = kz_tokenizer_new(&tk, &o);
-    if (!rc) rc = kzi_query_parse(out, tk, tk, 0, text, len);
+    if (!rc) rc = kzi_query_parse(out, tk, tk, 0, NULL, text, len);
     kz_tokenizer_free(tk);
     return rc;
   }

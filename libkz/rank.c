@@ -74,8 +74,15 @@ static int compile(kz_corpus *c, const char *query, size_t len, kz_query **q) {
  * Top-k
  * --------------------------------------------------------------------- */
 
+/* A candidate in the top-k heap (the hit is made for the winners only). */
+typedef struct cand {
+  double score;
+  int32_t date;
+  uint32_t seg, doc;
+} cand;
+
 typedef struct topk {
-  hit *h;
+  cand *h;
   size_t n, k;
   int sort;
   uint64_t total;
@@ -83,7 +90,7 @@ typedef struct topk {
 } topk;
 
 /* Does a rank before b? */
-static int better(const hit *a, const hit *b, int sort) {
+static int better(const cand *a, const cand *b, int sort) {
   if (sort != KZ_SORT_SCORE) {
     int ad = a->date != KZI_NO_DATE, bd = b->date != KZI_NO_DATE;
     if (ad != bd) return ad;
@@ -101,7 +108,7 @@ static void tk_down(topk *t, size_t i) {
     if (l < t->n && better(&t->h[m], &t->h[l], t->sort)) m = l;
     if (r < t->n && better(&t->h[m], &t->h[r], t->sort)) m = r;
     if (m == i) return;
-    hit x = t->h[i]; t->h[i] = t->h[m]; t->h[m] = x;
+    cand x = t->h[i]; t->h[i] = t->h[m]; t->h[m] = x;
     i = m;
   }
 }
@@ -110,12 +117,12 @@ static void tk_up(topk *t, size_t i) {
   while (i) {
     size_t p = (i - 1) / 2;
     if (!better(&t->h[p], &t->h[i], t->sort)) return;
-    hit x = t->h[i]; t->h[i] = t->h[p]; t->h[p] = x;
+    cand x = t->h[i]; t->h[i] = t->h[p]; t->h[p] = x;
     i = p;
   }
 }
 
-static void tk_push(topk *t, const hit *x) {
+static void tk_push(topk *t, const cand *x) {
   if (t->n < t->k) {
     t->h[t->n++] = *x;
     tk_up(t, t->n - 1);
@@ -123,6 +130,23 @@ static void tk_push(topk *t, const hit *x) {
     t->h[0] = *x;
     tk_down(t, 0);
   }
+}
+
+typedef struct tpush {
+  topk *t;
+  uint32_t seg;
+} tpush;
+
+static int push_cb(void *payload, uint32_t doc, double score, double *theta) {
+  tpush *x = payload;
+  cand h;
+  h.seg = x->seg;
+  h.doc = doc;
+  h.score = score;
+  h.date = 0;
+  tk_push(x->t, &h);
+  if (x->t->n == x->t->k) *theta = x->t->h[0].score;
+  return 0;
 }
 
 static int search_segment(kz_corpus *c, kzi_snapshot *s, const kz_query *q, uint32_t si,
@@ -139,16 +163,25 @@ static int search_segment(kz_corpus *c, kzi_snapshot *s, const kz_query *q, uint
   rc = kzi_exec_build(&it, &ex, q->root);
   if (rc) return rc;
   bound = kzi_it_maxscore(it);
+  if (top_only && t->sort == KZ_SORT_SCORE && t->k && (kzi_it_is_term(it) || kzi_it_is_conj(it))) {
+    tpush x = {t, si};
+    ex.topk = 1;
+    rc = kzi_it_is_term(it) ? kzi_it_topk_term(&ex, it, push_cb, &x, &t->total)
+                            : kzi_it_topk_conj(&ex, it, push_cb, &x, &t->total);
+    if (ex.skipped) t->pruned = 1;
+    kzi_it_free(it);
+    return rc;
+  }
   if (top_only && t->sort == KZ_SORT_SCORE && t->k && kzi_it_maxscore_ok(it)) {
     double sc;
     t->pruned = 1;
     for (d = 0;; d++) {
-      hit h;
+      cand h;
       double theta = t->n == t->k ? t->h[0].score : 0;
       d = kzi_it_next_maxscore(&ex, it, d, theta, &sc);
       if (d == KZI_NO_DOC) break;
       t->total++;
-      memset(&h, 0, sizeof h);
+      h.date = 0;
       h.seg = si;
       h.doc = d;
       h.score = sc;
@@ -162,7 +195,7 @@ static int search_segment(kz_corpus *c, kzi_snapshot *s, const kz_query *q, uint
   ex.topk = top_only && t->sort == KZ_SORT_SCORE && t->k;
   ex.theta = ex.topk && t->n == t->k ? t->h[0].score : -1;
   for (d = kzi_it_seek(&ex, it, 0); d != KZI_NO_DOC; d = kzi_it_seek(&ex, it, d + 1)) {
-    hit h;
+    cand h;
     if (kzi_seg_deleted(ex.seg, d)) continue;
     t->total++;
     if (top_only && t->sort == KZ_SORT_SCORE && t->n == t->k && t->k &&
@@ -171,7 +204,7 @@ static int search_segment(kz_corpus *c, kzi_snapshot *s, const kz_query *q, uint
       t->pruned = 1;
       break;
     }
-    memset(&h, 0, sizeof h);
+    h.date = 0;
     h.seg = si;
     h.doc = d;
     h.score = kzi_it_score(&ex, it, d);
@@ -347,7 +380,7 @@ int kz_corpus_search(kz_results **out, kz_corpus *c, const char *query, size_t l
       /* heap sort: popping the worst to the end leaves best first */
       size_t n = t.n;
       while (t.n > 1) {
-        hit x = t.h[0];
+        cand x = t.h[0];
         t.h[0] = t.h[t.n - 1];
         t.h[t.n - 1] = x;
         t.n--;
@@ -365,7 +398,10 @@ int kz_corpus_search(kz_results **out, kz_corpus *c, const char *query, size_t l
         rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
       }
       for (size_t i = 0; i < r->n && !rc; i++) {
-        r->h[i] = t.h[o.offset + i];
+        r->h[i].score = t.h[o.offset + i].score;
+        r->h[i].date = t.h[o.offset + i].date;
+        r->h[i].seg = t.h[o.offset + i].seg;
+        r->h[i].doc = t.h[o.offset + i].doc;
         rc = materialize(c, s, q, &r->h[i], &o);
       }
     }

@@ -34,10 +34,13 @@
  *                 have mask 0)
  *              position stream: per document, per field in its mask,
  *                 `frequency` varints, delta-coded from 0
- *            bound = byte field mask, then per field in it varint maximum
- *            frequency and varint minimum field length (tokens) over the
- *            documents of the block (or term): enough to bound the BM25F
- *            score of any of them for any parameters (block-max pruning).
+ *            bound = byte field mask, then per field in it a byte count
+ *            (1-4) of (varint frequency, varint field length in tokens)
+ *            points sorted by length: the skyline of the pairs of the
+ *            documents of the block (or term), points merged into ones
+ *            that dominate them when there are more; enough to bound the
+ *            BM25F score of any of them for any parameters (block-max
+ *            pruning).
  *     COLS   per document 24 bytes: i32 date (days since 1970-01-01 or
  *            INT32_MIN), u32 source index, u32 token count per text field.
  *     SIDX   per store block u32 first document + u64 offset in STORE,
@@ -191,7 +194,10 @@ static int seg_parse(kzi_segment *s, int verify) {
 
 static kzi_segment *seg_alloc(void) {
   kzi_segment *s = calloc(1, sizeof *s);
-  if (s) s->fd = -1;
+  if (s) {
+    s->fd = -1;
+    pthread_mutex_init(&s->ent_mu, NULL);
+  }
   return s;
 }
 
@@ -268,6 +274,9 @@ void kzi_segment_close(kzi_segment *s) {
   free(s->src_name);
   free(s->src_len);
   free(s->del);
+  kzi_entidx_free(s->ent[0]);
+  kzi_entidx_free(s->ent[1]);
+  pthread_mutex_destroy(&s->ent_mu);
   free(s);
 }
 
@@ -434,14 +443,19 @@ static const unsigned char *bound_get(const unsigned char *p, const unsigned cha
   if (mask == 0 || mask > 15) return NULL;
   b->mask = mask;
   for (unsigned f = 0; f < KZI_NFIELDS; f++) {
-    b->fmax[f] = 0;
-    b->lmin[f] = 0;
-    if (mask & (1u << f)) {
-      uint64_t fm = kzi_vget(&p, end), lm = kzi_vget(&p, end);
-      if (!p || fm == 0 || fm > UINT32_MAX || lm > UINT32_MAX) return NULL;
-      b->fmax[f] = (uint32_t)fm;
-      b->lmin[f] = (uint32_t)lm;
+    unsigned np;
+    b->np[f] = 0;
+    if (!(mask & (1u << f))) continue;
+    if (p >= end) return NULL;
+    np = *p++;
+    if (np == 0 || np > KZI_SKY) return NULL;
+    for (unsigned k = 0; k < np; k++) {
+      uint64_t fr = kzi_vget(&p, end), ln = kzi_vget(&p, end);
+      if (!p || fr == 0 || fr > UINT32_MAX || ln > UINT32_MAX) return NULL;
+      b->fr[f][k] = (uint32_t)fr;
+      b->ln[f][k] = (uint32_t)ln;
     }
+    b->np[f] = (uint8_t)np;
   }
   return p;
 }
@@ -532,7 +546,7 @@ uint32_t kzi_post_shallow(kzi_post_it *it, uint32_t target) {
   return it->b_last;
 }
 
-int kzi_post_next(kzi_post_it *it) {
+int kzi_post_next_slow(kzi_post_it *it) {
   const unsigned char *p;
   uint64_t v, d;
   unsigned mask;
@@ -590,7 +604,7 @@ int kzi_post_next(kzi_post_it *it) {
   return KZ_OK;
 }
 
-int kzi_post_advance(kzi_post_it *it, uint32_t target) {
+int kzi_post_advance_slow(kzi_post_it *it, uint32_t target) {
   if (it->rc) return it->rc;
   if (it->started && (it->doc == KZI_NO_DOC || it->doc >= target)) return KZ_OK;
   if (target > it->b_last && it->bi + 1 < it->nblk) {
@@ -608,9 +622,24 @@ static int pos_sync(kzi_post_it *it) {
   const unsigned char *p = it->pp, *end = it->b_pe;
   uint64_t k = it->pskip;
   if (it->doc == KZI_NO_DOC || !it->started) return KZ_ITEROVER;
-  while (k) {
-    if (p >= end) return post_bad(it, "bad positions");
-    k -= !(*p++ & 0x80);
+  if (k) {
+    /* whole words may stop inside a varint: skip to the last terminal byte
+     * counted, then byte by byte */
+    while (k >= 8 && end - p >= 8) {
+      uint64_t w, t;
+      unsigned c;
+      memcpy(&w, p, 8);
+      t = ~w & 0x8080808080808080ull;
+      c = (unsigned)(((t >> 7) * 0x0101010101010101ull) >> 56); /* bytes set */
+      if (c > k || c == 0) break;
+      /* consume up to and including the last terminal byte of the word */
+      k -= c;
+      p += (64 - (unsigned)__builtin_clzll(t)) >> 3;
+    }
+    while (k) {
+      if (p >= end) return post_bad(it, "bad positions");
+      k -= !(*p++ & 0x80);
+    }
   }
   it->pp = p;
   it->pskip = 0;
@@ -639,13 +668,21 @@ int kzi_post_positions(kzi_post_it *it, unsigned f, uint32_t **out, size_t *cap,
   }
   {
     uint64_t prev = 0;
-    for (uint32_t i = 0; i < it->freq[f]; i++) {
-      uint64_t d = kzi_vget(&p, end);
-      if (!p || (i && d == 0)) return post_bad(it, "bad positions");
+    uint32_t *o = *out, fr = it->freq[f];
+    for (uint32_t i = 0; i < fr; i++) {
+      uint64_t d;
+      if (p < end && *p < 0x80) { /* one byte: the usual */
+        d = *p++;
+      } else {
+        d = kzi_vget(&p, end);
+        if (!p) return post_bad(it, "bad positions");
+      }
+      if (i && d == 0) return post_bad(it, "bad positions");
       prev += d;
       if (prev >= UINT32_MAX) return post_bad(it, "bad positions");
-      (*out)[(*n)++] = (uint32_t)prev;
+      o[i] = (uint32_t)prev;
     }
+    *n = fr;
   }
   return KZ_OK;
 }
@@ -898,22 +935,97 @@ void kzi_segw_lengths(kzi_segw *w, const kzi_cols *cols, uint32_t ndocs) {
   w->nlens = ndocs;
 }
 
-static void bound_put(kzi_buf *b, int *rc, const kzi_bound *x) {
-  unsigned char m = (unsigned char)x->mask;
-  if (!*rc) *rc = kzi_buf_append(b, &m, 1);
-  for (unsigned f = 0; f < KZI_NFIELDS; f++)
-    if (x->mask & (1u << f)) {
-      kzi_vput(b, rc, x->fmax[f]);
-      kzi_vput(b, rc, x->lmin[f]);
+/* A skyline being built: up to SKY_BUILD points per field. */
+#define SKY_BUILD 16
+typedef struct sky {
+  unsigned mask;
+  uint8_t n[KZI_NFIELDS];
+  uint32_t fr[KZI_NFIELDS][SKY_BUILD], ln[KZI_NFIELDS][SKY_BUILD];
+} sky;
+
+/* Merge the adjacent points of field f whose merge loses least, until
+ * at most `max` are left.  Points are sorted by length and frequency; the
+ * merge of i and i + 1 is (frequency of i + 1, length of i), which
+ * dominates both. */
+static void sky_reduce(sky *s, unsigned f, unsigned max) {
+  while (s->n[f] > max) {
+    unsigned best = 0;
+    double bestc = 1e300;
+    for (unsigned i = 0; i + 1 < s->n[f]; i++) {
+      /* cost: how much the merged point overstates the pair */
+      double c = ((double)s->fr[f][i + 1] - s->fr[f][i]) / s->fr[f][i + 1] +
+                 ((double)s->ln[f][i + 1] - s->ln[f][i]) / ((double)s->ln[f][i + 1] + 1);
+      if (c < bestc) {
+        bestc = c;
+        best = i;
+      }
     }
+    s->fr[f][best] = s->fr[f][best + 1];
+    memmove(&s->fr[f][best + 1], &s->fr[f][best + 2], (s->n[f] - best - 2) * sizeof s->fr[f][0]);
+    memmove(&s->ln[f][best + 1], &s->ln[f][best + 2], (s->n[f] - best - 2) * sizeof s->ln[f][0]);
+    s->n[f]--;
+  }
 }
 
-static void bound_add(kzi_bound *b, unsigned mask, const uint32_t *freq, const kzi_cols *c) {
+/* Add a document's (frequency, length) for each field in mask. */
+static void sky_add(sky *s, unsigned mask, const uint32_t *freq, const kzi_cols *c) {
   for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+    uint32_t fr = freq[f], ln = c->len[f];
+    unsigned n, i, w;
     if (!(mask & (1u << f))) continue;
-    if (!(b->mask & (1u << f)) || c->len[f] < b->lmin[f]) b->lmin[f] = c->len[f];
-    if (!(b->mask & (1u << f)) || freq[f] > b->fmax[f]) b->fmax[f] = freq[f];
-    b->mask |= 1u << f;
+    s->mask |= 1u << f;
+    n = s->n[f];
+    if (n && fr <= s->fr[f][0] && ln >= s->ln[f][0]) continue; /* the usual: dominated */
+    /* points are sorted by length and frequency; i: the first no shorter.
+     * Dominated (a point has a frequency as high and a field as short)? */
+    for (i = 0; i < n && s->ln[f][i] < ln; i++) {}
+    if ((i > 0 && s->fr[f][i - 1] >= fr) || (i < n && s->ln[f][i] == ln && s->fr[f][i] >= fr))
+      continue;
+    /* the points it dominates (no shorter, frequency <= fr) are [i, w) */
+    for (w = i; w < n && s->fr[f][w] <= fr; w++) {}
+    memmove(&s->fr[f][i + 1], &s->fr[f][w], (n - w) * sizeof s->fr[f][0]);
+    memmove(&s->ln[f][i + 1], &s->ln[f][w], (n - w) * sizeof s->ln[f][0]);
+    s->fr[f][i] = fr;
+    s->ln[f][i] = ln;
+    s->n[f] = (uint8_t)(n - (w - i) + 1);
+    if (s->n[f] == SKY_BUILD) sky_reduce(s, f, SKY_BUILD / 2);
+  }
+}
+
+/* Add the points of x to s (the union's skyline). */
+static void sky_union(sky *s, const sky *x) {
+  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+    uint32_t one[KZI_NFIELDS] = {0};
+    kzi_cols c;
+    if (!(x->mask & (1u << f))) continue;
+    memset(&c, 0, sizeof c);
+    for (unsigned k = 0; k < x->n[f]; k++) {
+      one[f] = x->fr[f][k];
+      c.len[f] = x->ln[f][k];
+      sky_add(s, 1u << f, one, &c);
+    }
+  }
+}
+
+static void sky_put(kzi_buf *b, int *rc, sky *x) {
+  unsigned char m = (unsigned char)x->mask;
+  if (!m) { /* metadata only: never scored; any valid bound */
+    m = 2;
+    x->n[1] = 1;
+    x->fr[1][0] = 1;
+    x->ln[1][0] = 0;
+  }
+  if (!*rc) *rc = kzi_buf_append(b, &m, 1);
+  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+    unsigned char np;
+    if (!(m & (1u << f))) continue;
+    sky_reduce(x, f, KZI_SKY);
+    np = x->n[f];
+    if (!*rc) *rc = kzi_buf_append(b, &np, 1);
+    for (unsigned k = 0; k < np; k++) {
+      kzi_vput(b, rc, x->fr[f][k]);
+      kzi_vput(b, rc, x->ln[f][k]);
+    }
   }
 }
 
@@ -926,7 +1038,7 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
   const unsigned char *end = p + n;
   uint64_t doc = UINT64_MAX, blk_last = 0, cnt = 0, nblk = 0, occ = 0;
   size_t blk_d = 0, blk_p = 0;
-  kzi_bound tb, bb;
+  sky tb, bb;
   int lens = w->lens != NULL, hb, rc = 0;
   w->dstream.n = w->pstream.n = w->skips.n = w->head.n = 0;
   memset(&tb, 0, sizeof tb);
@@ -957,18 +1069,7 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
     }
     memcpy(w->pstream.p + w->pstream.n, s, (size_t)(p - s));
     w->pstream.n += (size_t)(p - s);
-    if (lens && mask) {
-      const kzi_cols *c = &w->lens[doc];
-      if (mask == tb.mask && mask == bb.mask && mask == 2) { /* body only, the usual */
-        if (freq[1] > tb.fmax[1]) tb.fmax[1] = freq[1];
-        if (c->len[1] < tb.lmin[1]) tb.lmin[1] = c->len[1];
-        if (freq[1] > bb.fmax[1]) bb.fmax[1] = freq[1];
-        if (c->len[1] < bb.lmin[1]) bb.lmin[1] = c->len[1];
-      } else {
-        bound_add(&tb, mask, freq, c);
-        bound_add(&bb, mask, freq, c);
-      }
-    }
+    if (lens && mask) sky_add(&bb, mask, freq, &w->lens[doc]);
     occ += nf;
     cnt++;
     if (cnt % KZI_BLOCK_DOCS == 0 || p >= end) {
@@ -977,8 +1078,8 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
       kzi_vput(&w->skips, &rc, w->dstream.n - blk_d);
       kzi_vput(&w->skips, &rc, w->pstream.n - blk_p);
       if (lens) {
-        if (!bb.mask) bb.mask = 2, bb.fmax[1] = 1; /* metadata only: never scored */
-        bound_put(&w->skips, &rc, &bb);
+        sky_put(&w->skips, &rc, &bb); /* reduces bb to KZI_SKY points */
+        sky_union(&tb, &bb);          /* the term's from the blocks' */
       }
       memset(&bb, 0, sizeof bb);
       blk_last = doc;
@@ -990,9 +1091,8 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
   if (rc) return rc;
   if (cnt == 0 || nblk != (cnt + KZI_BLOCK_DOCS - 1) / KZI_BLOCK_DOCS) return KZ_ERROR;
   hb = lens && cnt >= BOUND_MIN_DF; /* always when there are several blocks */
-  if (hb && !tb.mask) tb.mask = 2, tb.fmax[1] = 1;
   kzi_vput(&w->head, &rc, nblk << 1 | (uint64_t)hb);
-  if (hb) bound_put(&w->head, &rc, &tb);
+  if (hb) sky_put(&w->head, &rc, &tb);
   if (nblk > 1) kzi_vput(&w->head, &rc, w->skips.n);
   else w->skips.n = 0;
   kzi_vput(&w->head, &rc, w->dstream.n);

@@ -433,12 +433,10 @@ static int joined(run *r, size_t start, size_t end, size_t *e) {
 
 /* The kind of an ASCII segment. */
 static inline int ascii_kind(unsigned sf, unsigned char c) {
-  /* By (KZI_SEG_LETTER, KZI_SEG_DIGIT): 0 when neither, then word, number,
-   * word, four bits each. */
-  unsigned k = (((unsigned)KZ_TOKEN_WORD << 12) | ((unsigned)KZ_TOKEN_NUMBER << 8) |
-                ((unsigned)KZ_TOKEN_WORD << 4)) >>
-               (((sf / KZI_SEG_LETTER) & 3u) * 4u) & 15u;
-  return k ? (int)k : KZ_TOKEN_SYMBOL - ascii_punct(c);
+  static const unsigned char by_flags[4] = {0, KZ_TOKEN_WORD, KZ_TOKEN_NUMBER,
+                                            KZ_TOKEN_WORD}; /* LETTER, DIGIT */
+  int k = by_flags[sf & (KZI_SEG_LETTER | KZI_SEG_DIGIT)];
+  return k ? k : KZ_TOKEN_SYMBOL - ascii_punct(c);
 }
 
 static inline int on_segment(run *r, size_t start, size_t end, unsigned sf) {
@@ -481,67 +479,108 @@ static inline int on_segment(run *r, size_t start, size_t end, unsigned sf) {
   return emit(r, start, end, kind, tflags, ascii, sf);
 }
 
-/*
- * A batch of segments.  Plain ASCII segments that start no joined token
- * (nearly all of them in English news) take the path written out here,
- * with the handle's settings read once per batch; the others go through
- * on_segment().
- */
-static int on_segments(void *payload, const kzi_seg *seg, size_t n) {
-  run *r = payload;
+/* The straight path of one plain ASCII segment (see on_segments()).  The
+ * run's position and hyphen state are in *st (pos, word_end, hyphen_end);
+ * `lower` is a constant in each copy. */
+#if defined(__GNUC__)
+#  define ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#  define ALWAYS_INLINE inline
+#endif
+
+typedef struct fast_state {
+  uint32_t pos;
+  size_t word_end, hyphen_end;
+} fast_state;
+
+static ALWAYS_INLINE int emit_ascii(run *r, fast_state *st, kz_token *t, size_t start,
+                                    size_t end, unsigned sf, int lower, unsigned tail,
+                                    unsigned tail_mid) {
   kz_tokenizer *tk = r->tk;
   const unsigned char *s = r->s;
-  const unsigned fl = tk->flags;
-  const int plain = (fl & KZ_TOK_PLAIN) != 0, lower = (fl & KZ_TOK_CASEFOLD) != 0;
-  const int skip_punct = (fl & KZ_TOK_SKIP_PUNCT) != 0;
-  const unsigned tail = tk->tail_kinds, tail_mid = tk->tail_mid_kinds;
+  int kind = ascii_kind(sf, s[start]), rc;
+  int wordish = (unsigned)(kind - KZ_TOKEN_WORD) < 2u; /* = indexable here */
+
+  t->flags = (uint16_t)((sf & KZI_SEG_TOKEN_FLAGS) |
+                        (unsigned)(wordish & (start == st->hyphen_end)) * KZ_TOKEN_HYPHENATED);
+  st->hyphen_end =
+      (kind == KZ_TOKEN_PUNCT && s[start] == '-' && start == st->word_end) ? end : SIZE_MAX;
+  st->word_end = wordish ? end : SIZE_MAX;
+  t->position = st->pos;
+  st->pos += (uint32_t)wordish;
+  if (KZI_UNLIKELY(tk->flags & KZ_TOK_SKIP_PUNCT) && !wordish) return 0;
+
+  rc = ascii_form(&tk->norm, s + start, end - start, r->len - start, lower);
+  if (KZI_UNLIKELY((tail | tail_mid) != 0) && rc == KZ_OK &&
+      (((tail >> kind) & 1u) || ((sf & KZI_SEG_MID) && ((tail_mid >> kind) & 1u)))) {
+    bool stop = false;
+    rc = kzi_normalize_tail(tk, kind, 1, &stop);
+    if (rc == KZ_OK && stop) {
+      t->flags |= KZ_TOKEN_STOPWORD;
+      if (tk->flags & KZ_TOK_SKIP_STOPWORDS) return 0;
+    }
+  }
+  if (KZI_UNLIKELY(rc != KZ_OK))
+    return kzi_seterr(&tk->err, rc, "out of memory normalizing the token at byte %zu",
+                      start);
+  t->start = start;
+  t->end = end;
+  t->norm = tk->norm.p;
+  t->norm_len = tk->norm.n;
+  t->kind = (uint16_t)kind;
+  return r->cb(t, r->payload);
+}
+
+/* The batch loop, in four copies (KZ_TOK_PLAIN or not, lowercasing or
+ * not). */
+static ALWAYS_INLINE int segments_loop(run *r, const kzi_seg *seg, size_t n, int plain,
+                                       int lower) {
+  const unsigned tail = r->tk->tail_kinds, tail_mid = r->tk->tail_mid_kinds;
+  fast_state st;
   kz_token t;
   size_t i;
   int rc;
 
+  st.pos = r->pos;
+  st.word_end = r->word_end;
+  st.hyphen_end = r->hyphen_end;
   for (i = 0; i < n; i++) {
     size_t start = seg[i].start, end = seg[i].end;
     unsigned sf = seg[i].flags;
-    int kind, wordish, idx;
-    bool stop = false;
-
-    if (KZI_UNLIKELY(!(sf & KZI_SEG_ASCII) || start < r->skip_until ||
-                     (!plain && maybe_joined(r, start, end)))) {
-      if ((rc = on_segment(r, start, end, sf)) != 0) return rc;
-      continue;
+    /* (Only joined tokens set skip_until.) */
+    if (KZI_UNLIKELY(!(sf & KZI_SEG_ASCII) ||
+                     (!plain && (start < r->skip_until || maybe_joined(r, start, end))))) {
+      r->pos = st.pos;
+      r->word_end = st.word_end;
+      r->hyphen_end = st.hyphen_end;
+      rc = on_segment(r, start, end, sf);
+      st.pos = r->pos;
+      st.word_end = r->word_end;
+      st.hyphen_end = r->hyphen_end;
+    } else {
+      rc = emit_ascii(r, &st, &t, start, end, sf, lower, tail, tail_mid);
     }
-    kind = ascii_kind(sf, s[start]);
-    t.flags = (uint16_t)(sf & KZI_SEG_TOKEN_FLAGS);
-    wordish = (unsigned)(kind - KZ_TOKEN_WORD) < 2u;
-    if (wordish && start == r->hyphen_end) t.flags |= KZ_TOKEN_HYPHENATED;
-    r->hyphen_end = (kind == KZ_TOKEN_PUNCT && s[start] == '-' && start == r->word_end)
-                        ? end : SIZE_MAX;
-    r->word_end = wordish ? end : SIZE_MAX;
-    idx = wordish; /* indexable: the ASCII kinds are word, number, punct, symbol */
-    t.position = r->pos;
-    r->pos += (uint32_t)idx;
-    if (KZI_UNLIKELY(skip_punct) && !idx) continue;
-
-    rc = ascii_form(&tk->norm, s + start, end - start, r->len - start, lower);
-    if (KZI_UNLIKELY((tail | tail_mid) != 0) && rc == KZ_OK &&
-        (((tail >> kind) & 1u) || ((sf & KZI_SEG_MID) && ((tail_mid >> kind) & 1u)))) {
-      rc = kzi_normalize_tail(tk, kind, 1, &stop);
-    }
-    if (KZI_UNLIKELY(rc != KZ_OK))
-      return kzi_seterr(&tk->err, rc, "out of memory normalizing the token at byte %zu",
-                        start);
-    if (stop) {
-      t.flags |= KZ_TOKEN_STOPWORD;
-      if (fl & KZ_TOK_SKIP_STOPWORDS) continue;
-    }
-    t.start = start;
-    t.end = end;
-    t.norm = tk->norm.p;
-    t.norm_len = tk->norm.n;
-    t.kind = (uint16_t)kind;
-    if ((rc = r->cb(&t, r->payload)) != 0) return rc;
+    if (rc != 0) return rc;
   }
+  r->pos = st.pos;
+  r->word_end = st.word_end;
+  r->hyphen_end = st.hyphen_end;
   return 0;
+}
+
+/*
+ * A batch of segments.  Plain ASCII segments that start no joined token
+ * (nearly all of them in English news) take the straight path of
+ * emit_ascii(); the others go through on_segment().
+ */
+static int on_segments(void *payload, const kzi_seg *seg, size_t n) {
+  run *r = payload;
+  switch (r->tk->flags & (KZ_TOK_PLAIN | KZ_TOK_CASEFOLD)) {
+    case KZ_TOK_PLAIN: return segments_loop(r, seg, n, 1, 0);
+    case KZ_TOK_CASEFOLD: return segments_loop(r, seg, n, 0, 1);
+    case KZ_TOK_PLAIN | KZ_TOK_CASEFOLD: return segments_loop(r, seg, n, 1, 1);
+    default: return segments_loop(r, seg, n, 0, 0);
+  }
 }
 
 int kz_tokenize(kz_tokenizer *tk, const char *text, size_t len, kz_token_cb cb,

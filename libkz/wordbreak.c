@@ -224,10 +224,11 @@ __attribute__((target("avx2"))) static void classify64_avx2(const unsigned char 
 #undef KZI_EQ
 #undef KZI_MASK
 
-/* Flag bytes for 64 positions: out[i] = (a bit i ? fa : 0) | (b bit i ? fb :
- * 0) | (c bit i ? fc : 0) | (d bit i ? fd : 0).  Turns the per-token bit
- * tests of the token loop into one load each. */
+/* Flag bytes for 64 positions: out[i] = base | (a bit i ? fa : 0) | (b bit
+ * i ? fb : 0) | (c bit i ? fc : 0) | (d bit i ? fd : 0).  Turns the
+ * per-token bit tests of the token loop into one load each. */
 __attribute__((target("avx2"))) static inline void flag_bytes(unsigned char *out,
+                                                               unsigned base,
                                                                uint64_t a, unsigned fa,
                                                                uint64_t b, unsigned fb,
                                                                uint64_t c, unsigned fc,
@@ -237,7 +238,7 @@ __attribute__((target("avx2"))) static inline void flag_bytes(unsigned char *out
   const __m256i bits = _mm256_set1_epi64x((long long)0x8040201008040201ull);
   int h;
   for (h = 0; h < 2; h++) {
-    __m256i r = _mm256_setzero_si256();
+    __m256i r = _mm256_set1_epi8((char)base);
 #define KZI_EXPAND(m, f)                                                      \
   r = _mm256_or_si256(                                                        \
       r, _mm256_and_si256(                                                    \
@@ -277,7 +278,8 @@ static inline void classify64(const unsigned char *p, blockmask *m) {
   for (k = 0; k < 64; k += 8) {
     uint64_t v = 0, b = 0;
     for (j = 0; j < 8; j++) {
-      unsigned c = p[k + j];
+      /* Bytes before the region (a tail block, shifted out) may be >= 0x80. */
+      unsigned c = p[k + j] & 0x7Fu;
       v |= (uint64_t)aclass[c] << (8 * j);
       b |= (uint64_t)(c - 0x0Au < 4u) << (8 * j);
     }
@@ -387,8 +389,11 @@ static inline uint64_t after_runs(uint64_t r, uint64_t m, unsigned cin,
   return sum & ~r;
 }
 
+/* The second form, with the carry out of bit 63 (a run ending there) put
+ * back at bit 63. */
 static inline uint64_t last_of_runs(uint64_t r, uint64_t m) {
-  return ((r + m) & ~r) >> 1;
+  uint64_t sum = r + m;
+  return ((sum & ~r) >> 1) | ((uint64_t)(sum < r) << 63);
 }
 
 /* Segment the ASCII bytes s[a..b).  The byte before a (if any) and the byte
@@ -407,20 +412,43 @@ static inline int ascii_segments_body(segctx *cx, size_t a, size_t b, int avx2) 
   int open = 0, rc;
   size_t p;
   unsigned char sfl[64], efl[64]; /* (AVX2) flags at token starts, word ends */
+  kzi_seg *out = cx->batch + cx->nseg; /* the batch, kept in registers */
+
+/* Append a segment to the batch; hand a full batch over. */
+#define KZI_PUSH(st, en, f)                                                   \
+  do {                                                                        \
+    out->start = (st);                                                        \
+    out->end = (en);                                                          \
+    out->flags = (f);                                                         \
+    if (++out == cx->batch + KZI_SEG_BATCH) {                                 \
+      cx->nseg = KZI_SEG_BATCH;                                               \
+      if ((rc = flush(cx)) != 0) return rc;                                   \
+      out = cx->batch;                                                        \
+    }                                                                         \
+  } while (0)
 
   for (p = a; p < b; p += 64) {
     unsigned char pad[64];
     const unsigned char *q = s + p;
     size_t avail = b - p;
-    uint64_t valid = ~0ull, nl0 = 0, nd0 = 0, join, x, skip, starts;
+    unsigned shift = 0;
+    uint64_t valid = ~0ull, nl0 = 0, nd0 = 0, join, x, skip, single, starts, lasts, edge;
     uint64_t spb, nlb, lend, dend, jend, capsend, lower;
     blockmask m;
 
-    if (avail < 64) { /* the tail, padded with spaces */
-      memcpy(pad, q, avail);
-      memset(pad + avail, ' ', 64 - avail);
-      q = pad;
+    if (avail < 64) {
+      /* The tail: classify the 64 bytes that end at b and shift the masks
+       * down (the bytes before p, which may be anything, fall out), or (in a
+       * text shorter than that) a copy padded with spaces. */
       valid = (1ull << avail) - 1;
+      if (b >= 64) {
+        q = s + b - 64;
+        shift = 64 - (unsigned)avail;
+      } else {
+        memcpy(pad, q, avail);
+        memset(pad + avail, ' ', 64 - avail);
+        q = pad;
+      }
     } else if (avail > 64) {
       unsigned c = aclass[s[p + 64]];
       nl0 = (c & C_LETTER) != 0;
@@ -431,11 +459,25 @@ static inline int ascii_segments_body(segctx *cx, size_t a, size_t b, int avx2) 
     else
 #endif
       classify64(q, &m);
+    if (shift) {
+      m.word >>= shift;
+      m.letter >>= shift;
+      m.upper >>= shift;
+      m.digit >>= shift;
+      m.midlet >>= shift;
+      m.midnum >>= shift;
+      m.skip >>= shift;
+      m.space >>= shift;
+      m.nl >>= shift;
+    }
     join = (m.midlet & ((m.letter << 1) | lcarry) & ((m.letter >> 1) | (nl0 << 63))) |
            (m.midnum & ((m.digit << 1) | dcarry) & ((m.digit >> 1) | (nd0 << 63)));
     x = m.word | join;
     skip = m.skip & valid;
-    starts = (x & ~((x << 1) | xcarry)) | (~x & ~skip & valid);
+    single = ~x & ~skip & valid;                /* one-byte segments */
+    starts = (x & ~((x << 1) | xcarry)) | single;
+    lasts = (x & ~(x >> 1)) | single;           /* the last byte of each */
+    edge = avail > 64 ? x & (1ull << 63) : 0;   /* a word that may go on */
     lcarry = m.letter >> 63;
     dcarry = m.digit >> 63;
     xcarry = x >> 63;
@@ -464,20 +506,19 @@ static inline int ascii_segments_body(segctx *cx, size_t a, size_t b, int avx2) 
       e = ctz64(~x);
       if (e) word_bits(&m, join, bitrange(0, e), &oacc, &oup);
       open = 0;
-      if ((rc = push(cx, ostart, p + e, word_flags(oacc, oup))) != 0) return rc;
+      KZI_PUSH(ostart, p + e, word_flags(oacc, oup));
     }
 #ifdef KZI_HAVE_AVX2
     if (avx2) {
-      flag_bytes(sfl, spb, KZI_SEG_SPACE_BEFORE | KZI_SEG_ASCII, nlb,
-                 KZI_SEG_NEWLINE_BEFORE | KZI_SEG_ASCII, m.upper,
-                 KZI_SEG_CAPITALIZED | KZI_SEG_ASCII, ~0ull, KZI_SEG_ASCII);
-      flag_bytes(efl, lend, KZI_SEG_LETTER, dend, KZI_SEG_DIGIT, jend, KZI_SEG_MID,
+      flag_bytes(sfl, 0, spb, KZI_SEG_SPACE_BEFORE | KZI_SEG_ASCII, nlb, KZI_SEG_NEWLINE_BEFORE | KZI_SEG_ASCII,
+                 m.upper, KZI_SEG_CAPITALIZED | KZI_SEG_ASCII, ~0ull, KZI_SEG_ASCII);
+      flag_bytes(efl, 0, lend, KZI_SEG_LETTER, dend, KZI_SEG_DIGIT, jend, KZI_SEG_MID,
                  capsend, KZI_SEG_ALLCAPS);
     }
 #endif
     while (starts) {
-      unsigned i = ctz64(starts), e, last, fl;
-      uint64_t above = ~x & (~0ull << i);
+      unsigned i = ctz64(starts), last, fl;
+      uint64_t above = lasts & (~0ull << i);
       starts &= starts - 1;
       if (avx2)
         fl = sfl[i];
@@ -485,7 +526,7 @@ static inline int ascii_segments_body(segctx *cx, size_t a, size_t b, int avx2) 
         fl = KZI_SEG_ASCII | (unsigned)((spb >> i) & 1u) * KZI_SEG_SPACE_BEFORE |
              (unsigned)((nlb >> i) & 1u) * KZI_SEG_NEWLINE_BEFORE |
              (unsigned)((m.upper >> i) & 1u) * KZI_SEG_CAPITALIZED;
-      if (KZI_UNLIKELY(above == 0)) { /* a word running into the next block */
+      if (KZI_UNLIKELY(above == edge)) { /* a word running into the next block */
         ostart = p + i;
         oacc = fl;
         oup = 0;
@@ -493,9 +534,7 @@ static inline int ascii_segments_body(segctx *cx, size_t a, size_t b, int avx2) 
         open = 1;
         break;
       }
-      e = ctz64(above);
-      last = e - (e != i);
-      e += (e == i); /* a byte of its own */
+      last = ctz64(above);
       if (avx2)
         fl |= efl[last];
       else
@@ -503,12 +542,12 @@ static inline int ascii_segments_body(segctx *cx, size_t a, size_t b, int avx2) 
               (unsigned)((dend >> last) & 1u) * KZI_SEG_DIGIT |
               (unsigned)((jend >> last) & 1u) * KZI_SEG_MID |
               (unsigned)((capsend >> last) & 1u) * KZI_SEG_ALLCAPS;
-      if ((rc = push(cx, p + i, p + e, fl)) != 0) return rc;
+      KZI_PUSH(p + i, p + last + 1, fl);
     }
   }
-  if (open) {
-    if ((rc = push(cx, ostart, b, word_flags(oacc, oup))) != 0) return rc;
-  }
+  if (open) KZI_PUSH(ostart, b, word_flags(oacc, oup));
+#undef KZI_PUSH
+  cx->nseg = (size_t)(out - cx->batch);
   cx->pending = csp * KZI_SEG_SPACE_BEFORE | cnl * KZI_SEG_NEWLINE_BEFORE;
   return 0;
 }
@@ -665,12 +704,6 @@ int kzi_word_segments(kz_tokenizer *tk, const char *text, size_t len,
   cx.avx2 = have_avx2();
 #else
   cx.avx2 = 0;
-#endif
-#if defined(__GNUC__)
-  /* Ask for the first 4 KB at once: a document that is not in the cache
-   * then costs one memory latency instead of one per line. */
-  for (i = 0; i < len && i < 4096; i += 64) __builtin_prefetch(text + i);
-  i = 0;
 #endif
   while (i < len) {
     size_t p = find_nonascii(cx.s, i, len), q, r, e;

@@ -277,7 +277,12 @@ static int tok_cb(const kz_token *t, void *payload) {
   }
   if (w->nbt == 0 && (w->nterms + BATCH + 1) * 10 > w->scap * 7 && table_grow(w))
     return w->rc = KZ_ENOMEM;
-  if ((rc = kzi_buf_append(&w->bnorm, t->norm, n))) return w->rc = rc;
+  if (w->bnorm.cap - w->bnorm.n > n) {
+    memcpy(w->bnorm.p + w->bnorm.n, t->norm, n);
+    w->bnorm.n += n;
+  } else if ((rc = kzi_buf_append(&w->bnorm, t->norm, n))) {
+    return w->rc = rc;
+  }
   b = &w->bt[w->nbt++];
   b->h = term_hash(w->xpass ? KZI_SP_EXACT : KZI_SP_WORD, t->norm, n);
   b->off = (uint32_t)(w->bnorm.n - n);
@@ -739,7 +744,7 @@ static void cleanup_files(kz_corpus *c) {
       keep = 0;
       for (uint32_t i = 0; i < c->man.nseg; i++)
         if (c->man.seg[i].id == id && c->man.seg[i].delgen == gen) keep = 1;
-    } else if (strcmp(e->d_name, "MANIFEST.tmp") == 0) {
+    } else if (strcmp(e->d_name, "MANIFEST.tmp") == 0 || strcmp(e->d_name, "ALIASES.tmp") == 0) {
       keep = 0;
     }
     if (!keep) {

@@ -19,6 +19,7 @@
 #include "kz.h"
 #include "kz/corpus.h"
 #include "kz/query.h"
+#include "kz/analysis.h"
 
 static void rmrf(const char *dir) {
   DIR *d = opendir(dir);
@@ -105,6 +106,21 @@ static const char *keys(kz_corpus *c, const char *q) {
     strcat(sorted, parts[i]);
   }
   return sorted;
+}
+
+static int count_cb(const char *k, size_t n, void *p) {
+  (void)k;
+  (void)n;
+  ++*(size_t *)p;
+  return 0;
+}
+
+static size_t count_keys(kz_corpus *c, const char *q) {
+  size_t n = 0;
+  int rc = kz_corpus_keys(c, q, strlen(q), count_cb, &n);
+  if (rc) fprintf(stderr, "keys %s: %s\n", q, kz_last_errmsg());
+  assert_int_equal(rc, KZ_OK);
+  return n;
 }
 
 static const char *B1 =
@@ -720,6 +736,103 @@ static void test_add_files(void **state) {
   cleanup(dir);
 }
 
+/* entity:NAME on the seed articles: Tokayev (four articles) and Toqayev
+ * (one) are one entity; the alias table merges and splits. */
+static void test_entity(void **state) {
+  (void)state;
+  char *dir = tmpdir(), seeds[512];
+  kz_corpus *c = create(dir, 0, NULL);
+  kz_query *q;
+  kz_buf al = KZ_BUF_INIT;
+  size_t n_tok, n_toq, n_ent;
+  snprintf(seeds, sizeof seeds, "%s/examples/corpus", KZ_SOURCE_DIR);
+  assert_int_equal(kz_corpus_add_dir(c, seeds, NULL, NULL, NULL), KZ_OK);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  n_tok = count_keys(c, "tokayev");
+  n_toq = count_keys(c, "toqayev");
+  n_ent = count_keys(c, "entity:Toqayev");
+  assert_true(n_tok > 0 && n_toq > 0);
+  assert_int_equal(n_ent, count_keys(c, "tokayev OR toqayev"));
+  assert_true(n_ent > n_tok && n_ent > n_toq);
+  assert_int_equal(count_keys(c, "entity:Tokayev"), n_ent);
+  assert_int_equal(count_keys(c, "entity:tokaev"), n_ent);
+  /* the full name: a phrase of variants (Kassym-Jomart / Qassym-Shomart) */
+  assert_int_equal(kz_query_parse(&q, c, "entity:\"Kassym-Jomart Tokayev\"", strlen("entity:\"Kassym-Jomart Tokayev\"")), KZ_OK);
+  assert_non_null(strstr(kz_query_describe(q), "w:qassym"));
+  assert_non_null(strstr(kz_query_describe(q), "w:shomart"));
+  assert_non_null(strstr(kz_query_describe(q), "w:toqayev"));
+  kz_query_free(q);
+  assert_true(count_keys(c, "entity:\"Kassym-Jomart Tokayev\"") >=
+              count_keys(c, "\"Qassym-Shomart Toqayev\""));
+  assert_true(count_keys(c, "entity:\"Kassym-Jomart Tokayev\"") >
+              count_keys(c, "\"Kassym-Jomart Tokayev\""));
+  assert_int_equal(count_keys(c, "entity:Masimov"), count_keys(c, "masimov OR massimov"));
+  /* in NEAR, with fields, negated */
+  assert_true(count_keys(c, "entity:Tokayev NEAR/10 president") > 0);
+  assert_int_equal(count_keys(c, "entity:Tokayev -tokayev"), count_keys(c, "toqayev -tokayev"));
+  /* KWIC rows of both spellings */
+  {
+    kz_kwic *k;
+    kz_kwic_row row;
+    int tok = 0, toq = 0;
+    assert_int_equal(kz_corpus_kwic(&k, c, "entity:Tokayev", 14, NULL), KZ_OK);
+    for (size_t i = 0; kz_kwic_row_get(k, i, &row) == KZ_OK; i++) {
+      tok |= row.match_len == 7 && memcmp(row.match, "Tokayev", 7) == 0;
+      toq |= row.match_len == 7 && memcmp(row.match, "Toqayev", 7) == 0;
+    }
+    assert_true(tok && toq);
+    kz_kwic_free(k);
+  }
+  /* aliases: merge a name of another key in; split a spelling out */
+  assert_int_equal(kz_corpus_aliases(c, &al), KZ_OK);
+  assert_int_equal(al.len, 0);
+  kz_buf_dispose(&al);
+  assert_int_equal(kz_corpus_alias_merge(c, "Tokayev", "Nazarbayev"), KZ_OK);
+  assert_int_equal(count_keys(c, "entity:Toqayev"), count_keys(c, "tokayev OR toqayev OR nazarbayev"));
+  assert_int_equal(kz_corpus_alias_split(c, "Tokayev", "Toqayev"), KZ_OK);
+  assert_int_equal(kz_query_parse(&q, c, "entity:Tokayev", 14), KZ_OK);
+  assert_null(strstr(kz_query_describe(q), "toqayev"));
+  assert_non_null(strstr(kz_query_describe(q), "nazarbayev"));
+  kz_query_free(q);
+  assert_int_equal(kz_corpus_aliases(c, &al), KZ_OK);
+  assert_non_null(strstr(al.ptr, "merge\tTokayev\tNazarbayev"));
+  assert_non_null(strstr(al.ptr, "split\tTokayev\tToqayev"));
+  kz_buf_dispose(&al);
+  /* the table survives reopening; a bad line changes nothing */
+  kz_corpus_close(c);
+  assert_int_equal(kz_corpus_open(&c, dir, NULL), KZ_OK);
+  assert_int_equal(kz_corpus_alias_load(c, "merge\tonly-one-name\n", strlen("merge\tonly-one-name\n")), KZ_EFORMAT);
+  assert_int_equal(count_keys(c, "entity:Toqayev"), count_keys(c, "toqayev OR nazarbayev"));
+  assert_int_equal(kz_corpus_alias_load(c, "# comment\nmerge\tCSTO\tODKB\n", strlen("# comment\nmerge\tCSTO\tODKB\n")), KZ_OK);
+  assert_int_equal(kz_corpus_aliases(c, &al), KZ_OK);
+  assert_non_null(strstr(al.ptr, "merge\tCSTO\tODKB"));
+  kz_buf_dispose(&al);
+  assert_int_equal(kz_corpus_alias_clear(c), KZ_OK);
+  assert_int_equal(count_keys(c, "entity:Toqayev"), n_ent);
+  /* a damaged ALIASES file is reported, not trusted */
+  assert_int_equal(kz_corpus_alias_merge(c, "A", "B"), KZ_OK);
+  {
+    char path[256];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/ALIASES", dir);
+    f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, 17, SEEK_SET);
+    fputc('#', f);
+    fclose(f);
+    assert_int_equal(kz_query_parse(&q, c, "entity:A", 8), KZ_ECORRUPT);
+    assert_non_null(strstr(kz_last_errmsg(), "ALIASES"));
+    assert_int_equal(kz_query_parse(&q, c, "tokayev", 7), KZ_OK); /* other queries work */
+    kz_query_free(q);
+  }
+  /* without a corpus, entity:X is just the word */
+  assert_int_equal(kz_query_parse(&q, NULL, "entity:Tokayev", 14), KZ_OK);
+  assert_string_equal(kz_query_describe(q), "(TERMS w:tokayev)");
+  kz_query_free(q);
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basic),
@@ -733,6 +846,7 @@ int main(void) {
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_snippet_field),
       cmocka_unit_test(test_add_files),
+      cmocka_unit_test(test_entity),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -820,20 +820,57 @@ static void show_diff(const gquery *q, const idset *a, const idset *b, const doc
 }
 
 /* Every so often, the ranked search must report the same total as the
- * unranked key listing. */
-static void check_total(pair *p, const gquery *q, size_t n) {
-  kz_results *r = NULL;
+ * unranked key listing, every hit must be one of the matching documents,
+ * and the early-terminating top 10 (KZ_SEARCH_TOP_ONLY) must have the same
+ * scores as the exhaustive one. */
+static int check_total(pair *p, const gquery *q, const idset *keys) {
+  int bad = 0;
+  kz_results *r = NULL, *t = NULL;
   kz_search_options so = KZ_SEARCH_OPTIONS_INIT;
+  double sr[10], st[10];
+  size_t nr = 0, nt = 0;
   so.flags = KZ_SEARCH_NO_SNIPPETS;
   int rc = kz_corpus_search(&r, p->kz, q->kz, strlen(q->kz), &so);
   if (rc) print_message("kz_corpus_search [%s]: %s\n", q->kz, kz_last_errmsg());
   assert_int_equal(rc, KZ_OK);
+  so.flags = KZ_SEARCH_NO_SNIPPETS | KZ_SEARCH_TOP_ONLY;
+  rc = kz_corpus_search(&t, p->kz, q->kz, strlen(q->kz), &so);
+  if (rc) print_message("kz_corpus_search TOP_ONLY [%s]: %s\n", q->kz, kz_last_errmsg());
+  assert_int_equal(rc, KZ_OK);
   int exact = -1;
   uint64_t total = kz_results_total(r, &exact);
-  if (total != n) print_message("kz_corpus_search [%s]: total %llu, keys %zu\n", q->kz, (unsigned long long)total, n);
-  assert_int_equal(total, n);
-  assert_int_equal(kz_results_count(r), n < 10 ? n : 10);
+  if (total != keys->n)
+    print_message("kz_corpus_search [%s]: total %llu, keys %zu\n", q->kz,
+                  (unsigned long long)total, keys->n);
+  assert_int_equal(total, keys->n);
+  assert_int_equal(kz_results_count(r), keys->n < 10 ? keys->n : 10);
+  assert_int_equal(kz_results_count(t), keys->n < 10 ? keys->n : 10);
+  while (kz_results_next(r) == KZ_OK && nr < 10) {
+    size_t len;
+    const char *k = kz_results_field(r, KZ_FIELD_KEY, &len);
+    assert_true(len > 1 && k[0] == 'd');
+    assert_true(ids_has(keys, (uint32_t)strtoul(k + 1, NULL, 10)));
+    sr[nr++] = kz_results_score(r);
+  }
+  while (kz_results_next(t) == KZ_OK && nt < 10) {
+    size_t len;
+    const char *k = kz_results_field(t, KZ_FIELD_KEY, &len);
+    assert_true(ids_has(keys, (uint32_t)strtoul(k + 1, NULL, 10)));
+    st[nt++] = kz_results_score(t);
+  }
+  assert_int_equal(nr, nt);
+  for (size_t i = 0; i < nr; i++) {
+    double d = sr[i] - st[i];
+    if (d > 1e-9 * (sr[i] > 1 ? sr[i] : 1) || -d > 1e-9 * (sr[i] > 1 ? sr[i] : 1)) {
+      print_message("TOP_ONLY differs (%s) [%s] hit %zu: score %.12g exhaustive, %.12g "
+                    "early-terminated\n", kind_name[q->kind], q->kz, i, sr[i], st[i]);
+      bad = 1;
+      break;
+    }
+  }
   kz_results_free(r);
+  kz_results_free(t);
+  return bad;
 }
 
 /* ------------------------------------------------------------------ */
@@ -849,6 +886,7 @@ static void test_agreement(void **state) {
   idset a = {0}, b = {0}, an = {0}, bn = {0};
   tally tr = {0}, tn = {0};
   size_t explained = 0, unexplained = 0, shown_expl = 0;
+  size_t topk_checked = 0, topk_bad = 0;
 
   load_docs(&raw);
   if (!raw.have_reuters)
@@ -892,7 +930,7 @@ static void test_agreement(void **state) {
     if (a.n) tr.nonempty++;
     if (ids_equal(&a, &b)) {
       tr.agree++, tr.agree_kind[q->kind]++;
-      if (i % 7 == 0) check_total(&pr, q, a.n);
+      if (i % 5 == 0) topk_bad += check_total(&pr, q, &a), topk_checked++;
       continue;
     }
     /* A difference: allowed only for NEAR/prefix queries, and only when it
@@ -923,7 +961,7 @@ static void test_agreement(void **state) {
     if (a.n) tn.nonempty++;
     if (ids_equal(&a, &b)) {
       tn.agree++, tn.agree_kind[q->kind]++;
-      if (i % 7 == 3) check_total(&pn, q, a.n);
+      if (i % 5 == 3) topk_bad += check_total(&pn, q, &a), topk_checked++;
     } else {
       print_message("neutral difference (%s):\n", kind_name[q->kind]);
       show_diff(q, &a, &b, &neu);
@@ -935,6 +973,9 @@ static void test_agreement(void **state) {
                 tr.agree, tr.run, tr.nonempty, explained, unexplained, tr.err);
   print_message("neutral: %zu of %zu queries agree (%zu match something), %zu errors\n",
                 tn.agree, tn.run, tn.nonempty, tn.err);
+  print_message("ranked search: %zu queries checked (total, hits, TOP_ONLY top 10 = exhaustive "
+                "top 10), %zu with a different early-terminated top 10\n",
+                topk_checked, topk_bad);
   for (int k = 0; k < K_COUNT; k++)
     print_message("  %-11s raw %3zu/%3zu  neutral %3zu/%3zu\n", kind_name[k],
                   tr.agree_kind[k], tr.by_kind[k], tn.agree_kind[k], tn.by_kind[k]);
@@ -950,6 +991,7 @@ static void test_agreement(void **state) {
   assert_int_equal(tn.err, 0);
   assert_int_equal(unexplained, 0);
   assert_int_equal(tn.agree, tn.run);
+  assert_int_equal(topk_bad, 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -251,7 +251,7 @@ static void test_topk_pruning(void **state) {
       "w0", "w1", "w3", "w7", "w20", "w150", "w999", "title:w2", "body:w5", "w1 w2", "w0 AND w4",
       "w2 AND w9 AND w30", "w1 OR w2", "w5 OR w40 OR w300", "w0 OR w999", "\"w1 w2\"",
       "\"w0 w0\"", "\"w3 w1 w0\"", "NEAR(w1 w6, 3)", "w2 NEAR/1 w3", "w1 -w2", "w4 NOT w0",
-      "(w1 OR w3) AND w2", "w1 source:bbc", "source:tass", "w1* ", "w9~", "w2 date:2021",
+      "(w1 OR w3) AND w2", "w1 source:bbc", "source:tass", "w1* ", "w999*", "title:w99*", "w9~", "w2 date:2021",
       "title:(w1 OR w2) w3", "w11 OR title:w12"};
   (void)state;
   snprintf(par, sizeof par, "/tmp/kztopkXXXXXX");

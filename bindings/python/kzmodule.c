@@ -1,7 +1,9 @@
 /*
  * kzmodule.c - the Python binding of libkz (module "kz"): the tokenizer
- * (kz.tokenize, kz.sentences, kz.Tokenizer) and the article parser
- * (kz.parse -> kz.Article of kz.Block).
+ * (kz.tokenize, kz.sentences, kz.Tokenizer), the article parser
+ * (kz.parse -> kz.Article of kz.Block), the corpus (kz.Corpus) and the
+ * analysis results (kz.Collocations, kz.Keyness, ... kz.Quotes,
+ * kz.DocumentTermMatrix).
  *
  * CPython C API only, limited to the stable ABI of Python 3.11 (abi3), in the
  * shape of Modules/_bz2module.c and Modules/xxlimited.c:
@@ -6417,15 +6419,26 @@ Table_getattro(PyObject *op, PyObject *name)
 {
   TableObject *self = (TableObject *)op;
   PyObject *v = PyObject_GenericGetAttr(op, name);
+  PyObject *type, *value, *tb;
 
   if (v != NULL || !PyErr_ExceptionMatches(PyExc_AttributeError))
     return v;
+  PyErr_Fetch(&type, &value, &tb);
   v = PyDict_GetItemWithError(self->info, name);
   if (v != NULL) {
-    PyErr_Clear();
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
     return Py_NewRef(v);
   }
-  return NULL; /* the AttributeError stands */
+  if (PyErr_Occurred()) {
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return NULL;
+  }
+  PyErr_Restore(type, value, tb); /* the AttributeError stands */
+  return NULL;
 }
 
 /* A cell of the text or HTML table: floats with 4 significant digits,
@@ -8502,7 +8515,9 @@ PyDoc_STRVAR(Corpus_type_doc,
 "\n"
 "Writing: add(), add_jsonl(), add_dir(), delete(), then commit().  One\n"
 "writer at a time: a second one gets kz.BusyError.  Searching: search(),\n"
-"keys(), kwic(), count(), vocabulary(), doc(), len().  Searches see the\n"
+"keys(), kwic(), count(), vocabulary(), doc(), len().  Analysis:\n"
+"collocations(), keyness(), ngrams(), dispersion(), dtm(), quotes(),\n"
+"numbers(), entities() (docs/analysis.md).  Searches see the\n"
 "state of the last commit (or refresh()).  Raises kz.FileNotFound when\n"
 "there is no corpus at path and create is False.");
 
@@ -8962,7 +8977,10 @@ PyDoc_STRVAR(kz_module_doc,
 "stemmer) for reuse.  Class Corpus(path, ...) is an on-disk index of\n"
 "articles: add them, commit, then search() -> Results of Hit, kwic() ->\n"
 "Concordance of KwicRow, count() -> Counts, keys(), doc(),\n"
-"vocabulary().  Errors are subclasses of kz.Error.\n"
+"vocabulary(); and analysis: collocations(), keyness(), ngrams(),\n"
+"dispersion(), dtm() (scipy.sparse), quotes(), numbers(), entities(),\n"
+"Article.quotes() and .numbers() -- tables with to_pandas() and\n"
+"_repr_html_().  Errors are subclasses of kz.Error.\n"
 "\n"
 "Text is a str or a bytes-like object holding UTF-8; libkz runs with the\n"
 "GIL released.");

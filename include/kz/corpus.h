@@ -272,7 +272,7 @@ typedef struct kz_corpus_stats {
   uint64_t terms;        /* dictionary entries summed over segments */
   uint64_t tokens;       /* indexed tokens in all text fields */
   uint64_t bytes_postings; /* term dictionary and postings */
-  uint64_t bytes_store;  /* document store and columns */
+  uint64_t bytes_store;  /* document store, keys and columns */
   uint64_t bytes_total;  /* every file of the generation */
 } kz_corpus_stats;
 
@@ -281,6 +281,35 @@ typedef struct kz_corpus_stats {
  * commits (the snapshot is reference-counted).  Returns KZ_OK or
  * KZ_EINVAL. */
 KZ_API int kz_corpus_stats_get(kz_corpus *c, kz_corpus_stats *out);
+
+/* ------------------------------------------------------------------ */
+/* The alias table of entity:                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Hand-made rules for the query operator entity:NAME (kz/query.h), kept
+ * in the corpus directory (file ALIASES, checksummed, replaced atomically;
+ * not part of the commit protocol: an edit is durable when the call
+ * returns).  The rules have the text form of kz_entities_alias_save()
+ * (kz/analysis.h), one a line, "merge\tA\tB" or "split\tA\tB":
+ *   merge  entity:A also matches every spelling of B, and the reverse
+ *          (transitively);
+ *   split  entity:A leaves out the one-word spelling B even though it has
+ *          A's phonetic key (and the reverse).
+ * Editing takes the writer lock like kz_corpus_add_text().  Returns KZ_OK,
+ * KZ_EINVAL, KZ_EFORMAT (kz_corpus_alias_load(): a malformed line, named
+ * in the message; nothing is changed), KZ_EBUSY, KZ_ECORRUPT (a damaged
+ * ALIASES file), KZ_EIO, KZ_ENOMEM.
+ */
+KZ_API int kz_corpus_alias_merge(kz_corpus *c, const char *a, const char *b);
+KZ_API int kz_corpus_alias_split(kz_corpus *c, const char *a, const char *b);
+/* Remove every rule. */
+KZ_API int kz_corpus_alias_clear(kz_corpus *c);
+/* Add the rules of text[0..len) (the kz_entities_alias_save() form). */
+KZ_API int kz_corpus_alias_load(kz_corpus *c, const char *text, size_t len);
+/* The rules as text into *out (owned by the caller: kz_buf_dispose());
+ * "" when there are none.  A read-side call. */
+KZ_API int kz_corpus_aliases(kz_corpus *c, kz_buf *out);
 
 /* ------------------------------------------------------------------ */
 /* Stored documents                                                      */

@@ -19,6 +19,13 @@
  *   source:"RT DE" author:name lang:de
  *   date:2022-01-05  date:2022-01  date:2022
  *   date:2022-01-01..2022-01-31  date:>=2022-01-10 (also > < <=)
+ *   entity:Tokayev  entity:"Kassym-Jomart Tokayev"
+ *                           every spelling: the indexed words with the
+ *                           same phonetic key (kz_entity_key()) as each
+ *                           word of the name and a close spelling
+ *                           (Tokayev, Toqayev, Tokaev), plus the names the
+ *                           corpus's alias table merges with it
+ *                           (kz_corpus_alias_merge())
  * Operators are uppercase; lowercase and/or/not are words.  A word the
  * analyzer splits into several tokens ("Kassym-Jomart") is a phrase.
  * Errors are KZ_EQUERY with a message "query error at byte N: problem";
