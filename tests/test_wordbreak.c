@@ -24,6 +24,7 @@
 #include <uniwbrk.h>
 
 #include "kz.h"
+#include "kz_int.h" /* kzi_wordbreak_simd() */
 #include "newsdata.h"
 
 typedef struct span {
@@ -315,8 +316,20 @@ static void test_conformance(void **state) {
   assert_int_equal(pass + known, total);
 }
 
+/* Which ASCII segmenter runs (tests/segmenters.cmake builds the variants). */
+static void test_segmenter(void **state) {
+  const char *which = kzi_wordbreak_simd();
+  print_message("ASCII segmenter: %s\n", which);
+#if defined(KZ_NO_SIMD)
+  assert_string_equal(which, "portable");
+#elif defined(KZ_NO_AVX2)
+  assert_true(strcmp(which, "sse2") == 0 || strcmp(which, "portable") == 0);
+#endif
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_segmenter),
       cmocka_unit_test(test_conformance), cmocka_unit_test(test_seeds),
       cmocka_unit_test(test_random),      cmocka_unit_test(test_reuters),
       cmocka_unit_test(test_bbc),
