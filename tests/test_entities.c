@@ -20,7 +20,7 @@
 #include "kz/article.h"
 #include "kz/analysis.h"
 
-#include "test_analysis_json.h"
+#include "test_json.h"
 
 static const char *const seeds[] = {
   "000_263d34c5b9433d99", "001_ab822a0e62d101c9", "002_b03ce63f8eeabc7f",

@@ -1,10 +1,10 @@
 /*
- * test_analysis_json.h - a tiny JSON reader for the annotation files, shared
- * by test_quotes.c, test_numbers.c and test_entities.c (static functions;
- * include once per test program).
+ * test_json.h - a tiny JSON reader for the annotation files
+ * (tests/data/expected), shared by the C tests (static functions; include
+ * once per test program).
  */
-#ifndef TEST_ANALYSIS_JSON_H
-#define TEST_ANALYSIS_JSON_H
+#ifndef KZ_TEST_JSON_H
+#define KZ_TEST_JSON_H
 
 #include <stdio.h>
 #include <stdlib.h>
