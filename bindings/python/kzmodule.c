@@ -5563,6 +5563,22 @@ run_kwic(kz_corpus *c, kwic_job *j)
   j->rc = rc;
 }
 
+/* Move v[0..n) (new references, some possibly NULL after a failed
+ * conversion) into the struct-sequence row.  On the first NULL the rest are
+ * released and -1 is returned with the Python error set; the items already
+ * moved belong to row. */
+static int row_set(PyObject *row, PyObject **v, int n) {
+  for (int k = 0; k < n; k++) {
+    if (v[k] == NULL) {
+      for (int m = k + 1; m < n; m++)
+        Py_XDECREF(v[m]);
+      return -1;
+    }
+    PyStructSequence_SetItem(row, k, v[k]); /* steals */
+  }
+  return 0;
+}
+
 static PyObject *
 make_kwic_row(kz_state *st, const kwic_job *j, const kwic_rec *r)
 {
@@ -5580,15 +5596,9 @@ make_kwic_row(kz_state *st, const kwic_job *j, const kwic_rec *r)
   v[6] = PyUnicode_FromString(r->field >= 0 && r->field < KZ_FIELD_COUNT
                                   ? field_names[r->field]
                                   : "unknown");
-  for (i = 0; i < 7; i++) {
-    if (v[i] == NULL) {
-      int k;
-      for (k = i + 1; k < 7; k++)
-        Py_XDECREF(v[k]);
-      Py_DECREF(row);
-      return NULL;
-    }
-    PyStructSequence_SetItem(row, i, v[i]); /* steals */
+  if (row_set(row, v, 7) < 0) {
+    Py_DECREF(row);
+    return NULL;
   }
   return row;
 }
@@ -5759,7 +5769,6 @@ make_count_row(kz_state *st, const count_job *j, const count_rec *r,
 {
   PyObject *row = PyStructSequence_New((PyTypeObject *)st->CountRow_type);
   PyObject *v[6];
-  int i;
 
   if (row == NULL)
     return NULL;
@@ -5774,15 +5783,9 @@ make_count_row(kz_state *st, const count_job *j, const count_rec *r,
   v[3] = PyLong_FromUnsignedLongLong(r->row.group_docs);
   v[4] = PyLong_FromUnsignedLongLong(r->row.group_words);
   v[5] = PyFloat_FromDouble(r->row.per_million);
-  for (i = 0; i < 6; i++) {
-    if (v[i] == NULL) {
-      int k;
-      for (k = i + 1; k < 6; k++)
-        Py_XDECREF(v[k]);
-      Py_DECREF(row);
-      return NULL;
-    }
-    PyStructSequence_SetItem(row, i, v[i]); /* steals */
+  if (row_set(row, v, 6) < 0) {
+    Py_DECREF(row);
+    return NULL;
   }
   *group = v[0]; /* borrowed from row */
   return row;
@@ -6796,7 +6799,6 @@ entity_rows(kz_state *st, const kz_entities *es)
 
   for (i = 0; items != NULL && i < n; i++) {
     PyObject *row = PyStructSequence_New(tp), *v[5];
-    int k;
     if (row == NULL) {
       Py_CLEAR(items);
       break;
@@ -6808,16 +6810,8 @@ entity_rows(kz_state *st, const kz_entities *es)
     v[3] = count_dict(es, i, kz_entity_variant_count(es, i),
                       kz_entity_variant);
     v[4] = count_dict(es, i, kz_entity_source_count(es, i), kz_entity_source);
-    for (k = 0; k < 5; k++) {
-      if (v[k] == NULL) {
-        int m;
-        for (m = k + 1; m < 5; m++)
-          Py_XDECREF(v[m]);
-        Py_CLEAR(items);
-        break;
-      }
-      PyStructSequence_SetItem(row, k, v[k]);
-    }
+    if (row_set(row, v, 5) < 0)
+      Py_CLEAR(items);
   }
   return items;
 }
@@ -7226,7 +7220,6 @@ Corpus_collocations(PyObject *op, PyObject *args, PyObject *kwds)
     PyObject *row = PyStructSequence_New(
         (PyTypeObject *)st->Row_types[TB_COLLOC]);
     PyObject *v[11];
-    int k;
     if (row == NULL) {
       Py_CLEAR(items);
       break;
@@ -7244,16 +7237,8 @@ Corpus_collocations(PyObject *op, PyObject *args, PyObject *kwds)
     v[8] = PyLong_FromUnsignedLongLong(w.left);
     v[9] = PyLong_FromUnsignedLongLong(w.right);
     v[10] = PyLong_FromUnsignedLongLong(w.docs);
-    for (k = 0; k < 11; k++) {
-      if (v[k] == NULL) {
-        int m;
-        for (m = k + 1; m < 11; m++)
-          Py_XDECREF(v[m]);
-        Py_CLEAR(items);
-        break;
-      }
-      PyStructSequence_SetItem(row, k, v[k]);
-    }
+    if (row_set(row, v, 11) < 0)
+      Py_CLEAR(items);
   }
   info = PyDict_New();
   if (info != NULL &&
@@ -7345,7 +7330,6 @@ Corpus_keyness(PyObject *op, PyObject *args, PyObject *kwds)
     PyObject *row = PyStructSequence_New(
         (PyTypeObject *)st->Row_types[TB_KEYNESS]);
     PyObject *v[10];
-    int m;
     if (row == NULL) {
       Py_CLEAR(items);
       break;
@@ -7362,16 +7346,8 @@ Corpus_keyness(PyObject *op, PyObject *args, PyObject *kwds)
     v[7] = PyFloat_FromDouble(w.expected);
     v[8] = PyLong_FromUnsignedLongLong(w.docs_target);
     v[9] = PyLong_FromUnsignedLongLong(w.docs_reference);
-    for (m = 0; m < 10; m++) {
-      if (v[m] == NULL) {
-        int x;
-        for (x = m + 1; x < 10; x++)
-          Py_XDECREF(v[x]);
-        Py_CLEAR(items);
-        break;
-      }
-      PyStructSequence_SetItem(row, m, v[m]);
-    }
+    if (row_set(row, v, 10) < 0)
+      Py_CLEAR(items);
   }
   info = PyDict_New();
   if (info != NULL &&
@@ -7462,7 +7438,6 @@ Corpus_ngrams(PyObject *op, PyObject *args, PyObject *kwds)
     PyObject *row = PyStructSequence_New(
         (PyTypeObject *)st->Row_types[TB_NGRAMS]);
     PyObject *v[3];
-    int k;
     if (row == NULL) {
       Py_CLEAR(items);
       break;
@@ -7472,16 +7447,8 @@ Corpus_ngrams(PyObject *op, PyObject *args, PyObject *kwds)
     v[0] = PyUnicode_DecodeUTF8(w.text, (Py_ssize_t)w.text_len, "replace");
     v[1] = PyLong_FromUnsignedLongLong(w.freq);
     v[2] = PyLong_FromUnsignedLongLong(w.docs);
-    for (k = 0; k < 3; k++) {
-      if (v[k] == NULL) {
-        int m;
-        for (m = k + 1; m < 3; m++)
-          Py_XDECREF(v[m]);
-        Py_CLEAR(items);
-        break;
-      }
-      PyStructSequence_SetItem(row, k, v[k]);
-    }
+    if (row_set(row, v, 3) < 0)
+      Py_CLEAR(items);
   }
   info = PyDict_New();
   if (info != NULL &&
@@ -7592,7 +7559,6 @@ Corpus_dispersion(PyObject *op, PyObject *args, PyObject *kwds)
     PyObject *row = PyStructSequence_New(
         (PyTypeObject *)st->Row_types[TB_DISPERSION]);
     PyObject *v[9];
-    int k;
     if (row == NULL) {
       Py_CLEAR(items);
       break;
@@ -7617,16 +7583,8 @@ Corpus_dispersion(PyObject *op, PyObject *args, PyObject *kwds)
                                              : 0.0);
     v[7] = PyLong_FromSize_t(h.start);
     v[8] = PyLong_FromSize_t(h.end);
-    for (k = 0; k < 9; k++) {
-      if (v[k] == NULL) {
-        int m;
-        for (m = k + 1; m < 9; m++)
-          Py_XDECREF(v[m]);
-        Py_CLEAR(items);
-        break;
-      }
-      PyStructSequence_SetItem(row, k, v[k]);
-    }
+    if (row_set(row, v, 9) < 0)
+      Py_CLEAR(items);
   }
   if (items == NULL)
     goto free_d;
