@@ -81,8 +81,8 @@
  *   c:keys(q)              -> array of the matching keys, unranked
  *   c:kwic(q [, {width=, sort=, chars=, limit=}]) -> array of {doc, left,
  *                          match, right, start, stop, field}
- *   c:count(q [, {by=}])   -> array of {group, docs, matches, group_docs,
- *                          group_words, per_million}, plus total_docs,
+ *   c:count(q [, {by=, per_million=}]) -> array of {group, docs, matches,
+ *                          group_docs, group_words, per_million}, plus total_docs,
  *                          total_matches and groups (name -> row); by:
  *                          "source" (default), "day", "week", "month",
  *                          "year", "doc", "all"
@@ -300,7 +300,7 @@ static const struct {
   {"offset", LKZ_OPT_SEARCH},    {"snippets", LKZ_OPT_SEARCH},
   {"body", LKZ_OPT_SEARCH},
   {"width", LKZ_OPT_KWIC},       {"chars", LKZ_OPT_KWIC},
-  {"by", LKZ_OPT_COUNT},
+  {"by", LKZ_OPT_COUNT},         {"per_million", LKZ_OPT_COUNT},
   {"progress", LKZ_OPT_BULK},    {"strict", LKZ_OPT_BULK},
   {"key", LKZ_OPT_ADD},          {"title", LKZ_OPT_ADD},
   {"date", LKZ_OPT_ADD},         {"author", LKZ_OPT_ADD},
@@ -1507,7 +1507,7 @@ static const char *const count_by[] = {"all", "source", "day", "week",
                                        "month", "year", "doc", "date", "key",
                                        NULL};
 
-/* c:count(q [, {by=}]) -> array of {group, docs, matches, group_docs,
+/* c:count(q [, {by=, per_million=}]) -> array of {group, docs, matches, group_docs,
  * group_words, per_million} with the fields total_docs, total_matches and
  * groups (group name -> row). */
 static int corpus_count(lua_State *L) {
@@ -1518,6 +1518,7 @@ static int corpus_count(lua_State *L) {
   size_t qlen, i, n;
   const char *q = luaL_checklstring(L, 2, &qlen);
   int by = KZ_COUNT_SOURCE, rc, tbl;
+  unsigned int ignored = 0;
   uint64_t tdocs = 0, tmatches = 0;
   lkz_hold *h;
   kz_counts *k;
@@ -1527,6 +1528,9 @@ static int corpus_count(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     check_keys(L, 3, LKZ_OPT_COUNT);
     by = by_value[opt_choice(L, 3, "by", count_by, 1)];
+    /* Every row carries per_million; the option is accepted (and checked)
+     * so that code written after Python's count(per_million=True) runs. */
+    opt_flag(L, 3, "per_million", &ignored, 1, 1);
   }
   h = new_hold(L);
   rc = kz_corpus_count(&k, lc->c, q, qlen, by);

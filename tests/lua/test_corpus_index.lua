@@ -222,6 +222,11 @@ function tests.kwic_count_vocabulary()
     assert(math.abs(row.per_million - row.matches * 1e6 / row.group_words)
            < 1e-6 * row.per_million)
   end
+  local pm = assert(c:count("tokayev", {by = "source", per_million = true}))
+  T.eq(#pm, #counts, "per_million option keeps the rows")
+  local ok, err = pcall(c.count, c, "tokayev", {per_million = 1})
+  T.eq(ok, false, "per_million must be a boolean")
+  T.eq(tostring(err):find("per_million", 1, true) ~= nil, true, "error names the option")
   local months = assert(c:count("kazakhstan", {by = "month"}))
   for _, row in ipairs(months) do
     assert(row.group == "" or row.group:match("^%d%d%d%d%-%d%d$"), row.group)
