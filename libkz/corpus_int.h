@@ -473,6 +473,10 @@ void kzi_entity_ctx_done(kzi_entity_ctx *e);
  * key[0..kn).  KZ_OK, KZ_ELIMIT (too many), KZ_ENOMEM, KZ_ECORRUPT. */
 int kzi_entity_terms(kzi_entity_ctx *e, char space, const char *key, size_t kn,
                      kzi_buf *out);
+/* Is the analyzed ASCII word t[0..n) written as a name in the stored text
+ * (a capital first letter)?  *verdict 1 mostly so, -1 mostly in lower case,
+ * 0 unknown (a tie, none found, or not an ASCII word). */
+int kzi_entity_casing(kzi_entity_ctx *e, char space, const char *t, size_t n, int *verdict);
 /* The corpus's alias table text (*text NULL when there is none). */
 int kzi_entity_aliases(kzi_entity_ctx *e, const char **text, size_t *len);
 /* The ALIASES file of dir: read (*out malloc'd, NULL/0 when absent) and

@@ -157,6 +157,95 @@ int kzi_entity_terms(kzi_entity_ctx *e, char space, const char *key, size_t kn,
 }
 
 /* ---------------------------------------------------------------------
+ * How a word is written: is it used as a name?
+ *
+ * The dictionary holds folded terms, so the key index cannot tell the
+ * name "Reagan" from the verb "regain", or "Sumita" from "summit".  The
+ * stored text can: a name is written with a capital letter, a common word
+ * mostly is not.  kzi_entity_casing() reads a few documents of the term
+ * and counts its occurrences by the case of their first letter.
+ * --------------------------------------------------------------------- */
+
+#define CASE_DOCS 8    /* documents read per segment */
+#define CASE_OCCS 16   /* occurrences that settle it */
+
+static int ascii_word(const char *t, size_t n) {
+  if (!n) return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '\'')) return 0;
+  }
+  return 1;
+}
+
+static int alnum(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Count the whole-word, case-insensitive occurrences of t in text. */
+static void count_case(const char *text, size_t len, const char *t, size_t n,
+                       unsigned *upper, unsigned *lower) {
+  for (size_t i = 0; i + n <= len && *upper + *lower < CASE_OCCS; i++) {
+    size_t j;
+    unsigned char c = (unsigned char)text[i];
+    if ((c | 0x20) != (unsigned char)t[0] || (i && alnum((unsigned char)text[i - 1]))) continue;
+    for (j = 1; j < n && ((unsigned char)text[i + j] | 0x20) == (unsigned char)t[j]; j++) {}
+    if (j < n || (i + n < len && alnum((unsigned char)text[i + n]))) continue;
+    if (c >= 'a' && c <= 'z') {
+      (*lower)++;
+    } else {
+      /* "Regain" and "REGAIN" (a heading) say nothing; "Reagan" does */
+      int caps = 1;
+      for (j = 1; j < n && caps; j++) caps = !(text[i + j] >= 'a' && text[i + j] <= 'z');
+      if (!caps) (*upper)++;
+    }
+    i += n - 1;
+  }
+}
+
+int kzi_entity_casing(kzi_entity_ctx *e, char space, const char *t, size_t n, int *verdict) {
+  unsigned upper = 0, lower = 0;
+  char key[KZI_MAX_KEY + 1];
+  kzi_storebuf sb;
+  int rc = KZ_OK;
+  *verdict = 0;
+  if (!e->c || !ascii_word(t, n) || n + 1 > sizeof key) return KZ_OK;
+  if (!e->snap) e->snap = kzi_snap_acquire(e->c);
+  memset(&sb, 0, sizeof sb);
+  key[0] = space;
+  memcpy(key + 1, t, n);
+  for (uint32_t i = 0; i < e->snap->nseg && !rc && upper + lower < CASE_OCCS; i++) {
+    const kzi_segment *s = e->snap->seg[i];
+    kzi_term term;
+    kzi_post_it it;
+    int docs = 0;
+    rc = kzi_seg_lookup(s, key, n + 1, &term);
+    if (rc == KZ_ENOTFOUND) {
+      rc = KZ_OK;
+      continue;
+    }
+    if (rc || (rc = kzi_post_init(&it, s, &term)) != KZ_OK) break;
+    while (docs < CASE_DOCS && upper + lower < CASE_OCCS && kzi_post_next(&it) == KZ_OK &&
+           it.doc != KZI_NO_DOC) {
+      kzi_stored st;
+      if ((rc = kzi_seg_stored(s, it.doc, &st, &sb)) != KZ_OK) break;
+      /* not the title: some sources write titles in capitals */
+      count_case(st.f[KZ_FIELD_BODY], st.n[KZ_FIELD_BODY], t, n, &upper, &lower);
+      count_case(st.f[KZ_FIELD_CAPTION], st.n[KZ_FIELD_CAPTION], t, n, &upper, &lower);
+      docs++;
+    }
+    if (!rc) rc = it.rc;
+    kzi_post_free(&it);
+  }
+  kzi_storebuf_free(&sb);
+  if (rc) return rc;
+  /* Names keep their capital: a word written in lower case more often
+   * than not is a common word, even when it is seen once. */
+  *verdict = upper > lower ? 1 : lower > upper ? -1 : 0;
+  return KZ_OK;
+}
+
+/* ---------------------------------------------------------------------
  * The ALIASES file
  * --------------------------------------------------------------------- */
 

@@ -477,6 +477,24 @@ static int close_spelling(const char *tok, size_t tn, const char *t, size_t n) {
   return kzi_lev_bounded(a, na, b, nb, k) <= k;
 }
 
+/* Is the variant t a word of another kind than the query token: a common
+ * word for a name, or the reverse?  Both are judged by how the stored text
+ * writes them (kzi_entity_casing()): "regain" and "summit" in lower case
+ * where "Reagan" and "Sumita" have capitals.  *tok_case caches the token's
+ * verdict (2 = not asked yet).  Where the text does not tell (a corpus in
+ * lower case, words not found) nothing is dropped. */
+static int other_kind(qp *q, char space, const char *tok, size_t tn, const char *t,
+                      size_t n, int *tok_case) {
+  int v = 0, rc = KZ_OK;
+  if (*tok_case == 2) rc = kzi_entity_casing(q->ent, space, tok, tn, tok_case);
+  if (!rc && *tok_case) rc = kzi_entity_casing(q->ent, space, t, n, &v);
+  if (rc) {
+    *tok_case = 0; /* a damaged segment shows up when the query runs */
+    return 0;
+  }
+  return v && *tok_case && v != *tok_case;
+}
+
 /* The variants of one token: its own analyzed form and every dictionary
  * term with the same key and a close spelling, less the excluded ones
  * (NUL-separated). */
@@ -484,7 +502,7 @@ static kzi_qnode *token_variants(qp *q, char space, const char *tok, size_t tn,
                                  const kzi_buf *excl, size_t pos) {
   kzi_qnode *r = node(q, KZQ_TERMS);
   kzi_buf key = {0}, terms = {0};
-  int rc;
+  int rc, tok_case = 2;
   if (!r) return NULL;
   r->pos = pos;
   rc = name_key(tok, tn, &key);
@@ -504,6 +522,8 @@ static kzi_qnode *token_variants(qp *q, char space, const char *tok, size_t tn,
     for (const char *x = excl->p; x && x < excl->p + excl->n && !skip; x += strlen(x) + 1)
       skip = strlen(x) == l && memcmp(x, t, l) == 0 && !(l == tn && memcmp(t, tok, tn) == 0);
     if (!skip && !(l == tn && memcmp(t, tok, tn) == 0)) skip = !close_spelling(tok, tn, t, l);
+    if (!skip && !(l == tn && memcmp(t, tok, tn) == 0) && q->ent)
+      skip = other_kind(q, space, tok, tn, t, l, &tok_case);
     if (!dup && !skip) {
       if (r->nkid >= KZ_QUERY_MAX_EXPANSION) {
         qerr(q, pos, "entity matches more than %d terms", KZ_QUERY_MAX_EXPANSION);

@@ -833,6 +833,44 @@ static void test_entity(void **state) {
   cleanup(dir);
 }
 
+/* entity: keeps spellings written as names and drops common words that
+ * share the key and a close spelling ("regain" for Reagan), and the
+ * reverse, judged by how the stored text writes them (a title in capitals
+ * says nothing); in a corpus written in lower case there is nothing to
+ * judge by and nothing is dropped. */
+static void test_entity_common_words(void **state) {
+  (void)state;
+  for (int lower = 0; lower < 2; lower++) {
+    char *dir = tmpdir();
+    kz_corpus *c = create(dir, 0, NULL);
+    const char *body[] = {
+        "President Reagan said the budget would pass. Reagan spoke on Monday.",
+        "Reagan and his advisers met. Donald Regan, the chief of staff, agreed.",
+        "The company hopes to regain market share and regain its footing.",
+        "Farmers want to regain lost exports, the minister said.",
+    };
+    char buf[256], key[8];
+    for (int i = 0; i < 4; i++) {
+      size_t j;
+      for (j = 0; body[i][j]; j++)
+        buf[j] = lower && body[i][j] >= 'A' && body[i][j] <= 'Z' ? (char)(body[i][j] + 32) : body[i][j];
+      buf[j] = 0;
+      snprintf(key, sizeof key, "d%d", i);
+      add(c, key, i == 2 ? "SHARES TO REGAIN GROUND" : "", buf, NULL, NULL);
+    }
+    assert_int_equal(kz_corpus_commit(c), KZ_OK);
+    if (!lower) {
+      assert_string_equal(keys(c, "entity:Reagan"), "d0 d1");
+      assert_string_equal(keys(c, "entity:Regan"), "d0 d1");
+    } else {
+      assert_string_equal(keys(c, "entity:Reagan"), "d0 d1 d2 d3");
+    }
+    assert_string_equal(keys(c, "entity:regain"), lower ? "d0 d1 d2 d3" : "d2 d3");
+    kz_corpus_close(c);
+    cleanup(dir);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basic),
@@ -847,6 +885,7 @@ int main(void) {
       cmocka_unit_test(test_snippet_field),
       cmocka_unit_test(test_add_files),
       cmocka_unit_test(test_entity),
+      cmocka_unit_test(test_entity_common_words),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
