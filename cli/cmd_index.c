@@ -123,7 +123,7 @@ int cli_cmd_index(int argc, char **argv) {
       bytes += (uint64_t)st.st_size;
     } else if (S_ISDIR(st.st_mode)) {
       rc = kz_corpus_add_dir(c, path, &skipped, on_progress, &pg);
-      if (skipped) cli_error("%s: %llu file(s) could not be read", path, (unsigned long long)skipped);
+      if (rc == KZ_OK && skipped) cli_error("%s: %s", path, kz_last_errmsg());
       bad += skipped;
     } else {
       rc = kz_corpus_add_file(c, path);

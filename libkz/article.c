@@ -238,6 +238,18 @@ int kz_article_parse_file(kz_article **out, const char *path, const kz_parse_opt
     return kzi_seterr(NULL, KZ_EIO, "%s: read error", path);
   }
   fclose(f);
+  if (!(opts && (opts->flags & KZ_PARSE_ALLOW_BINARY))) {
+    const char *what;
+    size_t at;
+    if (kzi_sniff_binary(buf, n, &what, &at)) {
+      free(buf);
+      if (strcmp(what, "control bytes") == 0)
+        return kzi_seterr(NULL, KZ_EFORMAT,
+                          "%s: not a text article: binary data (control bytes from byte %zu on)",
+                          path, at);
+      return kzi_seterr(NULL, KZ_EFORMAT, "%s: not a text article: %s", path, what);
+    }
+  }
   rc = kz_article_parse(out, buf, n, opts);
   free(buf);
   return rc;

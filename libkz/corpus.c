@@ -735,7 +735,16 @@ typedef struct dirwalk {
   void *payload;
   int depth;
   int sizing;               /* first pass: only sum the file sizes */
+  char first[640];          /* why the first skipped file was skipped */
 } dirwalk;
+
+/* Count a skipped file, keeping the reason of the first. */
+static void skip_file(dirwalk *dw, const char *path, const char *why) {
+  if (!dw->failed++) {
+    if (why) snprintf(dw->first, sizeof dw->first, "%s", why);
+    else snprintf(dw->first, sizeof dw->first, "%.600s: %s", path, strerror(errno));
+  }
+}
 
 /* dir + "/" + name, without doubling a '/' that ends dir. */
 static void join_path(char *buf, size_t cap, const char *dir, const char *name) {
@@ -759,7 +768,7 @@ static int walk(dirwalk *dw, const char *dir) {
     join_path(path, sizeof path, dir, ents[i]->d_name);
     free(ents[i]);
     if (stat(path, &st) != 0) {
-      if (!dw->sizing) dw->failed++;
+      if (!dw->sizing) skip_file(dw, path, NULL);
       continue;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -776,7 +785,7 @@ static int walk(dirwalk *dw, const char *dir) {
       }
       r = kz_corpus_add_file(dw->c, path);
       if (r == KZ_ENOMEM || r == KZ_EBUSY || (r == KZ_EIO && dw->c->w == NULL)) rc = r;
-      else if (r) dw->failed++;
+      else if (r) skip_file(dw, path, kz_last_errmsg());
       else dw->docs++;
       dw->bytes += (uint64_t)st.st_size;
       if (dw->bytes > dw->total) dw->total = dw->bytes;
@@ -820,6 +829,9 @@ int kz_corpus_add_dir(kz_corpus *c, const char *path, uint64_t *failed,
   rc = walk(&dw, root);
   if (!rc && progress && dw.docs == 0) rc = progress(0, dw.total, 0, payload);
   if (failed) *failed = dw.failed;
+  if (!rc && dw.failed)
+    kzi_seterr(NULL, KZ_EFORMAT, "%llu file(s) skipped; the first: %s",
+               (unsigned long long)dw.failed, dw.first);
   return rc;
 }
 

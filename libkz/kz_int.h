@@ -62,6 +62,12 @@ int32_t kzi_utf8_decode(const unsigned char *s, size_t n, size_t *len);
 /* Encode c (< 0x110000) into out (>= 4 bytes); returns the bytes written. */
 size_t kzi_utf8_encode(uint32_t c, char *out);
 
+/* sniff.c: does data look like a binary file (an image, an archive, UTF-16,
+ * or 5% control bytes in its first 64 KB) rather than text?  Returns 1 and
+ * sets *what (a phrase for a message) and *at (the first control byte, or
+ * 0), else 0. */
+int kzi_sniff_binary(const char *data, size_t len, const char **what, size_t *at);
+
 /* ---------------------------------------------------------------------
  * Interface to stopwords.c (lists in data/stopwords/, embedded at build)
  * --------------------------------------------------------------------- */

@@ -49,6 +49,9 @@ typedef struct kz_parse_options {
 /* Flags. */
 #define KZ_PARSE_STRICT_UTF8 0x1u /* fail with KZ_EUTF8 on invalid UTF-8
                                      instead of repairing it */
+#define KZ_PARSE_ALLOW_BINARY 0x2u /* kz_article_parse_file(): parse a file
+                                      that looks binary instead of failing
+                                      with KZ_EFORMAT */
 
 /* Initialize *opts to the defaults for `version` (FFI users who cannot use
  * KZ_PARSE_OPTIONS_INIT).  Returns KZ_OK, KZ_EINVAL for NULL or
@@ -84,8 +87,11 @@ KZ_API int kz_article_parse(kz_article **out, const char *data, size_t len,
 /* Read the file at path and parse it as kz_article_parse() does.  Only
  * regular files are read.  Returns in addition KZ_ENOTFOUND (no such file),
  * KZ_EIO (cannot read it, or not a regular file: a directory, device or
- * pipe) or KZ_ELIMIT (larger than KZ_ARTICLE_MAX_FILE); the message names
- * the file (and the limit). */
+ * pipe), KZ_ELIMIT (larger than KZ_ARTICLE_MAX_FILE) or KZ_EFORMAT (the
+ * file is not text: an image, PDF, archive or compressed file, UTF-16 or
+ * UTF-32 text, or 5% control bytes in its first 64 KB; stray NUL bytes in
+ * a text are repaired as by kz_article_parse(); KZ_PARSE_ALLOW_BINARY
+ * parses such a file anyway); the message names the file and what it is. */
 KZ_API int kz_article_parse_file(kz_article **out, const char *path,
                                  const kz_parse_options *opts);
 

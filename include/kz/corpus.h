@@ -237,9 +237,11 @@ KZ_API int kz_corpus_add_file_v2(kz_corpus *c, const char *path, const char *key
  * starting with '.' are skipped), in sorted order, each as
  * kz_corpus_add_file() does, keyed "path/relative/name" with `path`
  * normalized first (repeated '/' collapsed, a trailing '/' dropped, so
- * "dir/" and "dir" give the same keys).  Files that cannot be read are
- * skipped and counted in *failed (may be NULL).  progress may be NULL;
- * when given, the directory is walked once first to sum the file sizes,
+ * "dir/" and "dir" give the same keys).  Files that cannot be read or are
+ * not text (kz_article_parse_file()'s KZ_EFORMAT: images, PDFs, archives)
+ * are skipped and counted in *failed (may be NULL); the message then says
+ * how many and why the first was skipped, while KZ_OK is returned.
+ * progress may be NULL; when given, the directory is walked once first to sum the file sizes,
  * reported as `total`. */
 KZ_API int kz_corpus_add_dir(kz_corpus *c, const char *path, uint64_t *failed,
                              kz_progress_cb progress, void *payload);

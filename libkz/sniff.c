@@ -1,0 +1,96 @@
+/*
+ * sniff.c - is a file text at all?
+ *
+ * The article parser repairs what it can (NUL and control bytes dropped,
+ * invalid UTF-8 replaced) because scraped pages do carry stray bytes.  A
+ * directory of scraped pages also carries images, PDFs and archives, and
+ * "repairing" those yields an article of noise that then sits in the
+ * corpus.  kzi_sniff_binary() looks at the start of a file the way grep
+ * and git do, but tolerates the odd stray byte: it reports a file as
+ * binary when it starts with the signature of a common binary format, when
+ * it is UTF-16 or UTF-32 (text, but not in an encoding libkz reads), or
+ * when control bytes (C0 other than tab, newlines and form feed, and DEL)
+ * make up 5% or more of its first 64 KB.  Text in a legacy 8-bit encoding
+ * (Latin-1, CP1251) has no control bytes and passes; the parser then
+ * reports its invalid UTF-8.
+ */
+#include <string.h>
+
+#include "kz_int.h"
+
+#define SNIFF_LEN ((size_t)64 << 10)
+
+typedef struct magic {
+  const char *sig;
+  size_t len;
+  const char *what;
+} magic;
+
+static const magic MAGICS[] = {
+    {"%PDF-", 5, "a PDF document"},
+    {"PK\x03\x04", 4, "a ZIP archive (or a .docx, .odt or .epub file)"},
+    {"\x1f\x8b", 2, "gzip-compressed data (decompress it first)"},
+    {"BZh", 3, NULL}, /* checked with a digit after it, below */
+    {"\xfd" "7zXZ\x00", 6, "xz-compressed data (decompress it first)"},
+    {"\x28\xb5\x2f\xfd", 4, "zstd-compressed data (decompress it first)"},
+    {"\x89PNG\r\n\x1a\n", 8, "a PNG image"},
+    {"\xff\xd8\xff", 3, "a JPEG image"},
+    {"GIF87a", 6, "a GIF image"},
+    {"GIF89a", 6, "a GIF image"},
+    {"\x7f" "ELF", 4, "an executable (ELF)"},
+    {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, "an old Microsoft Office document"},
+    {"SQLite format 3\x00", 16, "an SQLite database"},
+};
+
+int kzi_sniff_binary(const char *data, size_t len, const char **what, size_t *at) {
+  const unsigned char *p = (const unsigned char *)data;
+  size_t n = len < SNIFF_LEN ? len : SNIFF_LEN, ctl = 0, first = 0, even0 = 0, odd0 = 0;
+  *what = NULL;
+  *at = 0;
+  if (!len) return 0;
+  for (size_t i = 0; i < sizeof MAGICS / sizeof *MAGICS; i++) {
+    const magic *m = &MAGICS[i];
+    if (n >= m->len && memcmp(p, m->sig, m->len) == 0) {
+      if (!m->what) { /* "BZh" + block size digit */
+        if (n > 3 && p[3] >= '1' && p[3] <= '9') {
+          *what = "bzip2-compressed data (decompress it first)";
+          return 1;
+        }
+        continue;
+      }
+      *what = m->what;
+      return 1;
+    }
+  }
+  if (n >= 4 && ((p[0] == 0xff && p[1] == 0xfe && p[2] == 0 && p[3] == 0) ||
+                 (p[0] == 0 && p[1] == 0 && p[2] == 0xfe && p[3] == 0xff))) {
+    *what = "UTF-32 text (convert it to UTF-8 first: iconv -f UTF-32 -t UTF-8)";
+    return 1;
+  }
+  if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
+    *what = "UTF-16 text (convert it to UTF-8 first: iconv -f UTF-16 -t UTF-8)";
+    return 1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    unsigned c = p[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f) {
+      if (!ctl++) first = i;
+      if (c == 0) {
+        if (i & 1) odd0++;
+        else even0++;
+      }
+    }
+  }
+  *at = first;
+  /* UTF-16 without a byte order mark: ASCII-range text has a NUL in every
+   * other byte */
+  if (n >= 16 && (odd0 >= n / 2 * 9 / 10 || even0 >= n / 2 * 9 / 10)) {
+    *what = "UTF-16 text (convert it to UTF-8 first: iconv -f UTF-16 -t UTF-8)";
+    return 1;
+  }
+  if (ctl * 20 >= n && ctl >= 4) {
+    *what = "control bytes";
+    return 1;
+  }
+  return 0;
+}
