@@ -57,6 +57,51 @@ int cli_analysis_load(kz_article **out, const char *path, const cli_analysis_opt
   return CLI_OK;
 }
 
+int cli_analysis_run(int argc, char **argv, const cli_analysis_cmd *cmd) {
+  cli_args a;
+  cli_analysis_opts o = CLI_ANALYSIS_OPTS_INIT;
+  int status = CLI_OK, i, r;
+  cli_args_init(&a, argc, argv);
+  while (cli_args_next(&a)) {
+    r = cli_analysis_option(&a, &o);
+    if (r == CLI_USAGE) return CLI_USAGE;
+    if (r == 0) return cli_usage_error("unknown option '%s'", a.opt);
+  }
+  if (a.nops == 0) return cli_usage_error("no FILE given");
+  for (i = 0; i < a.nops; i++) {
+    const char *path = a.ops[i];
+    kz_article *art = NULL;
+    kz_analysis *res = NULL;
+    if (cli_analysis_load(&art, path, &o) != CLI_OK) {
+      status = CLI_FAIL;
+      continue;
+    }
+    if (kz_article_analyze(&res, art, cmd->which) != KZ_OK) {
+      cli_error("%s: %s", path, kz_last_errmsg());
+      kz_article_free(art);
+      status = CLI_FAIL;
+      continue;
+    }
+    if (o.json) {
+      kz_buf out = KZ_BUF_INIT;
+      size_t shown = 0;
+      if (cmd->json(res, path, &out, &shown) == KZ_OK) {
+        if (out.len) fwrite(out.ptr, 1, shown, stdout);
+      } else {
+        cli_error("%s: %s", path, kz_last_errmsg());
+        status = CLI_FAIL;
+      }
+      kz_buf_dispose(&out);
+    } else {
+      if (i) putchar('\n');
+      cmd->table(path, res);
+    }
+    kz_analysis_free(res);
+    kz_article_free(art);
+  }
+  return status;
+}
+
 /* Write s[0..n) with control characters (line breaks of a quote over
  * several paragraphs) shown as spaces. */
 static void put_flat(FILE *f, const char *s, size_t n) {

@@ -116,6 +116,14 @@ int cli_read_file(const char *path, char **out, size_t *len);
  * \t, \n, \r and \\ as such, other control bytes as \xHH. */
 void cli_write_escaped(FILE *f, const char *s, size_t n);
 
+/* Open the corpus dir read-only into *c.  Returns CLI_OK, or CLI_FAIL
+ * after reporting the error naming dir. */
+int cli_corpus_open_ro(kz_corpus **c, const char *dir);
+
+/* Report the failure rc of a query on c and close c.  Returns the exit
+ * status: CLI_USAGE for a bad query (KZ_EQUERY), else CLI_FAIL. */
+int cli_query_failed(kz_corpus *c, int rc);
+
 /* Language of --stem/--language, checked and shared by subcommands. */
 typedef struct cli_tok_opts {
   unsigned int flags; /* KZ_TOK_* */

@@ -23,7 +23,6 @@ int cli_cmd_count(int argc, char **argv) {
   cli_args a;
   const char *v;
   int r, rc, by = KZ_COUNT_SOURCE, pm = 0;
-  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   kz_corpus *c;
   kz_counts *k;
   uint64_t docs = 0, matches = 0, words = 0;
@@ -49,17 +48,9 @@ int cli_cmd_count(int argc, char **argv) {
     }
   }
   if (a.nops != 2) return cli_usage_error("expected DIR and QUERY");
-  o.flags = KZ_CORPUS_READONLY;
-  if (kz_corpus_open(&c, a.ops[0], &o) != KZ_OK) {
-    cli_error("%s: %s", a.ops[0], kz_last_errmsg());
-    return CLI_FAIL;
-  }
+  if (cli_corpus_open_ro(&c, a.ops[0])) return CLI_FAIL;
   rc = kz_corpus_count(&k, c, a.ops[1], strlen(a.ops[1]), by);
-  if (rc) {
-    cli_error("%s", kz_last_errmsg());
-    kz_corpus_close(c);
-    return rc == KZ_EQUERY ? CLI_USAGE : CLI_FAIL;
-  }
+  if (rc) return cli_query_failed(c, rc);
   for (size_t i = 0; i < kz_counts_size(k); i++) {
     kz_count_row row;
     kz_counts_row(k, i, &row);

@@ -27,24 +27,13 @@ int cli_cmd_keyness(int argc, char **argv) {
   kz_stats_options o = KZ_STATS_OPTIONS_INIT;
   cli_stats_corpus sc;
   kz_keyness *k;
-  const char *v, *ref = NULL;
-  unsigned long n;
+  const char *ref = NULL;
   int json = 0, r2, rc;
 
   cli_args_init(&a, argc, argv);
   while (cli_args_next(&a)) {
-    if (!strcmp(a.opt, "--min-freq") || !strcmp(a.opt, "--limit")) {
-      int lim = !strcmp(a.opt, "--limit");
-      if ((v = cli_args_value(&a)) == NULL) return CLI_USAGE;
-      if (cli_parse_count(a.opt, v, lim, (unsigned long)-1 >> 1, &n)) return CLI_USAGE;
-      if (lim) o.limit = n;
-      else o.min_freq = n;
-    } else if ((r2 = cli_args_flag(&a, "--stopwords")) != 0) {
+    if ((r2 = cli_stats_option(&a, &o, &json, 0)) != 0) {
       if (r2 < 0) return CLI_USAGE;
-      o.flags |= KZ_STATS_SKIP_STOPWORDS;
-    } else if ((r2 = cli_args_flag(&a, "--json")) != 0) {
-      if (r2 < 0) return CLI_USAGE;
-      json = 1;
     } else {
       return cli_usage_error("unknown option '%s'", a.opt);
     }
@@ -53,11 +42,7 @@ int cli_cmd_keyness(int argc, char **argv) {
   if (a.nops == 3) ref = a.ops[2];
   if (cli_stats_open(&sc, a.ops[0])) return CLI_FAIL;
   rc = kz_corpus_keyness(&k, sc.c, a.ops[1], strlen(a.ops[1]), ref, ref ? strlen(ref) : 0, &o);
-  if (rc) {
-    cli_error("%s", kz_last_errmsg());
-    cli_stats_close(&sc);
-    return rc == KZ_EQUERY || rc == KZ_EINVAL ? CLI_USAGE : CLI_FAIL;
-  }
+  if (rc) return cli_stats_failed(&sc, rc, 1);
   if (json) {
     kz_buf out = KZ_BUF_INIT;
     rc = cli_print_json(kz_keyness_to_json(k, &out), &out);
@@ -70,8 +55,7 @@ int cli_cmd_keyness(int argc, char **argv) {
     for (size_t i = 0; i < kz_keyness_count(k); i++) {
       kz_keyword_row w;
       kz_keyness_row_get(k, i, &w);
-      cli_write_escaped(stdout, w.term, w.term_len);
-      for (size_t j = w.term_len; j < 24; j++) putc(' ', stdout);
+      cli_term_cell(w.term, w.term_len);
       printf(" %8llu %8llu %10.3f %10.3g %9.3f %12.4g\n", (unsigned long long)w.freq_target,
              (unsigned long long)w.freq_reference, w.g2, w.p, w.log_ratio, w.pct_diff);
     }

@@ -38,7 +38,6 @@ int cli_cmd_kwic(int argc, char **argv) {
   kz_kwic_options ko = KZ_KWIC_OPTIONS_INIT;
   const char *v;
   int r, rc, tty = isatty(STDOUT_FILENO);
-  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   kz_corpus *c;
   kz_kwic *k;
   size_t maxleft = 0;
@@ -69,17 +68,9 @@ int cli_cmd_kwic(int argc, char **argv) {
     }
   }
   if (a.nops != 2) return cli_usage_error("expected DIR and QUERY");
-  o.flags = KZ_CORPUS_READONLY;
-  if (kz_corpus_open(&c, a.ops[0], &o) != KZ_OK) {
-    cli_error("%s: %s", a.ops[0], kz_last_errmsg());
-    return CLI_FAIL;
-  }
+  if (cli_corpus_open_ro(&c, a.ops[0])) return CLI_FAIL;
   rc = kz_corpus_kwic(&k, c, a.ops[1], strlen(a.ops[1]), &ko);
-  if (rc) {
-    cli_error("%s", kz_last_errmsg());
-    kz_corpus_close(c);
-    return rc == KZ_EQUERY ? CLI_USAGE : CLI_FAIL;
-  }
+  if (rc) return cli_query_failed(c, rc);
   for (size_t i = 0; i < kz_kwic_count(k); i++) {
     kz_kwic_row row;
     kz_kwic_row_get(k, i, &row);

@@ -35,28 +35,14 @@ int cli_cmd_ngrams(int argc, char **argv) {
       if ((v = cli_args_value(&a)) == NULL) return CLI_USAGE;
       if (cli_parse_count("-n", v, 1, 5, &n)) return CLI_USAGE;
       o.n = (unsigned)n;
-    } else if (!strcmp(a.opt, "--min-freq") || !strcmp(a.opt, "--limit")) {
-      int lim = !strcmp(a.opt, "--limit");
-      if ((v = cli_args_value(&a)) == NULL) return CLI_USAGE;
-      if (cli_parse_count(a.opt, v, lim, (unsigned long)-1 >> 1, &n)) return CLI_USAGE;
-      if (lim) o.limit = n;
-      else o.min_freq = n;
-    } else if (!strcmp(a.opt, "--filter")) {
-      if ((v = cli_args_value(&a)) == NULL) return CLI_USAGE;
-      o.filter = v;
-      o.filter_len = strlen(v);
-    } else if ((r2 = cli_args_flag(&a, "--stopwords")) != 0) {
+    } else if ((r2 = cli_stats_option(&a, &o, &json, 1)) != 0) {
       if (r2 < 0) return CLI_USAGE;
-      o.flags |= KZ_STATS_SKIP_STOPWORDS;
     } else if ((r2 = cli_args_flag(&a, "--stop-edges")) != 0) {
       if (r2 < 0) return CLI_USAGE;
       o.flags |= KZ_STATS_STOP_EDGES;
     } else if ((r2 = cli_args_flag(&a, "--punct")) != 0) {
       if (r2 < 0) return CLI_USAGE;
       o.flags |= KZ_STATS_ACROSS_PUNCT;
-    } else if ((r2 = cli_args_flag(&a, "--json")) != 0) {
-      if (r2 < 0) return CLI_USAGE;
-      json = 1;
     } else {
       return cli_usage_error("unknown option '%s'", a.opt);
     }
@@ -64,11 +50,7 @@ int cli_cmd_ngrams(int argc, char **argv) {
   if (a.nops != 1) return cli_usage_error("expected DIR");
   if (cli_stats_open(&sc, a.ops[0])) return CLI_FAIL;
   rc = kz_corpus_ngrams(&g, sc.c, &o);
-  if (rc) {
-    cli_error("%s", kz_last_errmsg());
-    cli_stats_close(&sc);
-    return rc == KZ_EQUERY ? CLI_USAGE : CLI_FAIL;
-  }
+  if (rc) return cli_stats_failed(&sc, rc, 0);
   if (json) {
     kz_buf out = KZ_BUF_INIT;
     rc = cli_print_json(kz_ngrams_to_json(g, &out), &out);

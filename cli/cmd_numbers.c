@@ -55,7 +55,8 @@ static void format_value(char *buf, size_t cap, double v) {
   }
 }
 
-static void show_table(const char *path, const kz_numbers *nb) {
+static void show_table(const char *path, const kz_analysis *r) {
+  const kz_numbers *nb = kz_analysis_numbers(r);
   size_t i, n = kz_numbers_count(nb);
   printf("==> %s <==\n", path);
   if (n == 0) {
@@ -84,46 +85,13 @@ static void show_table(const char *path, const kz_numbers *nb) {
   }
 }
 
+static int write_json(const kz_analysis *r, const char *path, kz_buf *out, size_t *shown) {
+  int rc = kz_numbers_to_json(kz_analysis_numbers(r), path, out);
+  *shown = out->len;
+  return rc;
+}
+
 int cli_cmd_numbers(int argc, char **argv) {
-  cli_args a;
-  cli_analysis_opts o = CLI_ANALYSIS_OPTS_INIT;
-  int status = CLI_OK, i, r;
-  cli_args_init(&a, argc, argv);
-  while (cli_args_next(&a)) {
-    r = cli_analysis_option(&a, &o);
-    if (r == CLI_USAGE) return CLI_USAGE;
-    if (r == 0) return cli_usage_error("unknown option '%s'", a.opt);
-  }
-  if (a.nops == 0) return cli_usage_error("no FILE given");
-  for (i = 0; i < a.nops; i++) {
-    const char *path = a.ops[i];
-    kz_article *art = NULL;
-    kz_analysis *res = NULL;
-    if (cli_analysis_load(&art, path, &o) != CLI_OK) {
-      status = CLI_FAIL;
-      continue;
-    }
-    if (kz_article_analyze(&res, art, KZ_ANALYZE_NUMBERS) != KZ_OK) {
-      cli_error("%s: %s", path, kz_last_errmsg());
-      kz_article_free(art);
-      status = CLI_FAIL;
-      continue;
-    }
-    if (o.json) {
-      kz_buf out = KZ_BUF_INIT;
-      if (kz_numbers_to_json(kz_analysis_numbers(res), path, &out) == KZ_OK) {
-        if (out.len) fwrite(out.ptr, 1, out.len, stdout);
-      } else {
-        cli_error("%s: %s", path, kz_last_errmsg());
-        status = CLI_FAIL;
-      }
-      kz_buf_dispose(&out);
-    } else {
-      if (i) putchar('\n');
-      show_table(path, kz_analysis_numbers(res));
-    }
-    kz_analysis_free(res);
-    kz_article_free(art);
-  }
-  return status;
+  static const cli_analysis_cmd cmd = {KZ_ANALYZE_NUMBERS, write_json, show_table};
+  return cli_analysis_run(argc, argv, &cmd);
 }

@@ -42,7 +42,8 @@ static size_t first_lines(const char *s, size_t len, size_t n) {
   return i;
 }
 
-static void show_table(const char *path, const kz_quotes *q) {
+static void show_table(const char *path, const kz_analysis *r) {
+  const kz_quotes *q = kz_analysis_quotes(r);
   size_t i, n = kz_quotes_count(q), ns = kz_quotes_section_count(q);
   printf("==> %s <==\n", path);
   if (n == 0) printf("(no quotes)\n");
@@ -70,50 +71,16 @@ static void show_table(const char *path, const kz_quotes *q) {
   }
 }
 
+/* kz_quotes_to_json() writes the quotes, then the interview sections;
+ * only the quotes are printed. */
+static int write_json(const kz_analysis *r, const char *path, kz_buf *out, size_t *shown) {
+  const kz_quotes *q = kz_analysis_quotes(r);
+  int rc = kz_quotes_to_json(q, path, out);
+  *shown = first_lines(out->ptr, out->len, kz_quotes_count(q));
+  return rc;
+}
+
 int cli_cmd_quotes(int argc, char **argv) {
-  cli_args a;
-  cli_analysis_opts o = CLI_ANALYSIS_OPTS_INIT;
-  int status = CLI_OK, i, r;
-  cli_args_init(&a, argc, argv);
-  while (cli_args_next(&a)) {
-    r = cli_analysis_option(&a, &o);
-    if (r == CLI_USAGE) return CLI_USAGE;
-    if (r == 0) return cli_usage_error("unknown option '%s'", a.opt);
-  }
-  if (a.nops == 0) return cli_usage_error("no FILE given");
-  for (i = 0; i < a.nops; i++) {
-    const char *path = a.ops[i];
-    kz_article *art = NULL;
-    kz_analysis *res = NULL;
-    const kz_quotes *q;
-    if (cli_analysis_load(&art, path, &o) != CLI_OK) {
-      status = CLI_FAIL;
-      continue;
-    }
-    if (kz_article_analyze(&res, art, KZ_ANALYZE_QUOTES) != KZ_OK) {
-      cli_error("%s: %s", path, kz_last_errmsg());
-      kz_article_free(art);
-      status = CLI_FAIL;
-      continue;
-    }
-    q = kz_analysis_quotes(res);
-    if (o.json) {
-      kz_buf out = KZ_BUF_INIT;
-      /* kz_quotes_to_json() writes the quotes, then the interview
-       * sections; only the quotes are printed here. */
-      if (kz_quotes_to_json(q, path, &out) == KZ_OK) {
-        if (out.len) fwrite(out.ptr, 1, first_lines(out.ptr, out.len, kz_quotes_count(q)), stdout);
-      } else {
-        cli_error("%s: %s", path, kz_last_errmsg());
-        status = CLI_FAIL;
-      }
-      kz_buf_dispose(&out);
-    } else {
-      if (i) putchar('\n');
-      show_table(path, q);
-    }
-    kz_analysis_free(res);
-    kz_article_free(art);
-  }
-  return status;
+  static const cli_analysis_cmd cmd = {KZ_ANALYZE_QUOTES, write_json, show_table};
+  return cli_analysis_run(argc, argv, &cmd);
 }

@@ -48,7 +48,6 @@ int cli_cmd_search(int argc, char **argv) {
   kz_search_options so = KZ_SEARCH_OPTIONS_INIT;
   int json = 0, keys = 0, r, rc, tty = isatty(STDOUT_FILENO);
   const char *v;
-  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   kz_corpus *c;
   kz_results *res;
 
@@ -76,11 +75,7 @@ int cli_cmd_search(int argc, char **argv) {
     }
   }
   if (a.nops != 2) return cli_usage_error("expected DIR and QUERY");
-  o.flags = KZ_CORPUS_READONLY;
-  if (kz_corpus_open(&c, a.ops[0], &o) != KZ_OK) {
-    cli_error("%s: %s", a.ops[0], kz_last_errmsg());
-    return CLI_FAIL;
-  }
+  if (cli_corpus_open_ro(&c, a.ops[0])) return CLI_FAIL;
   if (keys) {
     rc = kz_corpus_keys(c, a.ops[1], strlen(a.ops[1]), print_key, NULL);
     if (rc) cli_error("%s", kz_last_errmsg());
@@ -88,11 +83,7 @@ int cli_cmd_search(int argc, char **argv) {
     return rc ? CLI_FAIL : CLI_OK;
   }
   rc = kz_corpus_search(&res, c, a.ops[1], strlen(a.ops[1]), &so);
-  if (rc) {
-    cli_error("%s", kz_last_errmsg());
-    kz_corpus_close(c);
-    return rc == KZ_EQUERY ? CLI_USAGE : CLI_FAIL;
-  }
+  if (rc) return cli_query_failed(c, rc);
   if (json) {
     int first = 1;
     printf("{\"total\": %llu, \"hits\": [", (unsigned long long)kz_results_total(res, NULL));

@@ -16,7 +16,6 @@ const char cli_usage_show[] =
 
 int cli_cmd_show(int argc, char **argv) {
   cli_args a;
-  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   kz_corpus *c;
   kz_doc *d;
   int rc;
@@ -28,11 +27,7 @@ int cli_cmd_show(int argc, char **argv) {
   cli_args_init(&a, argc, argv);
   while (cli_args_next(&a)) return cli_usage_error("unknown option '%s'", a.opt);
   if (a.nops != 2) return cli_usage_error("expected DIR and KEY");
-  o.flags = KZ_CORPUS_READONLY;
-  if (kz_corpus_open(&c, a.ops[0], &o) != KZ_OK) {
-    cli_error("%s: %s", a.ops[0], kz_last_errmsg());
-    return CLI_FAIL;
-  }
+  if (cli_corpus_open_ro(&c, a.ops[0])) return CLI_FAIL;
   rc = kz_corpus_doc(&d, c, a.ops[1], strlen(a.ops[1]));
   if (rc) {
     cli_error("%s", kz_last_errmsg());

@@ -15,7 +15,6 @@ const char cli_usage_stats[] =
 
 int cli_cmd_stats(int argc, char **argv) {
   cli_args a;
-  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   kz_corpus *c;
   kz_corpus_stats st;
   unsigned flags = 0;
@@ -24,11 +23,7 @@ int cli_cmd_stats(int argc, char **argv) {
   cli_args_init(&a, argc, argv);
   while (cli_args_next(&a)) return cli_usage_error("unknown option '%s'", a.opt);
   if (a.nops != 1) return cli_usage_error("expected DIR");
-  o.flags = KZ_CORPUS_READONLY;
-  if (kz_corpus_open(&c, a.ops[0], &o) != KZ_OK) {
-    cli_error("%s: %s", a.ops[0], kz_last_errmsg());
-    return CLI_FAIL;
-  }
+  if (cli_corpus_open_ro(&c, a.ops[0])) return CLI_FAIL;
   kz_corpus_stats_get(c, &st);
   lang = kz_corpus_analyzer(c, &flags);
   printf("generation: %llu\ndocuments: %llu\ndeleted: %llu\nsegments: %llu\nterms: %llu\n"

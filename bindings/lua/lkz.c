@@ -128,6 +128,7 @@
  * the table from it, then frees it.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1293,6 +1294,110 @@ static void set_lstring(lua_State *L, const char *name, const char *s,
   lua_setfield(L, -2, name);
 }
 
+static void set_num(lua_State *L, const char *name, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, name);
+}
+
+static void set_int(lua_State *L, const char *name, uint64_t v) {
+  lua_pushinteger(L, (lua_Integer)v);
+  lua_setfield(L, -2, name);
+}
+
+static const char *const field_names[] = {"title", "body", "caption",
+                                          "heading", "key", "date", "source",
+                                          "author", "url", "language"};
+
+/* Rows of libkz results as Lua tables, described by a field table: the
+ * field `name` is read from the C record at `off` (for strings, a pointer
+ * there and its size_t length at `len`) and set as `kind` says. */
+enum {
+  LF_STR,     /* string */
+  LF_STR_NIL, /* string, left out (nil) when empty */
+  LF_U64,     /* uint64_t: integer */
+  LF_U32,     /* uint32_t: integer */
+  LF_NUM,     /* double: number */
+  LF_START,   /* size_t byte offset: 1-based index (offset + 1) */
+  LF_SIZE,    /* size_t: integer */
+  LF_FIELD    /* int kz_field: its name */
+};
+
+typedef struct {
+  const char *name;
+  int kind;
+  size_t off, len;
+} lkz_field;
+
+#define LF_VAL(name, kind, type, m) {name, kind, offsetof(type, m), 0}
+#define LF_TXT(name, kind, type, m, len) \
+  {name, kind, offsetof(type, m), offsetof(type, len)}
+#define LF_N(a) (int)(sizeof(a) / sizeof *(a))
+
+/* Push a table of the fields f[0..n) of the record rec. */
+static void push_record(lua_State *L, const void *rec, const lkz_field *f,
+                        int n) {
+  const char *r = rec;
+  int k;
+  lua_createtable(L, 0, n);
+  for (k = 0; k < n; k++) {
+    const char *at = r + f[k].off, *s;
+    size_t len, z;
+    uint64_t u;
+    uint32_t u32;
+    double d;
+    int field;
+    switch (f[k].kind) {
+    case LF_STR:
+    case LF_STR_NIL:
+      memcpy(&s, at, sizeof s);
+      memcpy(&len, r + f[k].len, sizeof len);
+      set_lstring(L, f[k].name, s, len, f[k].kind == LF_STR_NIL);
+      break;
+    case LF_U64: memcpy(&u, at, sizeof u); set_int(L, f[k].name, u); break;
+    case LF_U32:
+      memcpy(&u32, at, sizeof u32);
+      set_int(L, f[k].name, u32);
+      break;
+    case LF_NUM: memcpy(&d, at, sizeof d); set_num(L, f[k].name, d); break;
+    case LF_START:
+    case LF_SIZE:
+      memcpy(&z, at, sizeof z);
+      set_int(L, f[k].name, (uint64_t)z + (f[k].kind == LF_START));
+      break;
+    default:
+      memcpy(&field, at, sizeof field);
+      lua_pushstring(L, field >= 0 && field < KZ_FIELD_COUNT
+                            ? field_names[field] : "unknown");
+      lua_setfield(L, -2, f[k].name);
+      break;
+    }
+  }
+}
+
+/* libkz's row getters with the type push_rows() takes. */
+#define ROW_GETTER(name, fn) \
+  static int name(const void *res, size_t i, void *row) { \
+    return fn(res, i, row); \
+  }
+ROW_GETTER(kwic_get, kz_kwic_row_get)
+ROW_GETTER(colloc_get, kz_colloc_row_get)
+ROW_GETTER(keyness_get, kz_keyness_row_get)
+ROW_GETTER(ngrams_get, kz_ngrams_row_get)
+ROW_GETTER(dispersion_doc_get, kz_dispersion_doc_get)
+
+/* Push the array of the n rows get(res, i, rec) fills in (up to the first
+ * failing one), with room for nrec named fields besides. */
+static void push_rows(lua_State *L, const void *res, size_t n,
+                      int (*get)(const void *, size_t, void *), void *rec,
+                      const lkz_field *f, int nf, int nrec) {
+  size_t i;
+  lua_createtable(L, size_hint(n), nrec);
+  for (i = 0; i < n && get(res, i, rec) == KZ_OK; i++) {
+    push_record(L, rec, f, nf);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
 /* Push the array of {start, stop} highlight pairs of the current hit
  * (1-based, inclusive byte indices). */
 static void push_highlights(lua_State *L, kz_results *r, int body) {
@@ -1443,21 +1548,27 @@ static int corpus_keys(lua_State *L) {
   return 1;
 }
 
-static const char *const field_names[] = {"title", "body", "caption",
-                                          "heading", "key", "date", "source",
-                                          "author", "url", "language"};
-
 static const char *const kwic_sorts[] = {"none", "left", "right", "match",
                                          NULL};
+
+static const lkz_field kwic_fields[] = {
+  LF_TXT("doc", LF_STR, kz_kwic_row, key, key_len),
+  LF_TXT("left", LF_STR, kz_kwic_row, left, left_len),
+  LF_TXT("match", LF_STR, kz_kwic_row, match, match_len),
+  LF_TXT("right", LF_STR, kz_kwic_row, right, right_len),
+  LF_VAL("start", LF_START, kz_kwic_row, start),
+  LF_VAL("stop", LF_SIZE, kz_kwic_row, end),
+  LF_VAL("field", LF_FIELD, kz_kwic_row, field)};
 
 /* c:kwic(q [, opts]) -> array of {doc, left, match, right, start, stop,
  * field}; start and stop are 1-based inclusive byte indices of the match
  * in the stored field. */
 static int corpus_kwic(lua_State *L) {
   lkz_corpus *lc = check_corpus(L, 1);
-  size_t qlen, i, n;
+  size_t qlen;
   const char *q = luaL_checklstring(L, 2, &qlen);
   kz_kwic_options ko;
+  kz_kwic_row row;
   lkz_hold *h;
   kz_kwic *k;
   int rc;
@@ -1480,25 +1591,8 @@ static int corpus_kwic(lua_State *L) {
   if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
   h->kind = HOLD_KWIC;
   h->obj = k;
-  n = kz_kwic_count(k);
-  lua_createtable(L, size_hint(n), 0);
-  for (i = 0; i < n; i++) {
-    kz_kwic_row row;
-    if (kz_kwic_row_get(k, i, &row) != KZ_OK) break;
-    lua_createtable(L, 0, 7);
-    set_lstring(L, "doc", row.key, row.key_len, 0);
-    set_lstring(L, "left", row.left, row.left_len, 0);
-    set_lstring(L, "match", row.match, row.match_len, 0);
-    set_lstring(L, "right", row.right, row.right_len, 0);
-    lua_pushinteger(L, (lua_Integer)row.start + 1);
-    lua_setfield(L, -2, "start");
-    lua_pushinteger(L, (lua_Integer)row.end);
-    lua_setfield(L, -2, "stop");
-    lua_pushstring(L, row.field >= 0 && row.field < KZ_FIELD_COUNT
-                          ? field_names[row.field] : "unknown");
-    lua_setfield(L, -2, "field");
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_rows(L, k, kz_kwic_count(k), kwic_get, &row, kwic_fields,
+            LF_N(kwic_fields), 0);
   hold_release(h);
   return 1;
 }
@@ -1506,6 +1600,14 @@ static int corpus_kwic(lua_State *L) {
 static const char *const count_by[] = {"all", "source", "day", "week",
                                        "month", "year", "doc", "date", "key",
                                        NULL};
+
+static const lkz_field count_fields[] = {
+  LF_TXT("group", LF_STR, kz_count_row, group, group_len),
+  LF_VAL("docs", LF_U64, kz_count_row, docs),
+  LF_VAL("matches", LF_U64, kz_count_row, matches),
+  LF_VAL("group_docs", LF_U64, kz_count_row, group_docs),
+  LF_VAL("group_words", LF_U64, kz_count_row, group_words),
+  LF_VAL("per_million", LF_NUM, kz_count_row, per_million)};
 
 /* c:count(q [, {by=, per_million=}]) -> array of {group, docs, matches, group_docs,
  * group_words, per_million} with the fields total_docs, total_matches and
@@ -1544,18 +1646,7 @@ static int corpus_count(lua_State *L) {
   for (i = 0; i < n; i++) {
     kz_count_row row;
     if (kz_counts_row(k, i, &row) != KZ_OK) break;
-    lua_createtable(L, 0, 6);
-    set_lstring(L, "group", row.group, row.group_len, 0);
-    lua_pushinteger(L, (lua_Integer)row.docs);
-    lua_setfield(L, -2, "docs");
-    lua_pushinteger(L, (lua_Integer)row.matches);
-    lua_setfield(L, -2, "matches");
-    lua_pushinteger(L, (lua_Integer)row.group_docs);
-    lua_setfield(L, -2, "group_docs");
-    lua_pushinteger(L, (lua_Integer)row.group_words);
-    lua_setfield(L, -2, "group_words");
-    lua_pushnumber(L, row.per_million);
-    lua_setfield(L, -2, "per_million");
+    push_record(L, &row, count_fields, LF_N(count_fields));
     lua_pushlstring(L, row.group_len ? row.group : "", row.group_len);
     lua_pushvalue(L, -2);
     lua_settable(L, tbl + 1);
@@ -1687,18 +1778,51 @@ static void stats_opts(lua_State *L, int arg, int which, kz_stats_options *o,
   if (!opt_bool(L, arg, "numbers", 1)) o->flags |= KZ_STATS_SKIP_NUMBERS;
 }
 
-static void set_num(lua_State *L, const char *name, double v) {
-  lua_pushnumber(L, v);
-  lua_setfield(L, -2, name);
-}
-
-static void set_int(lua_State *L, const char *name, uint64_t v) {
-  lua_pushinteger(L, (lua_Integer)v);
-  lua_setfield(L, -2, name);
-}
-
 static const char *const measures[] = {"logdice", "mi", "t", "g2", "freq",
                                        NULL};
+
+static const lkz_field colloc_fields[] = {
+  LF_TXT("term", LF_STR, kz_colloc_row, term, term_len),
+  LF_VAL("observed", LF_U64, kz_colloc_row, observed),
+  LF_VAL("expected", LF_NUM, kz_colloc_row, expected),
+  LF_VAL("mi", LF_NUM, kz_colloc_row, mi),
+  LF_VAL("t_score", LF_NUM, kz_colloc_row, t_score),
+  LF_VAL("g2", LF_NUM, kz_colloc_row, g2),
+  LF_VAL("log_dice", LF_NUM, kz_colloc_row, log_dice),
+  LF_VAL("freq", LF_U64, kz_colloc_row, freq),
+  LF_VAL("left", LF_U64, kz_colloc_row, left),
+  LF_VAL("right", LF_U64, kz_colloc_row, right),
+  LF_VAL("docs", LF_U64, kz_colloc_row, docs)};
+
+static const lkz_field keyword_fields[] = {
+  LF_TXT("term", LF_STR, kz_keyword_row, term, term_len),
+  LF_VAL("freq_target", LF_U64, kz_keyword_row, freq_target),
+  LF_VAL("freq_reference", LF_U64, kz_keyword_row, freq_reference),
+  LF_VAL("g2", LF_NUM, kz_keyword_row, g2),
+  LF_VAL("p", LF_NUM, kz_keyword_row, p),
+  LF_VAL("log_ratio", LF_NUM, kz_keyword_row, log_ratio),
+  LF_VAL("pct_diff", LF_NUM, kz_keyword_row, pct_diff),
+  LF_VAL("expected", LF_NUM, kz_keyword_row, expected),
+  LF_VAL("docs_target", LF_U64, kz_keyword_row, docs_target),
+  LF_VAL("docs_reference", LF_U64, kz_keyword_row, docs_reference)};
+
+static const lkz_field ngram_fields[] = {
+  LF_TXT("ngram", LF_STR, kz_ngram_row, text, text_len),
+  LF_VAL("freq", LF_U64, kz_ngram_row, freq),
+  LF_VAL("docs", LF_U64, kz_ngram_row, docs)};
+
+static const lkz_field dispersion_doc_fields[] = {
+  LF_TXT("doc", LF_STR, kz_dispersion_doc, key, key_len),
+  LF_TXT("date", LF_STR_NIL, kz_dispersion_doc, date, date_len),
+  LF_TXT("source", LF_STR_NIL, kz_dispersion_doc, source, source_len),
+  LF_VAL("tokens", LF_U64, kz_dispersion_doc, tokens),
+  LF_VAL("hits", LF_U64, kz_dispersion_doc, hits)};
+
+static const lkz_field dispersion_hit_fields[] = {
+  LF_VAL("position", LF_U32, kz_dispersion_hit, position),
+  LF_VAL("field_tokens", LF_U32, kz_dispersion_hit, field_tokens),
+  LF_VAL("start", LF_START, kz_dispersion_hit, start),
+  LF_VAL("stop", LF_SIZE, kz_dispersion_hit, end)};
 
 /* c:collocations(q [, opts]) -> array of {term, observed, expected, mi,
  * t_score, g2, log_dice, freq, left, right, docs} with the fields
@@ -1707,9 +1831,10 @@ static const char *const measures[] = {"logdice", "mi", "t", "g2", "freq",
  * numbers, limit. */
 static int corpus_collocations(lua_State *L) {
   lkz_corpus *lc = check_corpus(L, 1);
-  size_t qlen, i, n;
+  size_t qlen;
   const char *q = luaL_checklstring(L, 2, &qlen);
   kz_stats_options o;
+  kz_colloc_row row;
   lkz_hold *h;
   kz_colloc *r;
   int rc;
@@ -1729,25 +1854,8 @@ static int corpus_collocations(lua_State *L) {
   if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
   h->kind = HOLD_COLLOC;
   h->obj = r;
-  n = kz_colloc_count(r);
-  lua_createtable(L, size_hint(n), 4);
-  for (i = 0; i < n; i++) {
-    kz_colloc_row w;
-    kz_colloc_row_get(r, i, &w);
-    lua_createtable(L, 0, 11);
-    set_lstring(L, "term", w.term, w.term_len, 0);
-    set_int(L, "observed", w.observed);
-    set_num(L, "expected", w.expected);
-    set_num(L, "mi", w.mi);
-    set_num(L, "t_score", w.t_score);
-    set_num(L, "g2", w.g2);
-    set_num(L, "log_dice", w.log_dice);
-    set_int(L, "freq", w.freq);
-    set_int(L, "left", w.left);
-    set_int(L, "right", w.right);
-    set_int(L, "docs", w.docs);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_rows(L, r, kz_colloc_count(r), colloc_get, &row, colloc_fields,
+            LF_N(colloc_fields), 4);
   set_int(L, "node_freq", kz_colloc_node_freq(r));
   set_int(L, "node_docs", kz_colloc_node_docs(r));
   set_int(L, "window_tokens", kz_colloc_window_tokens(r));
@@ -1762,10 +1870,11 @@ static int corpus_collocations(lua_State *L) {
  * target_docs, reference_docs.  reference nil: the rest of the corpus. */
 static int corpus_keyness(lua_State *L) {
   lkz_corpus *lc = check_corpus(L, 1);
-  size_t tlen, rlen = 0, i, n;
+  size_t tlen, rlen = 0;
   const char *t = luaL_checklstring(L, 2, &tlen);
   const char *ref = luaL_optlstring(L, 3, NULL, &rlen);
   kz_stats_options o;
+  kz_keyword_row row;
   lkz_hold *h;
   kz_keyness *k;
   int rc;
@@ -1776,24 +1885,8 @@ static int corpus_keyness(lua_State *L) {
   if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
   h->kind = HOLD_KEYNESS;
   h->obj = k;
-  n = kz_keyness_count(k);
-  lua_createtable(L, size_hint(n), 4);
-  for (i = 0; i < n; i++) {
-    kz_keyword_row w;
-    kz_keyness_row_get(k, i, &w);
-    lua_createtable(L, 0, 10);
-    set_lstring(L, "term", w.term, w.term_len, 0);
-    set_int(L, "freq_target", w.freq_target);
-    set_int(L, "freq_reference", w.freq_reference);
-    set_num(L, "g2", w.g2);
-    set_num(L, "p", w.p);
-    set_num(L, "log_ratio", w.log_ratio);
-    set_num(L, "pct_diff", w.pct_diff);
-    set_num(L, "expected", w.expected);
-    set_int(L, "docs_target", w.docs_target);
-    set_int(L, "docs_reference", w.docs_reference);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_rows(L, k, kz_keyness_count(k), keyness_get, &row, keyword_fields,
+            LF_N(keyword_fields), 4);
   set_int(L, "target_tokens", kz_keyness_target_tokens(k));
   set_int(L, "reference_tokens", kz_keyness_reference_tokens(k));
   set_int(L, "target_docs", kz_keyness_target_docs(k));
@@ -1809,9 +1902,9 @@ static int corpus_ngrams(lua_State *L) {
   lkz_corpus *lc = check_corpus(L, 1);
   lua_Integer gram = luaL_optinteger(L, 2, 2);
   kz_stats_options o;
+  kz_ngram_row row;
   lkz_hold *h;
   kz_ngrams *g;
-  size_t i, n;
   int rc;
   luaL_argcheck(L, gram >= 1 && gram <= 5, 2, "n must be 1 to 5");
   lua_settop(L, 3);
@@ -1824,17 +1917,8 @@ static int corpus_ngrams(lua_State *L) {
   if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
   h->kind = HOLD_NGRAMS;
   h->obj = g;
-  n = kz_ngrams_count(g);
-  lua_createtable(L, size_hint(n), 2);
-  for (i = 0; i < n; i++) {
-    kz_ngram_row w;
-    kz_ngrams_row_get(g, i, &w);
-    lua_createtable(L, 0, 3);
-    set_lstring(L, "ngram", w.text, w.text_len, 0);
-    set_int(L, "freq", w.freq);
-    set_int(L, "docs", w.docs);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_rows(L, g, kz_ngrams_count(g), ngrams_get, &row, ngram_fields,
+            LF_N(ngram_fields), 2);
   set_int(L, "n", (uint64_t)gram);
   set_int(L, "total", kz_ngrams_total(g));
   hold_release(h);
@@ -1853,6 +1937,7 @@ static int corpus_dispersion(lua_State *L) {
   const char *q = luaL_checklstring(L, 2, &qlen);
   kz_stats_options o;
   kz_dispersion_summary s;
+  kz_dispersion_doc doc;
   lkz_hold *h;
   kz_dispersion *d;
   int rc, tbl, docs;
@@ -1867,23 +1952,13 @@ static int corpus_dispersion(lua_State *L) {
   n = kz_dispersion_hit_count(d);
   lua_createtable(L, size_hint(n), 9);
   tbl = lua_gettop(L);
-  lua_createtable(L, size_hint(kz_dispersion_doc_count(d)), 0);
+  push_rows(L, d, kz_dispersion_doc_count(d), dispersion_doc_get, &doc,
+            dispersion_doc_fields, LF_N(dispersion_doc_fields), 0);
   docs = lua_gettop(L);
-  for (i = 0; i < kz_dispersion_doc_count(d); i++) {
-    kz_dispersion_doc w;
-    kz_dispersion_doc_get(d, i, &w);
-    lua_createtable(L, 0, 5);
-    set_lstring(L, "doc", w.key, w.key_len, 0);
-    set_lstring(L, "date", w.date, w.date_len, 1);
-    set_lstring(L, "source", w.source, w.source_len, 1);
-    set_int(L, "tokens", w.tokens);
-    set_int(L, "hits", w.hits);
-    lua_rawseti(L, docs, (lua_Integer)i + 1);
-  }
   for (i = 0; i < n; i++) {
     kz_dispersion_hit w;
     kz_dispersion_hit_get(d, i, &w);
-    lua_createtable(L, 0, 9);
+    push_record(L, &w, dispersion_hit_fields, LF_N(dispersion_hit_fields));
     lua_rawgeti(L, docs, (lua_Integer)w.doc + 1);
     lua_getfield(L, -1, "doc");
     lua_setfield(L, -3, "doc");
@@ -1895,12 +1970,8 @@ static int corpus_dispersion(lua_State *L) {
     lua_pushstring(L, w.field >= 0 && w.field < 4 ? field_names[w.field]
                                                   : "unknown");
     lua_setfield(L, -2, "field");
-    set_int(L, "position", w.position);
-    set_int(L, "field_tokens", w.field_tokens);
     set_num(L, "relative", w.field_tokens ? (double)w.position /
                                                 (double)w.field_tokens : 0);
-    set_int(L, "start", (uint64_t)w.start + 1);
-    set_int(L, "stop", (uint64_t)w.end);
     lua_rawseti(L, tbl, (lua_Integer)i + 1);
   }
   lua_setfield(L, tbl, "documents");

@@ -3,7 +3,8 @@
 import datetime
 import os
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final, Literal, TypeAlias, Union, final, overload
+from typing import (Any, Final, Generic, Literal, TypeAlias, TypeVar, Union,
+                    final, overload)
 
 # Anything with the buffer protocol is accepted (bytes, bytearray, memoryview,
 # array, mmap...); collections.abc.Buffer only exists from Python 3.12 on.
@@ -628,10 +629,12 @@ class DispersionDoc(tuple[Any, ...]):
     tokens: int
     hits: int
 
-class _Table:
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
+
+class _Table(Generic[_Row]):
     """Shared shape of the analysis results: a read-only sequence of rows
-    with .info (also as attributes), .columns, .title, to_pandas() and
-    _repr_html_()."""
+    (of type _Row) with .info (also as attributes), .columns, .title,
+    to_pandas() and _repr_html_()."""
     @property
     def info(self) -> dict[str, Any]: ...
     @property
@@ -639,61 +642,49 @@ class _Table:
     @property
     def title(self) -> str: ...
     def __len__(self) -> int: ...
+    def __getitem__(self, i: int) -> _Row: ...
+    def __iter__(self) -> Iterator[_Row]: ...
     def to_pandas(self) -> Any: ...
     def _repr_html_(self) -> str: ...
     def __getattr__(self, name: str) -> Any: ...
 
 @final
-class Quotes(_Table):
-    def __getitem__(self, i: int) -> Quote: ...
-    def __iter__(self) -> Iterator[Quote]: ...
+class Quotes(_Table[Quote]): ...
 
 @final
-class Numbers(_Table):
-    def __getitem__(self, i: int) -> Number: ...
-    def __iter__(self) -> Iterator[Number]: ...
+class Numbers(_Table[Number]): ...
 
 @final
-class Mentions(_Table):
-    def __getitem__(self, i: int) -> Mention: ...
-    def __iter__(self) -> Iterator[Mention]: ...
+class Mentions(_Table[Mention]): ...
 
 @final
-class Entities(_Table):
-    def __getitem__(self, i: int) -> Entity: ...
-    def __iter__(self) -> Iterator[Entity]: ...
+class Entities(_Table[Entity]): ...
 
 @final
-class Collocations(_Table):
+class Collocations(_Table[Collocate]):
     """info: query, filter, window, measure, node_freq, node_docs,
     window_tokens, corpus_tokens."""
     node_freq: int
     node_docs: int
     window_tokens: int
     corpus_tokens: int
-    def __getitem__(self, i: int) -> Collocate: ...
-    def __iter__(self) -> Iterator[Collocate]: ...
 
 @final
-class Keyness(_Table):
+class Keyness(_Table[Keyword]):
     """info: target, reference, target_tokens, reference_tokens,
     target_docs, reference_docs."""
     target_tokens: int
     reference_tokens: int
     target_docs: int
     reference_docs: int
-    def __getitem__(self, i: int) -> Keyword: ...
-    def __iter__(self) -> Iterator[Keyword]: ...
 
 @final
-class Ngrams(_Table):
+class Ngrams(_Table[Ngram]):
     """info: n, filter, total."""
     total: int
-    def __getitem__(self, i: int) -> Ngram: ...
-    def __iter__(self) -> Iterator[Ngram]: ...
 
 @final
-class Dispersion(_Table):
+class Dispersion(_Table[DispersionHit]):
     """info: query, filter, docs, tokens, hits, range, per_million, dp,
     juilland_d, documents."""
     docs: int
@@ -704,8 +695,6 @@ class Dispersion(_Table):
     dp: Union[float, None]
     juilland_d: Union[float, None]
     documents: list[DispersionDoc]
-    def __getitem__(self, i: int) -> DispersionHit: ...
-    def __iter__(self) -> Iterator[DispersionHit]: ...
 
 @final
 class DocumentTermMatrix:

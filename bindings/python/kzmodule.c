@@ -33,6 +33,8 @@
 #include <pythread.h>
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +65,7 @@
 /* Analysis result types (TB_N below). */
 #define KZ_N_TABLES 8
 
+/* Only PyObject * members: see kz_traverse(). */
 typedef struct {
   PyObject *Token_type;
   PyObject *Tokenizer_type;
@@ -598,6 +601,18 @@ typedef struct {
   int flags;
 } TokenObject;
 
+/* The end of every tp_dealloc: free the instance, then drop the reference
+ * it held to its heap type. */
+static void
+free_instance(PyObject *op)
+{
+  PyTypeObject *tp = Py_TYPE(op);
+  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+  tp_free(op);
+  Py_DECREF(tp);
+}
+
 /*
  * Token is deliberately not a GC type: it references only str and bytes
  * objects (and its type, whose dict holds no instances), so it can never be
@@ -609,14 +624,11 @@ static void
 Token_dealloc(PyObject *op)
 {
   TokenObject *self = (TokenObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   Py_CLEAR(self->text);
   Py_CLEAR(self->norm);
   Py_CLEAR(self->kind);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 static PyObject *
@@ -630,24 +642,27 @@ Token_repr(PyObject *op)
 
 /* The fields compared by == and hashed, as a tuple. */
 static PyObject *
-Token_key(TokenObject *self)
+Token_key(PyObject *op)
 {
+  TokenObject *self = (TokenObject *)op;
   return Py_BuildValue("(OOOnnnnni)", self->text, self->norm, self->kind,
                        self->start, self->end, self->char_start,
                        self->char_end, self->position, self->flags);
 }
 
+/* a == b or a != b (op) for objects of one type, compared as key(a) and
+ * key(b) (new references); other comparisons are not implemented. */
 static PyObject *
-Token_richcompare(PyObject *a, PyObject *b, int op)
+compare_by_key(PyObject *a, PyObject *b, int op, PyObject *(*key)(PyObject *))
 {
   PyObject *ka, *kb, *res;
 
   if ((op != Py_EQ && op != Py_NE) || !Py_IS_TYPE(b, Py_TYPE(a)))
     Py_RETURN_NOTIMPLEMENTED;
-  ka = Token_key((TokenObject *)a);
+  ka = key(a);
   if (ka == NULL)
     return NULL;
-  kb = Token_key((TokenObject *)b);
+  kb = key(b);
   if (kb == NULL) {
     Py_DECREF(ka);
     return NULL;
@@ -658,10 +673,10 @@ Token_richcompare(PyObject *a, PyObject *b, int op)
   return res;
 }
 
+/* hash(k), consuming k (NULL after a failed call: -1). */
 static Py_hash_t
-Token_hash(PyObject *op)
+hash_of(PyObject *k)
 {
-  PyObject *k = Token_key((TokenObject *)op);
   Py_hash_t h;
 
   if (k == NULL)
@@ -669,6 +684,18 @@ Token_hash(PyObject *op)
   h = PyObject_Hash(k);
   Py_DECREF(k);
   return h;
+}
+
+static PyObject *
+Token_richcompare(PyObject *a, PyObject *b, int op)
+{
+  return compare_by_key(a, b, op, Token_key);
+}
+
+static Py_hash_t
+Token_hash(PyObject *op)
+{
+  return hash_of(Token_key(op));
 }
 
 static PyObject *
@@ -1033,16 +1060,13 @@ static void
 Tokenizer_dealloc(PyObject *op)
 {
   TokenizerObject *self = (TokenizerObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   PyObject_GC_UnTrack(op);
   kz_tokenizer_free(self->tk);
   if (self->lock)
     PyThread_free_lock(self->lock);
   tok_options_clear(&self->opts);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 /* Parse (text) or (text, *, name=bool, ...) of a METH_FASTCALL|KEYWORDS
@@ -1348,14 +1372,11 @@ static void
 Block_dealloc(PyObject *op)
 {
   BlockObject *self = (BlockObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   Py_CLEAR(self->kind);
   Py_CLEAR(self->text);
   Py_CLEAR(self->duplicate_of);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 static PyObject *
@@ -1380,8 +1401,9 @@ Block_repr(PyObject *op)
 /* The block as the dict of the JSON form: kind, text, start, end,
  * duplicate_of. */
 static PyObject *
-Block_as_dict(BlockObject *self)
+Block_as_dict(PyObject *op)
 {
+  BlockObject *self = (BlockObject *)op;
   return Py_BuildValue("{sOsOsnsnsO}", "kind", self->kind, "text", self->text,
                        "start", self->start, "end", self->end, "duplicate_of",
                        self->duplicate_of);
@@ -1390,37 +1412,15 @@ Block_as_dict(BlockObject *self)
 static PyObject *
 Block_richcompare(PyObject *a, PyObject *b, int op)
 {
-  PyObject *ka, *kb, *res;
-
-  if ((op != Py_EQ && op != Py_NE) || !Py_IS_TYPE(b, Py_TYPE(a)))
-    Py_RETURN_NOTIMPLEMENTED;
-  ka = Block_as_dict((BlockObject *)a);
-  if (ka == NULL)
-    return NULL;
-  kb = Block_as_dict((BlockObject *)b);
-  if (kb == NULL) {
-    Py_DECREF(ka);
-    return NULL;
-  }
-  res = PyObject_RichCompare(ka, kb, op);
-  Py_DECREF(ka);
-  Py_DECREF(kb);
-  return res;
+  return compare_by_key(a, b, op, Block_as_dict);
 }
 
 static Py_hash_t
 Block_hash(PyObject *op)
 {
   BlockObject *self = (BlockObject *)op;
-  PyObject *k = Py_BuildValue("(OOnnO)", self->kind, self->text, self->start,
-                              self->end, self->duplicate_of);
-  Py_hash_t h;
-
-  if (k == NULL)
-    return -1;
-  h = PyObject_Hash(k);
-  Py_DECREF(k);
-  return h;
+  return hash_of(Py_BuildValue("(OOnnO)", self->kind, self->text,
+                               self->start, self->end, self->duplicate_of));
 }
 
 static PyMemberDef Block_members[] = {
@@ -1510,8 +1510,6 @@ static void
 Article_dealloc(PyObject *op)
 {
   ArticleObject *self = (ArticleObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   Py_CLEAR(self->title);
   Py_CLEAR(self->title_language);
@@ -1533,8 +1531,7 @@ Article_dealloc(PyObject *op)
   Py_CLEAR(self->json);
   kz_article_free(self->art);
   self->art = NULL;
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 /* datetime.date for libkz's "YYYY-MM-DD".  Anything else is a libkz bug,
@@ -1798,8 +1795,7 @@ Article_to_dict(PyObject *op, PyObject *Py_UNUSED(ignored))
   if (blocks == NULL)
     goto fail;
   for (i = 0; i < n; i++) {
-    PyObject *b = Block_as_dict((BlockObject *)PyTuple_GetItem(self->blocks,
-                                                               i));
+    PyObject *b = Block_as_dict(PyTuple_GetItem(self->blocks, i));
     if (b == NULL)
       goto fail;
     PyList_SetItem(blocks, i, b); /* steals */
@@ -2631,8 +2627,6 @@ static void
 Hit_dealloc(PyObject *op)
 {
   HitObject *self = (HitObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   Py_CLEAR(self->key);
   Py_CLEAR(self->title);
@@ -2645,8 +2639,7 @@ Hit_dealloc(PyObject *op)
   Py_CLEAR(self->body);
   Py_CLEAR(self->highlights);
   Py_CLEAR(self->body_highlights);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 static PyObject *
@@ -2915,34 +2908,53 @@ static void
 Results_dealloc(PyObject *op)
 {
   ResultsObject *self = (ResultsObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   Py_CLEAR(self->items);
   Py_CLEAR(self->query);
   Py_CLEAR(self->total);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 /* Lines of a text listing shown by repr(), at most this many. */
 #define REPR_ROWS 20
+
+/* Append s (a new reference, consumed; NULL after a failed call) to the
+ * list lines. */
+static int
+add_line(PyObject *lines, PyObject *s)
+{
+  int rc = s == NULL ? -1 : PyList_Append(lines, s);
+
+  Py_XDECREF(s);
+  return rc;
+}
+
+/* "\n".join(lines). */
+static PyObject *
+join_lines(PyObject *lines)
+{
+  PyObject *sep = PyUnicode_FromString("\n"), *res = NULL;
+
+  if (sep != NULL)
+    res = PyUnicode_Join(sep, lines);
+  Py_XDECREF(sep);
+  return res;
+}
 
 static PyObject *
 Results_repr(PyObject *op)
 {
   ResultsObject *self = (ResultsObject *)op;
   Py_ssize_t i, n = PyTuple_Size(self->items);
-  PyObject *lines = PyList_New(0), *s, *sep = NULL, *res = NULL;
+  PyObject *lines = PyList_New(0), *s, *res = NULL;
 
   if (lines == NULL)
     return NULL;
-  s = PyUnicode_FromFormat("<kz.Results %R: %zd hit%s of %S%s matching>",
-                           self->query, n, n == 1 ? "" : "s", self->total,
-                           self->exact ? "" : "+");
-  if (s == NULL || PyList_Append(lines, s) < 0)
-    goto done_s;
-  Py_DECREF(s);
+  if (add_line(lines, PyUnicode_FromFormat(
+                          "<kz.Results %R: %zd hit%s of %S%s matching>",
+                          self->query, n, n == 1 ? "" : "s", self->total,
+                          self->exact ? "" : "+")) < 0)
+    goto done;
   for (i = 0; i < n && i < REPR_ROWS; i++) {
     HitObject *h = (HitObject *)PyTuple_GetItem(self->items, i);
     PyObject *title = h->title == Py_None ? PyUnicode_FromString("")
@@ -2958,24 +2970,15 @@ Results_repr(PyObject *op)
       s = PyUnicode_FromFormat("%s  %S  %S  %S", score, h->date, h->key,
                                title);
     Py_DECREF(title);
-    if (s == NULL || PyList_Append(lines, s) < 0)
-      goto done_s;
-    Py_DECREF(s);
+    if (add_line(lines, s) < 0)
+      goto done;
   }
-  if (n > REPR_ROWS) {
-    s = PyUnicode_FromFormat("    ... %zd more", n - REPR_ROWS);
-    if (s == NULL || PyList_Append(lines, s) < 0)
-      goto done_s;
-    Py_DECREF(s);
-  }
-  sep = PyUnicode_FromString("\n");
-  if (sep != NULL)
-    res = PyUnicode_Join(sep, lines);
-  goto done;
-done_s:
-  Py_XDECREF(s);
+  if (n > REPR_ROWS &&
+      add_line(lines, PyUnicode_FromFormat("    ... %zd more",
+                                           n - REPR_ROWS)) < 0)
+    goto done;
+  res = join_lines(lines);
 done:
-  Py_XDECREF(sep);
   Py_DECREF(lines);
   return res;
 }
@@ -3184,13 +3187,10 @@ static void
 Concordance_dealloc(PyObject *op)
 {
   ConcordanceObject *self = (ConcordanceObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   Py_CLEAR(self->items);
   Py_CLEAR(self->query);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 /* Field i of a KwicRow (borrowed). */
@@ -3224,7 +3224,7 @@ Concordance_repr(PyObject *op)
 {
   ConcordanceObject *self = (ConcordanceObject *)op;
   Py_ssize_t i, n = PyTuple_Size(self->items), shown, wleft = 0;
-  PyObject *lines = PyList_New(0), *s, *sep = NULL, *res = NULL;
+  PyObject *lines = PyList_New(0), *s, *res = NULL;
 
   if (lines == NULL)
     return NULL;
@@ -3239,11 +3239,10 @@ Concordance_repr(PyObject *op)
     if (l > wleft)
       wleft = l;
   }
-  s = PyUnicode_FromFormat("<kz.Concordance %R: %zd row%s>", self->query, n,
-                           n == 1 ? "" : "s");
-  if (s == NULL || PyList_Append(lines, s) < 0)
-    goto done_s;
-  Py_DECREF(s);
+  if (add_line(lines, PyUnicode_FromFormat("<kz.Concordance %R: %zd row%s>",
+                                           self->query, n,
+                                           n == 1 ? "" : "s")) < 0)
+    goto done;
   for (i = 0; i < shown; i++) {
     PyObject *row = PyTuple_GetItem(self->items, i), *padding = NULL;
     PyObject *left = one_line(kwic_item(row, 1));
@@ -3261,24 +3260,14 @@ Concordance_repr(PyObject *op)
     Py_XDECREF(left);
     Py_XDECREF(match);
     Py_XDECREF(right);
-    if (s == NULL || PyList_Append(lines, s) < 0)
-      goto done_s;
-    Py_DECREF(s);
+    if (add_line(lines, s) < 0)
+      goto done;
   }
-  if (n > shown) {
-    s = PyUnicode_FromFormat("... %zd more", n - shown);
-    if (s == NULL || PyList_Append(lines, s) < 0)
-      goto done_s;
-    Py_DECREF(s);
-  }
-  sep = PyUnicode_FromString("\n");
-  if (sep != NULL)
-    res = PyUnicode_Join(sep, lines);
-  goto done;
-done_s:
-  Py_XDECREF(s);
+  if (n > shown &&
+      add_line(lines, PyUnicode_FromFormat("... %zd more", n - shown)) < 0)
+    goto done;
+  res = join_lines(lines);
 done:
-  Py_XDECREF(sep);
   Py_DECREF(lines);
   return res;
 }
@@ -3293,29 +3282,39 @@ PyDoc_STRVAR(Concordance_to_pandas_doc,
 "The rows as a pandas.DataFrame with the columns doc, left, match, right,\n"
 "start, end, field.  Needs pandas.");
 
+/* The first width fields of each struct-sequence row of the tuple items
+ * (named-only fields included) as a DataFrame of those columns. */
 static PyObject *
-Concordance_to_pandas(PyObject *op, PyObject *Py_UNUSED(ignored))
+rows_frame(const char *what, PyObject *items, const char *const *columns,
+           int width, const char *index)
 {
-  ConcordanceObject *self = (ConcordanceObject *)op;
-  Py_ssize_t i, j, n = PyTuple_Size(self->items);
+  Py_ssize_t i, n = PyTuple_Size(items);
   PyObject *records = PyList_New(n), *res;
+  int k;
 
   if (records == NULL)
     return NULL;
   for (i = 0; i < n; i++) {
-    PyObject *row = PyTuple_GetItem(self->items, i);
-    PyObject *rec = PyTuple_New(7);
+    PyObject *row = PyTuple_GetItem(items, i);
+    PyObject *rec = PyTuple_New(width);
     if (rec == NULL) {
       Py_DECREF(records);
       return NULL;
     }
-    for (j = 0; j < 7; j++)
-      PyTuple_SetItem(rec, j, Py_NewRef(kwic_item(row, j)));
+    for (k = 0; k < width; k++)
+      PyTuple_SetItem(rec, k, Py_NewRef(PyStructSequence_GetItem(row, k)));
     PyList_SetItem(records, i, rec);
   }
-  res = make_frame("Concordance.to_pandas()", records, kwic_columns, 7, NULL);
+  res = make_frame(what, records, columns, width, index);
   Py_DECREF(records);
   return res;
+}
+
+static PyObject *
+Concordance_to_pandas(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  return rows_frame("Concordance.to_pandas()",
+                    ((ConcordanceObject *)op)->items, kwic_columns, 7, NULL);
 }
 
 PyDoc_STRVAR(Concordance__repr_html__doc,
@@ -3443,15 +3442,12 @@ static void
 Counts_dealloc(PyObject *op)
 {
   CountsObject *self = (CountsObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   Py_CLEAR(self->items);
   Py_CLEAR(self->map);
   Py_CLEAR(self->by);
   Py_CLEAR(self->query);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 static Py_ssize_t
@@ -3635,26 +3631,8 @@ PyDoc_STRVAR(Counts_to_pandas_doc,
 static PyObject *
 Counts_to_pandas(PyObject *op, PyObject *Py_UNUSED(ignored))
 {
-  CountsObject *self = (CountsObject *)op;
-  Py_ssize_t i, j, n = PyTuple_Size(self->items);
-  PyObject *records = PyList_New(n), *res;
-
-  if (records == NULL)
-    return NULL;
-  for (i = 0; i < n; i++) {
-    PyObject *row = PyTuple_GetItem(self->items, i);
-    PyObject *rec = PyTuple_New(6);
-    if (rec == NULL) {
-      Py_DECREF(records);
-      return NULL;
-    }
-    for (j = 0; j < 6; j++)
-      PyTuple_SetItem(rec, j, Py_NewRef(PyStructSequence_GetItem(row, j)));
-    PyList_SetItem(records, i, rec);
-  }
-  res = make_frame("Counts.to_pandas()", records, count_columns, 6, "group");
-  Py_DECREF(records);
-  return res;
+  return rows_frame("Counts.to_pandas()", ((CountsObject *)op)->items,
+                    count_columns, 6, "group");
 }
 
 static PyMethodDef Counts_methods[] = {
@@ -4065,6 +4043,22 @@ run_write(CorpusObject *self, write_fn fn, void *job, char *msg)
   return rc;
 }
 
+/* Run fn(c, job) on the corpus with the GIL released, as a reader.
+ * Returns 0, or -1 with an exception set when the corpus is closed. */
+static int
+run_read(CorpusObject *self, void (*fn)(kz_corpus *c, void *job), void *job)
+{
+  kz_corpus *c = reader_enter(self);
+
+  if (c == NULL)
+    return -1;
+  Py_BEGIN_ALLOW_THREADS
+  fn(c, job);
+  Py_END_ALLOW_THREADS
+  reader_leave(self);
+  return 0;
+}
+
 /* Close the handle once no other call uses it (see the section comment).
  * Returns 0, or -1 with an exception set (called from a progress
  * callback). */
@@ -4315,8 +4309,6 @@ static void
 Corpus_dealloc(PyObject *op)
 {
   CorpusObject *self = (CorpusObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   PyObject_GC_UnTrack(op);
   /* No call can be running: each holds a reference to self. */
@@ -4325,8 +4317,7 @@ Corpus_dealloc(PyObject *op)
     PyThread_free_lock(self->wlock);
   Py_CLEAR(self->path);
   Py_CLEAR(self->analyzer);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 static PyObject *
@@ -4999,9 +4990,9 @@ arena_ptr(const html_buf *a, size_t off)
   return a->p ? a->p + off : "";
 }
 
-/* datetime.date (or None for "") from arena bytes. */
+/* datetime.date (or None for "") from the len bytes at s. */
 static PyObject *
-arena_date(kz_state *st, const html_buf *a, size_t off, size_t len)
+date_n(kz_state *st, const char *s, size_t len)
 {
   char iso[16];
 
@@ -5009,9 +5000,16 @@ arena_date(kz_state *st, const html_buf *a, size_t off, size_t len)
     Py_RETURN_NONE;
   if (len >= sizeof iso)
     len = sizeof iso - 1; /* make_date() reports it */
-  memcpy(iso, arena_ptr(a, off), len);
+  memcpy(iso, s, len);
   iso[len] = '\0';
   return make_date(st, iso);
+}
+
+/* datetime.date (or None for "") from arena bytes. */
+static PyObject *
+arena_date(kz_state *st, const html_buf *a, size_t off, size_t len)
+{
+  return date_n(st, arena_ptr(a, off), len);
 }
 
 /* --- search() --- */
@@ -5074,8 +5072,9 @@ copy_highlights(kz_results *r, int body, const char *s, size_t len,
 
 /* Search and copy every hit out of the cursor.  Runs without the GIL. */
 static void
-run_search(kz_corpus *c, search_job *j)
+run_search(kz_corpus *c, void *job)
 {
+  search_job *j = job;
   kz_results *r = NULL;
   uint64_t ndocs = kz_corpus_count_docs(c);
   int rc;
@@ -5266,7 +5265,6 @@ Corpus_search(PyObject *op, PyObject *args, PyObject *kwds)
   int snippets = 1, body = 0;
   search_job j;
   text_arg q;
-  kz_corpus *c;
 
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO$npp:search", kwlist,
                                    &qobj, &limit, &sort, &offset, &snippets,
@@ -5292,12 +5290,7 @@ Corpus_search(PyObject *op, PyObject *args, PyObject *kwds)
     return NULL;
   j.q = q.s;
   j.qlen = q.len;
-  c = reader_enter(self);
-  if (c != NULL) {
-    Py_BEGIN_ALLOW_THREADS
-    run_search(c, &j);
-    Py_END_ALLOW_THREADS
-    reader_leave(self);
+  if (run_read(self, run_search, &j) == 0) {
     if (j.rc != KZ_OK)
       query_error(st, j.rc, j.msg, qobj, &q);
     else
@@ -5306,6 +5299,208 @@ Corpus_search(PyObject *op, PyObject *args, PyObject *kwds)
   search_job_free(&j);
   text_release(&q);
   return res;
+}
+
+/* --- Rows of struct sequences: one table-driven builder --- */
+
+/* Move v[0..n) (new references, some possibly NULL after a failed
+ * conversion) into the struct-sequence row.  On the first NULL the rest are
+ * released and -1 is returned with the Python error set; the items already
+ * moved belong to row. */
+static int
+row_set(PyObject *row, PyObject **v, int n)
+{
+  for (int k = 0; k < n; k++) {
+    if (v[k] == NULL) {
+      for (int m = k + 1; m < n; m++)
+        Py_XDECREF(v[m]);
+      return -1;
+    }
+    PyStructSequence_SetItem(row, k, v[k]); /* steals */
+  }
+  return 0;
+}
+
+#define ROW_MAX 12 /* fields of the widest row (kz.Number) */
+
+/* Put the `width` values of row i into v (new references; NULL where a
+ * conversion failed).  On -1 (with the Python error set) whatever v holds
+ * is released. */
+typedef int (*row_fill_fn)(kz_state *st, void *ctx, size_t i, PyObject **v);
+
+/* n rows of the struct sequence tp, filled by fill(), as a tuple (or, with
+ * as_list, a list). */
+static PyObject *
+build_rows(kz_state *st, PyObject *tp, int width, size_t n, int as_list,
+           row_fill_fn fill, void *ctx)
+{
+  PyObject *items = as_list ? PyList_New((Py_ssize_t)n)
+                            : PyTuple_New((Py_ssize_t)n);
+  size_t i;
+
+  for (i = 0; items != NULL && i < n; i++) {
+    PyObject *v[ROW_MAX] = {NULL};
+    PyObject *row = PyStructSequence_New((PyTypeObject *)tp);
+    int k;
+    if (row == NULL) {
+      Py_CLEAR(items);
+      break;
+    }
+    if (as_list)
+      PyList_SetItem(items, (Py_ssize_t)i, row);
+    else
+      PyTuple_SetItem(items, (Py_ssize_t)i, row);
+    if (fill(st, ctx, i, v) < 0) {
+      for (k = 0; k < width; k++)
+        Py_XDECREF(v[k]);
+      Py_CLEAR(items);
+    } else if (row_set(row, v, width) < 0) {
+      Py_CLEAR(items);
+    }
+  }
+  return items;
+}
+
+/* How a field of a C record becomes a Python value.  Strings are a
+ * pointer at `off` and a size_t length at `len`, or (RF_ASTR, RF_AKEY) a
+ * size_t arena offset at `off` and the length at `len`. */
+enum {
+  RF_STR,     /* str, invalid UTF-8 replaced */
+  RF_KEY,     /* a document key: str, surrogateescape (see key_str) */
+  RF_DATE,    /* "YYYY-MM-DD": datetime.date, None when empty */
+  RF_ASTR,    /* RF_STR of arena bytes */
+  RF_AKEY,    /* RF_KEY of arena bytes */
+  RF_U64,     /* uint64_t: int */
+  RF_U32,     /* uint32_t: int */
+  RF_SIZE,    /* size_t: int */
+  RF_DOUBLE,  /* double: float */
+  RF_FIELD,   /* int kz_field: its name */
+  RF_OPT = 0x80 /* or-ed with a string kind: None when empty */
+};
+
+typedef struct {
+  unsigned char kind;
+  size_t off, len;
+} row_field;
+
+#define RF_VAL(kind, type, m) {kind, offsetof(type, m), 0}
+#define RF_TXT(kind, type, m, len) {kind, offsetof(type, m), offsetof(type, len)}
+
+static PyObject *
+field_name_str(int field)
+{
+  return PyUnicode_FromString(field >= 0 && field < KZ_FIELD_COUNT
+                                  ? field_names[field]
+                                  : "unknown");
+}
+
+static PyObject *
+field_value(kz_state *st, const html_buf *arena, const char *rec,
+            const row_field *f)
+{
+  const char *at = rec + f->off, *s = "";
+  int kind = f->kind & ~RF_OPT;
+  size_t len = 0;
+
+  if (kind <= RF_AKEY) {
+    memcpy(&len, rec + f->len, sizeof len);
+    if (kind >= RF_ASTR) {
+      size_t off;
+      memcpy(&off, at, sizeof off);
+      s = arena_ptr(arena, off);
+      kind -= RF_ASTR;
+    } else {
+      memcpy(&s, at, sizeof s);
+    }
+    if (len == 0) {
+      s = "";
+      if (f->kind & RF_OPT)
+        Py_RETURN_NONE;
+    }
+  }
+  switch (kind) {
+  case RF_STR:
+    return PyUnicode_DecodeUTF8(s, (Py_ssize_t)len, "replace");
+  case RF_KEY:
+    return key_str(s, len);
+  case RF_DATE:
+    return date_n(st, s, len);
+  case RF_U64: {
+    uint64_t u;
+    memcpy(&u, at, sizeof u);
+    return PyLong_FromUnsignedLongLong(u);
+  }
+  case RF_U32: {
+    uint32_t u;
+    memcpy(&u, at, sizeof u);
+    return PyLong_FromUnsignedLong(u);
+  }
+  case RF_SIZE: {
+    size_t z;
+    memcpy(&z, at, sizeof z);
+    return PyLong_FromSize_t(z);
+  }
+  case RF_DOUBLE: {
+    double d;
+    memcpy(&d, at, sizeof d);
+    return PyFloat_FromDouble(d);
+  }
+  default: {
+    int field;
+    memcpy(&field, at, sizeof field);
+    return field_name_str(field);
+  }
+  }
+}
+
+/* Rows described by a field table, from C records: get(res, i, rec) fills
+ * the record (a libkz row getter), or without get they are an array. */
+typedef struct {
+  const row_field *f;
+  int width;
+  int (*get)(const void *res, size_t i, void *rec);
+  const void *res;    /* with get: the libkz result; else the records */
+  void *rec;          /* with get: room for one record */
+  size_t size;        /* without get: the size of a record */
+  const html_buf *arena;
+} record_rows;
+
+static int
+fill_record(kz_state *st, void *ctx, size_t i, PyObject **v)
+{
+  const record_rows *r = ctx;
+  const char *rec = r->rec;
+  int k;
+
+  if (r->get)
+    r->get(r->res, i, r->rec);
+  else
+    rec = (const char *)r->res + i * r->size;
+  for (k = 0; k < r->width && (k == 0 || v[k - 1] != NULL); k++)
+    v[k] = field_value(st, r->arena, rec, &r->f[k]);
+  return 0;
+}
+
+#define FIELDS(a) (a), (int)(sizeof(a) / sizeof *(a))
+
+/* A tuple of n rows of tp from libkz's row getter get(res, i, &rec). */
+static PyObject *
+result_rows(kz_state *st, PyObject *tp, const row_field *f, int width,
+            int (*get)(const void *, size_t, void *), const void *res,
+            void *rec, size_t n)
+{
+  record_rows r = {f, width, get, res, rec, 0, NULL};
+  return build_rows(st, tp, width, n, 0, fill_record, &r);
+}
+
+/* A tuple of the n records at recs (size bytes each) as rows of tp. */
+static PyObject *
+record_array_rows(kz_state *st, PyObject *tp, const row_field *f, int width,
+                  const void *recs, size_t size, size_t n,
+                  const html_buf *arena)
+{
+  record_rows r = {f, width, NULL, recs, NULL, size, arena};
+  return build_rows(st, tp, width, n, 0, fill_record, &r);
 }
 
 /* --- keys() and vocabulary(): callbacks into an arena --- */
@@ -5356,8 +5551,9 @@ typedef struct {
 } sink_job;
 
 static void
-run_sink(kz_corpus *c, sink_job *j)
+run_sink(kz_corpus *c, void *job)
 {
+  sink_job *j = job;
   if (j->terms)
     j->rc = kz_corpus_vocabulary(c, j->q, j->qlen, collect_term, &j->out);
   else
@@ -5372,7 +5568,6 @@ corpus_sink(CorpusObject *self, sink_job *j, PyObject *qobj, int terms)
 {
   kz_state *st = corpus_state((PyObject *)self);
   text_arg q;
-  kz_corpus *c;
   int ok = -1;
 
   memset(j, 0, sizeof *j);
@@ -5382,12 +5577,7 @@ corpus_sink(CorpusObject *self, sink_job *j, PyObject *qobj, int terms)
     return -1;
   j->q = q.s;
   j->qlen = q.len;
-  c = reader_enter(self);
-  if (c != NULL) {
-    Py_BEGIN_ALLOW_THREADS
-    run_sink(c, j);
-    Py_END_ALLOW_THREADS
-    reader_leave(self);
+  if (run_read(self, run_sink, j) == 0) {
     if (j->rc != KZ_OK)
       query_error(st, j->rc, j->msg, qobj ? qobj : Py_None, &q);
     else
@@ -5446,16 +5636,34 @@ PyDoc_STRVAR(Corpus_vocabulary_doc,
 "document or those matching the query `filter`.  pandas.DataFrame(v)\n"
 "makes a table of it.");
 
+/* Term i of collect_term()'s records, read in order from *cursor. */
+static int
+fill_term(kz_state *st, void *cursor, size_t i, PyObject **v)
+{
+  const char **p = cursor;
+  struct { size_t len; uint64_t tf, df; } r;
+
+  (void)st;
+  (void)i;
+  memcpy(&r.len, *p, sizeof r.len);
+  memcpy(&r.tf, *p + sizeof r.len, sizeof r.tf);
+  memcpy(&r.df, *p + sizeof r.len + sizeof r.tf, sizeof r.df);
+  *p += sizeof r.len + sizeof r.tf + sizeof r.df;
+  v[0] = PyUnicode_DecodeUTF8(r.len ? *p : "", (Py_ssize_t)r.len, "replace");
+  v[1] = PyLong_FromUnsignedLongLong(r.tf);
+  v[2] = PyLong_FromUnsignedLongLong(r.df);
+  *p += r.len;
+  return 0;
+}
+
 static PyObject *
 Corpus_vocabulary(PyObject *op, PyObject *args, PyObject *kwds)
 {
   static char *kwlist[] = {"filter", NULL};
   kz_state *st = corpus_state(op);
   PyObject *filter = Py_None, *list;
-  PyTypeObject *tp = (PyTypeObject *)st->Term_type;
   sink_job j;
   const char *p;
-  size_t i;
 
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O:vocabulary", kwlist,
                                    &filter))
@@ -5463,39 +5671,8 @@ Corpus_vocabulary(PyObject *op, PyObject *args, PyObject *kwds)
   if (corpus_sink((CorpusObject *)op, &j, filter == Py_None ? NULL : filter,
                   1) < 0)
     return NULL;
-  list = PyList_New((Py_ssize_t)j.out.n);
   p = arena_ptr(&j.out.arena, 0);
-  for (i = 0; list != NULL && i < j.out.n; i++) {
-    size_t len;
-    uint64_t tf, df;
-    PyObject *t = PyStructSequence_New(tp), *s;
-    memcpy(&len, p, sizeof len);
-    memcpy(&tf, p + sizeof len, sizeof tf);
-    memcpy(&df, p + sizeof len + sizeof tf, sizeof df);
-    p += sizeof len + sizeof tf + sizeof df;
-    if (t == NULL) {
-      Py_CLEAR(list);
-      break;
-    }
-    PyList_SetItem(list, (Py_ssize_t)i, t);
-    if ((s = PyUnicode_DecodeUTF8(len ? p : "", (Py_ssize_t)len,
-                                  "replace")) == NULL) {
-      Py_CLEAR(list);
-      break;
-    }
-    PyStructSequence_SetItem(t, 0, s);
-    if ((s = PyLong_FromUnsignedLongLong(tf)) == NULL) {
-      Py_CLEAR(list);
-      break;
-    }
-    PyStructSequence_SetItem(t, 1, s);
-    if ((s = PyLong_FromUnsignedLongLong(df)) == NULL) {
-      Py_CLEAR(list);
-      break;
-    }
-    PyStructSequence_SetItem(t, 2, s);
-    p += len;
-  }
+  list = build_rows(st, st->Term_type, 3, j.out.n, 1, fill_term, &p);
   free(j.out.arena.p);
   return list;
 }
@@ -5503,10 +5680,20 @@ Corpus_vocabulary(PyObject *op, PyObject *args, PyObject *kwds)
 /* --- kwic() --- */
 
 typedef struct {
-  size_t off[4], len[4]; /* doc, left, match, right */
+  size_t doc, doc_len, left, left_len; /* arena offsets and lengths */
+  size_t match, match_len, right, right_len;
   size_t start, end;
   int field;
 } kwic_rec;
+
+static const row_field kwic_fields[] = {
+  RF_TXT(RF_AKEY, kwic_rec, doc, doc_len),
+  RF_TXT(RF_ASTR, kwic_rec, left, left_len),
+  RF_TXT(RF_ASTR, kwic_rec, match, match_len),
+  RF_TXT(RF_ASTR, kwic_rec, right, right_len),
+  RF_VAL(RF_SIZE, kwic_rec, start),
+  RF_VAL(RF_SIZE, kwic_rec, end),
+  RF_VAL(RF_FIELD, kwic_rec, field)};
 
 typedef struct {
   const char *q;
@@ -5520,8 +5707,9 @@ typedef struct {
 } kwic_job;
 
 static void
-run_kwic(kz_corpus *c, kwic_job *j)
+run_kwic(kz_corpus *c, void *job)
 {
+  kwic_job *j = job;
   kz_kwic *k = NULL;
   size_t i, n;
   int rc = kz_corpus_kwic(&k, c, j->q, j->qlen, &j->opts);
@@ -5544,14 +5732,14 @@ run_kwic(kz_corpus *c, kwic_job *j)
       rc = RC_BADOFFSET;
       break;
     }
-    r->off[0] = arena_put(&j->arena, row.key, row.key_len);
-    r->len[0] = row.key_len;
-    r->off[1] = arena_put(&j->arena, row.left, row.left_len);
-    r->len[1] = row.left_len;
-    r->off[2] = arena_put(&j->arena, row.match, row.match_len);
-    r->len[2] = row.match_len;
-    r->off[3] = arena_put(&j->arena, row.right, row.right_len);
-    r->len[3] = row.right_len;
+    r->doc = arena_put(&j->arena, row.key, row.key_len);
+    r->doc_len = row.key_len;
+    r->left = arena_put(&j->arena, row.left, row.left_len);
+    r->left_len = row.left_len;
+    r->match = arena_put(&j->arena, row.match, row.match_len);
+    r->match_len = row.match_len;
+    r->right = arena_put(&j->arena, row.right, row.right_len);
+    r->right_len = row.right_len;
     r->start = row.start;
     r->end = row.end;
     r->field = row.field;
@@ -5561,46 +5749,6 @@ run_kwic(kz_corpus *c, kwic_job *j)
     rc = COLLECT_NOMEM;
   kz_kwic_free(k);
   j->rc = rc;
-}
-
-/* Move v[0..n) (new references, some possibly NULL after a failed
- * conversion) into the struct-sequence row.  On the first NULL the rest are
- * released and -1 is returned with the Python error set; the items already
- * moved belong to row. */
-static int row_set(PyObject *row, PyObject **v, int n) {
-  for (int k = 0; k < n; k++) {
-    if (v[k] == NULL) {
-      for (int m = k + 1; m < n; m++)
-        Py_XDECREF(v[m]);
-      return -1;
-    }
-    PyStructSequence_SetItem(row, k, v[k]); /* steals */
-  }
-  return 0;
-}
-
-static PyObject *
-make_kwic_row(kz_state *st, const kwic_job *j, const kwic_rec *r)
-{
-  PyObject *row = PyStructSequence_New((PyTypeObject *)st->KwicRow_type);
-  PyObject *v[7];
-  int i;
-
-  if (row == NULL)
-    return NULL;
-  v[0] = key_str(arena_ptr(&j->arena, r->off[0]), r->len[0]);
-  for (i = 1; i < 4; i++)
-    v[i] = arena_str(&j->arena, r->off[i], r->len[i], 0);
-  v[4] = PyLong_FromSize_t(r->start);
-  v[5] = PyLong_FromSize_t(r->end);
-  v[6] = PyUnicode_FromString(r->field >= 0 && r->field < KZ_FIELD_COUNT
-                                  ? field_names[r->field]
-                                  : "unknown");
-  if (row_set(row, v, 7) < 0) {
-    Py_DECREF(row);
-    return NULL;
-  }
-  return row;
 }
 
 static const char *const kwic_sort_names[] = {"none", "left", "right",
@@ -5635,8 +5783,6 @@ Corpus_kwic(PyObject *op, PyObject *args, PyObject *kwds)
   int chars = 0;
   kwic_job j;
   text_arg q;
-  kz_corpus *c;
-  size_t i;
 
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO$pO:kwic", kwlist, &qobj,
                                    &width, &sort, &chars, &limit))
@@ -5664,24 +5810,14 @@ Corpus_kwic(PyObject *op, PyObject *args, PyObject *kwds)
     return NULL;
   j.q = q.s;
   j.qlen = q.len;
-  c = reader_enter(self);
-  if (c == NULL)
+  if (run_read(self, run_kwic, &j) < 0)
     goto done;
-  Py_BEGIN_ALLOW_THREADS
-  run_kwic(c, &j);
-  Py_END_ALLOW_THREADS
-  reader_leave(self);
   if (j.rc != KZ_OK) {
     query_error(st, j.rc, j.msg, qobj, &q);
     goto done;
   }
-  items = PyTuple_New((Py_ssize_t)j.n);
-  for (i = 0; items != NULL && i < j.n; i++) {
-    PyObject *row = make_kwic_row(st, &j, &j.rows[i]);
-    if (row == NULL)
-      goto done;
-    PyTuple_SetItem(items, (Py_ssize_t)i, row);
-  }
+  items = record_array_rows(st, st->KwicRow_type, FIELDS(kwic_fields), j.rows,
+                            sizeof *j.rows, j.n, &j.arena);
   if (items != NULL) {
     allocfunc alloc = (allocfunc)PyType_GetSlot(tp, Py_tp_alloc);
     ConcordanceObject *k = (ConcordanceObject *)alloc(tp, 0);
@@ -5719,8 +5855,9 @@ typedef struct {
 } count_job;
 
 static void
-run_count(kz_corpus *c, count_job *j)
+run_count(kz_corpus *c, void *job)
 {
+  count_job *j = job;
   kz_counts *k = NULL;
   size_t i, n;
   int rc = kz_corpus_count(&k, c, j->q, j->qlen, j->by);
@@ -5763,33 +5900,15 @@ static const int by_values[] = {KZ_COUNT_ALL, KZ_COUNT_SOURCE, KZ_COUNT_DAY,
 static const char *const by_canonical[] = {"all", "source", "day", "week",
                                            "month", "year", "doc"};
 
-static PyObject *
-make_count_row(kz_state *st, const count_job *j, const count_rec *r,
-               PyObject **group)
-{
-  PyObject *row = PyStructSequence_New((PyTypeObject *)st->CountRow_type);
-  PyObject *v[6];
-
-  if (row == NULL)
-    return NULL;
-  if (r->glen == 0)
-    v[0] = Py_NewRef(Py_None);
-  else if (j->by == KZ_COUNT_DOC)
-    v[0] = key_str(arena_ptr(&j->arena, r->goff), r->glen);
-  else
-    v[0] = arena_str(&j->arena, r->goff, r->glen, 0);
-  v[1] = PyLong_FromUnsignedLongLong(r->row.docs);
-  v[2] = PyLong_FromUnsignedLongLong(r->row.matches);
-  v[3] = PyLong_FromUnsignedLongLong(r->row.group_docs);
-  v[4] = PyLong_FromUnsignedLongLong(r->row.group_words);
-  v[5] = PyFloat_FromDouble(r->row.per_million);
-  if (row_set(row, v, 6) < 0) {
-    Py_DECREF(row);
-    return NULL;
-  }
-  *group = v[0]; /* borrowed from row */
-  return row;
-}
+/* The group (None for none) is a key with by='doc' (count_fields[0] is
+ * patched), else a str. */
+static const row_field count_fields[] = {
+  RF_TXT(RF_ASTR | RF_OPT, count_rec, goff, glen),
+  RF_VAL(RF_U64, count_rec, row.docs),
+  RF_VAL(RF_U64, count_rec, row.matches),
+  RF_VAL(RF_U64, count_rec, row.group_docs),
+  RF_VAL(RF_U64, count_rec, row.group_words),
+  RF_VAL(RF_DOUBLE, count_rec, row.per_million)};
 
 PyDoc_STRVAR(Corpus_count_doc,
 "count($self, query, by='source', per_million=False)\n"
@@ -5815,9 +5934,9 @@ Corpus_count(PyObject *op, PyObject *args, PyObject *kwds)
   PyTypeObject *tp = (PyTypeObject *)st->Counts_type;
   PyObject *qobj, *by = NULL, *res = NULL, *items = NULL, *map = NULL;
   int per_million = 0;
+  row_field fields[sizeof count_fields / sizeof *count_fields];
   count_job j;
   text_arg q;
-  kz_corpus *c;
   size_t i;
 
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|Op:count", kwlist, &qobj,
@@ -5833,29 +5952,25 @@ Corpus_count(PyObject *op, PyObject *args, PyObject *kwds)
     return NULL;
   j.q = q.s;
   j.qlen = q.len;
-  c = reader_enter(self);
-  if (c == NULL)
+  if (run_read(self, run_count, &j) < 0)
     goto done;
-  Py_BEGIN_ALLOW_THREADS
-  run_count(c, &j);
-  Py_END_ALLOW_THREADS
-  reader_leave(self);
   if (j.rc != KZ_OK) {
     query_error(st, j.rc, j.msg, qobj, &q);
     goto done;
   }
-  items = PyTuple_New((Py_ssize_t)j.n);
+  memcpy(fields, count_fields, sizeof fields);
+  if (j.by == KZ_COUNT_DOC)
+    fields[0].kind = RF_AKEY | RF_OPT;
+  items = record_array_rows(st, st->CountRow_type, FIELDS(fields), j.rows,
+                            sizeof *j.rows, j.n, &j.arena);
   map = PyDict_New();
   if (items == NULL || map == NULL)
     goto done;
   for (i = 0; i < j.n; i++) {
-    PyObject *group, *value, *row = make_count_row(st, &j, &j.rows[i],
-                                                   &group);
-    if (row == NULL)
-      goto done;
-    PyTuple_SetItem(items, (Py_ssize_t)i, row);
-    value = PyStructSequence_GetItem(row, per_million ? 5 : 2);
-    if (PyDict_SetItem(map, group, value) < 0)
+    PyObject *row = PyTuple_GetItem(items, (Py_ssize_t)i);
+    if (PyDict_SetItem(map, PyStructSequence_GetItem(row, 0),
+                       PyStructSequence_GetItem(row, per_million ? 5 : 2)) <
+        0)
       goto done;
   }
   {
@@ -5896,8 +6011,9 @@ typedef struct {
 } doc_job;
 
 static void
-run_doc(kz_corpus *c, doc_job *j)
+run_doc(kz_corpus *c, void *job)
 {
+  doc_job *j = job;
   kz_doc *d = NULL;
   int f, rc = kz_corpus_doc(&d, c, j->key, j->klen);
 
@@ -5935,7 +6051,6 @@ Corpus_doc(PyObject *op, PyObject *key)
   PyObject *d = NULL;
   key_arg k;
   doc_job j;
-  kz_corpus *c;
   int f;
 
   if (key_get(&k, key) < 0)
@@ -5943,13 +6058,8 @@ Corpus_doc(PyObject *op, PyObject *key)
   memset(&j, 0, sizeof j);
   j.key = k.s;
   j.klen = k.len;
-  c = reader_enter(self);
-  if (c == NULL)
+  if (run_read(self, run_doc, &j) < 0)
     goto done;
-  Py_BEGIN_ALLOW_THREADS
-  run_doc(c, &j);
-  Py_END_ALLOW_THREADS
-  reader_leave(self);
   if (j.rc != KZ_OK) {
     corpus_error(st, j.rc, j.msg);
     goto done;
@@ -6263,31 +6373,29 @@ cell_value(kz_state *st, const cell_list *l, const cell *c)
   }
 }
 
-/* Rows of type tp from the cells, `width` per row, as a tuple. */
-static PyObject *
-cells_to_rows(kz_state *st, const cell_list *l, PyTypeObject *tp, int width)
-{
-  size_t nrows = l->n / (size_t)width, i;
-  PyObject *items = PyTuple_New((Py_ssize_t)nrows);
+typedef struct {
+  const cell_list *l;
+  int width;
+} cell_rows;
 
-  for (i = 0; items != NULL && i < nrows; i++) {
-    PyObject *row = PyStructSequence_New(tp);
-    int k;
-    if (row == NULL) {
-      Py_CLEAR(items);
-      break;
-    }
-    PyTuple_SetItem(items, (Py_ssize_t)i, row);
-    for (k = 0; k < width; k++) {
-      PyObject *v = cell_value(st, l, &l->v[i * (size_t)width + (size_t)k]);
-      if (v == NULL) {
-        Py_CLEAR(items);
-        break;
-      }
-      PyStructSequence_SetItem(row, k, v);
-    }
-  }
-  return items;
+static int
+fill_cells(kz_state *st, void *ctx, size_t i, PyObject **v)
+{
+  const cell_rows *c = ctx;
+  int k;
+
+  for (k = 0; k < c->width && (k == 0 || v[k - 1] != NULL); k++)
+    v[k] = cell_value(st, c->l, &c->l->v[i * (size_t)c->width + (size_t)k]);
+  return 0;
+}
+
+/* The rows of table `kind` from the cells, as a tuple. */
+static PyObject *
+cells_to_rows(kz_state *st, const cell_list *l, int kind)
+{
+  cell_rows c = {l, tables[kind].desc.n_in_sequence};
+  return build_rows(st, st->Row_types[kind], c.width,
+                    l->n / (size_t)c.width, 0, fill_cells, &c);
 }
 
 /* --- Quotes and claims of one analysis into cells --------------------- */
@@ -6377,14 +6485,11 @@ static void
 Table_dealloc(PyObject *op)
 {
   TableObject *self = (TableObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   Py_CLEAR(self->items);
   Py_CLEAR(self->info);
   Py_CLEAR(self->title);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 /* A new table of `kind` holding items (consumed) and info (consumed). */
@@ -6496,7 +6601,7 @@ Table_repr(PyObject *op)
   Py_ssize_t n = PyTuple_Size(self->items), shown, i;
   int nc = shown_count(self->kind), k;
   Py_ssize_t width[8] = {0};
-  PyObject *cells = NULL, *lines = NULL, *sep = NULL, *res = NULL, *s;
+  PyObject *cells = NULL, *lines = NULL, *res = NULL, *s;
 
   shown = n < REPR_ROWS ? n : REPR_ROWS;
   cells = PyList_New(0);
@@ -6530,14 +6635,11 @@ Table_repr(PyObject *op)
         width[k] = len;
     }
   }
-  s = PyUnicode_FromFormat("<%s %U: %zd %s%s>", tables[self->kind].table_name,
-                           self->title, n, tables[self->kind].what,
-                           plural_suffix(self->kind, n));
-  if (s == NULL || PyList_Append(lines, s) < 0) {
-    Py_XDECREF(s);
+  if (add_line(lines, PyUnicode_FromFormat(
+                          "<%s %U: %zd %s%s>", tables[self->kind].table_name,
+                          self->title, n, tables[self->kind].what,
+                          plural_suffix(self->kind, n))) < 0)
     goto done;
-  }
-  Py_DECREF(s);
   for (i = 0; i <= shown && n > 0; i++) {
     PyObject *parts = PyList_New(0), *space = PyUnicode_FromString("  ");
     PyObject *line = NULL;
@@ -6576,25 +6678,14 @@ Table_repr(PyObject *op)
     s = line;
     line = PyObject_CallMethod(s, "rstrip", NULL);
     Py_DECREF(s);
-    if (line == NULL || PyList_Append(lines, line) < 0) {
-      Py_XDECREF(line);
+    if (add_line(lines, line) < 0)
       goto done;
-    }
-    Py_DECREF(line);
   }
-  if (n > shown) {
-    s = PyUnicode_FromFormat("... %zd more", n - shown);
-    if (s == NULL || PyList_Append(lines, s) < 0) {
-      Py_XDECREF(s);
-      goto done;
-    }
-    Py_DECREF(s);
-  }
-  sep = PyUnicode_FromString("\n");
-  if (sep != NULL)
-    res = PyUnicode_Join(sep, lines);
+  if (n > shown &&
+      add_line(lines, PyUnicode_FromFormat("... %zd more", n - shown)) < 0)
+    goto done;
+  res = join_lines(lines);
 done:
-  Py_XDECREF(sep);
   Py_XDECREF(cells);
   Py_XDECREF(lines);
   return res;
@@ -6790,30 +6881,24 @@ count_dict(const kz_entities *es, size_t i, size_t n,
   return d;
 }
 
+static int
+fill_entity(kz_state *st, void *es, size_t i, PyObject **v)
+{
+  (void)st;
+  v[0] = str_or_none(kz_entity_name(es, i));
+  v[1] = PyUnicode_FromString(kz_entity_kind_name(kz_entity_kind(es, i)));
+  v[2] = PyLong_FromSize_t(kz_entity_count(es, i));
+  v[3] = count_dict(es, i, kz_entity_variant_count(es, i),
+                    kz_entity_variant);
+  v[4] = count_dict(es, i, kz_entity_source_count(es, i), kz_entity_source);
+  return 0;
+}
+
 static PyObject *
 entity_rows(kz_state *st, const kz_entities *es)
 {
-  size_t i, n = kz_entities_count(es);
-  PyObject *items = PyTuple_New((Py_ssize_t)n);
-  PyTypeObject *tp = (PyTypeObject *)st->Row_types[TB_ENTITIES];
-
-  for (i = 0; items != NULL && i < n; i++) {
-    PyObject *row = PyStructSequence_New(tp), *v[5];
-    if (row == NULL) {
-      Py_CLEAR(items);
-      break;
-    }
-    PyTuple_SetItem(items, (Py_ssize_t)i, row);
-    v[0] = str_or_none(kz_entity_name(es, i));
-    v[1] = PyUnicode_FromString(kz_entity_kind_name(kz_entity_kind(es, i)));
-    v[2] = PyLong_FromSize_t(kz_entity_count(es, i));
-    v[3] = count_dict(es, i, kz_entity_variant_count(es, i),
-                      kz_entity_variant);
-    v[4] = count_dict(es, i, kz_entity_source_count(es, i), kz_entity_source);
-    if (row_set(row, v, 5) < 0)
-      Py_CLEAR(items);
-  }
-  return items;
+  return build_rows(st, st->Row_types[TB_ENTITIES], 5, kz_entities_count(es),
+                    0, fill_entity, (void *)es);
 }
 
 /* --- Article.quotes(), numbers(), mentions() ---------------------------- */
@@ -6873,8 +6958,7 @@ article_table(PyObject *op, unsigned int which, int kind)
   else if (j.rc != KZ_OK)
     set_kz_error(st, j.rc, j.msg);
   else {
-    items = cells_to_rows(st, &j.cells, (PyTypeObject *)st->Row_types[kind],
-                          tables[kind].desc.n_in_sequence);
+    items = cells_to_rows(st, &j.cells, kind);
     title = self->title == Py_None ? PyUnicode_FromString("article")
                                    : shorten(self->title, 60);
     res = make_table(st, kind, items, PyDict_New(), title);
@@ -6959,8 +7043,9 @@ collect_doc_analysis(const kz_doc *doc, const kz_analysis *r, void *payload)
 
 /* Run without the GIL. */
 static void
-run_stats(kz_corpus *c, stats_job *j)
+run_stats(kz_corpus *c, void *job)
 {
+  stats_job *j = job;
   const char *q = j->has_q ? j->q.s : NULL, *r = j->has_r ? j->r.s : NULL;
   size_t ql = j->has_q ? j->q.len : 0, rl = j->has_r ? j->r.len : 0;
   int rc;
@@ -7038,19 +7123,13 @@ corpus_stats(CorpusObject *self, stats_job *j, PyObject *qobj, PyObject *fobj,
              PyObject *robj)
 {
   kz_state *st = corpus_state((PyObject *)self);
-  kz_corpus *c;
 
   if (j->has_f) {
     j->o.filter = j->f.s;
     j->o.filter_len = j->f.len;
   }
-  c = reader_enter(self);
-  if (c == NULL)
+  if (run_read(self, run_stats, j) < 0)
     return -1;
-  Py_BEGIN_ALLOW_THREADS
-  run_stats(c, j);
-  Py_END_ALLOW_THREADS
-  reader_leave(self);
   if (j->rc == KZ_OK)
     return 0;
   if (j->rc == KZ_EQUERY) {
@@ -7125,6 +7204,108 @@ int_arg(PyObject *obj, const char *what, long lo, long hi, long dflt,
   return 0;
 }
 
+static void
+stats_job_init(stats_job *j, int what)
+{
+  memset(j, 0, sizeof *j);
+  j->what = what;
+  kz_stats_options_init(&j->o, KZ_STATS_OPTIONS_VERSION);
+}
+
+/* The arguments collocations(), keyness() and ngrams() share. */
+static int
+stats_args(stats_job *j, PyObject *min_freq, long min_dflt,
+           PyObject *stopwords, int allow_edges, int numbers,
+           PyObject *limit)
+{
+  long mf;
+
+  if (int_arg(min_freq, "min_freq", 0, LONG_MAX, min_dflt, &mf) < 0 ||
+      stopword_flags(stopwords, &j->o.flags, allow_edges) < 0 ||
+      parse_limit(limit, "limit", &j->o.limit) < 0)
+    return -1;
+  j->o.min_freq = (uint64_t)mf;
+  if (!numbers)
+    j->o.flags |= KZ_STATS_SKIP_NUMBERS;
+  return 0;
+}
+
+/* The info dict of the key, value pairs that follow, up to a NULL key.
+ * Each value is a new reference, consumed; a NULL one (a failed
+ * conversion, with the Python error set) makes the result NULL. */
+static PyObject *
+info_new(const char *key, ...)
+{
+  PyObject *info = PyDict_New();
+  va_list ap;
+
+  va_start(ap, key);
+  for (; key != NULL; key = va_arg(ap, const char *)) {
+    PyObject *value = va_arg(ap, PyObject *);
+    if (info == NULL)
+      Py_XDECREF(value);
+    else if (info_put(info, key, value) < 0)
+      Py_CLEAR(info);
+  }
+  va_end(ap);
+  return info;
+}
+
+static PyObject *
+u64(uint64_t v)
+{
+  return PyLong_FromUnsignedLongLong(v);
+}
+
+/* Row fields and getters of the libkz statistics. */
+static const row_field colloc_fields[] = {
+  RF_TXT(RF_STR, kz_colloc_row, term, term_len),
+  RF_VAL(RF_U64, kz_colloc_row, observed),
+  RF_VAL(RF_DOUBLE, kz_colloc_row, expected),
+  RF_VAL(RF_DOUBLE, kz_colloc_row, mi),
+  RF_VAL(RF_DOUBLE, kz_colloc_row, t_score),
+  RF_VAL(RF_DOUBLE, kz_colloc_row, g2),
+  RF_VAL(RF_DOUBLE, kz_colloc_row, log_dice),
+  RF_VAL(RF_U64, kz_colloc_row, freq),
+  RF_VAL(RF_U64, kz_colloc_row, left),
+  RF_VAL(RF_U64, kz_colloc_row, right),
+  RF_VAL(RF_U64, kz_colloc_row, docs)};
+
+static const row_field keyword_fields[] = {
+  RF_TXT(RF_STR, kz_keyword_row, term, term_len),
+  RF_VAL(RF_U64, kz_keyword_row, freq_target),
+  RF_VAL(RF_U64, kz_keyword_row, freq_reference),
+  RF_VAL(RF_DOUBLE, kz_keyword_row, g2),
+  RF_VAL(RF_DOUBLE, kz_keyword_row, p),
+  RF_VAL(RF_DOUBLE, kz_keyword_row, log_ratio),
+  RF_VAL(RF_DOUBLE, kz_keyword_row, pct_diff),
+  RF_VAL(RF_DOUBLE, kz_keyword_row, expected),
+  RF_VAL(RF_U64, kz_keyword_row, docs_target),
+  RF_VAL(RF_U64, kz_keyword_row, docs_reference)};
+
+static const row_field ngram_fields[] = {
+  RF_TXT(RF_STR, kz_ngram_row, text, text_len),
+  RF_VAL(RF_U64, kz_ngram_row, freq),
+  RF_VAL(RF_U64, kz_ngram_row, docs)};
+
+static const row_field dispersion_doc_fields[] = {
+  RF_TXT(RF_KEY, kz_dispersion_doc, key, key_len),
+  RF_TXT(RF_DATE, kz_dispersion_doc, date, date_len),
+  RF_TXT(RF_STR | RF_OPT, kz_dispersion_doc, source, source_len),
+  RF_VAL(RF_U64, kz_dispersion_doc, tokens),
+  RF_VAL(RF_U64, kz_dispersion_doc, hits)};
+
+/* libkz's row getters with the type result_rows() takes. */
+#define ROW_GETTER(name, fn)                                                \
+  static int name(const void *res, size_t i, void *row)                     \
+  {                                                                         \
+    return fn(res, i, row);                                                 \
+  }
+ROW_GETTER(colloc_get, kz_colloc_row_get)
+ROW_GETTER(keyness_get, kz_keyness_row_get)
+ROW_GETTER(ngrams_get, kz_ngrams_row_get)
+ROW_GETTER(dispersion_doc_get, kz_dispersion_doc_get)
+
 /* --- collocations() ----------------------------------------------------- */
 
 static const char *const measure_names[] = {"logdice", "mi", "t", "g2",
@@ -7164,21 +7345,18 @@ Corpus_collocations(PyObject *op, PyObject *args, PyObject *kwds)
   kz_state *st = corpus_state(op);
   PyObject *qobj, *window = NULL, *measure = NULL, *min_freq = NULL;
   PyObject *filter = Py_None, *stopwords = NULL, *limit = NULL, *info;
-  PyObject *items = NULL, *res = NULL;
+  PyObject *items, *res = NULL;
   int numbers = 1;
-  long mf;
   stats_job j;
   kz_colloc *r;
-  size_t i, n;
+  kz_colloc_row row;
 
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OOO$OOpO:collocations",
                                    kwlist, &qobj, &window, &measure,
                                    &min_freq, &filter, &stopwords, &numbers,
                                    &limit))
     return NULL;
-  memset(&j, 0, sizeof j);
-  j.what = JOB_COLLOC;
-  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  stats_job_init(&j, JOB_COLLOC);
   if (window == NULL || window == Py_None) {
     j.o.left = j.o.right = 5;
   } else if (PyTuple_Check(window) && PyTuple_Size(window) == 2) {
@@ -7200,71 +7378,30 @@ Corpus_collocations(PyObject *op, PyObject *args, PyObject *kwds)
   }
   if (parse_choice(measure, "measure", measure_names, measure_values,
                    KZ_MEASURE_LOGDICE, &j.o.measure) < 0 ||
-      int_arg(min_freq, "min_freq", 0, LONG_MAX, 3, &mf) < 0 ||
-      stopword_flags(stopwords, &j.o.flags, 0) < 0 ||
-      parse_limit(limit, "limit", &j.o.limit) < 0)
+      stats_args(&j, min_freq, 3, stopwords, 0, numbers, limit) < 0)
     return NULL;
-  j.o.min_freq = (uint64_t)mf;
-  if (!numbers)
-    j.o.flags |= KZ_STATS_SKIP_NUMBERS;
   if (job_text(&j.q, &j.has_q, qobj, 1, "query") < 0 ||
       job_text(&j.f, &j.has_f, filter, 0, "filter") < 0)
     goto done;
   if (corpus_stats(self, &j, qobj, filter, NULL) < 0)
     goto done;
   r = j.res;
-  n = kz_colloc_count(r);
-  items = PyTuple_New((Py_ssize_t)n);
-  for (i = 0; items != NULL && i < n; i++) {
-    kz_colloc_row w;
-    PyObject *row = PyStructSequence_New(
-        (PyTypeObject *)st->Row_types[TB_COLLOC]);
-    PyObject *v[11];
-    if (row == NULL) {
-      Py_CLEAR(items);
-      break;
-    }
-    PyTuple_SetItem(items, (Py_ssize_t)i, row);
-    kz_colloc_row_get(r, i, &w);
-    v[0] = PyUnicode_DecodeUTF8(w.term, (Py_ssize_t)w.term_len, "replace");
-    v[1] = PyLong_FromUnsignedLongLong(w.observed);
-    v[2] = PyFloat_FromDouble(w.expected);
-    v[3] = PyFloat_FromDouble(w.mi);
-    v[4] = PyFloat_FromDouble(w.t_score);
-    v[5] = PyFloat_FromDouble(w.g2);
-    v[6] = PyFloat_FromDouble(w.log_dice);
-    v[7] = PyLong_FromUnsignedLongLong(w.freq);
-    v[8] = PyLong_FromUnsignedLongLong(w.left);
-    v[9] = PyLong_FromUnsignedLongLong(w.right);
-    v[10] = PyLong_FromUnsignedLongLong(w.docs);
-    if (row_set(row, v, 11) < 0)
-      Py_CLEAR(items);
-  }
-  info = PyDict_New();
-  if (info != NULL &&
-      (info_put(info, "query", Py_NewRef(qobj)) < 0 ||
-       info_put(info, "filter", none_or(filter)) < 0 ||
-       info_put(info, "window", Py_BuildValue("(II)", j.o.left, j.o.right)) <
-           0 ||
-       info_put(info, "measure",
-                PyUnicode_FromString(kz_measure_name(j.o.measure))) < 0 ||
-       info_put(info, "node_freq",
-                PyLong_FromUnsignedLongLong(kz_colloc_node_freq(r))) < 0 ||
-       info_put(info, "node_docs",
-                PyLong_FromUnsignedLongLong(kz_colloc_node_docs(r))) < 0 ||
-       info_put(info, "window_tokens",
-                PyLong_FromUnsignedLongLong(kz_colloc_window_tokens(r))) < 0 ||
-       info_put(info, "corpus_tokens",
-                PyLong_FromUnsignedLongLong(kz_colloc_corpus_tokens(r))) < 0))
-    Py_CLEAR(info);
+  items = result_rows(st, st->Row_types[TB_COLLOC], FIELDS(colloc_fields),
+                      colloc_get, r, &row, kz_colloc_count(r));
+  info = info_new(
+      "query", Py_NewRef(qobj), "filter", none_or(filter),
+      "window", Py_BuildValue("(II)", j.o.left, j.o.right),
+      "measure", PyUnicode_FromString(kz_measure_name(j.o.measure)),
+      "node_freq", u64(kz_colloc_node_freq(r)),
+      "node_docs", u64(kz_colloc_node_docs(r)),
+      "window_tokens", u64(kz_colloc_window_tokens(r)),
+      "corpus_tokens", u64(kz_colloc_corpus_tokens(r)), NULL);
   res = make_table(st, TB_COLLOC, items, info,
                    PyUnicode_FromFormat("%R window %u/%u by %s", qobj,
                                         j.o.left, j.o.right,
                                         kz_measure_name(j.o.measure)));
-  items = NULL;
   kz_colloc_free(r);
 done:
-  Py_XDECREF(items);
   stats_job_free(&j);
   return res;
 }
@@ -7296,84 +7433,41 @@ Corpus_keyness(PyObject *op, PyObject *args, PyObject *kwds)
   CorpusObject *self = (CorpusObject *)op;
   kz_state *st = corpus_state(op);
   PyObject *tobj, *robj = Py_None, *min_freq = NULL, *stopwords = NULL;
-  PyObject *limit = NULL, *items = NULL, *info, *res = NULL;
+  PyObject *limit = NULL, *items, *info, *res = NULL;
   int numbers = 1;
-  long mf;
   stats_job j;
   kz_keyness *k;
-  size_t i, n;
+  kz_keyword_row row;
 
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$OOpO:keyness", kwlist,
                                    &tobj, &robj, &min_freq, &stopwords,
                                    &numbers, &limit))
     return NULL;
-  memset(&j, 0, sizeof j);
-  j.what = JOB_KEYNESS;
-  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
-  if (int_arg(min_freq, "min_freq", 0, LONG_MAX, 1, &mf) < 0 ||
-      stopword_flags(stopwords, &j.o.flags, 0) < 0 ||
-      parse_limit(limit, "limit", &j.o.limit) < 0)
+  stats_job_init(&j, JOB_KEYNESS);
+  if (stats_args(&j, min_freq, 1, stopwords, 0, numbers, limit) < 0)
     return NULL;
-  j.o.min_freq = (uint64_t)mf;
-  if (!numbers)
-    j.o.flags |= KZ_STATS_SKIP_NUMBERS;
   if (job_text(&j.q, &j.has_q, tobj, 1, "target") < 0 ||
       job_text(&j.r, &j.has_r, robj, 0, "reference") < 0)
     goto done;
   if (corpus_stats(self, &j, tobj, NULL, robj) < 0)
     goto done;
   k = j.res;
-  n = kz_keyness_count(k);
-  items = PyTuple_New((Py_ssize_t)n);
-  for (i = 0; items != NULL && i < n; i++) {
-    kz_keyword_row w;
-    PyObject *row = PyStructSequence_New(
-        (PyTypeObject *)st->Row_types[TB_KEYNESS]);
-    PyObject *v[10];
-    if (row == NULL) {
-      Py_CLEAR(items);
-      break;
-    }
-    PyTuple_SetItem(items, (Py_ssize_t)i, row);
-    kz_keyness_row_get(k, i, &w);
-    v[0] = PyUnicode_DecodeUTF8(w.term, (Py_ssize_t)w.term_len, "replace");
-    v[1] = PyLong_FromUnsignedLongLong(w.freq_target);
-    v[2] = PyLong_FromUnsignedLongLong(w.freq_reference);
-    v[3] = PyFloat_FromDouble(w.g2);
-    v[4] = PyFloat_FromDouble(w.p);
-    v[5] = PyFloat_FromDouble(w.log_ratio);
-    v[6] = PyFloat_FromDouble(w.pct_diff);
-    v[7] = PyFloat_FromDouble(w.expected);
-    v[8] = PyLong_FromUnsignedLongLong(w.docs_target);
-    v[9] = PyLong_FromUnsignedLongLong(w.docs_reference);
-    if (row_set(row, v, 10) < 0)
-      Py_CLEAR(items);
-  }
-  info = PyDict_New();
-  if (info != NULL &&
-      (info_put(info, "target", Py_NewRef(tobj)) < 0 ||
-       info_put(info, "reference", Py_NewRef(robj)) < 0 ||
-       info_put(info, "target_tokens", PyLong_FromUnsignedLongLong(
-                                           kz_keyness_target_tokens(k))) < 0 ||
-       info_put(info, "reference_tokens",
-                PyLong_FromUnsignedLongLong(kz_keyness_reference_tokens(k))) <
-           0 ||
-       info_put(info, "target_docs",
-                PyLong_FromUnsignedLongLong(kz_keyness_target_docs(k))) < 0 ||
-       info_put(info, "reference_docs",
-                PyLong_FromUnsignedLongLong(kz_keyness_reference_docs(k))) <
-           0))
-    Py_CLEAR(info);
+  items = result_rows(st, st->Row_types[TB_KEYNESS], FIELDS(keyword_fields),
+                      keyness_get, k, &row, kz_keyness_count(k));
+  info = info_new(
+      "target", Py_NewRef(tobj), "reference", Py_NewRef(robj),
+      "target_tokens", u64(kz_keyness_target_tokens(k)),
+      "reference_tokens", u64(kz_keyness_reference_tokens(k)),
+      "target_docs", u64(kz_keyness_target_docs(k)),
+      "reference_docs", u64(kz_keyness_reference_docs(k)), NULL);
   if (robj == Py_None)
     res = make_table(st, TB_KEYNESS, items, info,
                      PyUnicode_FromFormat("%R against the rest", tobj));
   else
     res = make_table(st, TB_KEYNESS, items, info,
                      PyUnicode_FromFormat("%R against %R", tobj, robj));
-  items = NULL;
   kz_keyness_free(k);
 done:
-  Py_XDECREF(items);
   stats_job_free(&j);
   return res;
 }
@@ -7400,30 +7494,23 @@ Corpus_ngrams(PyObject *op, PyObject *args, PyObject *kwds)
   CorpusObject *self = (CorpusObject *)op;
   kz_state *st = corpus_state(op);
   PyObject *nobj = NULL, *filter = Py_None, *min_freq = NULL;
-  PyObject *stopwords = NULL, *limit = NULL, *items = NULL, *info;
+  PyObject *stopwords = NULL, *limit = NULL, *items, *info;
   PyObject *res = NULL;
   int numbers = 1, punct = 0;
-  long n, mf;
+  long n;
   stats_job j;
   kz_ngrams *g;
-  size_t i, cnt;
+  kz_ngram_row row;
 
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO$OOppO:ngrams", kwlist,
                                    &nobj, &filter, &min_freq, &stopwords,
                                    &numbers, &punct, &limit))
     return NULL;
-  memset(&j, 0, sizeof j);
-  j.what = JOB_NGRAMS;
-  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  stats_job_init(&j, JOB_NGRAMS);
   if (int_arg(nobj, "n", 1, 5, 2, &n) < 0 ||
-      int_arg(min_freq, "min_freq", 0, LONG_MAX, 1, &mf) < 0 ||
-      stopword_flags(stopwords, &j.o.flags, 1) < 0 ||
-      parse_limit(limit, "limit", &j.o.limit) < 0)
+      stats_args(&j, min_freq, 1, stopwords, 1, numbers, limit) < 0)
     return NULL;
   j.o.n = (unsigned int)n;
-  j.o.min_freq = (uint64_t)mf;
-  if (!numbers)
-    j.o.flags |= KZ_STATS_SKIP_NUMBERS;
   if (punct)
     j.o.flags |= KZ_STATS_ACROSS_PUNCT;
   if (job_text(&j.f, &j.has_f, filter, 0, "filter") < 0)
@@ -7431,40 +7518,16 @@ Corpus_ngrams(PyObject *op, PyObject *args, PyObject *kwds)
   if (corpus_stats(self, &j, NULL, filter, NULL) < 0)
     goto done;
   g = j.res;
-  cnt = kz_ngrams_count(g);
-  items = PyTuple_New((Py_ssize_t)cnt);
-  for (i = 0; items != NULL && i < cnt; i++) {
-    kz_ngram_row w;
-    PyObject *row = PyStructSequence_New(
-        (PyTypeObject *)st->Row_types[TB_NGRAMS]);
-    PyObject *v[3];
-    if (row == NULL) {
-      Py_CLEAR(items);
-      break;
-    }
-    PyTuple_SetItem(items, (Py_ssize_t)i, row);
-    kz_ngrams_row_get(g, i, &w);
-    v[0] = PyUnicode_DecodeUTF8(w.text, (Py_ssize_t)w.text_len, "replace");
-    v[1] = PyLong_FromUnsignedLongLong(w.freq);
-    v[2] = PyLong_FromUnsignedLongLong(w.docs);
-    if (row_set(row, v, 3) < 0)
-      Py_CLEAR(items);
-  }
-  info = PyDict_New();
-  if (info != NULL &&
-      (info_put(info, "n", PyLong_FromLong(n)) < 0 ||
-       info_put(info, "filter", none_or(filter)) < 0 ||
-       info_put(info, "total",
-                PyLong_FromUnsignedLongLong(kz_ngrams_total(g))) < 0))
-    Py_CLEAR(info);
+  items = result_rows(st, st->Row_types[TB_NGRAMS], FIELDS(ngram_fields),
+                      ngrams_get, g, &row, kz_ngrams_count(g));
+  info = info_new("n", PyLong_FromLong(n), "filter", none_or(filter),
+                  "total", u64(kz_ngrams_total(g)), NULL);
   res = make_table(st, TB_NGRAMS, items, info,
                    filter == Py_None
                        ? PyUnicode_FromFormat("%ld-grams", n)
                        : PyUnicode_FromFormat("%ld-grams of %R", n, filter));
-  items = NULL;
   kz_ngrams_free(g);
 done:
-  Py_XDECREF(items);
   stats_job_free(&j);
   return res;
 }
@@ -7484,145 +7547,95 @@ PyDoc_STRVAR(Corpus_dispersion_doc,
 "juilland_d (1 even).  For counts over time use\n"
 "count(query, by='month').");
 
+/* The hits share the doc, date and source objects of their document's row
+ * (docs, the list of kz.DispersionDoc). */
+typedef struct {
+  kz_dispersion *d;
+  PyObject *docs;
+} hit_rows;
+
+static int
+fill_dispersion_hit(kz_state *st, void *ctx, size_t i, PyObject **v)
+{
+  const hit_rows *c = ctx;
+  kz_dispersion_hit h;
+  PyObject *doc;
+  int k;
+
+  kz_dispersion_hit_get(c->d, i, &h);
+  if (h.doc >= (size_t)PyList_Size(c->docs)) {
+    set_kz_error(st, KZ_ERROR, "libkz gave a hit of an unknown document");
+    return -1;
+  }
+  doc = PyList_GetItem(c->docs, (Py_ssize_t)h.doc);
+  for (k = 0; k < 3; k++)
+    v[k] = Py_NewRef(PyStructSequence_GetItem(doc, k));
+  v[3] = field_name_str(h.field);
+  v[4] = PyLong_FromUnsignedLong(h.position);
+  v[5] = PyLong_FromUnsignedLong(h.field_tokens);
+  v[6] = PyFloat_FromDouble(h.field_tokens ? (double)h.position /
+                                                 (double)h.field_tokens
+                                           : 0.0);
+  v[7] = PyLong_FromSize_t(h.start);
+  v[8] = PyLong_FromSize_t(h.end);
+  return 0;
+}
+
+/* A float, or None for NaN. */
+static PyObject *
+float_or_none(double v)
+{
+  return v == v ? PyFloat_FromDouble(v) : Py_NewRef(Py_None);
+}
+
 static PyObject *
 Corpus_dispersion(PyObject *op, PyObject *args, PyObject *kwds)
 {
   static char *kwlist[] = {"query", "filter", NULL};
   CorpusObject *self = (CorpusObject *)op;
   kz_state *st = corpus_state(op);
-  PyObject *qobj, *filter = Py_None, *items = NULL, *docs = NULL, *info;
-  PyObject *res = NULL, **dates = NULL, **keys = NULL, **srcs = NULL;
+  PyObject *qobj, *filter = Py_None, *items = NULL, *docs, *info;
+  PyObject *res = NULL;
   stats_job j;
-  kz_dispersion *d;
   kz_dispersion_summary s;
-  size_t i, nd, nh;
+  kz_dispersion_doc row;
+  record_rows dr = {FIELDS(dispersion_doc_fields), dispersion_doc_get, NULL,
+                    &row, 0, NULL};
+  hit_rows hits;
 
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:dispersion", kwlist,
                                    &qobj, &filter))
     return NULL;
-  memset(&j, 0, sizeof j);
-  j.what = JOB_DISPERSION;
-  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  stats_job_init(&j, JOB_DISPERSION);
   if (job_text(&j.q, &j.has_q, qobj, 1, "query") < 0 ||
       job_text(&j.f, &j.has_f, filter, 0, "filter") < 0)
     goto done;
   if (corpus_stats(self, &j, qobj, filter, NULL) < 0)
     goto done;
-  d = j.res;
-  kz_dispersion_summary_get(d, &s);
-  nd = kz_dispersion_doc_count(d);
-  nh = kz_dispersion_hit_count(d);
-  docs = PyList_New((Py_ssize_t)nd);
-  dates = calloc(nd + 1, sizeof *dates);
-  keys = calloc(nd + 1, sizeof *keys);
-  srcs = calloc(nd + 1, sizeof *srcs);
-  if (docs == NULL || dates == NULL || keys == NULL || srcs == NULL) {
-    if (docs != NULL)
-      PyErr_NoMemory();
-    goto free_d;
+  hits.d = j.res;
+  kz_dispersion_summary_get(hits.d, &s);
+  dr.res = hits.d;
+  docs = build_rows(st, st->DispersionDoc_type, dr.width,
+                    kz_dispersion_doc_count(hits.d), 1, fill_record, &dr);
+  hits.docs = docs;
+  if (docs != NULL)
+    items = build_rows(st, st->Row_types[TB_DISPERSION], 9,
+                       kz_dispersion_hit_count(hits.d), 0,
+                       fill_dispersion_hit, &hits);
+  if (items != NULL) {
+    info = info_new(
+        "query", Py_NewRef(qobj), "filter", none_or(filter),
+        "docs", u64(s.docs), "tokens", u64(s.tokens), "hits", u64(s.hits),
+        "range", u64(s.range),
+        "per_million", PyFloat_FromDouble(s.per_million),
+        "dp", float_or_none(s.dp), "juilland_d", float_or_none(s.juilland_d),
+        "documents", Py_NewRef(docs), NULL);
+    res = make_table(st, TB_DISPERSION, items, info,
+                     PyUnicode_FromFormat("%R", qobj));
   }
-  for (i = 0; i < nd; i++) {
-    kz_dispersion_doc w;
-    PyObject *row = PyStructSequence_New((PyTypeObject *)st->DispersionDoc_type);
-    if (row == NULL)
-      goto free_d;
-    PyList_SetItem(docs, (Py_ssize_t)i, row);
-    kz_dispersion_doc_get(d, i, &w);
-    keys[i] = key_str(w.key, w.key_len);
-    if (w.date_len) {
-      char iso[16];
-      size_t dl = w.date_len < 15 ? w.date_len : 15;
-      memcpy(iso, w.date, dl);
-      iso[dl] = 0;
-      dates[i] = make_date(st, iso);
-    } else {
-      dates[i] = Py_NewRef(Py_None);
-    }
-    srcs[i] = w.source_len ? PyUnicode_DecodeUTF8(w.source,
-                                                  (Py_ssize_t)w.source_len,
-                                                  "replace")
-                           : Py_NewRef(Py_None);
-    if (keys[i] == NULL || dates[i] == NULL || srcs[i] == NULL)
-      goto free_d;
-    PyStructSequence_SetItem(row, 0, Py_NewRef(keys[i]));
-    PyStructSequence_SetItem(row, 1, Py_NewRef(dates[i]));
-    PyStructSequence_SetItem(row, 2, Py_NewRef(srcs[i]));
-    PyStructSequence_SetItem(row, 3, PyLong_FromUnsignedLongLong(w.tokens));
-    PyStructSequence_SetItem(row, 4, PyLong_FromUnsignedLongLong(w.hits));
-    if (PyStructSequence_GetItem(row, 3) == NULL ||
-        PyStructSequence_GetItem(row, 4) == NULL)
-      goto free_d;
-  }
-  items = PyTuple_New((Py_ssize_t)nh);
-  for (i = 0; items != NULL && i < nh; i++) {
-    kz_dispersion_hit h;
-    PyObject *row = PyStructSequence_New(
-        (PyTypeObject *)st->Row_types[TB_DISPERSION]);
-    PyObject *v[9];
-    if (row == NULL) {
-      Py_CLEAR(items);
-      break;
-    }
-    PyTuple_SetItem(items, (Py_ssize_t)i, row);
-    kz_dispersion_hit_get(d, i, &h);
-    if (h.doc >= nd) {
-      Py_CLEAR(items);
-      set_kz_error(st, KZ_ERROR, "libkz gave a hit of an unknown document");
-      break;
-    }
-    v[0] = Py_NewRef(keys[h.doc]);
-    v[1] = Py_NewRef(dates[h.doc]);
-    v[2] = Py_NewRef(srcs[h.doc]);
-    v[3] = PyUnicode_FromString(h.field >= 0 && h.field < KZ_FIELD_COUNT
-                                    ? field_names[h.field]
-                                    : "unknown");
-    v[4] = PyLong_FromUnsignedLong(h.position);
-    v[5] = PyLong_FromUnsignedLong(h.field_tokens);
-    v[6] = PyFloat_FromDouble(h.field_tokens ? (double)h.position /
-                                                   (double)h.field_tokens
-                                             : 0.0);
-    v[7] = PyLong_FromSize_t(h.start);
-    v[8] = PyLong_FromSize_t(h.end);
-    if (row_set(row, v, 9) < 0)
-      Py_CLEAR(items);
-  }
-  if (items == NULL)
-    goto free_d;
-  info = PyDict_New();
-  if (info != NULL &&
-      (info_put(info, "query", Py_NewRef(qobj)) < 0 ||
-       info_put(info, "filter", none_or(filter)) < 0 ||
-       info_put(info, "docs", PyLong_FromUnsignedLongLong(s.docs)) < 0 ||
-       info_put(info, "tokens", PyLong_FromUnsignedLongLong(s.tokens)) < 0 ||
-       info_put(info, "hits", PyLong_FromUnsignedLongLong(s.hits)) < 0 ||
-       info_put(info, "range", PyLong_FromUnsignedLongLong(s.range)) < 0 ||
-       info_put(info, "per_million", PyFloat_FromDouble(s.per_million)) < 0 ||
-       info_put(info, "dp", s.dp == s.dp ? PyFloat_FromDouble(s.dp)
-                                         : Py_NewRef(Py_None)) < 0 ||
-       info_put(info, "juilland_d",
-                s.juilland_d == s.juilland_d ? PyFloat_FromDouble(s.juilland_d)
-                                             : Py_NewRef(Py_None)) < 0 ||
-       info_put(info, "documents", Py_NewRef(docs)) < 0))
-    Py_CLEAR(info);
-  res = make_table(st, TB_DISPERSION, items, info,
-                   PyUnicode_FromFormat("%R", qobj));
-  items = NULL;
-free_d:
-  for (i = 0; i < nd; i++) {
-    if (keys)
-      Py_XDECREF(keys[i]);
-    if (dates)
-      Py_XDECREF(dates[i]);
-    if (srcs)
-      Py_XDECREF(srcs[i]);
-  }
-  free(keys);
-  free(dates);
-  free(srcs);
   Py_XDECREF(docs);
-  kz_dispersion_free(d);
+  kz_dispersion_free(hits.d);
 done:
-  Py_XDECREF(items);
   stats_job_free(&j);
   return res;
 }
@@ -7644,9 +7657,7 @@ corpus_extract(PyObject *op, PyObject *args, PyObject *kwds, int what,
   snprintf(fmt, sizeof fmt, "|O$p:%s", fname);
   if (!PyArg_ParseTupleAndKeywords(args, kwds, fmt, kwlist, &filter, &stored))
     return NULL;
-  memset(&j, 0, sizeof j);
-  j.what = what;
-  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  stats_job_init(&j, what);
   j.aflags = stored ? KZ_ANALYZE_STORED_ONLY : 0;
   if (job_text(&j.f, &j.has_f, filter, 0, "filter") < 0)
     goto done;
@@ -7658,8 +7669,7 @@ corpus_extract(PyObject *op, PyObject *args, PyObject *kwds, int what,
     kz_entities_free(j.res);
   } else {
     kind = what == JOB_QUOTES ? TB_QUOTES : TB_NUMBERS;
-    items = cells_to_rows(st, &j.cells, (PyTypeObject *)st->Row_types[kind],
-                          tables[kind].desc.n_in_sequence);
+    items = cells_to_rows(st, &j.cells, kind);
   }
   info = PyDict_New();
   if (info != NULL && info_put(info, "filter", none_or(filter)) < 0)
@@ -7788,13 +7798,9 @@ Array_traverse(PyObject *op, visitproc visit, void *arg)
 static void
 Array_dealloc(PyObject *op)
 {
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
-
   PyObject_GC_UnTrack(op);
   Py_CLEAR(((ArrayObject *)op)->owner);
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 static PyObject *
@@ -7880,8 +7886,6 @@ static void
 DTM_dealloc(PyObject *op)
 {
   DTMObject *self = (DTMObject *)op;
-  PyTypeObject *tp = Py_TYPE(op);
-  freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
 
   PyObject_GC_UnTrack(op);
   DTM_clear(op);
@@ -7889,8 +7893,7 @@ DTM_dealloc(PyObject *op)
    * once self goes, nobody can read the matrix any more. */
   kz_dtm_free(self->m);
   self->m = NULL;
-  tp_free(op);
-  Py_DECREF(tp);
+  free_instance(op);
 }
 
 static PyObject *
@@ -8231,9 +8234,7 @@ Corpus_dtm(PyObject *op, PyObject *args, PyObject *kwds)
                                    &max_df, &max_features, &stopwords,
                                    &numbers))
     return NULL;
-  memset(&j, 0, sizeof j);
-  j.what = JOB_DTM;
-  kz_stats_options_init(&j.o, KZ_STATS_OPTIONS_VERSION);
+  stats_job_init(&j, JOB_DTM);
   j.o.min_df = 1;
   if (parse_choice(weighting, "weighting", weighting_names, weighting_values,
                    0, &tfidf) < 0 ||
@@ -8841,77 +8842,31 @@ kz_exec(PyObject *module)
   return 0;
 }
 
+/* kz_state holds object references only (NULL or owned): traverse and
+ * clear walk it as an array of them, so a new member needs no code here. */
+#define KZ_STATE_REFS (sizeof(kz_state) / sizeof(PyObject *))
+_Static_assert(sizeof(kz_state) % sizeof(PyObject *) == 0,
+               "kz_state must hold PyObject * members only");
+
 static int
 kz_traverse(PyObject *module, visitproc visit, void *arg)
 {
-  kz_state *st = module_state(module);
-  int i;
+  PyObject **refs = (PyObject **)module_state(module);
+  size_t i;
 
-  Py_VISIT(st->Token_type);
-  Py_VISIT(st->Tokenizer_type);
-  Py_VISIT(st->Error);
-  for (i = 0; i < KZ_N_CODES; i++)
-    Py_VISIT(st->errors[i]);
-  for (i = 0; i < KZ_N_KINDS; i++)
-    Py_VISIT(st->kind_names[i]);
-  Py_VISIT(st->Block_type);
-  Py_VISIT(st->Article_type);
-  Py_VISIT(st->FileNotFound);
-  Py_VISIT(st->date_type);
-  for (i = 0; i < KZ_N_BLOCK_KINDS; i++)
-    Py_VISIT(st->block_kind_names[i]);
-  Py_VISIT(st->Corpus_type);
-  Py_VISIT(st->Hit_type);
-  Py_VISIT(st->Results_type);
-  Py_VISIT(st->Concordance_type);
-  Py_VISIT(st->Counts_type);
-  Py_VISIT(st->KwicRow_type);
-  Py_VISIT(st->CountRow_type);
-  Py_VISIT(st->Term_type);
-  for (i = 0; i < KZ_N_TABLES; i++) {
-    Py_VISIT(st->Table_types[i]);
-    Py_VISIT(st->Row_types[i]);
-  }
-  Py_VISIT(st->DispersionDoc_type);
-  Py_VISIT(st->DTM_type);
-  Py_VISIT(st->Array_type);
+  for (i = 0; i < KZ_STATE_REFS; i++)
+    Py_VISIT(refs[i]);
   return 0;
 }
 
 static int
 kz_clear(PyObject *module)
 {
-  kz_state *st = module_state(module);
-  int i;
+  PyObject **refs = (PyObject **)module_state(module);
+  size_t i;
 
-  Py_CLEAR(st->Token_type);
-  Py_CLEAR(st->Tokenizer_type);
-  Py_CLEAR(st->Error);
-  for (i = 0; i < KZ_N_CODES; i++)
-    Py_CLEAR(st->errors[i]);
-  for (i = 0; i < KZ_N_KINDS; i++)
-    Py_CLEAR(st->kind_names[i]);
-  Py_CLEAR(st->Block_type);
-  Py_CLEAR(st->Article_type);
-  Py_CLEAR(st->FileNotFound);
-  Py_CLEAR(st->date_type);
-  for (i = 0; i < KZ_N_BLOCK_KINDS; i++)
-    Py_CLEAR(st->block_kind_names[i]);
-  Py_CLEAR(st->Corpus_type);
-  Py_CLEAR(st->Hit_type);
-  Py_CLEAR(st->Results_type);
-  Py_CLEAR(st->Concordance_type);
-  Py_CLEAR(st->Counts_type);
-  Py_CLEAR(st->KwicRow_type);
-  Py_CLEAR(st->CountRow_type);
-  Py_CLEAR(st->Term_type);
-  for (i = 0; i < KZ_N_TABLES; i++) {
-    Py_CLEAR(st->Table_types[i]);
-    Py_CLEAR(st->Row_types[i]);
-  }
-  Py_CLEAR(st->DispersionDoc_type);
-  Py_CLEAR(st->DTM_type);
-  Py_CLEAR(st->Array_type);
+  for (i = 0; i < KZ_STATE_REFS; i++)
+    Py_CLEAR(refs[i]);
   return 0;
 }
 
