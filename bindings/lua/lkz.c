@@ -51,8 +51,10 @@
  * text; absent: a string without a newline that names a regular file is
  * a path), language (hint used when detection is unsure), source (the
  * outlet, used when the text names none), strict_utf8 (fail on invalid
- * UTF-8 instead of repairing it and warning).  A missing or unreadable
- * file and strict-mode UTF-8 errors return nil, message, code.
+ * UTF-8 instead of repairing it and warning), allow_binary (parse a file
+ * that does not look like text instead of failing).  A missing or
+ * unreadable file, a file that is not text and strict-mode UTF-8 errors
+ * return nil, message, code.
  *
  * The corpus.  kz.open(path [, opts]) opens (or, with create = true,
  * creates) the corpus in directory path; opts: create, readonly, verify,
@@ -292,7 +294,7 @@ static const struct {
   {"line_breaks", LKZ_OPT_SENT}, {"trim", LKZ_OPT_SENT},
   {"path", LKZ_OPT_PARSE | LKZ_OPT_ADD},
   {"source", LKZ_OPT_PARSE | LKZ_OPT_ADD},
-  {"strict_utf8", LKZ_OPT_PARSE},
+  {"strict_utf8", LKZ_OPT_PARSE},  {"allow_binary", LKZ_OPT_PARSE},
   {"create", LKZ_OPT_OPEN},      {"readonly", LKZ_OPT_OPEN},
   {"verify", LKZ_OPT_OPEN},      {"memory_budget", LKZ_OPT_OPEN},
   {"k1", LKZ_OPT_OPEN},          {"b", LKZ_OPT_OPEN},
@@ -663,6 +665,7 @@ static void check_parse_opts(lua_State *L, int arg, kz_parse_options *po,
                   luaL_typename(L, -1)));
   lua_pop(L, 1);
   opt_flag(L, arg, "strict_utf8", &po->flags, KZ_PARSE_STRICT_UTF8, 1);
+  opt_flag(L, arg, "allow_binary", &po->flags, KZ_PARSE_ALLOW_BINARY, 1);
 }
 
 /* Does s (len bytes, no zero byte, no newline) name a regular file?  A

@@ -224,6 +224,7 @@ def parse(
     language: Union[str, None] = None,
     source_name: Union[str, None] = None,
     strict_utf8: bool = False,
+    allow_binary: bool = False,
 ) -> Article:
     """Parse a page: a path (os.PathLike, or a str without line breaks naming
     an existing file), the page's text (str) or its bytes."""

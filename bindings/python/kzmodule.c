@@ -2222,7 +2222,8 @@ check_opt_str(PyObject *obj, const char *argname, int *err)
 }
 
 PyDoc_STRVAR(kz_parse_doc,
-"parse(source, *, language=None, source_name=None, strict_utf8=False)\n"
+"parse(source, *, language=None, source_name=None, strict_utf8=False,\n"
+"      allow_binary=False)\n"
 "--\n"
 "\n"
 "Parse a scraped news page into a kz.Article.\n"
@@ -2245,33 +2246,38 @@ PyDoc_STRVAR(kz_parse_doc,
 "source_name: the outlet, if known; used when the text names none.\n"
 "strict_utf8: raise kz.Utf8Error on invalid UTF-8 instead of repairing\n"
 "    it.\n"
+"allow_binary: parse a file that does not look like text (an image, PDF,\n"
+"    archive, UTF-16, or 5% control bytes) instead of raising\n"
+"    kz.FormatError.\n"
 "\n"
 "Bad input does not fail: empty input gives an empty article, NUL and\n"
 "control bytes are dropped, invalid UTF-8 is replaced by U+FFFD, unclosed\n"
 "tags are cut; each repair is listed in Article.warnings.\n"
 "\n"
 "Raises kz.FileNotFound (a kz.NotFound and a FileNotFoundError) for a\n"
-"missing file, kz.IOError for an unreadable one, kz.Utf8Error in strict\n"
-"mode, TypeError for other source types.  The GIL is released while\n"
+"missing file, kz.IOError for an unreadable one, kz.FormatError for a file\n"
+"that is not text, kz.Utf8Error in strict mode, TypeError for other\n"
+"source types.  The GIL is released while\n"
 "libkz parses.");
 
 static PyObject *
 kz_parse_func(PyObject *module, PyObject *args, PyObject *kwds)
 {
   static char *kwlist[] = {"source", "language", "source_name", "strict_utf8",
-                           NULL};
+                           "allow_binary", NULL};
   static const kz_parse_options defaults = KZ_PARSE_OPTIONS_INIT;
   kz_state *st = module_state(module);
   PyObject *source, *language = Py_None, *source_name = Py_None;
   PyObject *lang = NULL, *sname = NULL, *fspath = NULL, *path_bytes = NULL;
   PyObject *res = NULL;
-  int strict = 0, err, have_text = 0;
+  int strict = 0, allow_binary = 0, err, have_text = 0;
   char *copy = NULL;
   text_arg t;
   parse_job j;
 
-  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$OOp:parse", kwlist,
-                                   &source, &language, &source_name, &strict))
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$OOpp:parse", kwlist,
+                                   &source, &language, &source_name, &strict,
+                                   &allow_binary))
     return NULL;
   memset(&j, 0, sizeof j);
   j.opts = defaults;
@@ -2283,7 +2289,8 @@ kz_parse_func(PyObject *module, PyObject *args, PyObject *kwds)
     goto done;
   j.opts.language_hint = lang ? PyUnicode_AsUTF8AndSize(lang, NULL) : NULL;
   j.opts.source_hint = sname ? PyUnicode_AsUTF8AndSize(sname, NULL) : NULL;
-  j.opts.flags = strict ? KZ_PARSE_STRICT_UTF8 : 0;
+  j.opts.flags = (strict ? KZ_PARSE_STRICT_UTF8 : 0) |
+                 (allow_binary ? KZ_PARSE_ALLOW_BINARY : 0);
 
   if (PyUnicode_Check(source) || PyObject_CheckBuffer(source)) {
     if (text_get(&t, source) < 0)

@@ -351,6 +351,11 @@ function tests.binary_with_nul_bytes()
   T.eq(f, nil, "binary file refused")
   assert(err:find(name, 1, true) and err:find("not a text article", 1, true), err)
   T.eq(code, -16, "KZ_EFORMAT")
+  -- unless the caller insists
+  name = tmpfile(binary)
+  local forced = assert(kz.parse(name, {allow_binary = true}))
+  os.remove(name)
+  T.same(forced, a, "binary file parsed with allow_binary")
   local r = kz.parse("\0" .. name)
   assert(r, "a string with a NUL byte is text")
 end

@@ -156,7 +156,8 @@ def test_docstrings_and_signature():
         assert obj.__doc__ and len(obj.__doc__) > 30, obj
     assert "parse(" in kz.__doc__
     params = inspect.signature(kz.parse).parameters
-    assert list(params) == ["source", "language", "source_name", "strict_utf8"]
+    assert list(params) == ["source", "language", "source_name", "strict_utf8",
+                            "allow_binary"]
     assert all(p.kind is p.KEYWORD_ONLY for p in list(params.values())[1:])
 
 
@@ -397,6 +398,24 @@ def test_binary_input_with_nul_bytes():
     check_article(a, nul_text)
     assert a.warnings
     assert all("\x00" not in b.text for b in a.blocks)
+
+
+def test_binary_file_is_refused(tmp_path):
+    # A file that is not text (an image, UTF-16) is refused with a message
+    # that names it and says what it is; allow_binary parses it anyway.
+    png = tmp_path / "photo.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(kz.FormatError) as ei:
+        kz.parse(png)
+    assert str(png) in str(ei.value) and "PNG image" in str(ei.value)
+    assert ei.value.code == -16
+    assert isinstance(kz.parse(png, allow_binary=True), kz.Article)
+    u16 = tmp_path / "utf16.txt"
+    u16.write_text(corpus_path(SEEDS[0]).read_text(encoding="utf-8"), encoding="utf-16")
+    with pytest.raises(kz.FormatError, match="UTF-16"):
+        kz.parse(u16)
+    # the same bytes given as bytes are the caller's business: repaired
+    assert kz.parse(u16.read_bytes()).warnings
 
 
 def test_invalid_utf8():
