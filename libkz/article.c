@@ -162,6 +162,7 @@ int kz_article_parse(kz_article **out, const char *data, size_t len,
     if (d->nlines == 0 || d->text.n == 0) kzi_art_warn(d, "empty input");
   }
   if (!d->rc) kzi_blocks_build(d);
+  if (!d->rc) kzi_blocks_split_lists(d);
   if (!d->rc) kzi_features(d); /* and the duplicates */
   if (!d->rc) {
     kzi_classify(d);

@@ -103,6 +103,9 @@ int kzi_dedup_settle(kzi_article_doc *d);
 uint64_t kzi_word_hash(const char *w, size_t n);
 
 /* classify.c */
+/* Split joined runs that are lists, not hard-wrapped text, back into one
+ * block per line (before kzi_features()). */
+int kzi_blocks_split_lists(kzi_article_doc *d);
 void kzi_features(kzi_article_doc *d);
 void kzi_classify(kzi_article_doc *d);
 
@@ -139,6 +142,8 @@ void kzi_meta(kzi_article_doc *d);
  * (bytes of s the date/time/weekday words cover) when found. */
 int kzi_date_find(const char *s, size_t n, char iso[11], char tm[6],
                   size_t *ds, size_t *de, size_t *cover);
+/* Is the word w[0..n) a weekday name ("Tuesday", "Di", "вторник")? */
+int kzi_weekday_word(const char *w, size_t n);
 
 /* json.c: a small JSON writer appending to a kzi_buf (sticky rc). */
 void kzi_json_str(kzi_buf *b, int *rc, const char *s, size_t n);

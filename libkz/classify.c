@@ -20,7 +20,11 @@
  *    caption, credit, byline, box, quote-box (a pull quote the text
  *    repeats), comment or boilerplate by its own shape and its neighbours;
  *    outside it, prose is boilerplate (comment after the comment cut) and
- *    headline-like lines are related links.
+ *    headline-like lines are related links.  Captions are also known by
+ *    where people stand (", left,") or a full date with its weekday; calls
+ *    to the reader and author's notes are boilerplate.
+ * Before all this, kzi_blocks_split_lists() undoes blocks.c's joining of
+ * runs that are lists of headlines rather than hard-wrapped text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +157,115 @@ static int end_class(const char *s, size_t n) {
     }
   }
   return END_OTHER;
+}
+
+/* ----------------------------------------------------------------------
+ * Lists taken for hard-wrapped text
+ * ---------------------------------------------------------------------- */
+/* Does the line start like a new item: a capital or a digit, maybe after an
+ * opening quote or bracket?  1 = item-like, 0 = lowercase (a continued
+ * sentence), -1 = neither (a script without case, a symbol). */
+static int line_start_case(const char *s, size_t n) {
+  size_t i = 0, cl;
+  while (i < n) {
+    int32_t c = kzi_utf8_decode((const unsigned char *)s + i, n - i, &cl);
+    if (c == '"' || c == '\'' || c == '(' || c == '[' || c == 0x201c || c == 0x2018 ||
+        c == 0x201e || c == 0xab) {
+      i += cl;
+      continue;
+    }
+    if (c >= '0' && c <= '9') return 1;
+    if (cp_upper((uint32_t)c)) return 1;
+    if ((c >= 'a' && c <= 'z') || (c >= 0xdf && c <= 0xff && c != 0xf7) ||
+        (c >= 0x430 && c <= 0x45f) || (c >= 0x3b1 && c <= 0x3c9))
+      return 0;
+    return -1;
+  }
+  return -1;
+}
+
+static int line_ends_sentence(const char *s, size_t n) {
+  int e = end_class(s, n);
+  return e == END_TERM || e == END_QUESTION || e == END_COLON;
+}
+
+/* blocks.c joins the lines of a run that looks hard-wrapped (lines of about
+ * one width that stop in mid-sentence).  A list of headlines or menu items
+ * looks the same, but in wrapped prose a line that stops in mid-sentence is
+ * continued by a lowercase word far more often than not, while every item of
+ * a list opens with a capital or a digit.  A joined block of at least five
+ * lines whose mid-sentence breaks (at least four) are followed by an
+ * item-like start in 85% of the cases or more is a list.  It stays joined
+ * (the article's own list, kept whole as a paragraph) when the text
+ * introduces it (the block before, or the run's first line, has three words
+ * or more and ends in ':') or when most items open with a number (a table,
+ * a numbered schedule); otherwise it is a list of teasers or links and is
+ * split back into one block per line. */
+static int joined_list(const kzi_article_doc *d, size_t bi) {
+  const kzi_block *b = &d->blocks[bi];
+  size_t k, mid = 0, item = 0, digit = 0;
+  const kzi_line *ln = d->lines + b->first_line;
+  if (b->nlines < 5 || b->start != ln[0].start || b->end != ln[b->nlines - 1].end) return 0;
+  for (k = 0; k < b->nlines; k++) {
+    const char *t = kzi_art_text(d, ln[k].text);
+    int c;
+    if (ln[k].len && t[0] >= '0' && t[0] <= '9') digit++;
+    if (k + 1 == b->nlines || line_ends_sentence(t, ln[k].len)) continue;
+    c = line_start_case(kzi_art_text(d, ln[k + 1].text), ln[k + 1].len);
+    if (c < 0) continue;
+    mid++;
+    item += (size_t)c;
+  }
+  if (mid < 4 || item * 100 < mid * 85 || digit * 2 >= b->nlines) return 0;
+  /* introduced by its own first line */
+  {
+    const char *t = kzi_art_text(d, ln[0].text);
+    size_t sp = 0;
+    for (k = 0; k < ln[0].len; k++) sp += t[k] == ' ';
+    if (ln[0].len && t[ln[0].len - 1] == ':' && sp >= 2) return 0;
+  }
+  if (bi > 0) {
+    const kzi_block *p = &d->blocks[bi - 1];
+    const char *t = kzi_art_text(d, p->text);
+    size_t sp = 0;
+    for (k = 0; k < p->len; k++) sp += t[k] == ' ';
+    if (p->len && t[p->len - 1] == ':' && sp >= 2) return 0;
+  }
+  return 1;
+}
+
+int kzi_blocks_split_lists(kzi_article_doc *d) {
+  size_t i, extra = 0, o;
+  kzi_block *nb;
+  for (i = 0; i < d->nblocks; i++)
+    if (d->blocks[i].nlines > 1 && joined_list(d, i)) extra += d->blocks[i].nlines - 1;
+  if (extra == 0) return 0;
+  nb = malloc((d->nblocks + extra) * sizeof *nb);
+  if (nb == NULL) return d->rc = KZ_ENOMEM;
+  for (i = 0, o = 0; i < d->nblocks; i++) {
+    const kzi_block *b = &d->blocks[i];
+    size_t k;
+    if (b->nlines < 2 || !joined_list(d, i)) {
+      nb[o++] = *b;
+      continue;
+    }
+    for (k = b->first_line; k < b->first_line + b->nlines; k++) {
+      const kzi_line *ln = &d->lines[k];
+      kzi_block *c = &nb[o++];
+      *c = *b;
+      c->first_line = k;
+      c->nlines = 1;
+      c->start = ln->start;
+      c->end = ln->end;
+      c->text = ln->text;
+      c->len = ln->len;
+      c->hint = ln->hint;
+    }
+  }
+  free(d->blocks);
+  d->blocks = nb;
+  d->nblocks = d->bcap = o;
+  return 0;
 }
 
 static int self_description(const char *t, size_t n, unsigned words);
@@ -299,6 +412,100 @@ static int starts_with_ci(const char *t, size_t n, const char *p) {
   return 1;
 }
 
+/* End of the first sentence of t[0..n) (a '.', '!' or '?' followed by a
+ * space and a capital, or the end), at most max bytes in. */
+static size_t first_sentence_end(const char *t, size_t n, size_t max) {
+  size_t e;
+  for (e = 0; e < n && e < max; e++)
+    if ((t[e] == '.' || t[e] == '!' || t[e] == '?') &&
+        (e + 1 == n || (t[e + 1] == ' ' && e + 2 < n && cp_upper(cp_at(t, n, e + 2))))) {
+      /* not after an abbreviation or an initial ("Nov.", "U.S.", "W.") */
+      size_t w = e;
+      while (w > 0 && t[w - 1] != ' ') w--;
+      if (e - w <= 3 && e + 1 < n) continue;
+      return e + 1;
+    }
+  return e;
+}
+
+/* A photo caption names where the people stand or says that they are
+ * pictured, in its first sentence: "Mark Esper, left, and ...", "(from
+ * left)", "..., pictured at ...", "this image of ...".  Prose seldom
+ * does, and a caption seldom runs past three sentences. */
+static int any_mark(const char *t, size_t n, const char *const *marks) {
+  for (; *marks; marks++)
+    if (starts_with_ci(t, n, *marks)) return 1;
+  return 0;
+}
+
+static int caption_marker(const char *t, size_t n) {
+  static const char *const comma[] = {
+    ", left,", ", right,", ", center,", ", centre,", ", left)", ", right)", ", second left,",
+    ", second right,", ", from left,", ", second from left,", ", second from right,",
+    ", foreground,", ", background,", ", pictured ", ", pictured,", NULL};
+  static const char *const paren[] = {"(left)", "(right)", "(center)", "(centre)",
+                                      "(from left)", "(l-r)", "(l to r)", NULL};
+  static const char *const space[] = {" are pictured ", " is pictured ", " seen here ", NULL};
+  /* these open the caption or follow a comma */
+  static const char *const lead[] = {"this image ", "this photo ", "this picture ",
+                                     "this illustration ", "this handout photo",
+                                     "in this file photo", "from left:", NULL};
+  size_t e = first_sentence_end(t, n, 600), i;
+  for (i = 0; i < e; i++) {
+    switch (t[i]) {
+      case ',':
+        if (i + 2 < e && any_mark(t + i, e - i, comma)) return 1;
+        break;
+      case '(':
+        if (any_mark(t + i, e - i, paren)) return 1;
+        break;
+      case ' ':
+        if (i + 1 < e && (t[i + 1] == 'a' || t[i + 1] == 'i' || t[i + 1] == 's') &&
+            any_mark(t + i, e - i, space))
+          return 1;
+        break;
+      case 't': case 'T': case 'i': case 'I': case 'f': case 'F':
+        if ((i == 0 || (i >= 2 && t[i - 1] == ' ' && t[i - 2] == ',')) &&
+            any_mark(t + i, e - i, lead))
+          return 1;
+        break;
+      default:
+        break;
+    }
+  }
+  return 0;
+}
+
+/* "... in Indianapolis, Tuesday, Nov. 19, 2019, calling for ...": a full
+ * date with its weekday, after six words or more, in the first sentence is
+ * the wire-photo caption style; news prose says "on Tuesday" and leaves the
+ * date to the dateline. */
+static int caption_weekday_date(const char *t, size_t n) {
+  char iso[11], tm[6];
+  size_t ds, de, cover, e = first_sentence_end(t, n, 600), k, w;
+  if (!kzi_date_find(t, e, iso, tm, &ds, &de, &cover)) return 0;
+  /* not a "(Published Monday, Nov. 18, 2019)" note */
+  for (k = 0, w = 0; k < ds; k++) {
+    if (t[k] == '(') w++;
+    else if (t[k] == ')' && w) w--;
+  }
+  if (w) return 0;
+  k = ds;
+  while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == ',')) k--;
+  w = k;
+  while (w > 0 && t[w - 1] != ' ' && t[w - 1] != ',') w--;
+  if (k <= w || !kzi_weekday_word(t + w, k - w)) return 0;
+  /* a sentence about a picture before it, not a "Published: 10:48, Tue,
+   * Nov 19, 2019" line: six words or more, no label colon */
+  {
+    kzi_wordit it = {t, w, 0, 0, 0};
+    unsigned nw = 0;
+    if (memchr(t, ':', w)) return 0;
+    while (nw < 6 && kzi_word_next(&it)) nw++;
+    return nw >= 6;
+  }
+}
+
 /* "By NAME", "An analysis by NAME", "Von NAME", "Автор: NAME": a short line
  * that names its author. */
 int kzi_byline_at(const char *t, size_t n, size_t *name_at);
@@ -389,6 +596,9 @@ static int content_class(const kzi_article_doc *d, const kzi_block *b) {
   if (f->nav) return CLS_BAD;
   if (f->words < 4) return CLS_SHORT;
   if (!und && f->words >= 8 && dens100 < 12) return CLS_BAD;
+  /* mostly capitalized words and no sentence end: a tag cloud or headlines
+   * run together on one line, not prose (German nouns make about a third) */
+  if (f->words >= 12 && f->caps * 100 >= f->words * 55 && !sentence_end) return CLS_SHORT;
   if (!sentence_end && f->end_punct != END_COMMA && f->words < 25) return CLS_SHORT;
   if (f->words >= 20 && (und || dens100 >= 22)) return CLS_GOOD;
   if (f->words >= 10 && f->sentences >= 2 && (und || dens100 >= 18)) return CLS_GOOD;
@@ -658,6 +868,88 @@ static void main_region(kzi_article_doc *d) {
   }
 }
 
+/* ----------------------------------------------------------------------
+ * Notes after the article
+ * ---------------------------------------------------------------------- */
+/* Does s[0..n) hold the lowercase ASCII word w (at word boundaries)? */
+static int has_word_at(const char *s, size_t n, const char *w) {
+  size_t m = strlen(w), i;
+  for (i = 0; i + m <= n; i++) {
+    unsigned char before = i > 0 ? (unsigned char)s[i - 1] : ' ';
+    unsigned char after = i + m < n ? (unsigned char)s[i + m] : ' ';
+    if (!starts_with_ci(s + i, n - i, w)) continue;
+    if ((before < 0x80 && ascii_word[before]) || (after < 0x80 && ascii_word[after])) continue;
+    return 1;
+  }
+  return 0;
+}
+
+/* "Meg James is a reporter for ...", "Pulitzer Prize-winning journalist X
+ * writes ...": the author's note.  Its first sentence names a newsroom role
+ * and links a short subject to it ("is a", "writes", "covers"). */
+static int author_note(const char *t, size_t n) {
+  static const char *const roles[] = {
+    "reporter", "writer", "journalist", "correspondent", "editor", "columnist",
+    "contributor", "blogger", "freelance", "freelancer", "producer", "critic",
+    "photographer", "redakteur", "redakteurin", "korrespondent", "korrespondentin",
+    "journalistin", "autor", "autorin", "journaliste", "rédacteur", "rédactrice",
+    "correspondant", "correspondante", "periodista", "redactor", "redactora",
+    "corresponsal", NULL};
+  static const char *const links[] = {
+    " is a ", " is an ", " is the ", " was a ", " writes ", " covers ", " has covered ",
+    " reports on ", " has written ", " ist ", " est ", " es ", NULL};
+  size_t e = first_sentence_end(t, n, 400), j, at = e;
+  size_t lim = e < 100 ? e : 100, k;
+  if (!cp_upper(cp_at(t, n, 0))) return 0;
+  /* the link word comes within the first 90 bytes */
+  for (k = 0; k < lim && at == e; k++) {
+    if (t[k] != ' ') continue;
+    for (j = 0; links[j]; j++)
+      if (starts_with_ci(t + k, e - k, links[j])) { at = k; break; }
+  }
+  if (at >= e || at > 90) return 0;
+  for (j = 0; roles[j]; j++)
+    if (has_word_at(t, e, roles[j])) return 1;
+  return 0;
+}
+
+/* "Get breaking news alerts ...", "Join our forums ...", "Follow us on
+ * ...": a call to the reader, opened by an imperative, from "us" (or with
+ * a handle) or about a subscription. */
+static int reader_call(const char *t, size_t n) {
+  static const char *const verbs[] = {
+    "get ", "join ", "follow ", "sign up", "subscribe", "download ", "like us", "let our ",
+    "support ", "click ", "tap ", "register ", "become a ", "don't miss", "never miss",
+    "stay up", "stay informed", "stay connected", "stay tuned", "enter your", "email us",
+    "send us", "tell us", "share your", "check out our", "want more", "like what you",
+    "find us", "read more", NULL};
+  static const char *const subs[] = {"newsletter", "newsletters", "alerts", "inbox", "updates",
+                                     "unsubscribe", "subscription", "app", "podcast", NULL};
+  size_t j;
+  for (j = 0; verbs[j]; j++)
+    if (starts_with_ci(t, n, verbs[j])) break;
+  if (!verbs[j]) return 0;
+  if (memchr(t, '@', n) || has_word_at(t, n, "our") || has_word_at(t, n, "us")) return 1;
+  for (j = 0; subs[j]; j++)
+    if (has_word_at(t, n, subs[j])) return 1;
+  return 0;
+}
+
+/* Calls to the reader inside the main text, and author's notes in its
+ * second half (where the article has ended: such a note comes last or
+ * among the teasers after it), are not the article. */
+static void reader_notes(kzi_article_doc *d) {
+  long i, lo = d->region_lo, hi = d->region_hi;
+  for (i = lo; i <= hi && i >= 0 && i < (long)d->nblocks; i++) {
+    kzi_block *b = &d->blocks[i];
+    const char *t = kzi_art_text(d, b->text);
+    if (b->dup >= 0 || b->kind != KZ_BLOCK_PARAGRAPH || b->f.words < 5 || b->f.words > 90) continue;
+    if ((b->f.words <= 40 && reader_call(t, b->len)) ||
+        (i > lo + (hi - lo) / 2 && author_note(t, b->len)))
+      b->kind = KZ_BLOCK_BOILERPLATE;
+  }
+}
+
 void kzi_classify(kzi_article_doc *d) {
   long i, n = (long)d->nblocks, lo, hi, dl = -1;
   long nx = -1;
@@ -748,6 +1040,11 @@ void kzi_classify(kzi_article_doc *d) {
       b->kind = KZ_BLOCK_CAPTION;
       continue;
     }
+    if (f->words >= 5 && f->words <= 70 && f->sentences <= 5 && !f->has_quote &&
+        (caption_marker(t, b->len) || caption_weekday_date(t, b->len))) {
+      b->kind = KZ_BLOCK_CAPTION;
+      continue;
+    }
     if (f->words >= 4 && f->sentences <= 2 && f->end_punct == END_TERM &&
         has_word_ci(t, b->len, photo_words, 5) && !f->has_quote) {
       b->kind = KZ_BLOCK_CAPTION;
@@ -820,6 +1117,8 @@ void kzi_classify(kzi_article_doc *d) {
     for (i = lo; i < dl; i++)
       if (d->blocks[i].kind == KZ_BLOCK_PARAGRAPH) d->blocks[i].kind = KZ_BLOCK_STANDFIRST;
   }
+
+  reader_notes(d);
 
   /* Duplicates take the kind of the block they repeat. */
   for (i = 0; i < n; i++) {

@@ -105,6 +105,11 @@ static int month_of(const char *w) {
 
 static int is_weekday(const char *w) { return date_word(w) == WEEKDAY; }
 
+int kzi_weekday_word(const char *w, size_t n) {
+  char lw[32];
+  return kzi_word_lower(w, n, lw, sizeof lw) > 0 && is_weekday(lw);
+}
+
 static int in(const char *const *list, const char *w) {
   for (; *list; list++)
     if (strcmp(*list, w) == 0) return 1;

@@ -228,7 +228,28 @@ static const char *const end_lines[] = {
   "recommended stories", "more from", "most read", "most popular", "most viewed", "trending",
   "trending now", "tags", "about the author", "about author", "read next", "more stories",
   "latest news", "what to read next", "further reading", "more on this story",
-  "more in this section", "top stories", "editor's picks", "popular stories", NULL};
+  "more in this section", "top stories", "editor's picks", "popular stories",
+  "we recommend", "recommended reading", "previous article", "next article",
+  "previous post", "next post", "read more stories",
+  /* de, fr, es, pt, it, ru, id, ja */
+  "\xc3\xa4hnliche artikel", "das k\xc3\xb6nnte sie auch interessieren", "meistgelesen",
+  "meistgelesene artikel", "weitere artikel", "articles similaires", "sur le m\xc3\xaame sujet",
+  "les plus lus", "articles li\xc3\xa9s", "vous aimerez aussi",
+  "art\xc3\xad" "culos relacionados", "noticias relacionadas", "lo m\xc3\xa1s le\xc3\xad" "do",
+  "te puede interesar", "tambi\xc3\xa9n te puede interesar", "artigos relacionados",
+  "not\xc3\xad" "cias relacionadas", "posts relacionados", "mais lidas", "mais lidos",
+  "voc\xc3\xaa tamb\xc3\xa9m pode gostar", "articoli correlati", "potrebbe interessarti",
+  "i pi\xc3\xb9 letti", "\xd0\xbf\xd0\xbe\xd1\x85\xd0\xbe\xd0\xb6\xd0\xb8\xd0\xb5 "
+  "\xd1\x81\xd1\x82\xd0\xb0\xd1\x82\xd1\x8c\xd0\xb8", /* похожие статьи */
+  "\xd0\xbf\xd0\xbe\xd1\x85\xd0\xbe\xd0\xb6\xd0\xb8\xd0\xb5 "
+  "\xd0\xb7\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb8", /* похожие записи */
+  "\xd0\xb4\xd1\x80\xd1\x83\xd0\xb3\xd0\xb8\xd0\xb5 "
+  "\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xbe\xd1\x81\xd1\x82\xd0\xb8", /* другие новости */
+  "artikel terkait", "berita terkait",
+  "\xe9\x96\xa2\xe9\x80\xa3\xe8\xa8\x98\xe4\xba\x8b", /* 関連記事 */
+  "\xe4\xba\xba\xe6\xb0\x97\xe8\xa8\x98\xe4\xba\x8b", /* 人気記事 */
+  "\xe9\x96\xa2\xe9\x80\xa3\xe3\x83\x8b\xe3\x83\xa5\xe3\x83\xbc\xe3\x82\xb9", /* 関連ニュース */
+  NULL};
 
 /* Short lines that open a reader-comment section (also with a count:
  * "34 Comments", "[ 167 comments ]", "Comments (12)"). */
@@ -269,7 +290,7 @@ static unsigned ph_hash(const unsigned char *p) {
 }
 
 /* Lengths of the entries of the line lists, computed once. */
-static unsigned char end_len[64], com_len[64], nav_len[256], rel_len[32], cch_len[16];
+static unsigned char end_len[128], com_len[64], nav_len[256], rel_len[32], cch_len[16];
 
 static void lens(const char *const *list, unsigned char *out, size_t cap) {
   size_t i;
@@ -278,7 +299,7 @@ static void lens(const char *const *list, unsigned char *out, size_t cap) {
 
 static void ph_build(void) {
   size_t i, n = 0;
-  lens(end_lines, end_len, 64);
+  lens(end_lines, end_len, 128);
   lens(comment_lines, com_len, 64);
   lens(nav_lines, nav_len, 256);
   lens(related_starts, rel_len, 32);
@@ -330,13 +351,32 @@ static int phrase_in(const char *low, const char *s, size_t n) {
 int kzi_nav_vocab(const char *s, size_t n) {
   char low[200];
   size_t m, i;
+  unsigned high = 0;
   /* lowercased prefix, enough for the short forms */
   m = 0;
   for (i = 0; i < n && m + 1 < sizeof low; i++) {
     char c = s[i];
+    high |= (unsigned char)c;
     low[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
   }
   low[m] = '\0';
+  /* two-byte capitals whose lowercase has the same length, Latin-1 and
+   * Cyrillic, in the part the line lists compare (the phrases are ASCII) */
+  if (high & 0x80) {
+    size_t lim = m < 64 ? m : 64;
+    for (i = 0; i + 1 < lim; i++) {
+      unsigned char c = (unsigned char)low[i], c2 = (unsigned char)low[i + 1];
+      if ((c == 0xc3 && c2 >= 0x80 && c2 <= 0x9e && c2 != 0x97) ||
+          (c == 0xd0 && c2 >= 0x90 && c2 <= 0x9f)) {
+        low[++i] = (char)(c2 + 0x20);
+      } else if (c == 0xd0 && c2 >= 0xa0 && c2 <= 0xaf) {
+        low[i] = (char)0xd1;
+        low[++i] = (char)(c2 - 0x20);
+      } else if (c >= 0xc0) {
+        i++; /* skip the continuation byte: never read one as a lead */
+      }
+    }
+  }
   call_once(&ph_once, ph_build);
   for (i = 0; related_starts[i]; i++)
     if (rel_len[i] <= m && memcmp(low, related_starts[i], rel_len[i]) == 0) return KZI_NAV_RELATED;
@@ -357,10 +397,11 @@ int kzi_nav_vocab(const char *s, size_t n) {
     for (i = 0; end_lines[i]; i++)
       if (end_len[i] == k && memcmp(end_lines[i], p, k) == 0) return KZI_NAV_END;
     if (k > 5 && k < 40 && memcmp(p, "more ", 5) == 0 && k == m) {
-      /* "More Stories", "More in U.S.", "More Washington Examiner" */
+      /* "More Stories", "More in U.S.", "More Washington Examiner", "More
+       * From the Los Angeles Times" */
       size_t sp = 0;
       for (i = 0; i < k; i++) sp += p[i] == ' ';
-      if (sp <= 3) return KZI_NAV_END;
+      if (sp <= 3 || (sp <= 6 && memcmp(p + 5, "from ", 5) == 0)) return KZI_NAV_END;
     }
     {
       /* the comment headings, without a count around them */

@@ -1,0 +1,293 @@
+/*
+ * test_article_rules.c - the body-extraction rules of the article parser,
+ * each on a small page written for it (no text from any real site):
+ *
+ * - a list of headlines whose lines look hard-wrapped is split back into
+ *   lines and kept out of the body; a list the text introduces (": ") or a
+ *   numbered schedule stays whole in the body; wrapped prose stays joined;
+ * - photo captions known by where people stand (", left,"), by "this
+ *   image", or by a full date with its weekday;
+ * - calls to the reader ("Join our ...") and author's notes after the
+ *   article;
+ * - section-end lines in other languages and "More from <Site>";
+ * - a tag cloud (mostly capitalized words, no sentence end) is not prose.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kz.h"
+#include "kz/article.h"
+
+/* Article paragraphs: ordinary prose, long enough to be the main text. */
+#define P1 "The city council voted on Tuesday to close the old river bridge for repairs, after " \
+           "engineers found that two of its steel supports had rusted through over the winter."
+#define P2 "The mayor said the work would take at least four months and that buses would take " \
+           "drivers across the new bridge upstream while the crossing is closed to traffic."
+#define P3 "Residents who live near the bridge have asked for the repairs for years, and many of " \
+           "them came to the meeting to hear when the work would start and how long it would last."
+#define P4 "The council will ask the state for money to pay for half of the work, and it hopes to " \
+           "hear back before the end of the spring so that the crews can start in the summer."
+
+static kz_article *parse(const char *page) {
+  kz_article *a = NULL;
+  assert_int_equal(kz_article_parse(&a, page, strlen(page), NULL), KZ_OK);
+  assert_non_null(a);
+  return a;
+}
+
+/* The kind of the first block whose text starts with prefix, or -1. */
+static int kind_of(const kz_article *a, const char *prefix) {
+  size_t i, n = kz_article_block_count(a);
+  for (i = 0; i < n; i++)
+    if (strncmp(kz_article_block_text(a, i), prefix, strlen(prefix)) == 0)
+      return kz_article_block_kind(a, i);
+  return -1;
+}
+
+static int in_body(const kz_article *a, const char *s) {
+  return strstr(kz_article_body(a), s) != NULL;
+}
+
+/* ----------------------------------------------------------------------
+ * Lists that look hard-wrapped
+ * ---------------------------------------------------------------------- */
+static void test_headline_list_split(void **state) {
+  /* Teaser headlines of about one width, none ending a sentence: blocks.c
+   * joins them as wrapped text.  Each line opens with a capital, which a
+   * wrapped sentence's next line seldom does. */
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n" P2 "\n\n" P3 "\n\n"
+    "Popular this week\n\n"
+    "Ferry service to resume on the northern route after two years of delays\n"
+    "Police search the harbour after a fishing boat fails to return to port\n"
+    "Schools in the valley will open an hour later from the start of March\n"
+    "New bakery on the main square draws queues on its very first weekend\n"
+    "Storm leaves thousands without power across the coast for three days\n"
+    "Council plans a cycle lane along the river between the two old bridges\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "The city council voted"));
+  assert_true(in_body(a, "how long it would last"));
+  assert_false(in_body(a, "Ferry service"));
+  assert_false(in_body(a, "Storm leaves"));
+  /* one block per headline */
+  assert_int_not_equal(kind_of(a, "Police search the harbour"), -1);
+  assert_int_not_equal(kind_of(a, "Council plans a cycle lane"), -1);
+  kz_article_free(a);
+}
+
+static void test_wrapped_prose_stays_joined(void **state) {
+  /* Hard-wrapped prose: the lines that stop in mid-sentence are continued
+   * by lowercase words, so the run is re-flowed into one paragraph. */
+  static const char page[] =
+    "Bridge to close for repairs\n\n"
+    "The city council voted on Tuesday to close the old river bridge for\n"
+    "repairs, after engineers found that two of its steel supports had rusted\n"
+    "through over the winter, and the mayor said that the work would take at\n"
+    "least four months while buses would take drivers across the new bridge\n"
+    "upstream for as long as the old crossing is closed to all of the traffic\n"
+    "that uses it every day, which is about twelve thousand cars a day.\n\n"
+    P3 "\n\n" P4 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "close the old river bridge for repairs, after engineers"));
+  assert_true(in_body(a, "at least four months while buses"));
+  assert_int_equal(kind_of(a, "The city council voted"), KZ_BLOCK_PARAGRAPH);
+  kz_article_free(a);
+}
+
+static void test_introduced_list_kept(void **state) {
+  /* The text introduces the list with a colon: it is the article's own
+   * list and stays in the body. */
+  static const char page[] =
+    "What the council decided\n\n" P1 "\n\n"
+    "The council also agreed on the following points for the coming year:\n"
+    "Repairs to the river bridge start in the first week of the summer\n"
+    "Buses will run across the new bridge every ten minutes during the day\n"
+    "Cyclists and walkers keep one lane of the old bridge open to them\n"
+    "Shops near the crossing get help with their rent while it is closed\n"
+    "Residents can follow the work on a notice board at the town hall\n\n"
+    P2 "\n\n" P3 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "Repairs to the river bridge start"));
+  assert_true(in_body(a, "notice board at the town hall"));
+  assert_true(in_body(a, "how long it would last"));
+  kz_article_free(a);
+}
+
+static void test_numbered_schedule_kept(void **state) {
+  /* Most items open with a number: a schedule or a table, kept whole. */
+  static const char page[] =
+    "Bridge works schedule\n\n" P1 "\n\n"
+    "1st stage from 3 March closing the eastern lane and the footpath\n"
+    "2nd stage from 14 April replacing the two rusted steel supports\n"
+    "3rd stage from 2 June painting the whole frame of the old bridge\n"
+    "4th stage from 20 July laying the new surface on the whole crossing\n"
+    "5th stage from 1 September opening the bridge to traffic again\n\n"
+    P2 "\n\n" P3 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "2nd stage from 14 April"));
+  assert_true(in_body(a, "how long it would last"));
+  kz_article_free(a);
+}
+
+/* ----------------------------------------------------------------------
+ * Captions
+ * ---------------------------------------------------------------------- */
+static void test_caption_markers(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n"
+    "Council member Ann Lee, left, and engineer Tom Berg look at the rusted supports under the "
+    "old bridge. The bridge will close in the spring.\n\n"
+    P2 "\n\n"
+    "This image taken from a drone shows the old river bridge and the new bridge upstream.\n\n"
+    P3 "\n\n"
+    "Workers walk along the river in Eastport, Tuesday, Nov. 19, 2019, before the council "
+    "meeting on the repairs.\n\n"
+    P4 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_int_equal(kind_of(a, "Council member Ann Lee, left,"), KZ_BLOCK_CAPTION);
+  assert_int_equal(kind_of(a, "This image taken from a drone"), KZ_BLOCK_CAPTION);
+  assert_int_equal(kind_of(a, "Workers walk along the river"), KZ_BLOCK_CAPTION);
+  assert_false(in_body(a, "Ann Lee, left"));
+  assert_false(in_body(a, "This image"));
+  assert_false(in_body(a, "Workers walk"));
+  assert_true(in_body(a, "The mayor said"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  kz_article_free(a);
+}
+
+static void test_caption_markers_not_in_prose(void **state) {
+  /* "left" and weekdays in ordinary sentences, and a date line with its
+   * weekday, are not caption marks. */
+  static const char page[] =
+    "Bridge to close for repairs\n\n"
+    "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019\n\n" P1 "\n\n"
+    "Those who left the meeting early, and there were many, missed the vote on the budget.\n\n"
+    "The council met again on Tuesday and agreed to hold one more meeting before the repairs "
+    "begin.\n\n"
+    "(Published Monday, Nov. 18, 2019) The plan was first shown to the public a week ago.\n\n"
+    P2 "\n\n" P3 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "Those who left the meeting early"));
+  assert_int_not_equal(kind_of(a, "PUBLISHED:"), KZ_BLOCK_CAPTION);
+  assert_string_equal(kz_article_date(a), "2019-11-19");
+  assert_true(in_body(a, "The council met again on Tuesday"));
+  assert_true(in_body(a, "first shown to the public"));
+  kz_article_free(a);
+}
+
+/* ----------------------------------------------------------------------
+ * Notes after the article
+ * ---------------------------------------------------------------------- */
+static void test_reader_calls_and_author_note(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n" P2 "\n\n" P3 "\n\n" P4 "\n\n"
+    "Join our readers' forum to talk about the bridge and everything else in the city!\n\n"
+    "Get breaking news alerts and special reports delivered every weekday morning.\n\n"
+    "Ann Lee is a staff reporter for the Eastport Daily, covering the city council and "
+    "transport.\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  assert_false(in_body(a, "Join our readers"));
+  assert_false(in_body(a, "Get breaking news"));
+  assert_false(in_body(a, "is a staff reporter"));
+  kz_article_free(a);
+}
+
+static void test_imperative_prose_kept(void **state) {
+  /* An imperative in the article's own text, and a sentence about a
+   * reporter early in it, stay. */
+  static const char page[] =
+    "How to cross the river while the bridge is closed\n\n"
+    "Tom Berg is a reporter who has crossed the river by ferry every day for ten years, and he "
+    "says the ferry will be crowded during the works.\n\n"
+    P1 "\n\n"
+    "Get to the ferry early: the first boat leaves at six and the queue is long by half past.\n\n"
+    P2 "\n\n" P3 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "Tom Berg is a reporter"));
+  assert_true(in_body(a, "Get to the ferry early"));
+  kz_article_free(a);
+}
+
+/* ----------------------------------------------------------------------
+ * Section ends
+ * ---------------------------------------------------------------------- */
+/* After a share bar, a section-end line: the prose after it (teasers of
+ * other articles) is not the article's, though it reads like it. */
+static void check_section_end(const char *label) {
+  char page[4096];
+  kz_article *a;
+  snprintf(page, sizeof page,
+           "Bridge to close for repairs\n\n%s\n\n%s\n\n%s\n\nShare\n\n%s\n\n"
+           "The ferry operator said on Monday that the boats on the northern route will run "
+           "again after two years of delays, and that tickets will cost the same as before.\n\n"
+           "The school district said in a letter to parents this week that the schools in the "
+           "valley will open an hour later from March, and that the buses will run later too.\n",
+           P1, P2, P3, label);
+  a = parse(page);
+  assert_true(in_body(a, "how long it would last"));
+  if (in_body(a, "The ferry operator") || in_body(a, "The school district"))
+    fail_msg("teasers after \"%s\" kept in the body", label);
+  kz_article_free(a);
+}
+
+static void test_section_end_languages(void **state) {
+  (void)state;
+  check_section_end("More From the Eastport Daily");
+  check_section_end("We Recommend");
+  check_section_end("Related articles");
+  check_section_end("\xc3\x84hnliche Artikel");               /* Ähnliche Artikel */
+  check_section_end("Art\xc3\xad" "culos relacionados");      /* Artículos relacionados */
+  check_section_end("Artigos relacionados");
+  check_section_end("Articoli correlati");
+  check_section_end("\xd0\x9f\xd0\xbe\xd1\x85\xd0\xbe\xd0\xb6\xd0\xb8\xd0\xb5 "
+                    "\xd1\x81\xd1\x82\xd0\xb0\xd1\x82\xd1\x8c\xd0\xb8"); /* Похожие статьи */
+  check_section_end("\xe9\x96\xa2\xe9\x80\xa3\xe8\xa8\x98\xe4\xba\x8b"); /* 関連記事 */
+}
+
+/* ----------------------------------------------------------------------
+ * Tag clouds
+ * ---------------------------------------------------------------------- */
+static void test_tag_cloud(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n" P2 "\n\n" P3 "\n\n"
+    "Bridge of the River Eastport Council Parks and Gardens Police and Fire Service Schools in "
+    "the Valley Storm Watch Traffic News Transport for the City Weather Winter Works Budget "
+    "Buses Cycling Lanes\n\n"
+    P4 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_false(in_body(a, "Police and Fire Service"));
+  assert_true(in_body(a, "how long it would last"));
+  kz_article_free(a);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_headline_list_split),
+    cmocka_unit_test(test_wrapped_prose_stays_joined),
+    cmocka_unit_test(test_introduced_list_kept),
+    cmocka_unit_test(test_numbered_schedule_kept),
+    cmocka_unit_test(test_caption_markers),
+    cmocka_unit_test(test_caption_markers_not_in_prose),
+    cmocka_unit_test(test_reader_calls_and_author_note),
+    cmocka_unit_test(test_imperative_prose_kept),
+    cmocka_unit_test(test_section_end_languages),
+    cmocka_unit_test(test_tag_cloud),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
