@@ -10,6 +10,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#  include <emmintrin.h>
+#endif
 
 #include "corpus_int.h"
 
@@ -44,12 +47,30 @@ static int hex4(jp *j, uint32_t *v) {
   return KZ_OK;
 }
 
+/* The first '"', '\\' or control character in [q, end), or end. */
+static const char *plain_end(const char *q, const char *end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  const __m128i c1f = _mm_set1_epi8(0x1F);
+  while (end - q >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+    /* unsigned v <= 0x1F: min(v, 0x1F) == v */
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                               _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v));
+    int m = _mm_movemask_epi8(hit);
+    if (m) return q + __builtin_ctz((unsigned)m);
+    q += 16;
+  }
+#endif
+  while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20) q++;
+  return q;
+}
+
 /* Parse a string at j->p ('"'); append decoded bytes to out when not NULL. */
 static int jstring(jp *j, kzi_buf *out) {
   j->p++;
   for (;;) {
-    const char *q = j->p;
-    while (q < j->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20) q++;
+    const char *q = plain_end(j->p, j->end);
     if (out && q > j->p && kzi_buf_append(out, j->p, (size_t)(q - j->p))) return j->rc = KZ_ENOMEM;
     j->p = q;
     if (q >= j->end) return jerr(j, "unterminated string");

@@ -10,8 +10,10 @@
  *   (1..65535) and the match.  The last sequence has literals only (the
  *   stream ends after them).
  *
- * The compressor is greedy with a 4-byte hash of 2^13 u16 positions (the
- * block is at most 64 KB of history away) and skips faster through
+ * The compressor is greedy with a 4-byte hash of 2^13 positions (u16 for
+ * inputs of up to 64 KB, which store blocks nearly always are: half the
+ * table, and any candidate is within reach; u32 for longer ones), copies
+ * short literal runs 16 bytes at a time, and skips faster through
  * incompressible stretches.  The decoder checks every count and distance
  * against the input and the declared output size.
  */
@@ -48,12 +50,16 @@ static unsigned char *put_len(unsigned char *o, size_t v) {
   return o;
 }
 
-static unsigned char *put_seq(unsigned char *o, const unsigned char *lit, size_t nlit,
-                              size_t mlen, size_t dist) {
+/* A sequence; lit + 16 must be readable when nlit <= 16 and `room`
+ * (o then gets a straight 16-byte copy, up to 15 bytes past the literals,
+ * which the caller's reserve covers). */
+static inline unsigned char *put_seq(unsigned char *o, const unsigned char *lit, size_t nlit,
+                                     size_t mlen, size_t dist, int room) {
   unsigned char *tok = o++;
   unsigned t = (unsigned)(nlit < 15 ? nlit : 15) << 4;
   if (nlit >= 15) o = put_len(o, nlit - 15);
-  memcpy(o, lit, nlit);
+  if (room && nlit <= 16) memcpy(o, lit, 16);
+  else memcpy(o, lit, nlit);
   o += nlit;
   if (mlen) {
     size_t m = mlen - LZ_MIN;
@@ -66,50 +72,68 @@ static unsigned char *put_seq(unsigned char *o, const unsigned char *lit, size_t
   return o;
 }
 
+/* Length of the match at in + i against in + c (c < i), at least LZ_MIN
+ * bytes known equal, not reaching `end`. */
+static inline size_t match_len(const unsigned char *in, size_t c, size_t i, size_t end) {
+  size_t m = LZ_MIN;
+  while (i + m + 8 <= end) {
+    uint64_t x = rd64(in + c + m) ^ rd64(in + i + m);
+    if (x) return m + ((size_t)__builtin_ctzll(x) >> 3);
+    m += 8;
+  }
+  while (i + m < end && in[c + m] == in[i + m]) m++;
+  return m;
+}
+
+/* The compressor's loop, for a hash table of type T holding positions
+ * (+ 1 when `plus`, so that 0 means empty; u16 tables hold positions of
+ * inputs of at most 64 KB, where any candidate is in the window). */
+#define LZ_LOOP(T, plus, window_check)                                                \
+  do {                                                                                \
+    T tab[1u << LZ_HASH_BITS];                                                        \
+    memset(tab, 0, sizeof tab);                                                       \
+    while (i < limit) {                                                               \
+      uint32_t v = rd32(in + i), h = lz_hash(v);                                      \
+      size_t cand = tab[h];                                                           \
+      tab[h] = (T)(i + plus);                                                         \
+      if ((!plus || cand) && (!window_check || i - (cand - plus) <= LZ_WINDOW) &&      \
+          rd32(in + cand - plus) == v && cand - plus < i) {                           \
+        size_t c = cand - plus, m;                                                    \
+        /* extend backwards over pending literals */                                  \
+        size_t back = 0;                                                              \
+        while (i - back > anchor && c > back && in[i - back - 1] == in[c - back - 1])  \
+          back++;                                                                     \
+        m = match_len(in, c, i, end) + back;                                          \
+        i -= back;                                                                    \
+        c -= back;                                                                    \
+        o = put_seq(o, in + anchor, i - anchor, m, i - c, i + 16 <= n);               \
+        /* index a position inside the match for the next search */                   \
+        if (i + m - 2 < limit) tab[lz_hash(rd32(in + i + m - 2))] = (T)(i + m - 2 + plus); \
+        i += m;                                                                       \
+        anchor = i;                                                                   \
+        miss = 0;                                                                     \
+      } else {                                                                        \
+        i += 1 + (miss++ >> 5); /* skip faster through incompressible data */         \
+      }                                                                               \
+    }                                                                                 \
+  } while (0)
+
 int kzi_lz_compress(const unsigned char *in, size_t n, kzi_buf *out) {
-  uint32_t tab[1u << LZ_HASH_BITS];
-  size_t i = 0, anchor = 0, limit, miss = 0;
+  size_t i = 0, anchor = 0, limit, miss = 0, end = n - LZ_LAST_LITERALS;
   unsigned char *o, *o0;
-  /* worst case: literals plus one length byte per 255 and the token */
-  if (kzi_buf_reserve(out, n + n / 255 + 16)) return KZ_ENOMEM;
+  /* worst case: literals plus one length byte per 255 and the token, and
+   * 16 bytes of slack for put_seq()'s straight copies */
+  if (kzi_buf_reserve(out, n + n / 255 + 32)) return KZ_ENOMEM;
   o0 = o = (unsigned char *)out->p + out->n;
   limit = n > LZ_LAST_LITERALS + LZ_MIN ? n - LZ_LAST_LITERALS - LZ_MIN : 0;
-  memset(tab, 0, sizeof tab);
-  /* tab holds position + 1 (0 = empty); positions beyond 32 bits are not
-   * needed: blocks are small, and longer inputs just lose old matches */
-  while (i < limit) {
-    uint32_t v = rd32(in + i), h = lz_hash(v);
-    size_t cand = tab[h];
-    tab[h] = (uint32_t)(i + 1);
-    if (cand && i - (cand - 1) <= LZ_WINDOW && rd32(in + cand - 1) == v) {
-      size_t c = cand - 1, m = LZ_MIN, end = n - LZ_LAST_LITERALS;
-      /* extend backwards over pending literals */
-      while (i > anchor && c > 0 && in[i - 1] == in[c - 1]) {
-        i--;
-        c--;
-        m++;
-      }
-      while (i + m + 8 <= end) {
-        uint64_t x = rd64(in + c + m) ^ rd64(in + i + m);
-        if (x) {
-          m += (size_t)__builtin_ctzll(x) >> 3;
-          goto found;
-        }
-        m += 8;
-      }
-      while (i + m < end && in[c + m] == in[i + m]) m++;
-    found:
-      o = put_seq(o, in + anchor, i - anchor, m, i - c);
-      /* index a position inside the match for the next search */
-      if (i + m - 2 < limit) tab[lz_hash(rd32(in + i + m - 2))] = (uint32_t)(i + m - 2 + 1);
-      i += m;
-      anchor = i;
-      miss = 0;
-    } else {
-      i += 1 + (miss++ >> 5); /* skip faster through incompressible data */
-    }
+  if (n <= 65536) {
+    LZ_LOOP(uint16_t, 0, 0);
+  } else {
+    /* positions beyond 32 bits are not needed: longer inputs just lose
+     * old matches */
+    LZ_LOOP(uint32_t, 1, 1);
   }
-  o = put_seq(o, in + anchor, n - anchor, 0, 0);
+  o = put_seq(o, in + anchor, n - anchor, 0, 0, 0);
   out->n += (size_t)(o - o0);
   return KZ_OK;
 }

@@ -969,11 +969,10 @@ static void sky_reduce(sky *s, unsigned f, unsigned max) {
 
 /* Add a document's (frequency, length) for each field in mask. */
 static void sky_add(sky *s, unsigned mask, const uint32_t *freq, const kzi_cols *c) {
-  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+  s->mask |= mask;
+  for (; mask; mask &= mask - 1) {
+    unsigned f = (unsigned)__builtin_ctz(mask), n, i, w;
     uint32_t fr = freq[f], ln = c->len[f];
-    unsigned n, i, w;
-    if (!(mask & (1u << f))) continue;
-    s->mask |= 1u << f;
     n = s->n[f];
     if (n && fr <= s->fr[f][0] && ln >= s->ln[f][0]) continue; /* the usual: dominated */
     /* points are sorted by length and frequency; i: the first no shorter.
@@ -1043,8 +1042,10 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
   w->dstream.n = w->pstream.n = w->skips.n = w->head.n = 0;
   memset(&tb, 0, sizeof tb);
   memset(&bb, 0, sizeof bb);
-  /* each stream takes at most n bytes: copy without further checks */
-  if (kzi_buf_reserve(&w->dstream, n) || kzi_buf_reserve(&w->pstream, n)) return KZ_ENOMEM;
+  /* each stream takes at most n bytes: copy without further checks (16
+   * more for straight 16-byte copies of short parts) */
+  if (kzi_buf_reserve(&w->dstream, n + 16) || kzi_buf_reserve(&w->pstream, n + 16))
+    return KZ_ENOMEM;
   while (p < end && !rc) {
     const unsigned char *s = p;
     uint32_t freq[KZI_NFIELDS] = {0}, nf = 0;
@@ -1060,16 +1061,24 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
         nf += freq[f];
       }
     if (doc >= UINT32_MAX || (lens && doc >= w->nlens)) return KZ_ERROR;
-    memcpy(w->dstream.p + w->dstream.n, s, (size_t)(p - s));
+    if (p - s <= 16 && end - s >= 16) memcpy(w->dstream.p + w->dstream.n, s, 16);
+    else memcpy(w->dstream.p + w->dstream.n, s, (size_t)(p - s));
     w->dstream.n += (size_t)(p - s);
     s = p;
     for (uint32_t k = nf; k;) {
       if (p >= end) return KZ_ERROR;
       k -= !(*p++ & 0x80);
     }
-    memcpy(w->pstream.p + w->pstream.n, s, (size_t)(p - s));
+    if (p - s <= 16 && end - s >= 16) memcpy(w->pstream.p + w->pstream.n, s, 16);
+    else memcpy(w->pstream.p + w->pstream.n, s, (size_t)(p - s));
     w->pstream.n += (size_t)(p - s);
-    if (lens && mask) sky_add(&bb, mask, freq, &w->lens[doc]);
+    if (lens && mask) {
+      const kzi_cols *dc = &w->lens[doc];
+      /* the usual case inline: a body-only document that the shortest
+       * point dominates */
+      if (!(mask == 2 && bb.n[1] && freq[1] <= bb.fr[1][0] && dc->len[1] >= bb.ln[1][0]))
+        sky_add(&bb, mask, freq, dc);
+    }
     occ += nf;
     cnt++;
     if (cnt % KZI_BLOCK_DOCS == 0 || p >= end) {

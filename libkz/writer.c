@@ -1,12 +1,16 @@
 /*
  * writer.c - the in-memory segment builder and the commit protocol.
  *
- * Documents are analyzed as they are added: every token becomes an
- * occurrence (term, field, position); each document's occurrences are
- * sorted and appended to the postings buffer of each term, already in the
- * on-disk entry format (see segment.c).  When the memory used passes the
- * budget the buffer is flushed to a new segment file, which stays
- * "pending" (named by no MANIFEST) until commit.
+ * Documents are analyzed as they are added: tokens are hashed into a
+ * batch, looked up together in the term table (prefetched, keys compared
+ * with 8-byte loads from padded buffers), and each becomes an occurrence
+ * (term, field, position) chained to its term.  At the end of a document
+ * each term's occurrences become one entry, already in the on-disk entry
+ * format (see segment.c), appended to a log in document order.  When the
+ * memory used passes the budget the buffer is flushed to a new segment
+ * file, which stays "pending" (named by no MANIFEST) until commit:
+ * flushing groups the log by term (counting sort) and orders the terms
+ * (radix sort on their first 8 bytes).
  *
  * Replacing and deleting: keys are looked up in the buffer, the pending
  * segments and the committed segments; matches are marked in per-segment
@@ -88,7 +92,8 @@ struct kzi_writer {
   uint32_t field; int xpass;
   kzi_buf norm, ent, gather;
   btok bt[BATCH]; size_t nbt;   /* the lookup batch */
-  kzi_buf bnorm;                /* its normalized tokens */
+  kzi_buf bnorm;                /* its normalized tokens (padded) */
+  kz_tokenizer *curtk;          /* the tokenizer calling tok_cb() */
   int rc;                       /* sticky error of the tokenizer callback */
   /* segments */
   wseg *seg; size_t nseg, segcap;
@@ -114,22 +119,60 @@ static inline uint64_t load_tail(const char *s, size_t n) {
   return t;
 }
 
+static inline uint64_t load8(const char *s) {
+  uint64_t v;
+  memcpy(&v, s, 8);
+  return v;
+}
+
+/* The first n < 8 bytes at s, where 8 bytes can be read (padded buffers:
+ * one load instead of a byte loop and a stalled store forward). */
+static inline uint64_t load_pad(const char *s, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return load8(s) & ((n ? ~0ull << (64 - 8 * n) : 0));
+#else
+  return load8(s) & ((n ? ~0ull >> (64 - 8 * n) : 0));
+#endif
+}
+
+static inline uint64_t hash_mix(uint64_t h) {
+  h ^= h >> 31;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 29;
+  return h;
+}
+
 /* Hash of space byte + s[0..n). */
 static inline uint64_t term_hash(char space, const char *s, size_t n) {
   uint64_t h = 0x9e3779b97f4a7c15ull ^ ((n + 1) * 0xff51afd7ed558ccdull) ^ (unsigned char)space;
   while (n >= 8) {
-    uint64_t v;
-    memcpy(&v, s, 8);
-    h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ load8(s)) * 0xbf58476d1ce4e5b9ull;
     h ^= h >> 29;
     s += 8;
     n -= 8;
   }
   if (n) h = (h ^ load_tail(s, n)) * 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 29;
-  return h;
+  return hash_mix(h);
+}
+
+/* term_hash() of a key in a padded buffer (8 bytes readable past s + n). */
+static inline uint64_t term_hash_pad(char space, const char *s, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ ((n + 1) * 0xff51afd7ed558ccdull) ^ (unsigned char)space;
+  while (n >= 8) {
+    h = (h ^ load8(s)) * 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 29;
+    s += 8;
+    n -= 8;
+  }
+  if (n) h = (h ^ load_pad(s, n)) * 0x94d049bb133111ebull;
+  return hash_mix(h);
+}
+
+/* a[0..n) == b[0..n), both padded (8 bytes readable past the end). */
+static inline int eq_pad(const char *a, const char *b, size_t n) {
+  for (; n >= 8; a += 8, b += 8, n -= 8)
+    if (load8(a) != load8(b)) return 0;
+  return n == 0 || load_pad(a, n) == load_pad(b, n);
 }
 
 static int table_grow(kzi_writer *w) {
@@ -153,7 +196,7 @@ static int table_grow(kzi_writer *w) {
 }
 
 /* The id of the term space + s[0..n) whose hash is h (term_hash()),
- * created when new. */
+ * created when new.  s is padded: 8 bytes can be read past s + n. */
 static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_t n,
                      uint32_t *id) {
   uint64_t key8;
@@ -161,7 +204,7 @@ static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_
   size_t i, kl;
   if (n + 1 > KZI_MAX_KEY) return KZ_ERROR;
   kl = n + 1;
-  key8 = (unsigned char)space | load_tail(s, n < 7 ? n : 7) << 8;
+  key8 = (unsigned char)space | load_pad(s, n < 7 ? n : 7) << 8;
   tag = (uint32_t)(h >> 32) & 0xFFFFFF00u;
   tag |= kl < 255 ? (uint32_t)kl : 255u;
   for (i = h & (w->scap - 1); w->slots[i].id1; i = (i + 1) & (w->scap - 1)) {
@@ -169,7 +212,7 @@ static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_
     if (sl->tag != tag || sl->key8 != key8) continue;
     if (kl > 8) {
       const tkey *t = &w->tk2[sl->id1 - 1];
-      if (t->klen != kl || memcmp(w->arena.p + t->koff + 8, s + 7, kl - 8) != 0) continue;
+      if (t->klen != kl || !eq_pad(w->arena.p + t->koff + 8, s + 7, kl - 8)) continue;
     }
     *id = sl->id1 - 1;
     return KZ_OK;
@@ -189,7 +232,11 @@ static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_
     w->tk2 = np;
     w->tcap = ncap;
   }
-  if (w->arena.n > UINT32_MAX - kl) return KZ_ELIMIT;
+  if (w->arena.n > UINT32_MAX - kl - 8) return KZ_ELIMIT;
+  /* the arena keeps 8 bytes of padding past its last key (eq_pad()) */
+  if (w->arena.cap - w->arena.n < kl + 9 &&
+      kzi_buf_reserve(&w->arena, kl + 8))
+    return KZ_ENOMEM;
   {
     tkey *t = &w->tk2[w->nterms];
     tstate *st = &w->tst[w->nterms];
@@ -197,7 +244,9 @@ static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_
     t->klen = (uint32_t)kl;
     st->seen = 0;
     st->lastdoc = UINT32_MAX;
-    if (kzi_buf_append(&w->arena, &space, 1) || kzi_buf_append(&w->arena, s, n)) return KZ_ENOMEM;
+    w->arena.p[w->arena.n] = space;
+    memcpy(w->arena.p + w->arena.n + 1, s, n);
+    w->arena.n += kl;
   }
   w->slots[i].key8 = key8;
   w->slots[i].tag = tag;
@@ -209,7 +258,34 @@ static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_
 static int term_id(kzi_writer *w, char space, const char *s, size_t n, uint32_t *id) {
   if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
   if (!w->scap && table_grow(w)) return KZ_ENOMEM;
-  return term_id_h(w, term_hash(space, s, n), space, s, n, id);
+  /* a padded copy */
+  w->gather.n = 0;
+  if (kzi_buf_reserve(&w->gather, n + 8)) return KZ_ENOMEM;
+  memcpy(w->gather.p, s, n);
+  return term_id_h(w, term_hash(space, s, n), space, w->gather.p, n, id);
+}
+
+/* Room for n more occurrences of n more terms. */
+static int occ_reserve(kzi_writer *w, size_t n) {
+  if (w->ocap - w->nocc < n) {
+    size_t ncap = w->ocap ? w->ocap : 4096;
+    occ *no;
+    while (ncap - w->nocc < n) ncap *= 2;
+    no = realloc(w->occ, ncap * sizeof *no);
+    if (!no) return KZ_ENOMEM;
+    w->occ = no;
+    w->ocap = ncap;
+  }
+  if (w->tcap2 - w->ntouched < n) {
+    size_t ncap = w->tcap2 ? w->tcap2 : 1024;
+    uint32_t *nt;
+    while (ncap - w->ntouched < n) ncap *= 2;
+    nt = realloc(w->touched, ncap * sizeof *nt);
+    if (!nt) return KZ_ENOMEM;
+    w->touched = nt;
+    w->tcap2 = ncap;
+  }
+  return KZ_OK;
 }
 
 /* Occurrences come in field order and, within a field, in position order;
@@ -257,7 +333,24 @@ static int run_batch(kzi_writer *w) {
     rc = term_id_h(w, b->h, space, w->bnorm.p + b->off, b->len, &b->id);
     if (!rc) __builtin_prefetch(&w->tst[b->id], 1);
   }
-  for (size_t i = 0; i < w->nbt && !rc; i++) rc = add_occ(w, w->bt[i].id, (uint8_t)w->field, w->bt[i].pos);
+  if (!rc && (w->ocap - w->nocc < w->nbt || w->tcap2 - w->ntouched < w->nbt))
+    rc = occ_reserve(w, w->nbt);
+  for (size_t i = 0; i < w->nbt && !rc; i++) {
+    /* add_occ() without the capacity checks */
+    uint32_t term = w->bt[i].id, k = (uint32_t)w->nocc++;
+    tstate *t = &w->tst[term];
+    w->occ[k].field = (uint8_t)w->field;
+    w->occ[k].pos = w->bt[i].pos;
+    w->occ[k].next = UINT32_MAX;
+    if (t->seen != w->docseq) {
+      w->touched[w->ntouched++] = term;
+      t->seen = w->docseq;
+      t->head = t->tail = k;
+    } else {
+      w->occ[t->tail].next = k;
+      t->tail = k;
+    }
+  }
   w->nbt = 0;
   w->bnorm.n = 0;
   return rc;
@@ -267,6 +360,7 @@ static int tok_cb(const kz_token *t, void *payload) {
   kzi_writer *w = payload;
   btok *b;
   size_t n = t->norm_len;
+  char *d;
   int rc;
   if (t->kind == KZ_TOKEN_PUNCT || t->kind == KZ_TOKEN_SYMBOL || n == 0)
     return 0;
@@ -277,14 +371,23 @@ static int tok_cb(const kz_token *t, void *payload) {
   }
   if (w->nbt == 0 && (w->nterms + BATCH + 1) * 10 > w->scap * 7 && table_grow(w))
     return w->rc = KZ_ENOMEM;
-  if (w->bnorm.cap - w->bnorm.n > n) {
-    memcpy(w->bnorm.p + w->bnorm.n, t->norm, n);
-    w->bnorm.n += n;
-  } else if ((rc = kzi_buf_append(&w->bnorm, t->norm, n))) {
+  /* the copy in bnorm keeps 16 bytes of padding (load_pad(), eq_pad()) */
+  if (KZI_UNLIKELY(w->bnorm.cap - w->bnorm.n < n + 32) &&
+      (rc = kzi_buf_reserve(&w->bnorm, n + 32 + BATCH * 16)))
     return w->rc = rc;
+  d = w->bnorm.p + w->bnorm.n;
+  if (n <= 16 && t->norm == w->curtk->norm.p && w->curtk->norm.cap >= 16) {
+    /* the tokenizer's buffer has room for 16 bytes: straight-line copy, in
+     * two 8-byte halves as token.c writes them (one 16-byte load would
+     * wait for both stores) */
+    memcpy(d, t->norm, 8);
+    memcpy(d + 8, t->norm + 8, 8);
+  } else {
+    memcpy(d, t->norm, n);
   }
+  w->bnorm.n += n;
   b = &w->bt[w->nbt++];
-  b->h = term_hash(w->xpass ? KZI_SP_EXACT : KZI_SP_WORD, t->norm, n);
+  b->h = term_hash_pad(w->xpass ? KZI_SP_EXACT : KZI_SP_WORD, d, n);
   b->off = (uint32_t)(w->bnorm.n - n);
   b->len = (uint32_t)n;
   b->pos = t->position;
@@ -297,6 +400,7 @@ static int tokenize_field(kzi_writer *w, kz_tokenizer *tk, const char *s, size_t
   w->rc = 0;
   w->nbt = 0;
   w->bnorm.n = 0;
+  w->curtk = tk;
   rc = kz_tokenize(tk, s, n, tok_cb, w);
   if (rc) return w->rc ? w->rc : rc;
   return run_batch(w);
@@ -350,6 +454,26 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
     int lastf = -1;
     unsigned char hdr[64], *o;
     size_t hn, pn, hn0;
+    if (st->head == st->tail && w->occ[st->head].field < KZI_NFIELDS) {
+      /* one occurrence (most terms of a document): the entry directly */
+      const occ *oc = &w->occ[st->head];
+      uint64_t dv = ((uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1)) << 4 |
+                    1u << oc->field;
+      if (w->log.cap - w->log.n < 32 && kzi_buf_reserve(&w->log, 32)) {
+        rc = KZ_ENOMEM;
+        break;
+      }
+      o = (unsigned char *)w->log.p + w->log.n;
+      kzi_put32(o, id);
+      hn = kzi_venc(hdr, dv);
+      hdr[hn++] = 1; /* frequency */
+      hn += kzi_venc(hdr + hn, oc->pos);
+      o[4] = (unsigned char)hn; /* <= 12: a one-byte varint */
+      memcpy(o + 5, hdr, 16);
+      w->log.n += 5 + hn;
+      st->lastdoc = doc;
+      continue;
+    }
     w->ent.n = 0;
     for (uint32_t i = st->head; i != UINT32_MAX && !rc; i = w->occ[i].next) {
       uint8_t f = w->occ[i].field;
@@ -373,7 +497,8 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
     for (unsigned f = 0; f < KZI_NFIELDS; f++)
       if (mask & (1u << f)) hn += kzi_venc(hdr + hn, freq[f]);
     pn = w->ent.n;
-    if (kzi_buf_reserve(&w->log, hn + pn)) {
+    /* 32 more for the straight 16-byte copies below */
+    if (w->log.cap - w->log.n < hn + pn + 32 && kzi_buf_reserve(&w->log, hn + pn + 32)) {
       rc = KZ_ENOMEM;
       break;
     }
@@ -381,9 +506,11 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
     kzi_put32(o, id);
     o += 4;
     o += kzi_venc(o, hn - hn0 + pn);
-    memcpy(o, hdr + hn0, hn - hn0);
+    memcpy(o, hdr + hn0, 16); /* hn - hn0 <= 25 */
+    if (hn - hn0 > 16) memcpy(o + 16, hdr + hn0 + 16, hn - hn0 - 16);
     o += hn - hn0;
-    if (pn) memcpy(o, w->ent.p, pn);
+    if (pn <= 16 && w->ent.cap >= 16) memcpy(o, w->ent.p, 16);
+    else if (pn) memcpy(o, w->ent.p, pn); /* ent.p is NULL until first used */
     o += pn;
     w->log.n = (size_t)(o - (unsigned char *)w->log.p);
     st->lastdoc = doc;
@@ -510,16 +637,89 @@ static int delete_key(kzi_writer *w, const char *key, size_t n, int *found) {
  * Flushing the buffer to a pending segment
  * --------------------------------------------------------------------- */
 
-static const char *g_arena; /* qsort context (flush is single-threaded per writer) */
-static const tkey *g_terms;
-static int termidx_cmp(const void *a, const void *b) {
-  const tkey *x = &g_terms[*(const uint32_t *)a], *y = &g_terms[*(const uint32_t *)b];
-  size_t m = x->klen < y->klen ? x->klen : y->klen;
-  int c = memcmp(g_arena + x->koff, g_arena + y->koff, m);
-  if (c) return c;
-  return x->klen < y->klen ? -1 : x->klen > y->klen;
+/* Term order: bytes, then length (term_cmp() of segment.c). */
+static int term_less(const kzi_writer *w, uint32_t x, uint32_t y) {
+  const tkey *a = &w->tk2[x], *b = &w->tk2[y];
+  size_t m = a->klen < b->klen ? a->klen : b->klen;
+  int c = memcmp(w->arena.p + a->koff, w->arena.p + b->koff, m);
+  return c ? c < 0 : a->klen < b->klen;
 }
-static pthread_mutex_t g_sort_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Sort ids by term (merge sort; tmp holds n ids). */
+static void sort_ids(const kzi_writer *w, uint32_t *a, uint32_t *tmp, size_t n) {
+  size_t h, i, j, k;
+  if (n <= 12) {
+    for (i = 1; i < n; i++) {
+      uint32_t v = a[i];
+      for (j = i; j > 0 && term_less(w, v, a[j - 1]); j--) a[j] = a[j - 1];
+      a[j] = v;
+    }
+    return;
+  }
+  h = n / 2;
+  sort_ids(w, a, tmp, h);
+  sort_ids(w, a + h, tmp, n - h);
+  for (i = 0, j = h, k = 0; i < h && j < n;) tmp[k++] = term_less(w, a[j], a[i]) ? a[j++] : a[i++];
+  while (i < h) tmp[k++] = a[i++];
+  while (j < n) tmp[k++] = a[j++];
+  memcpy(a, tmp, n * sizeof *a);
+}
+
+typedef struct tsort {
+  uint64_t k;   /* the first 8 key bytes, big-endian, 0-padded */
+  uint64_t id;
+} tsort;
+
+/* The terms in order: a radix sort on the first 8 bytes, then the runs
+ * that share them sorted whole. */
+static int sort_terms(const kzi_writer *w, uint32_t *order) {
+  size_t n = w->nterms, cnt[256];
+  tsort *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+  if (!x || !y) {
+    free(x);
+    free(y);
+    return KZ_ENOMEM;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const tkey *t = &w->tk2[i];
+    /* the arena is padded: 8 bytes can be read at any key */
+    const char *k = w->arena.p + t->koff;
+    uint64_t v = t->klen >= 8 ? load8(k) : load_pad(k, t->klen);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x[i].k = v;
+#else
+    x[i].k = __builtin_bswap64(v);
+#endif
+    x[i].id = i;
+  }
+  for (unsigned sh = 0; sh < 64; sh += 8) {
+    size_t sum = 0;
+    memset(cnt, 0, sizeof cnt);
+    for (size_t i = 0; i < n; i++) cnt[(x[i].k >> sh) & 255]++;
+    if (n && cnt[(x[0].k >> sh) & 255] == n) continue; /* one bucket */
+    for (unsigned b = 0; b < 256; b++) {
+      size_t c = cnt[b];
+      cnt[b] = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < n; i++) y[cnt[(x[i].k >> sh) & 255]++] = x[i];
+    {
+      tsort *t = x;
+      x = y;
+      y = t;
+    }
+  }
+  for (size_t i = 0; i < n; i++) order[i] = (uint32_t)x[i].id;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && x[j].k == x[i].k) j++;
+    if (j - i > 1) sort_ids(w, order + i, (uint32_t *)y, j - i);
+    i = j;
+  }
+  free(x);
+  free(y);
+  return KZ_OK;
+}
 
 static void buffer_reset(kzi_writer *w) {
   w->log.n = 0;
@@ -577,11 +777,15 @@ static int sort_log(kzi_writer *w, unsigned char **out, size_t **start) {
     memcpy(cur, pos, (w->nterms + 1) * sizeof *cur);
     for (p = (const unsigned char *)w->log.p; p < end;) {
       uint32_t id = kzi_get32(p);
-      uint64_t n;
+      size_t n, at;
       p += 4;
-      n = kzi_vget(&p, end);
-      memcpy(dst + cur[id], p, (size_t)n);
-      cur[id] += (size_t)n;
+      n = *p < 0x80 ? *p++ : (size_t)kzi_vget(&p, end);
+      at = cur[id];
+      /* short entries (nearly all) in one straight copy when the term's
+       * region and the log have room for it */
+      if (n <= 16 && at + 16 <= pos[id + 1] && end - p >= 16) memcpy(dst + at, p, 16);
+      else memcpy(dst + at, p, n);
+      cur[id] = at + n;
       p += n;
     }
     free(cur);
@@ -611,17 +815,27 @@ static int flush(kzi_writer *w) {
   }
   /* the log is no longer needed: give its memory back before writing */
   kzi_buf_free(&w->log);
-  for (size_t i = 0; i < w->nterms; i++) order[i] = (uint32_t)i;
-  pthread_mutex_lock(&g_sort_mu);
-  g_arena = w->arena.p;
-  g_terms = w->tk2;
-  qsort(order, w->nterms, sizeof *order, termidx_cmp);
-  pthread_mutex_unlock(&g_sort_mu);
+  rc = sort_terms(w, order);
+  if (rc) {
+    free(order);
+    free(post);
+    free(start);
+    return kzi_seterr(NULL, rc, "out of memory");
+  }
   rc = kzi_segw_open(&sw, c->dir, id);
   if (!rc) kzi_segw_lengths(sw, w->cols, (uint32_t)w->ndocs);
   for (size_t i = 0; i < w->nterms && !rc; i++) {
     const tkey *t = &w->tk2[order[i]];
     size_t a = start[order[i]], b = start[order[i] + 1];
+    if (i + 16 < w->nterms) {
+      /* the terms are visited in key order, their data in id order */
+      __builtin_prefetch(&start[order[i + 16]]);
+      __builtin_prefetch(&w->tk2[order[i + 16]]);
+    }
+    if (i + 4 < w->nterms) {
+      __builtin_prefetch(post + start[order[i + 4]]);
+      __builtin_prefetch(w->arena.p + w->tk2[order[i + 4]].koff);
+    }
     if (a == b) continue; /* created by a document that failed */
     rc = kzi_segw_term(sw, w->arena.p + t->koff, t->klen, 0, 0, post + a, b - a);
   }
