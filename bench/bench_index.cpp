@@ -60,6 +60,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -613,6 +614,31 @@ std::vector<Row> run_queries(Engines &e) {
   return rows;
 }
 
+/* --count-only: "count every match" of libkz (kz_corpus_keys()) and FTS5
+ * alone, with the speed-up per query and the geometric mean per class. */
+std::string ms(const Timing &t);
+void run_count_only(Engines &e, const std::string &only, const std::vector<std::string> &extra) {
+  static std::vector<Query> qs = query_set();
+  for (const std::string &t : extra) qs.push_back(Query{"extra", t.c_str(), X_TERM, {}});
+  std::map<std::string, std::pair<double, int>> geo_cls;
+  std::printf("| class | query | hits libkz/FTS5 | libkz | FTS5 | FTS5/libkz |\n|---|---|---|---:|---:|---:|\n");
+  for (const Query &q : qs) {
+    if (!only.empty() && only != q.text && only != q.cls && std::strcmp(q.cls, "extra")) continue;
+    Timing k = measure([&] { return kz_count(e, q); });
+    Timing f = measure([&] { return fts_run(e.fts_all, q.text); });
+    std::printf("| %s | `%s` | %llu/%llu | %s | %s | %.2fx |\n", q.cls, q.text,
+                (unsigned long long)k.hits, (unsigned long long)f.hits, ms(k).c_str(),
+                ms(f).c_str(), f.med / k.med);
+    std::fflush(stdout);
+    auto &g = geo_cls[q.cls];
+    g.first += std::log(f.med / k.med);
+    g.second++;
+  }
+  std::printf("\n");
+  for (const auto &g : geo_cls)
+    std::printf("geo-mean %-8s FTS5/libkz %.2fx\n", g.first.c_str(), std::exp(g.second.first / g.second.second));
+}
+
 std::string ms(const Timing &t) {
   char b[64];
   if (!t.ran) return "-";
@@ -818,8 +844,9 @@ int main(int argc, char **argv) {
   int reps = 3, scale = 0;
   bool xapian = true, scale_xapian = false, keep = false;
   int profile = 0;
-  bool sweep = false;
-  std::string only;
+  bool sweep = false, count_only = false;
+  std::string only, reuse;
+  std::vector<std::string> extra;
   size_t budget = 0;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
@@ -841,12 +868,17 @@ int main(int argc, char **argv) {
     else if (a == "--profile-query") profile = 2;
     else if (a == "--only") only = next();
     else if (a == "--rss-sweep") sweep = true;
+    else if (a == "--count-only") count_only = true;
+    else if (a == "--reuse") reuse = next();
+    else if (a == "--query") extra.push_back(next());
     else if (a == "--budget") budget = (size_t)std::atol(next()) << 20;
     else {
       std::fprintf(stderr,
                    "usage: bench_index [--jsonl PATH] [--workdir DIR] [--reps N] "
                    "[--min-time S] [--min-reps N] [--budget MB] [--no-xapian] [--wall] [--scale K [--scale-xapian] [--keep]]\n"
-                   "       bench_index --profile-index | --profile-query [--only QUERY] | --rss-sweep  (libkz only)\n");
+                   "       bench_index --profile-index | --profile-query [--only QUERY] | --rss-sweep  (libkz only)\n"
+                   "       bench_index --count-only [--only QUERY|CLASS] [--query QUERY]... [--scale K] [--keep | --reuse DIR]\n"
+                   "         (count every match, libkz and FTS5 only; --reuse a directory kept by --keep)\n");
       return 2;
     }
   }
@@ -874,6 +906,38 @@ int main(int argc, char **argv) {
       std::fflush(stdout);
     }
     rmrf(dir);
+    return 0;
+  }
+  if (count_only) {
+    Engines e;
+    std::string d = reuse.empty() ? dir : reuse;
+    if (reuse.empty()) {
+      if (scale > 0) {
+        std::string sjson = dir + "/scale.jsonl";
+        Input big;
+        make_scale(in, scale, sjson, &big);
+        in = Input();
+        in_child([&] { return build_kz_jsonl(sjson.c_str(), kzdir, budget); });
+        kz_corpus *c = kz_create(kzdir, budget); /* as the scale run: optimized */
+        if (kz_corpus_optimize(c) != KZ_OK) die("kz_corpus_optimize", kz_last_errmsg());
+        kz_corpus_close(c);
+        in_child([&] { return build_fts(big, ftspath); });
+        std::remove(sjson.c_str());
+      } else {
+        in_child([&] { return build_kz(in, kzdir, budget); });
+        in_child([&] { return build_fts(in, ftspath); });
+      }
+    } else {
+      rmrf(dir);
+    }
+    std::printf("### count every match, libkz vs FTS5 (%s)\n\n", d.c_str());
+    open_engines(e, d + "/kz", d + "/fts5.db", xdir, false);
+    run_count_only(e, only, extra);
+    close_engines(e);
+    if (reuse.empty()) {
+      if (!keep) rmrf(dir);
+      else std::printf("\nkept %s\n", dir.c_str());
+    }
     return 0;
   }
   if (profile) {

@@ -239,6 +239,11 @@ typedef struct kzi_post_it {
   const unsigned char *p;             /* document cursor */
   const unsigned char *pp;            /* positions: varints to skip first */
   uint64_t pskip;
+  uint64_t ppidx;                     /* index of the varint at pp in the block */
+  uint32_t *bpos;                     /* the block's position varints, decoded */
+  size_t bpos_cap;
+  uint64_t bpos_n;
+  uint32_t bpos_bi;                   /* block + 1 decoded in bpos (0: none) */
   uint32_t last;                      /* delta base (previous doc) */
   uint32_t doc;                       /* current, KZI_NO_DOC at end */
   int started;
@@ -280,15 +285,14 @@ static inline int kzi_post_next(kzi_post_it *it) {
   return kzi_post_next_slow(it);
 }
 int kzi_post_advance_slow(kzi_post_it *it, uint32_t target);
+/* To the first entry >= target inside the current block (target <=
+ * b_last; started, on an entry < target, no jump pending). */
+int kzi_post_scan(kzi_post_it *it, uint32_t target);
 /* To the first entry >= target. */
 static inline int kzi_post_advance(kzi_post_it *it, uint32_t target) {
   if (it->started && (it->doc == KZI_NO_DOC || it->doc >= target)) return it->rc;
-  if (it->started && !it->jump && target <= it->b_last && !it->rc) {
-    do {
-      if (kzi_post_next(it)) return it->rc;
-    } while (it->doc < target);
-    return KZ_OK;
-  }
+  if (it->started && !it->jump && target <= it->b_last && !it->rc)
+    return kzi_post_scan(it, target);
   return kzi_post_advance_slow(it, target);
 }
 /* Move the block cursor (not the document) to the block that may hold
@@ -298,8 +302,44 @@ uint32_t kzi_post_shallow(kzi_post_it *it, uint32_t target);
 /* Decode positions of field f of the current entry into *out (grown). */
 int kzi_post_positions(kzi_post_it *it, unsigned f, uint32_t **out,
                        size_t *cap, size_t *n);
+/* The position varints of field f of the current entry, as stored (each
+ * a delta from the previous one, the first from 0): (*v)[0..*n).  The
+ * whole block's are decoded on the first call in a block, so that later
+ * entries need no skipping (the fast path of phrase and NEAR checks); *v
+ * stays valid until the iterator leaves the block, and 8 values may be
+ * read past its end.  Not checked for order: callers sum them in 64 bits
+ * or check the sums. */
+int kzi_post_deltas_slow(kzi_post_it *it, unsigned f, const uint32_t **v, uint32_t *n);
+static inline int kzi_post_deltas(kzi_post_it *it, unsigned f, const uint32_t **v,
+                                  uint32_t *n) {
+  uint64_t at = it->ppidx + it->pskip;
+  if (it->bpos_bi != it->bi + 1 || it->rc || !it->started || it->doc == KZI_NO_DOC)
+    return kzi_post_deltas_slow(it, f, v, n);
+  for (unsigned g = 0; g < f; g++) at += it->freq[g];
+  if (at > it->bpos_n || it->freq[f] > it->bpos_n - at) return kzi_post_deltas_slow(it, f, v, n);
+  *v = it->bpos + at;
+  *n = it->freq[f];
+  return KZ_OK;
+}
 /* The raw position varints of the current entry (all fields). */
 int kzi_post_rawpos(kzi_post_it *it, const unsigned char **pos, size_t *len);
+
+/* A whole block of entries, decoded (for intersecting lists a block at a
+ * time).  An iterator driven this way moves only by kzi_post_blk_seek()
+ * and is put on an entry by kzi_post_blk_set(). */
+typedef struct kzi_post_blk {
+  uint32_t bi;                           /* it->bi + 1 of the block held */
+  uint32_t n;                            /* entries */
+  uint32_t doc[KZI_BLOCK_DOCS];
+  uint32_t eoff[KZI_BLOCK_DOCS];         /* entry end, from the block start */
+  uint64_t cum[KZI_BLOCK_DOCS + 1];      /* position varints before it */
+} kzi_post_blk;
+/* Hold in b the block with the first entry >= target (the blocks before
+ * it passed by the skip table), *idx that entry; KZ_ITEROVER when there
+ * is none. */
+int kzi_post_blk_seek(kzi_post_it *it, kzi_post_blk *b, uint32_t target, uint32_t *idx);
+/* Put it on entry i of b (the block it holds). */
+void kzi_post_blk_set(kzi_post_it *it, const kzi_post_blk *b, uint32_t i);
 
 /* ---------------------------------------------------------------------
  * Segment building (segment.c), used by writer.c and merge.c.

@@ -30,6 +30,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(KZ_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #include "corpus_int.h"
 
@@ -59,6 +62,16 @@ struct kzi_it {
   posbuf *kpb;              /* PHRASE / NEAR: one scratch list per kid */
   posbuf out;               /* PHRASE / NEAR: scratch for the matches */
   uint32_t *pos; size_t poscap; /* TERM: decoded positions scratch */
+  uint64_t *pos64; size_t pos64cap; /* TERM: the same for terms_match() */
+  /* AND, PHRASE, NEAR of two plain TERMs, unpruned: the lists intersected
+   * a block at a time (seek_blocks()) */
+  int bmode;                /* 0 undecided, 1 on, -1 off */
+  kzi_post_blk *blk;        /* [2]: the rarer kid's block, the other's */
+  uint32_t bia, bib;        /* cursors in them */
+  uint32_t nc, ci;          /* candidates (equal documents) found, used */
+  uint8_t ca[KZI_BLOCK_DOCS], cb[KZI_BLOCK_DOCS]; /* their entries */
+  const kzi_post_blk *pblk; /* TERM under an AND in that mode: p is to be */
+  uint32_t pidx;            /* put on entry pidx - 1 of pblk (pidx 0: is on it) */
   uint64_t cost;            /* estimated documents (for the AND order) */
   size_t idx;               /* index among its parent's kids as built */
   uint32_t bb_bi;           /* TERM: block (+ 1) whose bound is bb_score */
@@ -92,6 +105,8 @@ void kzi_it_free(kzi_it *it) {
   free(it->ord);
   free(it->heap);
   free(it->pos);
+  free(it->pos64);
+  free(it->blk);
   kzi_post_free(&it->p);
   free(it);
 }
@@ -498,11 +513,22 @@ size_t kzi_spans_normalize(kzi_span *sp, size_t n) {
 
 static int occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out);
 
+/* Put a TERM's postings on the entry seek_blocks() left pending. */
+static inline void term_sync(kzi_it *it) {
+  if (it->pidx) {
+    kzi_post_blk_set(&it->p, it->pblk, it->pidx - 1);
+    it->pidx = 0;
+  }
+}
+
 /* May it have occurrences in field f of its current document?  (A cheap
  * test before decoding positions.) */
-static int may_occur(const kzi_it *it, uint32_t doc, unsigned f) {
+static int may_occur(kzi_it *it, uint32_t doc, unsigned f) {
   if (!it->started || it->doc != doc || !(it->fields & (1u << f))) return 0;
-  if (it->type == IT_TERM) return !it->meta && (it->p.mask & (1u << f));
+  if (it->type == IT_TERM) {
+    term_sync(it);
+    return !it->meta && (it->p.mask & (1u << f));
+  }
   if (it->type == IT_PHRASE || it->type == IT_NEAR) {
     for (size_t i = 0; i < it->nkid; i++)
       if (!may_occur(it->kid[i], doc, f)) return 0;
@@ -597,6 +623,7 @@ static int occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbu
   switch (it->type) {
     case IT_TERM: {
       size_t n = 0;
+      term_sync(it);
       if (it->meta || !(it->p.mask & (1u << f))) return KZ_OK;
       rc = kzi_post_positions(&it->p, f, &it->pos, &it->poscap, &n);
       if (rc) return rc;
@@ -627,37 +654,6 @@ static int occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbu
   }
 }
 
-/* Does a phrase of single TERMs occur in field f?  Positions decoded into
- * each child's scratch, then checked with moving cursors. */
-static int phrase_terms_in(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f) {
-  size_t n = it->nkid, cur[64], np[64];
-  for (size_t i = 0; i < n; i++) {
-    kzi_it *k = it->kid[i];
-    int rc;
-    if (!may_occur(k, doc, f)) return 0;
-    rc = kzi_post_positions(&k->p, f, &k->pos, &k->poscap, &np[i]);
-    if (rc) {
-      if (!ex->rc) ex->rc = rc;
-      return 0;
-    }
-    if (!np[i]) return 0;
-    cur[i] = 0;
-  }
-  for (size_t a = 0; a < np[0]; a++) {
-    uint32_t p0 = it->kid[0]->pos[a];
-    size_t i;
-    for (i = 1; i < n; i++) {
-      kzi_it *k = it->kid[i];
-      uint32_t want = p0 + (uint32_t)i;
-      while (cur[i] < np[i] && k->pos[cur[i]] < want) cur[i]++;
-      if (cur[i] >= np[i]) return 0; /* no later start can match either */
-      if (k->pos[cur[i]] != want) break;
-    }
-    if (i == n) return 1;
-  }
-  return 0;
-}
-
 static int terms_only(const kzi_it *it) {
   if (it->nkid > 64) return 0;
   for (size_t i = 0; i < it->nkid; i++)
@@ -665,48 +661,207 @@ static int terms_only(const kzi_it *it) {
   return 1;
 }
 
-/* NEAR of two single TERMs in field f: an occurrence of either with the
- * first occurrence of the other at or after it within dist + 1 tokens
- * (near_matches() for one-token operands). */
-static int near2_terms_in(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f) {
-  size_t na, nb, i = 0, j = 0;
-  kzi_it *a = it->kid[0], *b = it->kid[1];
-  int rc;
-  if (!may_occur(a, doc, f) || !may_occur(b, doc, f)) return 0;
-  rc = kzi_post_positions(&a->p, f, &a->pos, &a->poscap, &na);
-  if (!rc) rc = kzi_post_positions(&b->p, f, &b->pos, &b->poscap, &nb);
-  if (rc) {
-    if (!ex->rc) ex->rc = rc;
+/* The checks below take positions as stored: deltas, summed on the way
+ * in 64 bits.  The smaller side advances, selected without a branch. */
+
+/* A phrase of two: a position of b right after one of a? */
+static int phrase2(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb) {
+  uint64_t x = a[0], y = b[0];
+  uint32_t i = 0, j = 0;
+  for (;;) {
+    uint64_t lt;
+    if (x + 1 == y) return 1;
+    lt = x + 1 < y;
+    i += (uint32_t)lt;
+    j += (uint32_t)!lt;
+    if (i >= na || j >= nb) return 0;
+    x += a[i] & (0 - lt);
+    y += b[j] & (lt - 1);
+  }
+}
+
+/* NEAR of two single tokens: an occurrence of either with the first
+ * occurrence of the other at or after it within dist + 1 tokens
+ * (near_matches() for one-token operands): the closest pairs are the ones
+ * the merge meets. */
+static int near2(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb,
+                 uint32_t dist) {
+  uint64_t x = a[0], y = b[0], lim = (uint64_t)dist + 1;
+  uint32_t i = 0, j = 0;
+  for (;;) {
+    uint64_t le = x <= y;
+    if ((le ? y - x : x - y) <= lim) return 1;
+    i += (uint32_t)le;
+    j += (uint32_t)!le;
+    if (i >= na || j >= nb) return 0;
+    x += a[i] & (0 - le);
+    y += b[j] & (le - 1);
+  }
+}
+
+#if defined(__SSE2__) && !defined(KZ_NO_SIMD)
+/* Positions from 8 deltas at d (the first n real, the rest set to pad). */
+static inline __m128i prefix8(const uint32_t *d, uint32_t n, int32_t pad, __m128i *hi,
+                              uint32_t *last) {
+  uint32_t v[8];
+  __m128i lo = _mm_loadu_si128((const __m128i *)d), h = _mm_loadu_si128((const __m128i *)(d + 4));
+  __m128i nn = _mm_set1_epi32((int32_t)n), p = _mm_set1_epi32(pad), k;
+  lo = _mm_add_epi32(lo, _mm_slli_si128(lo, 4));
+  lo = _mm_add_epi32(lo, _mm_slli_si128(lo, 8));
+  h = _mm_add_epi32(h, _mm_slli_si128(h, 4));
+  h = _mm_add_epi32(h, _mm_slli_si128(h, 8));
+  h = _mm_add_epi32(h, _mm_shuffle_epi32(lo, 0xFF));
+  _mm_storeu_si128((__m128i *)v, lo);
+  _mm_storeu_si128((__m128i *)(v + 4), h);
+  *last = v[n - 1];
+  k = _mm_cmpgt_epi32(nn, _mm_setr_epi32(0, 1, 2, 3));
+  lo = _mm_or_si128(_mm_and_si128(k, lo), _mm_andnot_si128(k, p));
+  k = _mm_cmpgt_epi32(nn, _mm_setr_epi32(4, 5, 6, 7));
+  *hi = _mm_or_si128(_mm_and_si128(k, h), _mm_andnot_si128(k, p));
+  return lo;
+}
+
+/* phrase2() or near2() (lim = dist + 1) when both lists have at most 8
+ * positions, all below 2^30 (nearly always): every pair compared at once
+ * in 32-bit lanes, without a branch.  Unused slots hold values far from
+ * any position and from each other (differences stay inside int32).
+ * -1 when it does not apply. */
+static int small2(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb,
+                  int near, uint32_t lim) {
+  int32_t x[8];
+  uint32_t lx, ly;
+  __m128i acc = _mm_setzero_si128(), x0, x1, y0, y1;
+  if (na > 8 || nb > 8 || lim >= 1u << 28) return -1;
+  /* kzi_post_deltas() lets us read 8 */
+  x0 = prefix8(a, na, 5 << 28, &x1, &lx);
+  y0 = prefix8(b, nb, -(1 << 29), &y1, &ly);
+  if (lx >= 1u << 30 || ly >= 1u << 30) return -1;
+  _mm_storeu_si128((__m128i *)x, x0);
+  _mm_storeu_si128((__m128i *)(x + 4), x1);
+  if (near) {
+    __m128i lo = _mm_set1_epi32(-(int32_t)lim - 1), hi = _mm_set1_epi32((int32_t)lim + 1);
+    for (uint32_t i = 0; i < 8; i++) {
+      __m128i xi = _mm_set1_epi32(x[i]);
+      __m128i d0 = _mm_sub_epi32(y0, xi), d1 = _mm_sub_epi32(y1, xi);
+      acc = _mm_or_si128(acc, _mm_and_si128(_mm_cmpgt_epi32(d0, lo), _mm_cmplt_epi32(d0, hi)));
+      acc = _mm_or_si128(acc, _mm_and_si128(_mm_cmpgt_epi32(d1, lo), _mm_cmplt_epi32(d1, hi)));
+    }
+  } else {
+    for (uint32_t i = 0; i < 8; i++) {
+      __m128i xi = _mm_set1_epi32(x[i] + 1);
+      acc = _mm_or_si128(acc, _mm_or_si128(_mm_cmpeq_epi32(y0, xi), _mm_cmpeq_epi32(y1, xi)));
+    }
+  }
+  return _mm_movemask_epi8(acc) != 0;
+}
+#else
+static int small2(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb,
+                  int near, uint32_t lim) {
+  (void)a, (void)na, (void)b, (void)nb, (void)near, (void)lim;
+  return -1;
+}
+#endif
+
+/* A phrase of n >= 2 words: positions p[i][0..np[i]) of word i. */
+static int phrase_n(const uint64_t *const *p, const uint32_t *np, size_t n) {
+  size_t cur[64] = {0};
+  for (size_t a = 0; a < np[0]; a++) {
+    uint64_t p0 = p[0][a];
+    size_t i;
+    for (i = 1; i < n; i++) {
+      uint64_t want = p0 + i;
+      while (cur[i] < np[i] && p[i][cur[i]] < want) cur[i]++;
+      if (cur[i] >= np[i]) return 0; /* no later start can match either */
+      if (p[i][cur[i]] != want) break;
+    }
+    if (i == n) return 1;
+  }
+  return 0;
+}
+
+/* A PHRASE, or a NEAR of two, of single TERMs (all on doc), checked in
+ * each field every word occurs in. */
+static int terms_match(kzi_exec *ex, kzi_it *it, uint32_t doc) {
+  size_t n = it->nkid;
+  unsigned m = it->fields;
+  if (n == 2) { /* the usual: inline, without the arrays */
+    kzi_it *ka = it->kid[0], *kb = it->kid[1];
+    if (!ka->started || ka->doc != doc || !kb->started || kb->doc != doc) return 0;
+    for (m &= ka->fields & ka->p.mask & kb->fields & kb->p.mask; m; m &= m - 1) {
+      unsigned f = (unsigned)__builtin_ctz(m);
+      const uint32_t *a, *b;
+      uint32_t na, nb;
+      int r = kzi_post_deltas(&ka->p, f, &a, &na);
+      if (!r) r = kzi_post_deltas(&kb->p, f, &b, &nb);
+      if (r) {
+        if (!ex->rc) ex->rc = r;
+        return 0;
+      }
+      if (!na || !nb) continue;
+      r = small2(a, na, b, nb, it->type == IT_NEAR, it->dist + 1);
+      if (r < 0)
+        r = it->type == IT_NEAR ? near2(a, na, b, nb, it->dist) : phrase2(a, na, b, nb);
+      if (r) return 1;
+    }
     return 0;
   }
-  while (i < na && j < nb) {
-    uint64_t x = a->pos[i], y = b->pos[j];
-    if (x <= y) {
-      if (y <= x + 1 + it->dist) return 1;
-      i++;
+  if (n == 0) return 0;
+  for (size_t i = 0; i < n; i++) {
+    const kzi_it *k = it->kid[i];
+    if (!k->started || k->doc != doc) return 0;
+    m &= k->fields & k->p.mask;
+  }
+  for (; m; m &= m - 1) {
+    unsigned f = (unsigned)__builtin_ctz(m);
+    const uint32_t *v[64];
+    uint32_t nv[64];
+    int rc = KZ_OK;
+    for (size_t i = 0; i < n && !rc; i++) rc = kzi_post_deltas(&it->kid[i]->p, f, &v[i], &nv[i]);
+    if (rc) {
+      if (!ex->rc) ex->rc = rc;
+      return 0;
+    }
+    if (n == 2) {
+      int r;
+      if (!nv[0] || !nv[1]) continue;
+      r = small2(v[0], nv[0], v[1], nv[1], it->type == IT_NEAR, it->dist + 1);
+      if (r < 0)
+        r = it->type == IT_NEAR ? near2(v[0], nv[0], v[1], nv[1], it->dist)
+                                : phrase2(v[0], nv[0], v[1], nv[1]);
+      if (r) return 1;
     } else {
-      if (x <= y + 1 + it->dist) return 1;
-      j++;
+      const uint64_t *p[64];
+      for (size_t i = 0; i < n; i++) {
+        kzi_it *k = it->kid[i];
+        uint64_t s = 0;
+        if (!nv[i]) break;
+        if (nv[i] > k->pos64cap) {
+          uint64_t *np = realloc(k->pos64, nv[i] * sizeof *np);
+          if (!np) {
+            if (!ex->rc) ex->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+            return 0;
+          }
+          k->pos64 = np;
+          k->pos64cap = nv[i];
+        }
+        for (uint32_t j = 0; j < nv[i]; j++) k->pos64[j] = s += v[i][j];
+        p[i] = k->pos64;
+      }
+      for (size_t i = 0; i < n; i++)
+        if (!nv[i]) return 0;
+      if (phrase_n(p, nv, n)) return 1;
     }
   }
   return 0;
 }
 
 static int matches_in_fields(kzi_exec *ex, kzi_it *it, uint32_t doc) {
-  int found = 0, simple = it->type == IT_PHRASE && terms_only(it);
-  int near2 = it->type == IT_NEAR && it->nkid == 2 && terms_only(it);
-  if (near2) {
-    for (unsigned f = 0; f < KZI_NFIELDS && !found && !ex->rc; f++)
-      if (it->fields & (1u << f)) found = near2_terms_in(ex, it, doc, f);
-    return found;
-  }
+  int found = 0;
+  if (terms_only(it) && (it->type == IT_PHRASE || it->nkid == 2))
+    return terms_match(ex, it, doc);
   for (unsigned f = 0; f < KZI_NFIELDS && !found && !ex->rc; f++) {
     int rc;
     if (!(it->fields & (1u << f))) continue;
-    if (simple) {
-      found = phrase_terms_in(ex, it, doc, f);
-      continue;
-    }
     it->out.n = 0;
     rc = it->type == IT_PHRASE ? phrase_matches(ex, it, doc, f, &it->out)
                                : near_matches(ex, it, doc, f, &it->out);
@@ -875,9 +1030,109 @@ static uint32_t seek_term(kzi_exec *ex, kzi_it *it, uint32_t target) {
   }
 }
 
+static int plain_term(const kzi_it *k);
+
+/* Can seek_blocks() drive it?  Decided at its first seek. */
+static int blocks_ok(kzi_exec *ex, kzi_it *it) {
+  if (it->nkid != 2 || (it->prune && ex->topk)) return 0;
+  /* lists of like density (else leapfrogging skips more) */
+  if (it->kid[it->ord[1]]->cost > 4 * it->kid[it->ord[0]]->cost) return 0;
+  for (size_t i = 0; i < 2; i++)
+    if (!plain_term(it->kid[i]) || it->kid[i]->started || it->kid[i]->p.started) return 0;
+  if (!(it->blk = malloc(2 * sizeof *it->blk))) return 0; /* the other way then */
+  it->blk[0].bi = it->blk[1].bi = 0;
+  it->blk[0].n = it->blk[1].n = 0;
+  return 1;
+}
+
+/* The walk over the matches (kz_corpus_keys()) reads their keys' offsets
+ * next: in a large segment (their table well beyond the caches) each is a
+ * cache miss unless fetched ahead, a few candidates at a time. */
+#define KEY_AHEAD 16
+static inline void key_prefetch(const kzi_it *it, const kzi_post_blk *A, uint32_t k) {
+  if (it->seg->ndocs >= 1u << 17)
+    __builtin_prefetch(it->seg->koff + 8 * (size_t)A->doc[it->ca[k]]);
+}
+
+/* Two lists, a block of each decoded at a time, merged without branching
+ * into the candidates (the documents of both), which then get the
+ * position check.  The kids are put on each candidate for it (and for
+ * scoring and spans). */
+static uint32_t seek_blocks(kzi_exec *ex, kzi_it *it, uint32_t target) {
+  kzi_it *ka = it->kid[it->ord[0]], *kb = it->kid[it->ord[1]];
+  kzi_post_blk *A = &it->blk[0], *B = &it->blk[1];
+  for (;;) {
+    uint32_t t = target;
+    while (it->ci < it->nc) {
+      uint32_t i = it->ca[it->ci], j = it->cb[it->ci], d = A->doc[i];
+      if (it->ci + KEY_AHEAD < it->nc) key_prefetch(it, A, it->ci + KEY_AHEAD);
+      it->ci++;
+      if (d < target) continue;
+      ka->started = kb->started = 1;
+      ka->doc = kb->doc = d;
+      it->doc = d;
+      if (it->type == IT_AND) { /* the kids' postings only when asked for */
+        ka->pblk = A;
+        ka->pidx = i + 1;
+        kb->pblk = B;
+        kb->pidx = j + 1;
+        return d;
+      }
+      kzi_post_blk_set(&ka->p, A, i);
+      kzi_post_blk_set(&kb->p, B, j);
+      if (matches_in_fields(ex, it, d)) return d;
+      if (ex->rc) return KZI_NO_DOC;
+    }
+    it->nc = it->ci = 0;
+    for (;;) {
+      uint32_t ia, ib, n = 0, ta = t, tb;
+      int rc;
+      if (it->bia >= A->n || A->doc[it->bia] < ta) {
+        if (it->bia >= A->n && A->n && A->doc[A->n - 1] >= ta) ta = A->doc[A->n - 1] + 1;
+        rc = kzi_post_blk_seek(&ka->p, A, ta, &it->bia);
+        if (rc) break;
+      }
+      tb = A->doc[it->bia];
+      if (it->bib >= B->n || B->doc[it->bib] < tb) {
+        if (it->bib >= B->n && B->n && B->doc[B->n - 1] >= tb) tb = B->doc[B->n - 1] + 1;
+        rc = kzi_post_blk_seek(&kb->p, B, tb, &it->bib);
+        if (rc) break;
+      }
+      ia = it->bia;
+      ib = it->bib;
+      while (ia < A->n && ib < B->n) {
+        uint32_t x = A->doc[ia], y = B->doc[ib];
+        it->ca[n] = (uint8_t)ia;
+        it->cb[n] = (uint8_t)ib;
+        n += x == y;
+        ia += x <= y;
+        ib += y <= x;
+      }
+      it->bia = ia;
+      it->bib = ib;
+      if (n) {
+        it->nc = n;
+        for (uint32_t k = 0; k < n && k < KEY_AHEAD; k++) key_prefetch(it, A, k);
+        break;
+      }
+      /* one block is used up: go on from the other's next document */
+      t = ia < A->n ? A->doc[ia] : ib < B->n ? B->doc[ib] : t;
+    }
+    if (!it->nc) {
+      int rc = ka->p.rc ? ka->p.rc : kb->p.rc;
+      if (rc && !ex->rc) ex->rc = rc;
+      ka->doc = kb->doc = KZI_NO_DOC;
+      ka->pidx = kb->pidx = 0;
+      return KZI_NO_DOC;
+    }
+  }
+}
+
 /* AND, PHRASE and NEAR: leapfrog, skipping blocks by bound, then the
  * position check. */
 static uint32_t seek_conj(kzi_exec *ex, kzi_it *it, uint32_t d) {
+  if (it->bmode == 0) it->bmode = blocks_ok(ex, it) ? 1 : -1;
+  if (it->bmode > 0) return seek_blocks(ex, it, d);
   for (;;) {
     uint32_t upto, next, x;
     if (bound_skip(ex, it, d, &next, &upto)) {
@@ -966,7 +1221,9 @@ static double score(kzi_exec *ex, kzi_it *it, uint32_t doc, const unsigned char 
   double s = 0;
   if (!it->started || it->doc != doc) return 0;
   switch (it->type) {
-    case IT_TERM: return it->meta ? 0 : term_score(ex, it, cl);
+    case IT_TERM:
+      term_sync(it);
+      return it->meta ? 0 : term_score(ex, it, cl);
     case IT_OR:
     case IT_AND:
     case IT_PHRASE:

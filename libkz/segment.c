@@ -535,7 +535,12 @@ int kzi_post_init(kzi_post_it *it, const kzi_segment *s, const kzi_term *t) {
   return KZ_OK;
 }
 
-void kzi_post_free(kzi_post_it *it) { (void)it; }
+void kzi_post_free(kzi_post_it *it) {
+  free(it->bpos);
+  it->bpos = NULL;
+  it->bpos_cap = 0;
+  it->bpos_bi = 0;
+}
 
 uint32_t kzi_post_shallow(kzi_post_it *it, uint32_t target) {
   if (it->rc) return KZI_NO_DOC;
@@ -557,6 +562,7 @@ int kzi_post_next_slow(kzi_post_it *it) {
     it->p = it->b_d;
     it->pp = it->b_p;
     it->pskip = 0;
+    it->ppidx = 0;
     it->last = it->b_prev;
   } else if (it->started) {
     it->pskip += it->nfreq;
@@ -573,6 +579,7 @@ int kzi_post_next_slow(kzi_post_it *it) {
     it->p = it->b_d;
     it->pp = it->b_p;
     it->pskip = 0;
+    it->ppidx = 0;
     if (it->last != it->b_prev) return post_bad(it, "skip entry disagrees with postings");
   }
   p = it->p;
@@ -604,6 +611,55 @@ int kzi_post_next_slow(kzi_post_it *it) {
   return KZ_OK;
 }
 
+int kzi_post_scan(kzi_post_it *it, uint32_t target) {
+  const unsigned char *p = it->p, *end = it->b_de;
+  uint64_t skip = it->pskip + it->nfreq;
+  uint32_t last = it->last, fr = 0;
+  int moved = 0;
+  /* the common entries (one field, a one- or two-byte document code, a
+   * one-byte frequency) with the cursor in registers; anything else, and
+   * the last bytes of the block, by kzi_post_next() */
+  while (end - p >= 3) {
+    const unsigned char *q = p + 1;
+    uint32_t v = p[0];
+    uint64_t d;
+    unsigned mask;
+    if (v >= 0x80) {
+      if (p[1] >= 0x80) break;
+      v = (v & 0x7F) | (uint32_t)p[1] << 7;
+      q = p + 2;
+    }
+    mask = v & 15;
+    if (!mask || (mask & (mask - 1)) || !*q || *q >= 0x80) break;
+    d = (uint64_t)last + 1 + (v >> 4);
+    if (d > it->b_last) break;
+    if (d >= target) {
+      it->pskip = skip;
+      it->freq[0] = it->freq[1] = it->freq[2] = it->freq[3] = 0;
+      it->freq[__builtin_ctz(mask)] = it->nfreq = *q;
+      it->mask = mask;
+      it->p = q + 1;
+      it->doc = it->last = (uint32_t)d;
+      return KZ_OK;
+    }
+    fr = *q;
+    skip += fr;
+    last = (uint32_t)d;
+    p = q + 1;
+    moved = 1;
+  }
+  if (moved) { /* on the last entry passed (its fields are not needed) */
+    it->p = p;
+    it->pskip = skip - fr;
+    it->nfreq = fr;
+    it->doc = it->last = last;
+  }
+  do {
+    if (kzi_post_next(it)) return it->rc;
+  } while (it->doc < target);
+  return KZ_OK;
+}
+
 int kzi_post_advance_slow(kzi_post_it *it, uint32_t target) {
   if (it->rc) return it->rc;
   if (it->started && (it->doc == KZI_NO_DOC || it->doc >= target)) return KZ_OK;
@@ -622,6 +678,7 @@ static int pos_sync(kzi_post_it *it) {
   const unsigned char *p = it->pp, *end = it->b_pe;
   uint64_t k = it->pskip;
   if (it->doc == KZI_NO_DOC || !it->started) return KZ_ITEROVER;
+  it->ppidx += k;
   if (k) {
     /* whole words may stop inside a varint: skip to the last terminal byte
      * counted, then byte by byte */
@@ -687,6 +744,66 @@ int kzi_post_positions(kzi_post_it *it, unsigned f, uint32_t **out, size_t *cap,
   return KZ_OK;
 }
 
+/* Decode every position varint of the current block into it->bpos. */
+static int pos_block(kzi_post_it *it) {
+  const unsigned char *p = it->b_p, *end = it->b_pe;
+  size_t n = 0, max = (size_t)(end - p) + 8; /* 8 spare: see below */
+  uint32_t *o;
+  if (max > it->bpos_cap) {
+    size_t nc = it->bpos_cap ? it->bpos_cap : 256;
+    uint32_t *nv;
+    while (nc < max) nc *= 2;
+    if (!(nv = realloc(it->bpos, nc * sizeof *nv)))
+      return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    it->bpos = nv;
+    it->bpos_cap = nc;
+  }
+  o = it->bpos;
+  /* Nearly all are one byte: 8 bytes at a time are stored as 8 values, of
+   * which those before the first longer varint are kept; that one is then
+   * decoded alone. */
+  while (end - p >= 8) {
+    uint64_t w, c;
+    unsigned k;
+    w = kzi_get64(p);
+    for (unsigned i = 0; i < 8; i++) o[n + i] = (uint32_t)(w >> (8 * i)) & 0xFF;
+    c = w & 0x8080808080808080ull;
+    k = c ? (unsigned)__builtin_ctzll(c) >> 3 : 8;
+    n += k;
+    p += k;
+    if (k < 8) {
+      uint64_t d = kzi_vget(&p, end);
+      if (!p || d >= UINT32_MAX) return post_bad(it, "bad positions");
+      o[n++] = (uint32_t)d;
+    }
+  }
+  while (p < end) {
+    uint64_t d = kzi_vget(&p, end);
+    if (!p || d >= UINT32_MAX) return post_bad(it, "bad positions");
+    o[n++] = (uint32_t)d;
+  }
+  memset(o + n, 0, 8 * sizeof *o); /* readable past a slice (kzi_post_deltas) */
+  it->bpos_n = n;
+  it->bpos_bi = it->bi + 1;
+  return KZ_OK;
+}
+
+int kzi_post_deltas_slow(kzi_post_it *it, unsigned f, const uint32_t **v, uint32_t *n) {
+  uint64_t at;
+  int rc;
+  *v = NULL;
+  *n = 0;
+  if (it->rc) return it->rc;
+  if (it->doc == KZI_NO_DOC || !it->started || f >= KZI_NFIELDS) return KZ_OK;
+  if (it->bpos_bi != it->bi + 1 && (rc = pos_block(it))) return rc;
+  at = it->ppidx + it->pskip;
+  for (unsigned g = 0; g < f; g++) at += it->freq[g];
+  if (at > it->bpos_n || it->freq[f] > it->bpos_n - at) return post_bad(it, "bad positions");
+  *v = it->bpos + at;
+  *n = it->freq[f];
+  return KZ_OK;
+}
+
 int kzi_post_rawpos(kzi_post_it *it, const unsigned char **pos, size_t *len) {
   const unsigned char *p;
   uint64_t k;
@@ -704,6 +821,116 @@ int kzi_post_rawpos(kzi_post_it *it, const unsigned char **pos, size_t *len) {
   *pos = it->pp;
   *len = (size_t)(p - it->pp);
   return KZ_OK;
+}
+
+/* Decode the entries of the current block into b. */
+static int blk_load(kzi_post_it *it, kzi_post_blk *b) {
+  const unsigned char *p = it->b_d, *end = it->b_de;
+  uint64_t last = it->b_prev == UINT32_MAX ? 0 : (uint64_t)it->b_prev + 1, cum = 0;
+  uint64_t max = it->b_last < it->seg->ndocs ? it->b_last : (uint64_t)it->seg->ndocs - 1;
+  uint32_t n = 0;
+  b->bi = 0;
+  if (it->seg->ndocs == 0) return post_bad(it, "bad postings entry");
+  while (p < end) {
+    uint64_t v, d;
+    unsigned mask;
+    uint32_t nf = 0;
+    if (n >= KZI_BLOCK_DOCS) return post_bad(it, "postings overrun a block");
+    if (p[0] < 0x80) {
+      v = *p++;
+    } else if (end - p >= 2 && p[1] < 0x80) {
+      v = (p[0] & 0x7Fu) | (uint32_t)p[1] << 7;
+      p += 2;
+    } else {
+      v = kzi_vget(&p, end);
+      if (!p) return post_bad(it, "bad postings entry");
+    }
+    mask = (unsigned)(v & 15);
+    d = (v >> 4) + last;
+    if (d > max) return post_bad(it, "bad postings entry");
+    if (mask == 1u << 1 && p < end && *p < 0x80 && *p) { /* the common case: body only */
+      nf = *p++;
+    } else {
+      for (unsigned m = mask; m; m &= m - 1) {
+        uint64_t fr;
+        if (p < end && *p < 0x80) fr = *p++;
+        else fr = kzi_vget(&p, end);
+        if (!p || fr == 0 || fr > UINT32_MAX - nf) return post_bad(it, "bad postings entry");
+        nf += (uint32_t)fr;
+      }
+    }
+    b->doc[n] = (uint32_t)d;
+    b->eoff[n] = (uint32_t)(p - it->b_d);
+    b->cum[n] = cum;
+    cum += nf;
+    last = d + 1;
+    n++;
+  }
+  if (n == 0) return post_bad(it, "bad postings entry");
+  if (it->bi + 1 < it->nblk && b->doc[n - 1] != it->b_last)
+    return post_bad(it, "skip entry disagrees with postings");
+  b->cum[n] = cum;
+  b->n = n;
+  b->bi = it->bi + 1;
+  return KZ_OK;
+}
+
+int kzi_post_blk_seek(kzi_post_it *it, kzi_post_blk *b, uint32_t target, uint32_t *idx) {
+  int rc;
+  if (it->rc) return it->rc;
+  for (;;) {
+    uint32_t lo = 0, hi;
+    while (it->b_last < target) {
+      if (it->bi + 1 >= it->nblk) return KZ_ITEROVER;
+      if (next_block(it)) return it->rc;
+      it->pp = it->b_p;
+      it->ppidx = 0;
+      it->pskip = 0;
+      it->nfreq = 0;
+    }
+    if (b->bi != it->bi + 1 && (rc = blk_load(it, b))) return rc;
+    hi = b->n;
+    while (lo < hi) {
+      uint32_t mid = (lo + hi) / 2;
+      if (b->doc[mid] < target) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < b->n) {
+      *idx = lo;
+      return KZ_OK;
+    }
+    /* only the last block's bound is not its last entry */
+    if (it->bi + 1 >= it->nblk || it->b_last == UINT32_MAX) return KZ_ITEROVER;
+    target = it->b_last + 1;
+  }
+}
+
+void kzi_post_blk_set(kzi_post_it *it, const kzi_post_blk *b, uint32_t i) {
+  const unsigned char *p = it->b_d + (i ? b->eoff[i - 1] : 0), *end = it->b_d + b->eoff[i];
+  uint64_t at = b->cum[i];
+  size_t len = (size_t)(end - p);
+  unsigned mask = p[0] & 15;
+  /* (checked by blk_load()) a code of one or two bytes and one byte more:
+   * one field, a one-byte frequency */
+  if ((len == 2 && p[0] < 0x80) || (len == 3 && p[0] >= 0x80 && p[1] < 0x80)) {
+    it->freq[0] = it->freq[1] = it->freq[2] = it->freq[3] = 0;
+    it->freq[__builtin_ctz(mask | 8)] = end[-1];
+  } else {
+    mask = (unsigned)(kzi_vget(&p, end) & 15);
+    for (unsigned f = 0; f < KZI_NFIELDS; f++)
+      it->freq[f] = mask & (1u << f) ? (uint32_t)kzi_vget(&p, end) : 0;
+  }
+  it->started = 1;
+  it->jump = 0;
+  it->doc = it->last = b->doc[i];
+  it->mask = mask;
+  it->nfreq = (uint32_t)(b->cum[i + 1] - at);
+  it->p = it->b_d + b->eoff[i];
+  if (at < it->ppidx) {
+    it->pp = it->b_p;
+    it->ppidx = 0;
+  }
+  it->pskip = at - it->ppidx;
 }
 
 /* ---------------------------------------------------------------------
