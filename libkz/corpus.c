@@ -120,6 +120,10 @@ int kzi_meta_norm(kz_tokenizer *tk, const char *s, size_t n, kzi_buf *out) {
 
 static void snap_free(kzi_snapshot *s) {
   if (!s) return;
+  kzi_snap_gsize_free(s);
+  kzi_snap_store_free(s);
+  pthread_mutex_destroy(&s->gsize_mu);
+  pthread_mutex_destroy(&s->store_mu);
   for (int f = 0; f < KZI_NFIELDS; f++) free(s->wnorm[f]);
   for (uint32_t i = 0; i < s->nseg; i++) kzi_segment_close(s->seg[i]);
   free(s->seg);
@@ -132,10 +136,19 @@ static int snap_load_once(kz_corpus *c, const kzi_manifest *m, kzi_snapshot **ou
   int rc = KZ_OK;
   *out = NULL;
   if (!s) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  if (pthread_mutex_init(&s->gsize_mu, NULL)) {
+    free(s);
+    return kzi_seterr(NULL, KZ_ENOMEM, "cannot create a mutex");
+  }
+  if (pthread_mutex_init(&s->store_mu, NULL)) {
+    pthread_mutex_destroy(&s->gsize_mu);
+    free(s);
+    return kzi_seterr(NULL, KZ_ENOMEM, "cannot create a mutex");
+  }
   s->generation = m->generation;
   s->seg = calloc(m->nseg ? m->nseg : 1, sizeof *s->seg);
   if (!s->seg) {
-    free(s);
+    snap_free(s);
     return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   }
   for (uint32_t i = 0; i < m->nseg && !rc; i++) {
@@ -952,16 +965,13 @@ struct kz_doc {
 
 int kz_corpus_doc(kz_doc **out, kz_corpus *c, const char *key, size_t key_len) {
   kzi_snapshot *s;
-  kzi_storebuf scratch;
   int rc = KZ_ENOTFOUND;
   if (!out || !c || !key) return kzi_seterr(NULL, KZ_EINVAL, "NULL argument");
   *out = NULL;
-  memset(&scratch, 0, sizeof scratch);
   s = kzi_snap_acquire(c);
   for (uint32_t i = s->nseg; i-- > 0;) {
     uint32_t d;
     kzi_stored st;
-    size_t tot = 0;
     kz_doc *doc;
     rc = kzi_seg_find_key(s->seg[i], key, key_len, &d);
     if (rc == KZ_ENOTFOUND) continue;
@@ -970,29 +980,34 @@ int kz_corpus_doc(kz_doc **out, kz_corpus *c, const char *key, size_t key_len) {
       rc = KZ_ENOTFOUND;
       continue;
     }
-    rc = kzi_seg_stored(s->seg[i], d, &st, &scratch);
-    if (rc) break;
-    for (int f = 0; f < KZ_FIELD_COUNT; f++) tot += st.n[f] + 1;
     doc = calloc(1, sizeof *doc);
-    if (doc) doc->mem = malloc(tot);
-    if (!doc || !doc->mem) {
-      free(doc);
+    if (!doc) {
       rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
       break;
     }
-    tot = 0;
+    /* the fields but the key, through the snapshot's store block cache */
+    rc = kzi_snap_record(s, i, d, &st, &doc->mem);
+    if (!rc) {
+      doc->f[KZ_FIELD_KEY] = malloc(key_len + 1);
+      if (!doc->f[KZ_FIELD_KEY]) rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    }
+    if (rc) {
+      free(doc->mem);
+      free(doc);
+      break;
+    }
+    memcpy(doc->f[KZ_FIELD_KEY], key, key_len);
+    doc->f[KZ_FIELD_KEY][key_len] = 0;
+    doc->n[KZ_FIELD_KEY] = key_len;
     for (int f = 0; f < KZ_FIELD_COUNT; f++) {
-      doc->f[f] = doc->mem + tot;
-      memcpy(doc->f[f], st.f[f], st.n[f]);
-      doc->f[f][st.n[f]] = 0;
+      if (f == KZ_FIELD_KEY) continue;
+      doc->f[f] = (char *)st.f[f];
       doc->n[f] = st.n[f];
-      tot += st.n[f] + 1;
     }
     *out = doc;
     break;
   }
   kzi_snap_release(c, s);
-  kzi_storebuf_free(&scratch);
   if (rc == KZ_ENOTFOUND)
     kzi_seterr(NULL, rc, "no document with key '%.*s'", (int)(key_len > 200 ? 200 : key_len), key);
   return rc;
@@ -1009,6 +1024,7 @@ const char *kz_doc_field(const kz_doc *d, int field, size_t *len) {
 
 void kz_doc_free(kz_doc *d) {
   if (!d) return;
+  free(d->f[KZ_FIELD_KEY]);
   free(d->mem);
   free(d);
 }

@@ -409,6 +409,14 @@ typedef struct kzi_snapshot {
   double norm_a, norm_c[KZI_NFIELDS];
   double *wnorm[KZI_NFIELDS];
   uint64_t total_docs;      /* including deleted (for idf) */
+  /* count.c: documents and words of each group of a kz_count_by grouping
+   * (below KZ_COUNT_DOC) over the live documents, built on first use under
+   * gsize_mu and unchanged once set */
+  pthread_mutex_t gsize_mu;
+  struct kz_counts *gsize[KZ_COUNT_DOC];
+  /* store_cache.c: partly decoded store blocks, under store_mu */
+  pthread_mutex_t store_mu;
+  struct kzi_store_cache *store_cache;
 } kzi_snapshot;
 
 struct kz_corpus {
@@ -428,6 +436,16 @@ struct kz_corpus {
 };
 
 kzi_snapshot *kzi_snap_acquire(kz_corpus *c);
+/* Free the group sizes count.c kept with s. */
+void kzi_snap_gsize_free(kzi_snapshot *s);
+/* The stored record (every field but the key) of document doc of segment
+ * si of s, copied into *mem (malloc'd, each field NUL-terminated; NULL on
+ * error) with out->f / out->n pointing into it (out's key is left alone).
+ * Decodes the store block only as far as needed, through s's cache of
+ * blocks (store_cache.c; thread-safe).  KZ_OK, KZ_ECORRUPT, KZ_ENOMEM. */
+int kzi_snap_record(kzi_snapshot *s, uint32_t si, uint32_t doc, kzi_stored *out, char **mem);
+/* Free s's cache of store blocks. */
+void kzi_snap_store_free(kzi_snapshot *s);
 void kzi_snap_release(kz_corpus *c, kzi_snapshot *s);
 /* Borrow an analyzer (exact: the unstemmed variant) from the pool. */
 int kzi_tok_get(kz_corpus *c, int exact, kz_tokenizer **out);
@@ -615,14 +633,19 @@ int kzi_each_match(kz_corpus *c, kzi_snapshot *s, const kz_query *q,
  * Interface to snippet.c
  * --------------------------------------------------------------------- */
 typedef struct kzi_tokpos { size_t start, end; } kzi_tokpos;
-/* Byte spans of the positions of text[0..n) (index = position). */
-int kzi_token_offsets(kz_corpus *c, const char *text, size_t n,
+/* Byte spans of the positions of text[0..n) (index = position), the
+ * first limit positions only (SIZE_MAX: all). */
+int kzi_token_offsets(kz_corpus *c, const char *text, size_t n, size_t limit,
                       kzi_tokpos **out, size_t *count);
-/* Snippet of text around the normalized spans sp: text into out, ranges in
- * the snippet (*hl) and in text (*bhl), both malloc'd. */
+/* Snippet of text around the normalized spans sp: text into out, the
+ * ranges of the spans inside it into *hl (malloc'd). */
 int kzi_snippet(kz_corpus *c, const char *text, size_t n, const kzi_span *sp,
                 size_t nsp, unsigned window, kzi_buf *out, kzi_tokpos **hl,
-                size_t *nhl, kzi_tokpos **bhl, size_t *nbhl);
+                size_t *nhl);
+/* The byte ranges in text of the normalized spans sp (*out malloc'd; spans
+ * beyond the text are left out). */
+int kzi_span_bytes(kz_corpus *c, const char *text, size_t n, const kzi_span *sp,
+                   size_t nsp, kzi_tokpos **out, size_t *nout);
 
 /* ---------------------------------------------------------------------
  * Interface to lz.c: per-record compression of the document store.
@@ -630,6 +653,12 @@ int kzi_snippet(kz_corpus *c, const char *text, size_t n, const kzi_span *sp,
 int kzi_lz_compress(const unsigned char *in, size_t n, kzi_buf *out);
 /* Decode exactly raw bytes into out: KZ_OK or KZ_ECORRUPT. */
 int kzi_lz_decompress(const unsigned char *p, size_t n, unsigned char *out, size_t raw);
+/* Resumable decoding: go on from input offset *ip and output offset *op
+ * until at least want bytes are out (or the end); out holds raw +
+ * KZI_LZ_PAD bytes.  KZ_OK or KZ_ECORRUPT. */
+#define KZI_LZ_PAD 32
+int kzi_lz_decompress_upto(const unsigned char *p, size_t n, size_t *ip, unsigned char *out,
+                           size_t *op, size_t raw, size_t want);
 
 /* ---------------------------------------------------------------------
  * Interface to jsonl.c

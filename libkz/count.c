@@ -6,7 +6,10 @@
  * A "match" is one merged span of the query in a text field: a phrase or a
  * NEAR window counts once.  Group sizes (documents, words) are computed
  * over every live document of the snapshot from the column section, so
- * outlets of different sizes compare.
+ * outlets of different sizes compare.  They depend only on the snapshot and
+ * the grouping, so each grouping's sizes are computed once, on first use,
+ * and kept with the snapshot (s->gsize, under s->gsize_mu; a table never
+ * changes once published): a count then costs in proportion to its matches.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +31,25 @@ struct kz_counts {
   int by;
 };
 
-static int grp_find(kz_counts *k, const char *s, size_t n, int create, grp **out) {
+/* The group named s[0..n) (hash h) of k, or NULL.  Never changes k. */
+static grp *grp_lookup_h(const kz_counts *k, uint64_t h, const char *s, size_t n) {
+  if (!k->tcap) return NULL;
+  for (size_t i = h & (k->tcap - 1); k->tab[i]; i = (i + 1) & (k->tcap - 1)) {
+    grp *g = &k->g[k->tab[i] - 1];
+    if (g->h == h && g->name_len == n && memcmp(k->arena.p + g->name, s, n) == 0) return g;
+  }
+  return NULL;
+}
+
+static grp *grp_lookup(const kz_counts *k, const char *s, size_t n) {
+  return grp_lookup_h(k, kzi_hash64(s, n), s, n);
+}
+
+/* The group named s[0..n) of k, created (zeroed) when missing. */
+static int grp_find(kz_counts *k, const char *s, size_t n, grp **out) {
   uint64_t h = kzi_hash64(s, n);
   size_t i;
-  *out = NULL;
+  if ((*out = grp_lookup_h(k, h, s, n)) != NULL) return KZ_OK;
   if ((k->n + 1) * 2 > k->tcap) {
     size_t nc = k->tcap ? k->tcap * 2 : 64;
     size_t *nt = calloc(nc, sizeof *nt);
@@ -45,14 +63,6 @@ static int grp_find(kz_counts *k, const char *s, size_t n, int create, grp **out
     k->tab = nt;
     k->tcap = nc;
   }
-  for (i = h & (k->tcap - 1); k->tab[i]; i = (i + 1) & (k->tcap - 1)) {
-    grp *g = &k->g[k->tab[i] - 1];
-    if (g->h == h && g->name_len == n && memcmp(k->arena.p + g->name, s, n) == 0) {
-      *out = g;
-      return KZ_OK;
-    }
-  }
-  if (!create) return KZ_OK;
   if (k->n == k->cap) {
     size_t nc = k->cap ? k->cap * 2 : 64;
     grp *ng = realloc(k->g, nc * sizeof *ng);
@@ -65,6 +75,8 @@ static int grp_find(kz_counts *k, const char *s, size_t n, int create, grp **out
   k->g[k->n].name = k->arena.n;
   k->g[k->n].name_len = n;
   if (kzi_buf_append(&k->arena, s, n)) return KZ_ENOMEM;
+  i = h & (k->tcap - 1);
+  while (k->tab[i]) i = (i + 1) & (k->tcap - 1);
   k->tab[i] = ++k->n;
   *out = &k->g[k->n - 1];
   return KZ_OK;
@@ -134,7 +146,7 @@ static int visit(kzi_exec *ex, kzi_it *it, uint32_t seg, uint32_t doc, void *p) 
   } else {
     group_of(x->k->by, ex->seg, &cols, &name, &n, buf);
   }
-  if (grp_find(x->k, name, n, 1, &g)) return KZ_ENOMEM;
+  if (grp_find(x->k, name, n, &g)) return KZ_ENOMEM;
   g->docs++;
   g->matches += matches;
   if (x->k->by == KZ_COUNT_DOC) {
@@ -142,6 +154,56 @@ static int visit(kzi_exec *ex, kzi_it *it, uint32_t seg, uint32_t doc, void *p) 
     g->gwords = (uint64_t)cols.len[0] + cols.len[1] + cols.len[2] + cols.len[3];
   }
   return KZ_OK;
+}
+
+/* The sizes of the groups of grouping by over every live document of s,
+ * computed on first use and kept until the snapshot is freed. */
+static int group_sizes(kzi_snapshot *s, int by, const kz_counts **out) {
+  kz_counts *k;
+  int rc = KZ_OK;
+  pthread_mutex_lock(&s->gsize_mu);
+  k = s->gsize[by];
+  if (!k) {
+    k = calloc(1, sizeof *k);
+    if (!k) rc = KZ_ENOMEM;
+    for (uint32_t i = 0; i < s->nseg && !rc; i++) {
+      const kzi_segment *seg = s->seg[i];
+      for (uint32_t d = 0; d < seg->ndocs && !rc; d++) {
+        kzi_cols cols;
+        char buf[32];
+        const char *name;
+        size_t n;
+        grp *g;
+        if (kzi_seg_deleted(seg, d)) continue;
+        rc = kzi_seg_cols(seg, d, &cols);
+        if (rc) break;
+        group_of(by, seg, &cols, &name, &n, buf);
+        if (grp_find(k, name, n, &g)) {
+          rc = KZ_ENOMEM;
+          break;
+        }
+        g->gdocs++;
+        g->gwords += (uint64_t)cols.len[0] + cols.len[1] + cols.len[2] + cols.len[3];
+      }
+    }
+    if (rc) {
+      kz_counts_free(k);
+      k = NULL;
+    } else {
+      k->by = by;
+      s->gsize[by] = k;
+    }
+  }
+  pthread_mutex_unlock(&s->gsize_mu);
+  *out = k;
+  return rc;
+}
+
+void kzi_snap_gsize_free(kzi_snapshot *s) {
+  for (size_t i = 0; i < sizeof s->gsize / sizeof s->gsize[0]; i++) {
+    kz_counts_free(s->gsize[i]);
+    s->gsize[i] = NULL;
+  }
 }
 
 static const char *g_arena;
@@ -172,25 +234,14 @@ int kz_corpus_count(kz_counts **out, kz_corpus *c, const char *query, size_t len
   x.k->by = by;
   s = kzi_snap_acquire(c);
   rc = kzi_each_match(c, s, q, visit, &x);
-  /* group sizes over every live document */
   if (!rc && by != KZ_COUNT_DOC && x.k->n) {
-    for (uint32_t i = 0; i < s->nseg && !rc; i++) {
-      const kzi_segment *seg = s->seg[i];
-      for (uint32_t d = 0; d < seg->ndocs && !rc; d++) {
-        kzi_cols cols;
-        char buf[32];
-        const char *name;
-        size_t n;
-        grp *g;
-        if (kzi_seg_deleted(seg, d)) continue;
-        rc = kzi_seg_cols(seg, d, &cols);
-        if (rc) break;
-        group_of(by, seg, &cols, &name, &n, buf);
-        if (grp_find(x.k, name, n, 0, &g)) rc = KZ_ENOMEM;
-        else if (g) {
-          g->gdocs++;
-          g->gwords += (uint64_t)cols.len[0] + cols.len[1] + cols.len[2] + cols.len[3];
-        }
+    const kz_counts *sizes;
+    rc = group_sizes(s, by, &sizes);
+    for (size_t i = 0; i < x.k->n && !rc; i++) {
+      const grp *g = grp_lookup(sizes, x.k->arena.p + x.k->g[i].name, x.k->g[i].name_len);
+      if (g) {
+        x.k->g[i].gdocs = g->gdocs;
+        x.k->g[i].gwords = g->gwords;
       }
     }
   }
@@ -269,17 +320,12 @@ int kz_corpus_vocabulary(kz_corpus *c, const char *filter, size_t len, kz_vocab_
   it = calloc(s->nseg ? s->nseg : 1, sizeof *it);
   v.sel = calloc(s->nseg ? s->nseg : 1, sizeof *v.sel);
   if (!it || !v.sel) rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-  for (uint32_t i = 0; i < s->nseg && !rc; i++) {
-    const kzi_segment *seg = s->seg[i];
-    if (!q && !seg->del) continue; /* dictionary counts are exact */
-    v.sel[i] = calloc((seg->ndocs + 7) / 8 + 1, 1);
-    if (!v.sel[i]) {
-      rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-      break;
-    }
-    if (!q)
-      for (uint32_t d = 0; d < seg->ndocs; d++)
-        if (!kzi_seg_deleted(seg, d)) v.sel[i][d >> 3] |= (unsigned char)(1u << (d & 7));
+  /* With a filter, the selected documents are marked; without one, the
+   * dictionary's counts are exact in segments without deletions, and the
+   * others leave their deleted documents out (sel stays NULL). */
+  for (uint32_t i = 0; i < s->nseg && !rc && q; i++) {
+    v.sel[i] = calloc((s->seg[i]->ndocs + 7) / 8 + 1, 1);
+    if (!v.sel[i]) rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   }
   if (!rc && q) rc = kzi_each_match(c, s, q, vsel, &v);
   for (uint32_t i = 0; i < s->nseg && !rc; i++) {
@@ -309,16 +355,18 @@ int kz_corpus_vocabulary(kz_corpus *c, const char *filter, size_t len, kz_vocab_
     for (uint32_t i = 0; i < s->nseg && !rc; i++) {
       int r;
       if (it[i].rc != KZ_OK || it[i].term_len != tl || memcmp(it[i].term, term, tl) != 0) continue;
-      if (!v.sel[i]) {
+      if (!v.sel[i] && !s->seg[i]->del) {
         tf += it[i].t.cf;
         df += it[i].t.df;
       } else {
+        const unsigned char *sel = v.sel[i];
         kzi_post_it p;
         rc = kzi_post_init(&p, s->seg[i], &it[i].t);
         while (!rc) {
           rc = kzi_post_next(&p);
           if (rc || p.doc == KZI_NO_DOC) break;
-          if (!((v.sel[i][p.doc >> 3] >> (p.doc & 7)) & 1)) continue;
+          if (sel ? !((sel[p.doc >> 3] >> (p.doc & 7)) & 1) : kzi_seg_deleted(s->seg[i], p.doc))
+            continue;
           df++;
           for (unsigned f = 0; f < KZI_NFIELDS; f++) tf += p.freq[f];
         }

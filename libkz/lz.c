@@ -183,3 +183,63 @@ int kzi_lz_decompress(const unsigned char *p, size_t n, unsigned char *out, size
     o += m;
   }
 }
+
+/* ---------------------------------------------------------------------
+ * Partial, resumable decoding (store_cache.c reads a record without
+ * decoding the rest of its block).
+ * --------------------------------------------------------------------- */
+
+/* Go on decoding p[0..n) (a stream of raw bytes) from input offset *ip and
+ * output offset *op, a sequence at a time, until at least want bytes are
+ * out or the stream ends; *ip and *op then say where to resume.  out holds
+ * raw + KZI_LZ_PAD bytes: copies run in 16-byte steps and may write into
+ * the pad (and past *op).  KZ_OK or KZ_ECORRUPT. */
+int kzi_lz_decompress_upto(const unsigned char *p0, size_t n, size_t *ip, unsigned char *out,
+                           size_t *op, size_t raw, size_t want) {
+  const unsigned char *p = p0 + *ip, *end = p0 + n;
+  size_t o = *op;
+  if (*ip > n || o > raw) return KZ_ECORRUPT;
+  for (;;) {
+    unsigned t;
+    size_t lit, m, d;
+    if (p == end) {
+      if (o != raw) return KZ_ECORRUPT;
+      break;
+    }
+    if (o >= want && o < raw) break;
+    t = *p++;
+    lit = t >> 4;
+    if (lit == 15 && get_len(&p, end, &lit)) return KZ_ECORRUPT;
+    if (lit > (size_t)(end - p) || lit > raw - o) return KZ_ECORRUPT;
+    if (lit <= 16 && end - p >= 16) memcpy(out + o, p, 16);
+    else memcpy(out + o, p, lit);
+    o += lit;
+    p += lit;
+    if (p == end) {
+      if ((t & 15) != 0) return KZ_ECORRUPT;
+      continue; /* checks o == raw */
+    }
+    if (end - p < 2) return KZ_ECORRUPT;
+    d = (size_t)p[0] | (size_t)p[1] << 8;
+    p += 2;
+    m = (t & 15);
+    if (m == 15 && get_len(&p, end, &m)) return KZ_ECORRUPT;
+    m += LZ_MIN;
+    if (d == 0 || d > o || m > raw - o) return KZ_ECORRUPT;
+    {
+      unsigned char *q = out + o;
+      const unsigned char *s = q - d;
+      if (d >= 16) {
+        for (size_t k = 0; k < m; k += 16) memcpy(q + k, s + k, 16);
+      } else if (d >= 8) {
+        for (size_t k = 0; k < m; k += 8) memcpy(q + k, s + k, 8);
+      } else {
+        for (size_t k = 0; k < m; k++) q[k] = s[k];
+      }
+    }
+    o += m;
+  }
+  *ip = (size_t)(p - p0);
+  *op = o;
+  return KZ_OK;
+}

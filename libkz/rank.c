@@ -25,6 +25,8 @@ typedef struct hit {
   kzi_buf snip;
   kzi_tokpos *hl, *bhl;
   size_t nhl, nbhl;
+  kzi_span *bsp;    /* the body's matches, until bhl is made from them */
+  size_t nbsp;
   int sfield;       /* kz_field the snippet was taken from */
 } hit;
 
@@ -222,48 +224,27 @@ static int search_segment(kz_corpus *c, kzi_snapshot *s, const kz_query *q, uint
   return rc;
 }
 
-/* Copy the stored fields of h into h->mem (the key is there already). */
+/* Copy the stored fields of h into h->mem (the key is there already),
+ * through the snapshot's cache of store blocks (store_cache.c). */
 static int load_fields(kzi_snapshot *s, hit *h) {
-  kzi_segment *seg = s->seg[h->seg];
   kzi_stored st;
-  kzi_storebuf scratch;
-  size_t tot = 0;
   int rc;
   if (h->mem) return KZ_OK;
-  memset(&scratch, 0, sizeof scratch);
-  rc = kzi_seg_stored(seg, h->doc, &st, &scratch);
-  if (rc) {
-    kzi_storebuf_free(&scratch);
-    return rc;
-  }
-  for (int f = 0; f < KZ_FIELD_COUNT; f++)
-    if (f != KZ_FIELD_KEY) tot += st.n[f] + 1;
-  h->mem = malloc(tot);
-  if (!h->mem) {
-    kzi_storebuf_free(&scratch);
-    return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-  }
-  tot = 0;
+  rc = kzi_snap_record(s, h->seg, h->doc, &st, &h->mem);
+  if (rc) return rc;
   for (int f = 0; f < KZ_FIELD_COUNT; f++) {
     if (f == KZ_FIELD_KEY) continue;
-    memcpy(h->mem + tot, st.f[f], st.n[f]);
-    h->mem[tot + st.n[f]] = 0;
-    h->f[f] = h->mem + tot;
+    h->f[f] = st.f[f];
     h->n[f] = st.n[f];
-    tot += st.n[f] + 1;
   }
-  kzi_storebuf_free(&scratch);
   return KZ_OK;
 }
 
-/* The key of h (always), the stored fields and the snippet (unless
- * snippets are off: then the fields are loaded on first use). */
-static int materialize(kz_corpus *c, kzi_snapshot *s, const kz_query *q, hit *h,
-                       const kz_search_options *o) {
-  kzi_segment *seg = s->seg[h->seg];
+/* The key of h. */
+static int load_key(kzi_snapshot *s, hit *h) {
   const char *key;
   size_t kn;
-  int rc = kzi_seg_key(seg, h->doc, &key, &kn);
+  int rc = kzi_seg_key(s->seg[h->seg], h->doc, &key, &kn);
   if (rc) return rc;
   h->key = malloc(kn + 1);
   if (!h->key) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
@@ -272,53 +253,88 @@ static int materialize(kz_corpus *c, kzi_snapshot *s, const kz_query *q, hit *h,
   h->f[KZ_FIELD_KEY] = h->key;
   h->n[KZ_FIELD_KEY] = kn;
   h->sfield = KZ_FIELD_BODY;
-  if (o->flags & KZ_SEARCH_NO_SNIPPETS) return KZ_OK;
-  rc = load_fields(s, h);
-  if (rc) return rc;
-  {
-    /* The snippet comes from the body when it has a match, else from the
-     * first of title, heading, caption that has one (else the body's
-     * start). */
-    static const unsigned order[KZI_NFIELDS] = {KZ_FIELD_BODY, KZ_FIELD_TITLE,
-                                                KZ_FIELD_HEADING, KZ_FIELD_CAPTION};
-    kzi_exec ex;
-    kzi_it *it = NULL;
-    kzi_span *sp = NULL;
-    size_t nsp = 0, cap = 0;
-    unsigned field = KZ_FIELD_BODY;
-    memset(&ex, 0, sizeof ex);
-    ex.snap = s;
-    ex.seg = seg;
-    ex.c = c;
-    rc = kzi_exec_build(&it, &ex, q->root);
-    if (!rc && kzi_it_seek(&ex, it, h->doc) == h->doc) {
-      for (unsigned i = 0; i < KZI_NFIELDS && !rc; i++) {
-        nsp = 0;
-        rc = kzi_it_spans(&ex, it, h->doc, order[i], &sp, &nsp, &cap);
-        nsp = kzi_spans_normalize(sp, nsp);
-        if (nsp) {
-          field = order[i];
-          break;
-        }
+  return KZ_OK;
+}
+
+typedef struct hord { uint32_t seg, doc; size_t i; } hord;
+static int hord_cmp(const void *a, const void *b) {
+  const hord *x = a, *y = b;
+  if (x->seg != y->seg) return x->seg < y->seg ? -1 : 1;
+  return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+/* The snippet of h, whose iterator `it` (over h's segment) may move to
+ * h->doc.  The snippet comes from the body when it has a match, else from
+ * the first of title, heading, caption that has one (else the body's
+ * start).  The body's matches are kept for its highlights, which are
+ * mapped to bytes on first use (body_hits()). */
+static int snippet_of(kz_corpus *c, kzi_exec *ex, kzi_it *it, hit *h, unsigned window,
+                      kzi_span **sp, size_t *cap) {
+  static const unsigned order[KZI_NFIELDS] = {KZ_FIELD_BODY, KZ_FIELD_TITLE, KZ_FIELD_HEADING,
+                                              KZ_FIELD_CAPTION};
+  size_t nsp = 0;
+  unsigned field = KZ_FIELD_BODY;
+  int rc = KZ_OK;
+  if (kzi_it_seek(ex, it, h->doc) == h->doc) {
+    for (unsigned i = 0; i < KZI_NFIELDS && !rc; i++) {
+      nsp = 0;
+      rc = kzi_it_spans(ex, it, h->doc, order[i], sp, &nsp, cap);
+      nsp = kzi_spans_normalize(*sp, nsp);
+      if (nsp) {
+        field = order[i];
+        break;
       }
     }
-    if (!rc && ex.rc) rc = ex.rc;
-    if (!rc) {
-      kzi_tokpos *bhl = NULL;
-      size_t nbhl = 0;
-      h->sfield = (int)field;
-      rc = kzi_snippet(c, h->f[field], h->n[field], sp, nsp, o->snippet_tokens, &h->snip,
-                       &h->hl, &h->nhl, &bhl, &nbhl);
-      if (field == KZ_FIELD_BODY) {
-        h->bhl = bhl;
-        h->nbhl = nbhl;
-      } else {
-        free(bhl); /* body ranges stay empty: the body has no match */
-      }
-    }
-    free(sp);
-    kzi_it_free(it);
   }
+  if (!rc && ex->rc) rc = ex->rc;
+  if (rc) return rc;
+  h->sfield = (int)field;
+  if (field == KZ_FIELD_BODY && nsp) {
+    h->bsp = malloc(nsp * sizeof *h->bsp);
+    if (!h->bsp) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    memcpy(h->bsp, *sp, nsp * sizeof *h->bsp);
+    h->nbsp = nsp;
+  }
+  return kzi_snippet(c, h->f[field], h->n[field], *sp, nsp, window, &h->snip, &h->hl, &h->nhl);
+}
+
+/* The stored fields and snippets of the n hits h: in segment and document
+ * order, so that one iterator per segment serves all its hits (and hits of
+ * one store block follow each other). */
+static int snippets(kz_corpus *c, kzi_snapshot *s, const kz_query *q, hit *h, size_t n,
+                    const kz_search_options *o) {
+  hord *ord = malloc((n ? n : 1) * sizeof *ord);
+  size_t cap = 0;
+  kzi_span *sp = NULL;
+  kzi_exec ex;
+  kzi_it *it = NULL;
+  int rc = KZ_OK;
+  if (!ord) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    ord[i].seg = h[i].seg;
+    ord[i].doc = h[i].doc;
+    ord[i].i = i;
+  }
+  qsort(ord, n, sizeof *ord, hord_cmp);
+  memset(&ex, 0, sizeof ex);
+  for (size_t i = 0; i < n && !rc; i++) {
+    hit *x = &h[ord[i].i];
+    if (!it || ex.seg != s->seg[x->seg]) {
+      kzi_it_free(it);
+      it = NULL;
+      memset(&ex, 0, sizeof ex);
+      ex.snap = s;
+      ex.seg = s->seg[x->seg];
+      ex.c = c;
+      rc = kzi_exec_build(&it, &ex, q->root);
+      if (rc) break;
+    }
+    rc = load_fields(s, x);
+    if (!rc) rc = snippet_of(c, &ex, it, x, o->snippet_tokens, &sp, &cap);
+  }
+  kzi_it_free(it);
+  free(sp);
+  free(ord);
   return rc;
 }
 
@@ -337,6 +353,7 @@ static void hit_clear(hit *h) {
   kzi_buf_free(&h->snip);
   free(h->hl);
   free(h->bhl);
+  free(h->bsp);
 }
 
 int kz_corpus_search(kz_results **out, kz_corpus *c, const char *query, size_t len,
@@ -402,8 +419,9 @@ int kz_corpus_search(kz_results **out, kz_corpus *c, const char *query, size_t l
         r->h[i].date = t.h[o.offset + i].date;
         r->h[i].seg = t.h[o.offset + i].seg;
         r->h[i].doc = t.h[o.offset + i].doc;
-        rc = materialize(c, s, q, &r->h[i], &o);
+        rc = load_key(s, &r->h[i]);
       }
+      if (!rc && !(o.flags & KZ_SEARCH_NO_SNIPPETS)) rc = snippets(c, s, q, r->h, r->n, &o);
     }
   }
   r->c = c;
@@ -490,13 +508,28 @@ int kz_results_highlight(const kz_results *r, size_t i, size_t *start, size_t *e
   return KZ_OK;
 }
 
+/* The current hit with its body highlights mapped to bytes (on first use:
+ * a cursor is used by one thread at a time). */
+static const hit *body_hits(const kz_results *r) {
+  hit *h = (hit *)cur(r);
+  if (h && h->bsp) {
+    if (kzi_span_bytes(r->c, h->f[KZ_FIELD_BODY], h->n[KZ_FIELD_BODY], h->bsp, h->nbsp, &h->bhl,
+                       &h->nbhl) != KZ_OK)
+      h->nbhl = 0;
+    free(h->bsp);
+    h->bsp = NULL;
+    h->nbsp = 0;
+  }
+  return h;
+}
+
 size_t kz_results_body_highlight_count(const kz_results *r) {
-  const hit *h = cur(r);
+  const hit *h = body_hits(r);
   return h ? h->nbhl : 0;
 }
 
 int kz_results_body_highlight(const kz_results *r, size_t i, size_t *start, size_t *end) {
-  const hit *h = cur(r);
+  const hit *h = body_hits(r);
   if (!h || i >= h->nbhl) return KZ_ITEROVER;
   if (start) *start = h->bhl[i].start;
   if (end) *end = h->bhl[i].end;
