@@ -17,23 +17,10 @@
 #include <cmocka.h>
 
 #include "kz.h"
+#include "test_fs.h"
 #include "kz/corpus.h"
 #include "kz/query.h"
 #include "kz/analysis.h"
-
-static void rmrf(const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  char p[4096];
-  if (!d) return;
-  while ((e = readdir(d)) != NULL) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
-}
 
 static char *tmpdir(void) {
   static char buf[8][64];
@@ -47,7 +34,7 @@ static char *tmpdir(void) {
 
 static void cleanup(char *dir) {
   char parent[64];
-  rmrf(dir);
+  kzt_rmtree(dir);
   snprintf(parent, sizeof parent, "%s", dir);
   *strrchr(parent, '/') = 0;
   rmdir(parent);

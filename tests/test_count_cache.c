@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "kz.h"
+#include "test_fs.h"
 #include "kz/corpus.h"
 #include "kz/query.h"
 
@@ -102,19 +103,6 @@ static void add_doc(kz_corpus *c, const mdoc *d) {
                    KZ_OK);
 }
 
-static void rmtree(const char *d0) {
-  DIR *d = opendir(d0);
-  struct dirent *e;
-  char p[512];
-  while (d && (e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.') continue;
-    snprintf(p, sizeof p, "%s/%s", d0, e->d_name);
-    unlink(p);
-  }
-  if (d) closedir(d);
-  rmdir(d0);
-}
-
 static int setup(void **state) {
   kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   (void)state;
@@ -133,7 +121,7 @@ static int teardown(void **state) {
     free(D[i].title);
     free(D[i].body);
   }
-  rmtree(dir);
+  kzt_rmtree(dir);
   rmdir(parent);
   return 0;
 }

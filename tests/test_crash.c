@@ -18,23 +18,11 @@
 #include <cmocka.h>
 
 #include "kz.h"
+#include "test_fs.h"
 #include "kz/corpus.h"
 #include "kz/query.h"
 
 #define BATCH 40
-
-static void rmrf(const char *d0) {
-  DIR *d = opendir(d0);
-  struct dirent *e;
-  char p[512];
-  while (d && (e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.') continue;
-    snprintf(p, sizeof p, "%s/%s", d0, e->d_name);
-    unlink(p);
-  }
-  if (d) closedir(d);
-  rmdir(d0);
-}
 
 /* The child: batches of BATCH documents, each batch committed; every
  * fourth commit is an optimize. Never returns. */
@@ -131,7 +119,7 @@ static void test_sigkill(void **state) {
     kz_corpus_close(c);
   }
   assert_true(batches > 0);
-  rmrf(dir);
+  kzt_rmtree(dir);
   rmdir(parent);
 }
 

@@ -42,8 +42,6 @@
  *            document frequency, total frequency) must be identical, and
  *            every query must agree.
  */
-#define _XOPEN_SOURCE 700 /* nftw */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,6 +55,7 @@
 #include <sqlite3.h>
 
 #include "kz.h"
+#include "test_fs.h"
 #include "kz/article.h"
 #include "kz/corpus.h"
 #include "kz/query.h"
@@ -77,13 +76,6 @@ static char *xstrndup(const char *s, size_t n) {
   return p;
 }
 
-static int rm_cb(const char *path, const struct stat *sb, int flag,
-                 struct FTW *ftw) {
-  (void)sb, (void)flag, (void)ftw;
-  return remove(path);
-}
-
-static void rmrf(const char *dir) { nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS); }
 
 /* Deterministic PRNG (splitmix64). */
 typedef struct rng { uint64_t s; } rng;
@@ -302,7 +294,7 @@ static void pair_close(pair *p) {
   sqlite3_finalize(p->match);
   sqlite3_close(p->db);
   kz_corpus_close(p->kz);
-  rmrf(p->root);
+  kzt_rmtree(p->root);
 }
 
 static void pair_load(pair *p, const docs *d) {

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "kz.h"
+#include "test_fs.h"
 #include "kz/corpus.h"
 #include "kz/query.h"
 
@@ -202,19 +203,6 @@ static void word(char *out, size_t cap) {
   snprintf(out, cap, "w%u", k);
 }
 
-static void rmtree(const char *d0) {
-  DIR *d = opendir(d0);
-  struct dirent *e;
-  char p[512];
-  while (d && (e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.') continue;
-    snprintf(p, sizeof p, "%s/%s", d0, e->d_name);
-    unlink(p);
-  }
-  if (d) closedir(d);
-  rmdir(d0);
-}
-
 static void same_hits(kz_corpus *c, const char *q, size_t limit, size_t offset) {
   kz_search_options a = KZ_SEARCH_OPTIONS_INIT, b = KZ_SEARCH_OPTIONS_INIT;
   kz_results *ra, *rb;
@@ -297,7 +285,7 @@ static void test_topk_pruning(void **state) {
   }
   kz_corpus_close(c);
   free(body);
-  rmtree(d);
+  kzt_rmtree(d);
   rmdir(par);
 }
 

@@ -23,24 +23,11 @@
 #include <cmocka.h>
 
 #include "kz.h"
+#include "test_fs.h"
 
 /* ---------------------------------------------------------------------
  * Temporary corpora
  * --------------------------------------------------------------------- */
-
-static void rmrf(const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  char p[4096];
-  if (!d) return;
-  while ((e = readdir(d)) != NULL) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
-}
 
 static char dirs[4][64];
 static int ndirs;
@@ -64,7 +51,7 @@ static void destroy(kz_corpus *c) {
   for (int i = 0; i < 4; i++)
     if (dirs[i][0]) {
       char parent[sizeof dirs[i]];
-      rmrf(dirs[i]);
+      kzt_rmtree(dirs[i]);
       memcpy(parent, dirs[i], sizeof parent);
       *strrchr(parent, '/') = 0;
       rmdir(parent);
