@@ -22,7 +22,9 @@
  *    outside it, prose is boilerplate (comment after the comment cut) and
  *    headline-like lines are related links.  Captions are also known by
  *    where people stand (", left,") or a full date with its weekday; calls
- *    to the reader and author's notes are boilerplate.
+ *    to the reader, author's notes and a press release's company note are
+ *    boilerplate, and teasers after a closing note leave the main text; an
+ *    embedded post over its "- Name (@handle)" line is body.
  * Before all this, kzi_blocks_split_lists() undoes blocks.c's joining of
  * runs that are lists of headlines rather than hard-wrapped text.
  */
@@ -269,6 +271,7 @@ int kzi_blocks_split_lists(kzi_article_doc *d) {
 }
 
 static int self_description(const char *t, size_t n, unsigned words);
+static int find_bytes(const char *h, size_t hn, const char *nd, size_t nn);
 
 void kzi_features(kzi_article_doc *d) {
   size_t bi;
@@ -588,6 +591,25 @@ static int self_description(const char *t, size_t n, unsigned words) {
 /* ----------------------------------------------------------------------
  * Classification
  * ---------------------------------------------------------------------- */
+/* "1 Photo sparks theories 2 Aides left notes 3 Don't ...": a numbered
+ * list of headlines ("Most read") on one line.  Bare numbers 1, 2, 3, 4 in
+ * this order, each at a word start and before a capital or a digit. */
+static int numbered_run(const char *t, size_t n) {
+  size_t i;
+  unsigned next = 1;
+  for (i = 0; i + 2 < n && next <= 4; i++) {
+    unsigned v = 0;
+    size_t j = i;
+    if ((i > 0 && t[i - 1] != ' ') || t[i] < '1' || t[i] > '9') continue;
+    while (j < n && t[j] >= '0' && t[j] <= '9' && j - i < 3) v = v * 10 + (unsigned)(t[j++] - '0');
+    if (v == next && j + 1 < n && t[j] == ' ' &&
+        (cp_upper(cp_at(t, n, j + 1)) || (t[j + 1] >= '0' && t[j + 1] <= '9') ||
+         (unsigned char)t[j + 1] >= 0x80))
+      next++;
+  }
+  return next > 4;
+}
+
 static int content_class(const kzi_article_doc *d, const kzi_block *b) {
   const kzi_feat *f = &b->f;
   int und = !d->lang[0] || strcmp(d->lang, "und") == 0 || d->weak_stops;
@@ -599,6 +621,8 @@ static int content_class(const kzi_article_doc *d, const kzi_block *b) {
   /* mostly capitalized words and no sentence end: a tag cloud or headlines
    * run together on one line, not prose (German nouns make about a third) */
   if (f->words >= 12 && f->caps * 100 >= f->words * 55 && !sentence_end) return CLS_SHORT;
+  /* (a table of figures, numbered rows, is not one) */
+  if (f->digits_words >= 4 && f->digits_words * 4 < f->words && numbered_run(kzi_art_text(d, b->text), b->len)) return CLS_SHORT;
   if (!sentence_end && f->end_punct != END_COMMA && f->words < 25) return CLS_SHORT;
   if (f->words >= 20 && (und || dens100 >= 22)) return CLS_GOOD;
   if (f->words >= 10 && f->sentences >= 2 && (und || dens100 >= 18)) return CLS_GOOD;
@@ -615,6 +639,18 @@ static int gallery_caption(const char *t, size_t n) {
   if (a == 0 || a > 3 || i + 4 >= n || memcmp(t + i, " of ", 4) != 0) return 0;
   for (i += 4; i < n && t[i] >= '0' && t[i] <= '9' && m < 4; i++, m++) {}
   return m > 0 && m <= 3 && (i == n || t[i] == ' ');
+}
+
+/* "— Jane Doe (@jdoe) November 18, 2019": the credit line under an
+ * embedded social-media post. */
+static int tweet_credit(const kzi_article_doc *d, const kzi_block *b) {
+  const char *t = kzi_art_text(d, b->text);
+  size_t n = b->len;
+  if (b->f.words > 16 || n < 6) return 0;
+  if (!(starts_with_ci(t, n, "\xe2\x80\x94 ") || starts_with_ci(t, n, "\xe2\x80\x93 ") ||
+        starts_with_ci(t, n, "- ") || starts_with_ci(t, n, "-- ")))
+    return 0;
+  return find_bytes(t, n, "(@", 2);
 }
 
 static long block_score(const kzi_article_doc *d, const kzi_block *b) {
@@ -935,19 +971,131 @@ static int reader_call(const char *t, size_t n) {
   return 0;
 }
 
+/* "Acme (NYSE: ACM) is a leading provider of ...", "Acme is headquartered
+ * in ...": the "About the company" note of a press release.  Its first
+ * sentence links a short capitalized subject to what the company is, in the
+ * words such notes use; after an "About ..." heading any such link will do
+ * (about_heading). */
+static int company_note(const char *t, size_t n, int about_heading) {
+  static const char *const links[] = {" is a ", " is an ", " is the ", " is one of the ",
+                                      " is headquartered ", " was founded ", NULL};
+  static const char *const kinds[] = {
+    "provider", "providers", "manufacturer", "manufacturers", "supplier", "suppliers",
+    "developer", "developers", "maker", "makers", "headquartered", "subsidiary",
+    "publicly traded", "privately held", "nyse:", "nasdaq:", "six:", "lse:", "tsx:", NULL};
+  static const char *const adjs[] = {"leading", "global", "worldwide", "world's", "international", NULL};
+  size_t e, j, at = n, k;
+  if (!cp_upper(cp_at(t, n, 0))) return 0;
+  for (k = 0; k < n && k < 70 && at == n; k++) {
+    if (t[k] != ' ' || t[k + 1] < 'a' || t[k + 1] > 'w') continue;
+    for (j = 0; links[j]; j++)
+      if (starts_with_ci(t + k, n - k, links[j])) { at = k; break; }
+  }
+  if (at >= n || (e = first_sentence_end(t, n, 400)) <= at) return 0;
+  if (about_heading) return 1;
+  for (j = 0; kinds[j]; j++)
+    if (has_word_at(t, e, kinds[j]) && (j >= 12 || strcmp(kinds[j], "headquartered") == 0)) return 1;
+  /* "is a global solutions provider", "is the world's leading maker of" */
+  for (j = 0; adjs[j]; j++)
+    if (has_word_at(t + at, e - at, adjs[j])) break;
+  if (!adjs[j]) return 0;
+  for (j = 0; j < 10; j++)
+    if (has_word_at(t + at, e - at, kinds[j])) return 1;
+  return 0;
+}
+
+/* Does a heading "About Acme" ("Über ...", "À propos de ...") of at most
+ * five words come just before block i? */
+static int after_about(const kzi_article_doc *d, long i) {
+  static const char *const abouts[] = {"about ", "\xc3\xbc" "ber ", "\xc3\x9c" "ber ",
+                                       "\xc3\xa0 propos ", "\xc3\x80 propos ", "acerca de ",
+                                       "sobre ", "informazioni su ", NULL};
+  const kzi_block *h;
+  size_t j;
+  while (--i >= 0 && d->blocks[i].dup >= 0) {}
+  if (i < 0) return 0;
+  h = &d->blocks[i];
+  if (h->kind != KZ_BLOCK_HEADING || h->f.words < 2 || h->f.words > 5) return 0;
+  for (j = 0; abouts[j]; j++)
+    if (starts_with_ci(kzi_art_text(d, h->text), h->len, abouts[j])) return 1;
+  return 0;
+}
+
+/* After a note that closes an article (an author's note, a call to the
+ * reader), teasers may follow inside the main text: headline, kicker or
+ * source lines, each with a one-paragraph summary.  Are the live blocks
+ * after c up to hi such a list: at least three paragraphs of at most 60
+ * words, hardly ever (one time in four) two of them next to each other? */
+static int teaser_tail(const kzi_article_doc *d, long c, long hi) {
+  long i;
+  unsigned paras = 0, lead = 0, adjacent = 0;
+  int prev_para = 0;
+  /* up to two short paragraphs that go on with the note ("Want more
+   * stories like this? ...") */
+  for (i = c + 1; i <= hi && i < (long)d->nblocks && lead < 2; i++) {
+    const kzi_block *b = &d->blocks[i];
+    if (b->dup >= 0) continue;
+    if (b->kind != KZ_BLOCK_PARAGRAPH || b->f.words > 30) break;
+    lead++;
+  }
+  for (i = c + 1 + lead; i <= hi && i < (long)d->nblocks; i++) {
+    const kzi_block *b = &d->blocks[i];
+    int para = b->kind == KZ_BLOCK_PARAGRAPH || b->kind == KZ_BLOCK_STANDFIRST;
+    if (b->dup >= 0) continue;
+    if (para) {
+      if (b->f.words > 60) return 0;
+      adjacent += prev_para;
+      paras++;
+    }
+    prev_para = para;
+  }
+  return paras >= 3 && adjacent * 4 <= paras;
+}
+
 /* Calls to the reader inside the main text, and author's notes in its
  * second half (where the article has ended: such a note comes last or
- * among the teasers after it), are not the article. */
+ * among the teasers after it), are not the article; nor is a company's
+ * note after the first third (a press release's is last, but the contacts
+ * and the sign-up forms of the site may follow), or the paragraphs right
+ * after it that start with the same name.  When teasers follow such a closing note, they go
+ * too. */
 static void reader_notes(kzi_article_doc *d) {
-  long i, lo = d->region_lo, hi = d->region_hi;
+  long i, lo = d->region_lo, hi = d->region_hi, closing = -1;
+  size_t subj = 0;
+  const char *name = NULL;
+  unsigned long total = 0, before = 0;
+  for (i = lo; i <= hi && i >= 0 && i < (long)d->nblocks; i++)
+    if (d->blocks[i].dup < 0 && d->blocks[i].kind == KZ_BLOCK_PARAGRAPH) total += d->blocks[i].f.words;
   for (i = lo; i <= hi && i >= 0 && i < (long)d->nblocks; i++) {
     kzi_block *b = &d->blocks[i];
     const char *t = kzi_art_text(d, b->text);
-    if (b->dup >= 0 || b->kind != KZ_BLOCK_PARAGRAPH || b->f.words < 5 || b->f.words > 90) continue;
-    if ((b->f.words <= 40 && reader_call(t, b->len)) ||
-        (i > lo + (hi - lo) / 2 && author_note(t, b->len)))
+    /* in the second half by blocks, or after half of the text's words */
+    int late = i > lo + (hi - lo) / 2 || before * 2 >= total;
+    if (b->dup < 0 && b->kind == KZ_BLOCK_PARAGRAPH) before += b->f.words;
+    if (b->dup >= 0 || b->f.words < 5 || b->f.words > 90) continue;
+    if (b->kind == KZ_BLOCK_HEADING && late && b->f.words <= 20 && author_note(t, b->len)) {
       b->kind = KZ_BLOCK_BOILERPLATE;
+      if (closing < 0) closing = i;
+      continue;
+    }
+    if (b->kind != KZ_BLOCK_PARAGRAPH) continue;
+    if ((b->f.words <= 40 && reader_call(t, b->len)) || (late && author_note(t, b->len))) {
+      b->kind = KZ_BLOCK_BOILERPLATE;
+      if (late && closing < 0) closing = i;
+    } else if (i > lo + (hi - lo) / 3 && ((name && subj < b->len && memcmp(t, name, subj) == 0 && t[subj] == ' ') ||
+                        company_note(t, b->len, after_about(d, i)))) {
+      b->kind = KZ_BLOCK_BOILERPLATE;
+      if (!name) {
+        name = t;
+        for (subj = 0; subj < b->len && t[subj] != ' '; subj++) {}
+      }
+    }
   }
+  if (closing >= 0 && teaser_tail(d, closing, hi))
+    for (i = closing + 1; i <= hi; i++)
+      if (d->blocks[i].kind == KZ_BLOCK_PARAGRAPH || d->blocks[i].kind == KZ_BLOCK_STANDFIRST ||
+          d->blocks[i].kind == KZ_BLOCK_HEADING)
+        d->blocks[i].kind = KZ_BLOCK_RELATED_LINK;
 }
 
 void kzi_classify(kzi_article_doc *d) {
@@ -1062,6 +1210,14 @@ void kzi_classify(kzi_article_doc *d) {
       continue;
     }
     if (b->cls >= CLS_NEAR) { b->kind = KZ_BLOCK_PARAGRAPH; continue; }
+    /* "..., which contains the following statement:" over the text it
+     * introduces; an embedded post over its "— Name (@handle) date" */
+    if ((f->words >= 8 && f->first_upper && f->end_punct == END_COLON && next_prose) ||
+        (f->words >= 3 && nxt >= 0 && nxt <= hi && tweet_credit(d, &d->blocks[nxt])) ||
+        tweet_credit(d, b)) {
+      b->kind = KZ_BLOCK_PARAGRAPH;
+      continue;
+    }
     if (headingish(b) && (f->first_upper || (t[0] >= '0' && t[0] <= '9') || !f->words ||
                           (unsigned char)t[0] >= 0x80) && nxt >= 0) {
       b->kind = KZ_BLOCK_HEADING;

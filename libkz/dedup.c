@@ -15,6 +15,12 @@
  * such candidate of similar size is then compared exactly, and Jaccard
  * similarity >= 0.5 makes the new block a duplicate.  Memory is K entries per
  * block and the work is linear in the text.
+ * Contained: a page may also print the whole text again as one block (the
+ * article body of the page's metadata, a print version run together).  One
+ * shingle in eight (by hash) of every block goes into a second table with
+ * the first block that had it; a long block whose sampled shingles were
+ * nearly all (80%) seen before, in two or more earlier blocks, repeats them
+ * and is a duplicate of the first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +29,8 @@
 
 #define K 24
 #define NEAR_MIN_WORDS 6
+#define CONTAIN_MIN_WORDS 60
+#define SAMPLED(h) (((h) & 7) == 0)
 
 typedef struct hmap {
   uint64_t *keys;
@@ -144,7 +152,7 @@ static double jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb
 
 struct kzi_dedup {
   kzi_article_doc *d;
-  hmap exact, near;
+  hmap exact, near, sample;
   uint64_t *sh, *osh, *owh; /* scratch: shingles, and a candidate's */
   size_t shcap, oshcap, owhcap;
 };
@@ -184,7 +192,8 @@ int kzi_dedup_begin(kzi_article_doc *d, kzi_dedup **out) {
   if (x == NULL) return d->rc = KZ_ENOMEM;
   x->d = d;
   /* the tables grow as needed: start small */
-  if (hmap_init(&x->exact, n < 4096 ? n : 4096) || hmap_init(&x->near, n < 4096 ? n * 4 : 16384)) {
+  if (hmap_init(&x->exact, n < 4096 ? n : 4096) || hmap_init(&x->near, n < 4096 ? n * 4 : 16384) ||
+      hmap_init(&x->sample, n < 4096 ? n * 4 : 16384)) {
     kzi_dedup_end(x);
     return d->rc = KZ_ENOMEM;
   }
@@ -196,6 +205,7 @@ void kzi_dedup_end(kzi_dedup *x) {
   if (x == NULL) return;
   hmap_free(&x->exact);
   hmap_free(&x->near);
+  hmap_free(&x->sample);
   free(x->sh);
   free(x->osh);
   free(x->owh);
@@ -260,9 +270,36 @@ void kzi_dedup_block(kzi_dedup *x, size_t i, const uint64_t *wh, size_t nw) {
       }
     }
   }
-  if (b->dup < 0)
+  if (b->dup < 0 && nw >= CONTAIN_MIN_WORDS) {
+    /* several earlier blocks run together */
+    size_t sampled = 0, seen = 0;
+    uint32_t first = UINT32_MAX, other = UINT32_MAX;
+    for (j = 0; j < ns; j++) {
+      uint32_t v;
+      if (!SAMPLED(x->sh[j])) continue;
+      sampled++;
+      if ((v = hmap_find(&x->sample, x->sh[j])) == UINT32_MAX) continue;
+      seen++;
+      if (first == UINT32_MAX || v < first) {
+        if (first != UINT32_MAX) other = first;
+        first = v;
+      } else if (v != first) {
+        other = v;
+      }
+    }
+    if (sampled >= 6 && seen * 10 >= sampled * 8 && other != UINT32_MAX) {
+      long root = (long)first;
+      while (d->blocks[root].dup >= 0) root = d->blocks[root].dup;
+      b->dup = root;
+    }
+  }
+  if (b->dup < 0) {
     for (j = 0; j < ns && j < K; j++)
       if (hmap_put(&x->near, x->sh[j], (uint32_t)i) == UINT32_MAX - 1) d->rc = KZ_ENOMEM;
+    for (j = 0; j < ns; j++)
+      if (SAMPLED(x->sh[j]) && hmap_put(&x->sample, x->sh[j], (uint32_t)i) == UINT32_MAX - 1)
+        d->rc = KZ_ENOMEM;
+  }
 }
 
 /* After classification and metadata, make every duplicate point at a kept

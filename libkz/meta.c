@@ -211,7 +211,29 @@ static const char *const nav_phrases[] = {
   "the views and opinions", "this article is republished", "disclaimer:",
   "must be logged in", "log in to comment", "login to comment", "to post a comment",
   "to leave a comment", "your email address will not be published",
-  "required fields are marked", NULL};
+  "required fields are marked",
+  /* the comment form and share buttons of blog engines, in their usual
+   * translations: "Save my name, email, and website in this browser ..." */
+  "save my name, email", "in this browser for the next time i comment",
+  "click to share on", "(opens in new window)", "non-commercial use only",
+  "\xd1\x81\xd0\xbe\xd1\x85\xd1\x80\xd0\xb0\xd0\xbd\xd0\xb8\xd1\x82\xd1\x8c "
+  "\xd0\xbc\xd0\xbe\xd1\x91 \xd0\xb8\xd0\xbc\xd1\x8f", /* сохранить моё имя */
+  "\xd0\xb2\xd0\xb0\xd1\x88 \xd0\xb0\xd0\xb4\xd1\x80\xd0\xb5\xd1\x81 email "
+  "\xd0\xbd\xd0\xb5 \xd0\xb1\xd1\x83\xd0\xb4\xd0\xb5\xd1\x82", /* ваш адрес email не будет */
+  "in diesem browser speichern", "dans le navigateur pour mon prochain commentaire",
+  "en este navegador para la pr\xc3\xb3xima vez", "neste navegador para a pr\xc3\xb3xima vez",
+  "in questo browser per la prossima volta",
+  /* footers of Korean, Japanese and Chinese sites: unauthorized
+   * reproduction prohibited, privacy policy, all rights reserved */
+  "\xeb\xac\xb4\xeb\x8b\xa8\xec\xa0\x84\xec\x9e\xac", /* 무단전재 */
+  "\xea\xb0\x9c\xec\x9d\xb8\xec\xa0\x95\xeb\xb3\xb4\xec\xb7\xa8\xea\xb8\x89\xeb\xb0\xa9\xec\xb9\xa8", /* 개인정보취급방침 */
+  "\xea\xb0\x9c\xec\x9d\xb8\xec\xa0\x95\xeb\xb3\xb4\xec\xb2\x98\xeb\xa6\xac\xeb\xb0\xa9\xec\xb9\xa8", /* 개인정보처리방침 */
+  "\xe7\x84\xa1\xe6\x96\xad\xe8\xbb\xa2\xe8\xbc\x89", /* 無断転載 */
+  "\xe3\x83\x97\xe3\x83\xa9\xe3\x82\xa4\xe3\x83\x90\xe3\x82\xb7\xe3\x83\xbc"
+  "\xe3\x83\x9d\xe3\x83\xaa\xe3\x82\xb7\xe3\x83\xbc", /* プライバシーポリシー */
+  "\xe7\x89\x88\xe6\x9d\x83\xe6\x89\x80\xe6\x9c\x89", /* 版权所有 */
+  "\xe8\x91\x97\xe4\xbd\x9c\xe6\xa8\xa9\xe3\x81\xaf", /* 著作権は */
+  NULL};
 
 /* ...and phrases that prose may hold too: furniture only in a short line or
  * at its start. */
@@ -219,7 +241,10 @@ static const char *const nav_weak_phrases[] = {
   "cookie", "republished from", "originally published", "first appeared on",
   "first appeared in", "click here", "you can find him on", "you can find her on",
   "follow him on", "follow her on", "follow us on", "javascript", "your browser",
-  "log in to", "reprints", NULL};
+  "log in to", "reprints", "unsubscribe at any time", "you can unsubscribe",
+  /* "Your email address will not be published" of other languages */
+  "wird nicht ver\xc3\xb6" "ffentlicht", "ne sera pas publi\xc3\xa9" "e", "no ser\xc3\xa1 publicada",
+  "n\xc3\xa3o ser\xc3\xa1 publicado", "non sar\xc3\xa0 pubblicato", NULL};
 /* Short lines that open the page's after-article sections. */
 static const char *const end_lines[] = {
   "related", "related articles",
@@ -333,8 +358,11 @@ static int phrase_in(const char *low, const char *s, size_t n) {
   for (i = 0; i + 3 <= m; i++) {
     unsigned k;
     unsigned char prev = i ? (unsigned char)buf[i - 1] : ' ';
-    /* phrases start at the start of a word */
-    if ((prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9') || prev >= 0x80) continue;
+    /* phrases start at the start of a word (anywhere in CJK text, which
+     * has no spaces: at the lead byte of a three-byte character) */
+    if (((prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9') || prev >= 0x80) &&
+        ((unsigned char)buf[i] < 0xe3 || (unsigned char)buf[i] > 0xef))
+      continue;
     k = ph_head[ph_hash((const unsigned char *)buf + i)];
     while (k) {
       const char *p = ph_all[k - 1];

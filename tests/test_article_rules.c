@@ -10,7 +10,20 @@
  * - calls to the reader ("Join our ...") and author's notes after the
  *   article;
  * - section-end lines in other languages and "More from <Site>";
- * - a tag cloud (mostly capitalized words, no sentence end) is not prose.
+ * - a tag cloud (mostly capitalized words, no sentence end) is not prose;
+ * - notices that blog engines and publishers print on every page (comment
+ *   form, share buttons, "non-commercial use only", CJK footers) are
+ *   furniture, in a short line; inside long prose the weaker ones are not;
+ * - a company's "About" note at the end of a press release is not the
+ *   article, the same words in its first paragraph are;
+ * - teasers (headline lines and one-paragraph summaries) after a closing
+ *   author's note leave the main text; paragraphs after a mid-text call to
+ *   the reader stay;
+ * - a numbered list of headlines on one line is not prose, a numbered table
+ *   of figures is left alone;
+ * - an embedded post and its "- Name (@handle) date" line, and a sentence
+ *   ending in ':' over the text it introduces, are body;
+ * - the whole text printed again as one block is a duplicate.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -276,6 +289,207 @@ static void test_tag_cloud(void **state) {
   kz_article_free(a);
 }
 
+/* ----------------------------------------------------------------------
+ * Notices every page of a site carries
+ * ---------------------------------------------------------------------- */
+static void test_site_notices(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n"
+    "This copy is for your personal, non-commercial use only. To order copies for your "
+    "colleagues, use the order form.\n\n"
+    P1 "\n\n" P2 "\n\n" P3 "\n\n" P4 "\n\n"
+    "Share this:\n\n"
+    "Click to share on Twitter (Opens in new window) Click to share on Facebook (Opens in new "
+    "window) Click to email this to a friend (Opens in new window)\n\n"
+    "Leave a Reply\n\n"
+    "Save my name, email, and website in this browser for the next time I comment.\n\n"
+    /* сохранить моё имя, email ... */
+    "\xd0\xa1\xd0\xbe\xd1\x85\xd1\x80\xd0\xb0\xd0\xbd\xd0\xb8\xd1\x82\xd1\x8c \xd0\xbc\xd0\xbe"
+    "\xd1\x91 \xd0\xb8\xd0\xbc\xd1\x8f, email \xd0\xb8 \xd0\xb0\xd0\xb4\xd1\x80\xd0\xb5\xd1\x81 "
+    "\xd1\x81\xd0\xb0\xd0\xb9\xd1\x82\xd0\xb0.\n\n"
+    /* a Korean footer: ... 무단전재 및 재배포 금지 */
+    "\xea\xb4\x91\xea\xb3\xa0\xeb\xac\xb8\xec\x9d\x98 / \xeb\xac\xb4\xeb\x8b\xa8\xec\xa0\x84"
+    "\xec\x9e\xac \xeb\xb0\x8f \xec\x9e\xac\xeb\xb0\xb0\xed\x8f\xac \xea\xb8\x88\xec\xa7\x80\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "The city council voted"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  assert_false(in_body(a, "non-commercial"));
+  assert_false(in_body(a, "Opens in new window"));
+  assert_false(in_body(a, "Save my name"));
+  assert_false(in_body(a, "email \xd0\xb8"));
+  assert_false(in_body(a, "\xeb\xac\xb4\xeb\x8b\xa8"));
+  kz_article_free(a);
+}
+
+static void test_weak_notice_in_prose(void **state) {
+  /* "you can unsubscribe" is furniture in a sign-up box, not deep inside
+   * a long paragraph about mailing lists */
+  static const char page[] =
+    "Council to stop sending paper letters\n\n" P1 "\n\n"
+    "The council said that residents who now get the monthly letter by post will get it by "
+    "email from March, that the list will only be used for council news, and that you can "
+    "unsubscribe from it by calling the town hall or by writing to the clerk's office.\n\n"
+    P2 "\n\n" P3 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "that you can unsubscribe from it"));
+  kz_article_free(a);
+}
+
+/* ----------------------------------------------------------------------
+ * Press releases
+ * ---------------------------------------------------------------------- */
+static void test_company_note(void **state) {
+  static const char page[] =
+    "Acme to inspect river bridges\n\n"
+    "Acme Bridgeworks, a maker of inspection drones, said on Tuesday that it will inspect the "
+    "river bridges of the city for the council over the next two years.\n\n"
+    P1 "\n\n" P2 "\n\n" P3 "\n\n" P4 "\n\n"
+    "Acme Bridgeworks (NASDAQ: ACMB) is a leading provider of bridge inspection drones and "
+    "software for cities and railways in Europe and North America.\n\n"
+    "Acme Bridgeworks employs about 400 people in six countries and sells its drones to "
+    "more than 200 cities around the world.\n\n"
+    "About Eastport Robotics\n\n"
+    "Eastport Robotics was founded in 2004 by two engineers of the old shipyard and builds "
+    "the arms that Acme mounts on its drones.\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "a maker of inspection drones, said on Tuesday"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  assert_false(in_body(a, "is a leading provider"));
+  assert_false(in_body(a, "employs about 400 people"));
+  assert_false(in_body(a, "was founded in 2004"));
+  kz_article_free(a);
+}
+
+static void test_company_words_early_kept(void **state) {
+  /* the same shape of sentence at the top of a news story is its subject */
+  static const char page[] =
+    "Drone maker wins bridge contract\n\n"
+    "Acme Bridgeworks is a leading provider of bridge inspection drones, and on Tuesday it won "
+    "the contract to inspect every river bridge in the city for the next two years.\n\n"
+    P1 "\n\n" P2 "\n\n" P3 "\n\n" P4 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "is a leading provider of bridge inspection drones"));
+  kz_article_free(a);
+}
+
+/* ----------------------------------------------------------------------
+ * Teasers after the article's closing note
+ * ---------------------------------------------------------------------- */
+#define TEASER(kicker, head, summary) kicker "\n\n" head "\n\n" "12 likes News\n\n" summary "\n\n"
+static void test_teasers_after_author_note(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n" P2 "\n\n" P3 "\n\n" P4 "\n\n"
+    "Ann Lee is a freelance writer living in Eastport\n\n"
+    "Want more stories like this?\n\n"
+    "Every day we send an email with the best stories of the week.\n\n"
+    TEASER("FERRIES", "Ferry Service To Resume On The Northern Route",
+           "The boats will run again after two years of delays, and the tickets will cost the "
+           "same as they did before the service was stopped.")
+    TEASER("SCHOOLS", "Schools In The Valley To Open An Hour Later",
+           "Parents were told in a letter this week that the buses will also run an hour later "
+           "from the start of March.")
+    TEASER("WEATHER", "Storm Leaves Thousands Without Power",
+           "Crews worked through the night to bring the lines back up along the coast, where the "
+           "wind tore down dozens of poles.")
+    TEASER("FOOD", "New Bakery Draws Queues On Its First Weekend",
+           "The owners said they sold out of bread by ten in the morning on both days and will "
+           "bake twice as much next week.");
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "The city council voted"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  assert_false(in_body(a, "The boats will run again"));
+  assert_false(in_body(a, "Crews worked through the night"));
+  assert_false(in_body(a, "The owners said"));
+  assert_false(in_body(a, "Want more stories"));
+  kz_article_free(a);
+}
+
+static void test_text_after_reader_call_kept(void **state) {
+  /* a newsletter call inside the text, then more of the article */
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n" P2 "\n\n"
+    "Sign up for our newsletter to get the news of the city every morning.\n\n"
+    P3 "\n\n" P4 "\n\n"
+    "The engineers will check the other two bridges of the city in the autumn.\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "how long it would last"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  assert_true(in_body(a, "The engineers will check"));
+  kz_article_free(a);
+}
+
+/* ----------------------------------------------------------------------
+ * Numbered headlines on one line
+ * ---------------------------------------------------------------------- */
+static void test_numbered_headlines(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n" P2 "\n\n" P3 "\n\n"
+    "1 Ferry service to resume on the northern route 2 Police search the harbour for a missing "
+    "boat 3 Schools in the valley will open an hour later 4 New bakery draws queues on its "
+    "first weekend 5 Storm leaves thousands without power\n\n"
+    P4 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "how long it would last"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  assert_false(in_body(a, "Police search the harbour"));
+  kz_article_free(a);
+}
+
+/* ----------------------------------------------------------------------
+ * Embedded posts and introduced quotations
+ * ---------------------------------------------------------------------- */
+static void test_embedded_post(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n" P2 "\n\n"
+    "Many people in the city pointed out the problem on social media.\n\n"
+    "Yes the bridge is really closing and yes the ferry is already full https://t.co/AbCdEf12\n\n"
+    "\xe2\x80\x94 Jane Doe (@janedoe_east) November 18, 2019\n\n"
+    P3 "\n\n"
+    "The council posted a notice on its website, which contains the following statement:\n\n"
+    "\"The bridge will close on the first of March. We are sorry for the trouble, and we will "
+    "keep the works as short as we can.\"\n\n"
+    P4 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "yes the ferry is already full"));
+  assert_true(in_body(a, "(@janedoe_east)"));
+  assert_true(in_body(a, "contains the following statement:"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  kz_article_free(a);
+}
+
+/* ----------------------------------------------------------------------
+ * The whole text again as one block
+ * ---------------------------------------------------------------------- */
+static void test_text_repeated_as_one_block(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n" P2 "\n\n" P3 "\n\n" P4 "\n\n"
+    "2019-11-19T08:57:40+01:00\n\n"
+    P1 " " P2 " " P3 " " P4 "\n\n"
+    "Ferry to resume\n\n"
+    "The ferry operator said on Monday that the boats on the northern route will run again "
+    "after two years of delays, and that tickets will cost the same as before the stop, while "
+    "the harbour master said the new pier is ready and that the first boat leaves at six.\n";
+  kz_article *a = parse(page);
+  const char *body, *first;
+  (void)state;
+  body = kz_article_body(a);
+  first = strstr(body, "The city council voted");
+  assert_non_null(first);
+  /* the run-together copy is a duplicate, not a second body */
+  assert_null(strstr(first + 1, "The city council voted"));
+  assert_null(strstr(body, "after engineers found that two of its steel supports had rusted "
+                           "through over the winter. The mayor"));
+  kz_article_free(a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_headline_list_split),
@@ -288,6 +502,15 @@ int main(void) {
     cmocka_unit_test(test_imperative_prose_kept),
     cmocka_unit_test(test_section_end_languages),
     cmocka_unit_test(test_tag_cloud),
+    cmocka_unit_test(test_site_notices),
+    cmocka_unit_test(test_weak_notice_in_prose),
+    cmocka_unit_test(test_company_note),
+    cmocka_unit_test(test_company_words_early_kept),
+    cmocka_unit_test(test_teasers_after_author_note),
+    cmocka_unit_test(test_text_after_reader_call_kept),
+    cmocka_unit_test(test_numbered_headlines),
+    cmocka_unit_test(test_embedded_post),
+    cmocka_unit_test(test_text_repeated_as_one_block),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
