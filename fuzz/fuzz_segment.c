@@ -3,8 +3,9 @@
  *
  * The input is loaded as a segment file without the whole-file checksum
  * (so the decoders themselves meet the damage), then every dictionary
- * entry, postings list, position list, column and stored record is read,
- * and a few lookups and skips are made.  Nothing may crash or read out of
+ * entry, postings list, position list, column and stored record is read
+ * (in order, backwards, and through a snapshot's store block cache), and a
+ * few lookups and skips are made.  Nothing may crash or read out of
  * bounds; errors must be KZ_ECORRUPT (or KZ_EVERSION / KZ_ENOMEM).
  * Seeds in fuzz/corpus/segment/ are real segment files.
  */
@@ -88,6 +89,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       check(kzi_seg_stored(s, doc, &st, &scratch));
     }
     kzi_storebuf_free(&scratch);
+  }
+  /* the records again through the snapshot's store cache (search hits,
+   * kz_corpus_doc): partial decoding, resumed, out of order */
+  {
+    kzi_snapshot snap;
+    memset(&snap, 0, sizeof snap);
+    snap.nseg = 1;
+    snap.seg = &s;
+    pthread_mutex_init(&snap.store_mu, NULL);
+    for (uint32_t k = 0; k < s->ndocs && k < 2000; k++) {
+      uint32_t doc = k & 1 ? s->ndocs - 1 - k / 2 : k / 2;
+      kzi_stored st;
+      char *mem = NULL;
+      check(kzi_snap_record(&snap, 0, doc, &st, &mem));
+      free(mem);
+    }
+    kzi_snap_store_free(&snap);
+    pthread_mutex_destroy(&snap.store_mu);
   }
   check(kzi_dict_seek(&d, s, "wtest", 5));
   kzi_segment_close(s);
