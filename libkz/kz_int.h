@@ -186,4 +186,26 @@ struct kz_tokenizer {
   kzi_buf offmap;              /* scratch: repaired offsets -> input offsets */
 };
 
+/* ---------------------------------------------------------------------
+ * The indexer's entry point to token.c
+ *
+ * kzi_tokenize_terms() tokenizes as kz_tokenize() with tk's flags but
+ * reports only the terms an index keeps (every token but punctuation,
+ * symbols and empty forms), in batches of at most KZI_TERM_BATCH, with no
+ * kz_token and no call per token: term k is text.p[off[k] .. off[k] +
+ * len[k]) at position pos[k], and 16 bytes can be read past the end of
+ * every term.
+ * --------------------------------------------------------------------- */
+#define KZI_TERM_BATCH 64
+typedef struct kzi_terms {
+  kzi_buf text;                      /* the forms (owned by the caller) */
+  size_t n;                          /* terms in the batch */
+  uint32_t off[KZI_TERM_BATCH], len[KZI_TERM_BATCH], pos[KZI_TERM_BATCH];
+} kzi_terms;
+/* Called with each full batch and the last one; nonzero stops the walk
+ * and is returned. */
+typedef int (*kzi_terms_cb)(void *payload, kzi_terms *tb);
+int kzi_tokenize_terms(struct kz_tokenizer *tk, const char *text, size_t len,
+                       kzi_terms *tb, kzi_terms_cb cb, void *payload);
+
 #endif /* KZ_INT_H */

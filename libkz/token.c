@@ -5,6 +5,11 @@
  * each one is, joins the segments of URLs, e-mail addresses, @handles and
  * #hashtags into one token, marks hyphenated compounds, assigns positions
  * and calls normalize.c for the normalized form.
+ *
+ * The index does not take kz_token callbacks: kzi_tokenize_terms() runs the
+ * same walk but writes the forms of the tokens an index keeps into a batch
+ * (plain ASCII words lowercased straight into it) and hands the batch over
+ * every KZI_TERM_BATCH terms.
  */
 #include <libstemmer.h>
 #include <stdlib.h>
@@ -117,6 +122,8 @@ typedef struct run {
   size_t len;
   kz_token_cb cb;
   void *payload;
+  kzi_terms *terms;    /* kzi_tokenize_terms(): the batch, else NULL */
+  kzi_terms_cb tcb;
   size_t skip_until;   /* segments before this were joined into a token */
   size_t word_end;     /* end of the last word/number token, or SIZE_MAX */
   size_t hyphen_end;   /* end of a hyphen right after a word, or SIZE_MAX */
@@ -309,19 +316,13 @@ static inline uint64_t tolower8(uint64_t w) {
   return w | ((ge_a & ~gt_z & ~w & high) >> 2);
 }
 
-/* The form of the ASCII token s[0..n) in tk->norm: a copy, lowercased when
- * `lower` (NFKC and quote unification change nothing in ASCII).  `avail`
- * bytes can be read from s; the copy goes eight bytes at a time, and a
- * token of up to 16 bytes (nearly all) takes two straight-line copies. */
-static inline int ascii_form(kzi_buf *nb, const unsigned char *s, size_t n,
-                             size_t avail, int lower) {
-  char *d;
+/* A copy of the ASCII token s[0..n) at d, lowercased when `lower`.  d has
+ * room for n + 16 bytes; `avail` bytes can be read from s.  The copy goes
+ * eight bytes at a time, and a token of up to 16 bytes (nearly all) takes
+ * two straight-line copies. */
+static inline void ascii_copy(char *d, const unsigned char *s, size_t n, size_t avail,
+                              int lower) {
   size_t i;
-  if (KZI_UNLIKELY(n + 16 >= nb->cap)) {
-    nb->n = 0;
-    if (kzi_buf_reserve(nb, n + 16)) return KZ_ENOMEM;
-  }
-  d = nb->p;
   if (KZI_LIKELY(n <= 16 && avail >= 16)) {
     uint64_t w0, w1;
     memcpy(&w0, s, 8);
@@ -345,9 +346,56 @@ static inline int ascii_form(kzi_buf *nb, const unsigned char *s, size_t n,
       d[i] = (char)(lower ? c + ((unsigned)(c - 'A') < 26u) * 32u : c);
     }
   }
-  d[n] = '\0';
+}
+
+/* The form of the ASCII token s[0..n) in tk->norm: a copy, lowercased when
+ * `lower` (NFKC and quote unification change nothing in ASCII). */
+static inline int ascii_form(kzi_buf *nb, const unsigned char *s, size_t n,
+                             size_t avail, int lower) {
+  if (KZI_UNLIKELY(n + 16 >= nb->cap)) {
+    nb->n = 0;
+    if (kzi_buf_reserve(nb, n + 16)) return KZ_ENOMEM;
+  }
+  ascii_copy(nb->p, s, n, avail, lower);
+  nb->p[n] = '\0';
   nb->n = n;
   return KZ_OK;
+}
+
+/* Room for a term of n bytes (and 16 bytes of padding) in the batch. */
+static inline int terms_room(kzi_terms *tb, size_t n) {
+  if (KZI_UNLIKELY(tb->text.cap - tb->text.n < n + 32))
+    return kzi_buf_reserve(&tb->text, n + 32 + KZI_TERM_BATCH * 16);
+  return KZ_OK;
+}
+
+/* Close the term just written at the end of the batch text (n bytes, at
+ * position pos); a full batch goes to the caller. */
+static inline int terms_push(run *r, size_t n, uint32_t pos) {
+  kzi_terms *tb = r->terms;
+  size_t k = tb->n++;
+  tb->off[k] = (uint32_t)tb->text.n;
+  tb->len[k] = (uint32_t)n;
+  tb->pos[k] = pos;
+  tb->text.n += n;
+  if (KZI_UNLIKELY(tb->n == KZI_TERM_BATCH)) {
+    int rc = r->tcb(r->payload, tb);
+    tb->n = 0;
+    tb->text.n = 0;
+    return rc;
+  }
+  return 0;
+}
+
+/* A token's normalized form (in tk->norm) as a term of the batch;
+ * punctuation, symbols and empty forms are not terms. */
+static int terms_add_norm(run *r, int kind, uint32_t pos) {
+  kz_tokenizer *tk = r->tk;
+  size_t n = tk->norm.n;
+  if (kind == KZ_TOKEN_PUNCT || kind == KZ_TOKEN_SYMBOL || n == 0) return 0;
+  if (terms_room(r->terms, n)) return kzi_seterr(&tk->err, KZ_ENOMEM, "out of memory");
+  memcpy(r->terms->text.p + r->terms->text.n, tk->norm.p, n);
+  return terms_push(r, n, pos);
 }
 
 /* Hand one token to the caller: hyphen and position bookkeeping, the
@@ -388,6 +436,7 @@ static inline int emit(run *r, size_t start, size_t end, int kind,
     tflags |= KZ_TOKEN_STOPWORD;
     if (fl & KZ_TOK_SKIP_STOPWORDS) return 0;
   }
+  if (r->terms) return terms_add_norm(r, kind, t.position);
   t.start = start;
   t.end = end;
   t.norm = tk->norm.p;
@@ -531,10 +580,42 @@ static ALWAYS_INLINE int emit_ascii(run *r, fast_state *st, kz_token *t, size_t 
   return r->cb(t, r->payload);
 }
 
+/* emit_ascii() for kzi_tokenize_terms(): the term goes to the batch, its
+ * form written there directly.  Token flags are not needed, so neither is
+ * the hyphen state. */
+static ALWAYS_INLINE int term_ascii(run *r, fast_state *st, size_t start, size_t end,
+                                    unsigned sf, int lower, unsigned tail,
+                                    unsigned tail_mid) {
+  kz_tokenizer *tk = r->tk;
+  const unsigned char *s = r->s;
+  kzi_terms *tb = r->terms;
+  int kind = ascii_kind(sf, s[start]);
+  uint32_t pos = st->pos;
+  size_t n = end - start;
+
+  if ((unsigned)(kind - KZ_TOKEN_WORD) >= 2u) return 0; /* punctuation, symbol */
+  st->pos++;
+  if (KZI_UNLIKELY((tail | tail_mid) != 0) &&
+      (((tail >> kind) & 1u) || ((sf & KZI_SEG_MID) && ((tail_mid >> kind) & 1u)))) {
+    bool stop = false;
+    int rc = ascii_form(&tk->norm, s + start, n, r->len - start, lower);
+    if (rc == KZ_OK) rc = kzi_normalize_tail(tk, kind, 1, &stop);
+    if (KZI_UNLIKELY(rc != KZ_OK))
+      return kzi_seterr(&tk->err, rc, "out of memory normalizing the token at byte %zu",
+                        start);
+    if (stop && (tk->flags & KZ_TOK_SKIP_STOPWORDS)) return 0;
+    return terms_add_norm(r, kind, pos);
+  }
+  if (terms_room(tb, n))
+    return kzi_seterr(&tk->err, KZ_ENOMEM, "out of memory at byte %zu", start);
+  ascii_copy(tb->text.p + tb->text.n, s + start, n, r->len - start, lower);
+  return terms_push(r, n, pos);
+}
+
 /* The batch loop, in four copies (KZ_TOK_PLAIN or not, lowercasing or
  * not). */
 static ALWAYS_INLINE int segments_loop(run *r, const kzi_seg *seg, size_t n, int plain,
-                                       int lower) {
+                                       int lower, int terms) {
   const unsigned tail = r->tk->tail_kinds, tail_mid = r->tk->tail_mid_kinds;
   fast_state st;
   kz_token t;
@@ -557,6 +638,8 @@ static ALWAYS_INLINE int segments_loop(run *r, const kzi_seg *seg, size_t n, int
       st.pos = r->pos;
       st.word_end = r->word_end;
       st.hyphen_end = r->hyphen_end;
+    } else if (terms) {
+      rc = term_ascii(r, &st, start, end, sf, lower, tail, tail_mid);
     } else {
       rc = emit_ascii(r, &st, &t, start, end, sf, lower, tail, tail_mid);
     }
@@ -576,11 +659,21 @@ static ALWAYS_INLINE int segments_loop(run *r, const kzi_seg *seg, size_t n, int
 static int on_segments(void *payload, const kzi_seg *seg, size_t n) {
   run *r = payload;
   switch (r->tk->flags & (KZ_TOK_PLAIN | KZ_TOK_CASEFOLD)) {
-    case KZ_TOK_PLAIN: return segments_loop(r, seg, n, 1, 0);
-    case KZ_TOK_CASEFOLD: return segments_loop(r, seg, n, 0, 1);
-    case KZ_TOK_PLAIN | KZ_TOK_CASEFOLD: return segments_loop(r, seg, n, 1, 1);
-    default: return segments_loop(r, seg, n, 0, 0);
+    case KZ_TOK_PLAIN: return segments_loop(r, seg, n, 1, 0, 0);
+    case KZ_TOK_CASEFOLD: return segments_loop(r, seg, n, 0, 1, 0);
+    case KZ_TOK_PLAIN | KZ_TOK_CASEFOLD: return segments_loop(r, seg, n, 1, 1, 0);
+    default: return segments_loop(r, seg, n, 0, 0, 0);
   }
+}
+
+/* on_segments() for kzi_tokenize_terms(); the index's analyzers lowercase
+ * and join, so only that copy is specialized. */
+static int on_segments_terms(void *payload, const kzi_seg *seg, size_t n) {
+  run *r = payload;
+  if ((r->tk->flags & (KZ_TOK_PLAIN | KZ_TOK_CASEFOLD)) == KZ_TOK_CASEFOLD)
+    return segments_loop(r, seg, n, 0, 1, 1);
+  return segments_loop(r, seg, n, (r->tk->flags & KZ_TOK_PLAIN) != 0,
+                       (r->tk->flags & KZ_TOK_CASEFOLD) != 0, 1);
 }
 
 int kz_tokenize(kz_tokenizer *tk, const char *text, size_t len, kz_token_cb cb,
@@ -601,4 +694,28 @@ int kz_tokenize(kz_tokenizer *tk, const char *text, size_t len, kz_token_cb cb,
   r.word_end = r.hyphen_end = SIZE_MAX;
   if (len == 0) return KZ_OK;
   return kzi_word_segments(tk, text, len, on_segments, &r);
+}
+
+int kzi_tokenize_terms(kz_tokenizer *tk, const char *text, size_t len, kzi_terms *tb,
+                       kzi_terms_cb cb, void *payload) {
+  run r;
+  int rc;
+  kzi_clearerr(&tk->err);
+  tk->repaired = 0;
+  tb->n = 0;
+  tb->text.n = 0;
+  if (len == 0) return KZ_OK;
+  memset(&r, 0, sizeof r);
+  r.tk = tk;
+  r.s = (const unsigned char *)text;
+  r.len = len;
+  r.terms = tb;
+  r.tcb = cb;
+  r.payload = payload;
+  r.word_end = r.hyphen_end = SIZE_MAX;
+  rc = kzi_word_segments(tk, text, len, on_segments_terms, &r);
+  if (rc == 0 && tb->n) rc = cb(payload, tb);
+  tb->n = 0;
+  tb->text.n = 0;
+  return rc;
 }

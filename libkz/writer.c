@@ -1,10 +1,11 @@
 /*
  * writer.c - the in-memory segment builder and the commit protocol.
  *
- * Documents are analyzed as they are added: tokens are hashed into a
- * batch, looked up together in the term table (prefetched, keys compared
- * with 8-byte loads from padded buffers), and each becomes an occurrence
- * (term, field, position) chained to its term.  At the end of a document
+ * Documents are analyzed as they are added: the tokenizer hands over its
+ * terms in batches (kzi_tokenize_terms()), which are hashed and looked up
+ * together in the term table (prefetched, keys compared with 8-byte loads
+ * from padded buffers), and each becomes an occurrence (term, field,
+ * position) chained to its term.  At the end of a document
  * each term's occurrences become one entry, already in the on-disk entry
  * format (see segment.c), appended to a log in document order.  When the
  * memory used passes the budget the buffer is flushed to a new segment
@@ -54,7 +55,7 @@ typedef struct btok {
   uint64_t h;
   uint32_t off, len, pos, id;
 } btok;
-#define BATCH 64
+#define BATCH KZI_TERM_BATCH
 
 typedef struct occ {
   uint32_t pos;
@@ -90,11 +91,10 @@ struct kzi_writer {
   uint32_t *touched; size_t ntouched, tcap2; /* terms of the document */
   uint32_t docseq;
   uint32_t field; int xpass;
-  kzi_buf norm, ent, gather;
+  kzi_buf norm, gather;
   btok bt[BATCH]; size_t nbt;   /* the lookup batch */
-  kzi_buf bnorm;                /* its normalized tokens (padded) */
-  kz_tokenizer *curtk;          /* the tokenizer calling tok_cb() */
-  int rc;                       /* sticky error of the tokenizer callback */
+  kzi_terms terms;              /* its terms, from kzi_tokenize_terms() */
+  int rc;                       /* sticky error of terms_cb() */
   /* segments */
   wseg *seg; size_t nseg, segcap;
   kzi_snapshot *snap;   /* committed snapshot the wsegs borrow from */
@@ -322,15 +322,15 @@ static int add_occ(kzi_writer *w, uint32_t term, uint8_t field, uint32_t pos) {
   return KZ_OK;
 }
 
-/* Tokens are looked up in batches: the callback hashes each one and
- * prefetches its table slot, so the lookups of a batch overlap their
+/* Terms are looked up in batches (kzi_tokenize_terms()): each is hashed
+ * and its table slot prefetched, so the lookups of a batch overlap their
  * cache misses. */
-static int run_batch(kzi_writer *w) {
+static int run_batch(kzi_writer *w, const char *text) {
   char space = w->xpass ? KZI_SP_EXACT : KZI_SP_WORD;
   int rc = KZ_OK;
   for (size_t i = 0; i < w->nbt && !rc; i++) {
     btok *b = &w->bt[i];
-    rc = term_id_h(w, b->h, space, w->bnorm.p + b->off, b->len, &b->id);
+    rc = term_id_h(w, b->h, space, text + b->off, b->len, &b->id);
     if (!rc) __builtin_prefetch(&w->tst[b->id], 1);
   }
   if (!rc && (w->ocap - w->nocc < w->nbt || w->tcap2 - w->ntouched < w->nbt))
@@ -352,58 +352,39 @@ static int run_batch(kzi_writer *w) {
     }
   }
   w->nbt = 0;
-  w->bnorm.n = 0;
   return rc;
 }
 
-static int tok_cb(const kz_token *t, void *payload) {
+static int terms_cb(void *payload, kzi_terms *tb) {
   kzi_writer *w = payload;
-  btok *b;
-  size_t n = t->norm_len;
-  char *d;
+  char space = w->xpass ? KZI_SP_EXACT : KZI_SP_WORD;
+  size_t nt = tb->n;
   int rc;
-  if (t->kind == KZ_TOKEN_PUNCT || t->kind == KZ_TOKEN_SYMBOL || n == 0)
-    return 0;
-  if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
-  if (w->nbt == BATCH) {
-    /* the table must have room for the whole batch before hashing */
-    if ((rc = run_batch(w))) return w->rc = rc;
-  }
-  if (w->nbt == 0 && (w->nterms + BATCH + 1) * 10 > w->scap * 7 && table_grow(w))
+  /* the table must have room for the whole batch before hashing */
+  if ((w->nterms + BATCH + 1) * 10 > w->scap * 7 && table_grow(w))
     return w->rc = KZ_ENOMEM;
-  /* the copy in bnorm keeps 16 bytes of padding (load_pad(), eq_pad()) */
-  if (KZI_UNLIKELY(w->bnorm.cap - w->bnorm.n < n + 32) &&
-      (rc = kzi_buf_reserve(&w->bnorm, n + 32 + BATCH * 16)))
-    return w->rc = rc;
-  d = w->bnorm.p + w->bnorm.n;
-  if (n <= 16 && t->norm == w->curtk->norm.p && w->curtk->norm.cap >= 16) {
-    /* the tokenizer's buffer has room for 16 bytes: straight-line copy, in
-     * two 8-byte halves as token.c writes them (one 16-byte load would
-     * wait for both stores) */
-    memcpy(d, t->norm, 8);
-    memcpy(d + 8, t->norm + 8, 8);
-  } else {
-    memcpy(d, t->norm, n);
+  for (size_t i = 0; i < nt; i++) {
+    btok *b = &w->bt[i];
+    size_t n = tb->len[i];
+    if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
+    b->h = term_hash_pad(space, tb->text.p + tb->off[i], n);
+    b->off = tb->off[i];
+    b->len = (uint32_t)n;
+    b->pos = tb->pos[i];
+    __builtin_prefetch(&w->slots[b->h & (w->scap - 1)]);
   }
-  w->bnorm.n += n;
-  b = &w->bt[w->nbt++];
-  b->h = term_hash_pad(w->xpass ? KZI_SP_EXACT : KZI_SP_WORD, d, n);
-  b->off = (uint32_t)(w->bnorm.n - n);
-  b->len = (uint32_t)n;
-  b->pos = t->position;
-  __builtin_prefetch(&w->slots[b->h & (w->scap - 1)]);
-  return 0;
+  w->nbt = nt;
+  if ((rc = run_batch(w, tb->text.p))) w->rc = rc;
+  return rc;
 }
 
 static int tokenize_field(kzi_writer *w, kz_tokenizer *tk, const char *s, size_t n) {
   int rc;
   w->rc = 0;
   w->nbt = 0;
-  w->bnorm.n = 0;
-  w->curtk = tk;
-  rc = kz_tokenize(tk, s, n, tok_cb, w);
+  rc = kzi_tokenize_terms(tk, s, n, &w->terms, terms_cb, w);
   if (rc) return w->rc ? w->rc : rc;
-  return run_batch(w);
+  return KZ_OK;
 }
 
 /* Count of positions of a field = last position + 1 (from the occurrences
@@ -443,78 +424,90 @@ static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
  * term's last doc - 1) << 4 | mask), the frequencies, then the positions of
  * each field delta-coded (the format kzi_segw_term takes).  Flushing sorts
  * the log by term; writing it in document order keeps indexing sequential
- * in memory. */
+ * in memory.  Entries are encoded in place (a copy of bytes just stored one
+ * at a time would wait for a failed store forward). */
 static int emit_doc(kzi_writer *w, uint32_t doc) {
-  int rc = 0;
-  for (size_t ti = 0; ti < w->ntouched && !rc; ti++) {
+  size_t ti;
+  int rc;
+  for (ti = 0; ti < w->ntouched; ti++) {
     uint32_t id = w->touched[ti];
     tstate *st = &w->tst[id];
-    uint32_t freq[KZI_NFIELDS] = {0}, prev = 0;
+    uint32_t freq[KZI_NFIELDS] = {0}, prev = 0, total = 0;
+    uint64_t dv = (uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1);
     unsigned mask = 0;
     int lastf = -1;
-    unsigned char hdr[64], *o;
-    size_t hn, pn, hn0;
+    unsigned char *o, *e;
+    size_t len, ln;
     if (st->head == st->tail && w->occ[st->head].field < KZI_NFIELDS) {
-      /* one occurrence (most terms of a document): the entry directly */
+      /* one occurrence (most terms of a document): 5 + at most 12 bytes */
       const occ *oc = &w->occ[st->head];
-      uint64_t dv = ((uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1)) << 4 |
-                    1u << oc->field;
-      if (w->log.cap - w->log.n < 32 && kzi_buf_reserve(&w->log, 32)) {
-        rc = KZ_ENOMEM;
-        break;
-      }
+      if (w->log.cap - w->log.n < 32 && kzi_buf_reserve(&w->log, 32)) break;
       o = (unsigned char *)w->log.p + w->log.n;
       kzi_put32(o, id);
-      hn = kzi_venc(hdr, dv);
-      hdr[hn++] = 1; /* frequency */
-      hn += kzi_venc(hdr + hn, oc->pos);
-      o[4] = (unsigned char)hn; /* <= 12: a one-byte varint */
-      memcpy(o + 5, hdr, 16);
-      w->log.n += 5 + hn;
+      e = o + 5;
+      e += kzi_venc(e, dv << 4 | 1u << oc->field);
+      *e++ = 1; /* frequency */
+      e += kzi_venc(e, oc->pos);
+      o[4] = (unsigned char)(e - o - 5);
+      w->log.n = (size_t)(e - (unsigned char *)w->log.p);
       st->lastdoc = doc;
       continue;
     }
-    w->ent.n = 0;
-    for (uint32_t i = st->head; i != UINT32_MAX && !rc; i = w->occ[i].next) {
+    /* the frequencies first (duplicate positions do not count) */
+    for (uint32_t i = st->head; i != UINT32_MAX; i = w->occ[i].next) {
       uint8_t f = w->occ[i].field;
       if (f >= KZI_NFIELDS) continue;
       if ((int)f != lastf) {
         prev = 0;
         lastf = f;
       } else if (w->occ[i].pos <= prev && freq[f]) {
-        continue; /* duplicate position */
+        continue;
       }
       mask |= 1u << f;
-      if (w->ent.cap - w->ent.n < 12 && kzi_buf_reserve(&w->ent, 64)) rc = KZ_ENOMEM;
-      else w->ent.n += kzi_venc((unsigned char *)w->ent.p + w->ent.n, w->occ[i].pos - prev);
       prev = w->occ[i].pos;
       freq[f]++;
+      total++;
     }
-    if (rc) break;
-    hn0 = 4 + 5; /* room for the term and the length */
-    hn = hn0;
-    hn += kzi_venc(hdr + hn, ((uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1)) << 4 | mask);
-    for (unsigned f = 0; f < KZI_NFIELDS; f++)
-      if (mask & (1u << f)) hn += kzi_venc(hdr + hn, freq[f]);
-    pn = w->ent.n;
-    /* 32 more for the straight 16-byte copies below */
-    if (w->log.cap - w->log.n < hn + pn + 32 && kzi_buf_reserve(&w->log, hn + pn + 32)) {
-      rc = KZ_ENOMEM;
-      break;
-    }
+    /* term, length (one byte for now), header <= 25, positions <= 5 each */
+    len = 4 + 1 + 25 + 5 * (size_t)total + 16;
+    if (w->log.cap - w->log.n < len && kzi_buf_reserve(&w->log, len)) break;
     o = (unsigned char *)w->log.p + w->log.n;
     kzi_put32(o, id);
-    o += 4;
-    o += kzi_venc(o, hn - hn0 + pn);
-    memcpy(o, hdr + hn0, 16); /* hn - hn0 <= 25 */
-    if (hn - hn0 > 16) memcpy(o + 16, hdr + hn0 + 16, hn - hn0 - 16);
-    o += hn - hn0;
-    if (pn <= 16 && w->ent.cap >= 16) memcpy(o, w->ent.p, 16);
-    else if (pn) memcpy(o, w->ent.p, pn); /* ent.p is NULL until first used */
-    o += pn;
-    w->log.n = (size_t)(o - (unsigned char *)w->log.p);
+    e = o + 5;
+    e += kzi_venc(e, dv << 4 | mask);
+    for (unsigned f = 0; f < KZI_NFIELDS; f++)
+      if (mask & (1u << f)) e += kzi_venc(e, freq[f]);
+    lastf = -1;
+    prev = 0;
+    for (uint32_t i = st->head, seen = 0; i != UINT32_MAX; i = w->occ[i].next) {
+      uint8_t f = w->occ[i].field;
+      if (f >= KZI_NFIELDS) continue;
+      if ((int)f != lastf) {
+        prev = 0;
+        lastf = f;
+        seen = 0;
+      } else if (w->occ[i].pos <= prev && seen) {
+        continue;
+      }
+      e += kzi_venc(e, w->occ[i].pos - prev);
+      prev = w->occ[i].pos;
+      seen = 1;
+    }
+    len = (size_t)(e - o - 5);
+    if (len >= 0x80) {
+      /* a longer length: move the entry up (room: the 16 spare bytes) */
+      unsigned char tmp[10];
+      ln = kzi_venc(tmp, len);
+      memmove(o + 4 + ln, o + 5, len);
+      memcpy(o + 4, tmp, ln);
+      e += ln - 1;
+    } else {
+      o[4] = (unsigned char)len;
+    }
+    w->log.n = (size_t)(e - (unsigned char *)w->log.p);
     st->lastdoc = doc;
   }
+  rc = ti < w->ntouched ? KZ_ENOMEM : KZ_OK;
   w->nocc = 0;
   w->ntouched = 0;
   return rc;
@@ -923,9 +916,8 @@ void kzi_writer_free(kzi_writer *w) {
   free(w->tst);
   free(w->tk2);
   kzi_buf_free(&w->log);
-  kzi_buf_free(&w->ent);
   kzi_buf_free(&w->gather);
-  kzi_buf_free(&w->bnorm);
+  kzi_buf_free(&w->terms.text);
   kzi_buf_free(&w->arena);
   free(w->cols);
   kzi_buf_free(&w->store);
