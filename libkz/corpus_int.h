@@ -340,6 +340,28 @@ typedef struct kzi_post_blk {
 int kzi_post_blk_seek(kzi_post_it *it, kzi_post_blk *b, uint32_t target, uint32_t *idx);
 /* Put it on entry i of b (the block it holds). */
 void kzi_post_blk_set(kzi_post_it *it, const kzi_post_blk *b, uint32_t i);
+/* The position varints of entry i of b (the block it holds), all its
+ * fields' in field order, as kzi_post_deltas() gives them (8 more values
+ * readable), without putting it on the entry. */
+int kzi_post_blk_deltas_slow(kzi_post_it *it, const kzi_post_blk *b, uint32_t i,
+                             const uint32_t **v, uint32_t *n);
+/* The field mask of entry i of b (the block it holds). */
+static inline unsigned kzi_post_blk_mask(const kzi_post_it *it, const kzi_post_blk *b,
+                                         uint32_t i) {
+  return it->b_d[i ? b->eoff[i - 1] : 0] & 15; /* the code's low bits */
+}
+/* The frequency per field of entry i of b (the block it holds). */
+void kzi_post_blk_freqs(const kzi_post_it *it, const kzi_post_blk *b, uint32_t i,
+                        uint32_t freq[KZI_NFIELDS]);
+static inline int kzi_post_blk_deltas(kzi_post_it *it, const kzi_post_blk *b, uint32_t i,
+                                      const uint32_t **v, uint32_t *n) {
+  uint64_t at = b->cum[i], k = b->cum[i + 1] - at;
+  if (it->bpos_bi != b->bi || at > it->bpos_n || k > it->bpos_n - at)
+    return kzi_post_blk_deltas_slow(it, b, i, v, n);
+  *v = it->bpos + at;
+  *n = (uint32_t)k;
+  return KZ_OK;
+}
 
 /* ---------------------------------------------------------------------
  * Segment building (segment.c), used by writer.c and merge.c.

@@ -762,6 +762,15 @@ static int small2(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb
 }
 #endif
 
+/* The check of a PHRASE or NEAR of two single TERMs on their positions
+ * (deltas) in one field, a of the first, b of the second. */
+static inline int pair_match(const kzi_it *it, const uint32_t *a, uint32_t na,
+                             const uint32_t *b, uint32_t nb) {
+  int r = small2(a, na, b, nb, it->type == IT_NEAR, it->dist + 1);
+  if (r < 0) r = it->type == IT_NEAR ? near2(a, na, b, nb, it->dist) : phrase2(a, na, b, nb);
+  return r;
+}
+
 /* A phrase of n >= 2 words: positions p[i][0..np[i]) of word i. */
 static int phrase_n(const uint64_t *const *p, const uint32_t *np, size_t n) {
   size_t cur[64] = {0};
@@ -798,10 +807,7 @@ static int terms_match(kzi_exec *ex, kzi_it *it, uint32_t doc) {
         return 0;
       }
       if (!na || !nb) continue;
-      r = small2(a, na, b, nb, it->type == IT_NEAR, it->dist + 1);
-      if (r < 0)
-        r = it->type == IT_NEAR ? near2(a, na, b, nb, it->dist) : phrase2(a, na, b, nb);
-      if (r) return 1;
+      if (pair_match(it, a, na, b, nb)) return 1;
     }
     return 0;
   }
@@ -822,13 +828,8 @@ static int terms_match(kzi_exec *ex, kzi_it *it, uint32_t doc) {
       return 0;
     }
     if (n == 2) {
-      int r;
       if (!nv[0] || !nv[1]) continue;
-      r = small2(v[0], nv[0], v[1], nv[1], it->type == IT_NEAR, it->dist + 1);
-      if (r < 0)
-        r = it->type == IT_NEAR ? near2(v[0], nv[0], v[1], nv[1], it->dist)
-                                : phrase2(v[0], nv[0], v[1], nv[1]);
-      if (r) return 1;
+      if (pair_match(it, v[0], nv[0], v[1], nv[1])) return 1;
     } else {
       const uint64_t *p[64];
       for (size_t i = 0; i < n; i++) {
@@ -1035,8 +1036,9 @@ static int plain_term(const kzi_it *k);
 /* Can seek_blocks() drive it?  Decided at its first seek. */
 static int blocks_ok(kzi_exec *ex, kzi_it *it) {
   if (it->nkid != 2 || (it->prune && ex->topk)) return 0;
-  /* lists of like density (else leapfrogging skips more) */
-  if (it->kid[it->ord[1]]->cost > 4 * it->kid[it->ord[0]]->cost) return 0;
+  /* lists of like density (else leapfrogging skips more: measured, the
+   * break-even is between 4 and 8 times) */
+  if (it->kid[it->ord[1]]->cost > 6 * it->kid[it->ord[0]]->cost) return 0;
   for (size_t i = 0; i < 2; i++)
     if (!plain_term(it->kid[i]) || it->kid[i]->started || it->kid[i]->p.started) return 0;
   if (!(it->blk = malloc(2 * sizeof *it->blk))) return 0; /* the other way then */
@@ -1054,6 +1056,52 @@ static inline void key_prefetch(const kzi_it *it, const kzi_post_blk *A, uint32_
     __builtin_prefetch(it->seg->koff + 8 * (size_t)A->doc[it->ca[k]]);
 }
 
+/* The position check of a PHRASE / NEAR in seek_blocks() on candidate
+ * entries i of the rarer kid's block and j of the other's, straight from
+ * the decoded blocks (the kids stay where they are): 1 a match, 0 none,
+ * -1 when it cannot tell (then terms_match() decides). */
+static __attribute__((noinline)) int blk_match(kzi_exec *ex, kzi_it *it, uint32_t i,
+                                                uint32_t j) {
+  kzi_it *ka = it->kid[it->ord[0]], *kb = it->kid[it->ord[1]];
+  const kzi_post_blk *A = &it->blk[0], *B = &it->blk[1];
+  unsigned ma = kzi_post_blk_mask(&ka->p, A, i), mb = kzi_post_blk_mask(&kb->p, B, j);
+  unsigned m = ma & mb & it->fields & ka->fields & kb->fields;
+  const uint32_t *a, *b;
+  uint32_t na, nb, fa[KZI_NFIELDS], fb[KZI_NFIELDS];
+  int r;
+  if (ka->meta || kb->meta) return -1;
+  if (!m) return 0;
+  r = kzi_post_blk_deltas(&ka->p, A, i, &a, &na);
+  if (!r) r = kzi_post_blk_deltas(&kb->p, B, j, &b, &nb);
+  if (r) {
+    if (!ex->rc) ex->rc = r;
+    return 0;
+  }
+  if (it->ord[0] != 0) { /* a, b in the phrase's order */
+    const uint32_t *t = a;
+    uint32_t nt = na;
+    a = b, na = nb, b = t, nb = nt;
+    nt = ma, ma = mb, mb = nt;
+    A = B, B = &it->blk[0];
+    nt = i, i = j, j = nt;
+  }
+  if (!(ma & (ma - 1)) && !(mb & (mb - 1))) /* one field each: the usual */
+    return na && nb && pair_match(it, a, na, b, nb);
+  /* several: each field's slice of the entries' positions */
+  if (ma & (ma - 1)) kzi_post_blk_freqs(&it->kid[0]->p, A, i, fa);
+  else memset(fa, 0, sizeof fa), fa[__builtin_ctz(ma)] = na;
+  if (mb & (mb - 1)) kzi_post_blk_freqs(&it->kid[1]->p, B, j, fb);
+  else memset(fb, 0, sizeof fb), fb[__builtin_ctz(mb)] = nb;
+  for (; m; m &= m - 1) {
+    unsigned f = (unsigned)__builtin_ctz(m);
+    uint64_t oa = 0, ob = 0;
+    for (unsigned g = 0; g < f; g++) oa += fa[g], ob += fb[g];
+    if (oa + fa[f] > na || ob + fb[f] > nb) return -1;
+    if (fa[f] && fb[f] && pair_match(it, a + oa, fa[f], b + ob, fb[f])) return 1;
+  }
+  return 0;
+}
+
 /* Two lists, a block of each decoded at a time, merged without branching
  * into the candidates (the documents of both), which then get the
  * position check.  The kids are put on each candidate for it (and for
@@ -1065,6 +1113,7 @@ static uint32_t seek_blocks(kzi_exec *ex, kzi_it *it, uint32_t target) {
     uint32_t t = target;
     while (it->ci < it->nc) {
       uint32_t i = it->ca[it->ci], j = it->cb[it->ci], d = A->doc[i];
+      int r;
       if (it->ci + KEY_AHEAD < it->nc) key_prefetch(it, A, it->ci + KEY_AHEAD);
       it->ci++;
       if (d < target) continue;
@@ -1078,6 +1127,16 @@ static uint32_t seek_blocks(kzi_exec *ex, kzi_it *it, uint32_t target) {
         kb->pidx = j + 1;
         return d;
       }
+      if ((r = blk_match(ex, it, i, j)) > 0) { /* the same */
+        ka->pblk = A;
+        ka->pidx = i + 1;
+        kb->pblk = B;
+        kb->pidx = j + 1;
+        return d;
+      }
+      if (ex->rc) return KZI_NO_DOC;
+      if (r == 0) continue;
+      ka->pidx = kb->pidx = 0; /* terms_match() reads the postings as they are */
       kzi_post_blk_set(&ka->p, A, i);
       kzi_post_blk_set(&kb->p, B, j);
       if (matches_in_fields(ex, it, d)) return d;

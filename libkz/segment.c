@@ -933,6 +933,31 @@ void kzi_post_blk_set(kzi_post_it *it, const kzi_post_blk *b, uint32_t i) {
   it->pskip = at - it->ppidx;
 }
 
+void kzi_post_blk_freqs(const kzi_post_it *it, const kzi_post_blk *b, uint32_t i,
+                        uint32_t freq[KZI_NFIELDS]) {
+  const unsigned char *p = it->b_d + (i ? b->eoff[i - 1] : 0), *end = it->b_d + b->eoff[i];
+  unsigned mask = (unsigned)(kzi_vget(&p, end) & 15); /* checked by blk_load() */
+  for (unsigned f = 0; f < KZI_NFIELDS; f++)
+    freq[f] = mask & (1u << f) && p ? (uint32_t)kzi_vget(&p, end) : 0;
+}
+
+int kzi_post_blk_deltas_slow(kzi_post_it *it, const kzi_post_blk *b, uint32_t i,
+                             const uint32_t **v, uint32_t *n) {
+  uint64_t at, k;
+  int rc;
+  *v = NULL;
+  *n = 0;
+  if (it->rc) return it->rc;
+  if (!b->bi || b->bi != it->bi + 1 || i >= b->n) return post_bad(it, "bad block state");
+  if (it->bpos_bi != b->bi && (rc = pos_block(it))) return rc;
+  at = b->cum[i];
+  k = b->cum[i + 1] - at;
+  if (at > it->bpos_n || k > it->bpos_n - at) return post_bad(it, "bad positions");
+  *v = it->bpos + at;
+  *n = (uint32_t)k;
+  return KZ_OK;
+}
+
 /* ---------------------------------------------------------------------
  * Documents
  * --------------------------------------------------------------------- */
