@@ -142,8 +142,10 @@ static inline uint64_t hash_mix(uint64_t h) {
   return h;
 }
 
-/* Hash of space byte + s[0..n). */
-static inline uint64_t term_hash(char space, const char *s, size_t n) {
+/* Hash of space byte + s[0..n); padded: 8 bytes can be read past s + n,
+ * so the tail is one load (a constant at each call, so inlining keeps one
+ * loop without the branch). */
+static inline uint64_t hash_key(char space, const char *s, size_t n, int padded) {
   uint64_t h = 0x9e3779b97f4a7c15ull ^ ((n + 1) * 0xff51afd7ed558ccdull) ^ (unsigned char)space;
   while (n >= 8) {
     h = (h ^ load8(s)) * 0xbf58476d1ce4e5b9ull;
@@ -151,21 +153,17 @@ static inline uint64_t term_hash(char space, const char *s, size_t n) {
     s += 8;
     n -= 8;
   }
-  if (n) h = (h ^ load_tail(s, n)) * 0x94d049bb133111ebull;
+  if (n) h = (h ^ (padded ? load_pad(s, n) : load_tail(s, n))) * 0x94d049bb133111ebull;
   return hash_mix(h);
+}
+
+static inline uint64_t term_hash(char space, const char *s, size_t n) {
+  return hash_key(space, s, n, 0);
 }
 
 /* term_hash() of a key in a padded buffer (8 bytes readable past s + n). */
 static inline uint64_t term_hash_pad(char space, const char *s, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ ((n + 1) * 0xff51afd7ed558ccdull) ^ (unsigned char)space;
-  while (n >= 8) {
-    h = (h ^ load8(s)) * 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 29;
-    s += 8;
-    n -= 8;
-  }
-  if (n) h = (h ^ load_pad(s, n)) * 0x94d049bb133111ebull;
-  return hash_mix(h);
+  return hash_key(space, s, n, 1);
 }
 
 /* a[0..n) == b[0..n), both padded (8 bytes readable past the end). */
