@@ -369,10 +369,30 @@ static const char *const credit_words[] = {
 static const char *const photo_words[] = {
   "photo", "photograph", "pictured", "handout", "foto", "фото", "image", "picture", NULL};
 
+static int starts_with_ci(const char *t, size_t n, const char *p);
+
+/* "... lunar lander. Credit: NASA", "... (Source: ESA)": a last sentence
+ * or bracket that only credits the picture. */
+static int credit_tail(const char *t, size_t n) {
+  static const char *const labels[] = {"credit:", "credits:", "image credit:", "photo credit:",
+                                       "source:", "image:", "photo:", "foto:", NULL};
+  size_t i, j, s = n;
+  for (i = n; i > 2 && n - i < 80; i--)
+    if (t[i - 1] == '(' || (t[i - 1] == ' ' && t[i - 2] == '.')) { s = i; break; }
+  if (s == n || s < 16 || memchr(t + s, '.', n - s - 1)) return 0;
+  /* a source named after a long paragraph cites a figure: only after a
+   * caption-length text */
+  for (j = 0; labels[j]; j++)
+    if (starts_with_ci(t + s, n - s, labels[j])) return j != 4 || n <= 400;
+  return 0;
+}
+
 /* "(Photo: Xinhua)", "(Name/Agency Via AP)" at the end of the block. */
 static int ends_with_credit(const char *t, size_t n) {
   size_t i, open = n;
-  if (n < 4 || t[n - 1] != ')') return 0;
+  if (n < 4) return 0;
+  if (credit_tail(t, n)) return 1;
+  if (t[n - 1] != ')') return 0;
   for (i = n - 1; i > 0 && n - i < 100; i--)
     if (t[i - 1] == '(') { open = i - 1; break; }
   if (open == n) return 0;
@@ -445,14 +465,19 @@ static int caption_marker(const char *t, size_t n) {
   static const char *const comma[] = {
     ", left,", ", right,", ", center,", ", centre,", ", left)", ", right)", ", second left,",
     ", second right,", ", from left,", ", second from left,", ", second from right,",
-    ", foreground,", ", background,", ", pictured ", ", pictured,", NULL};
+    ", foreground,", ", background,", ", pictured ", ", pictured,", ", file photo", NULL};
   static const char *const paren[] = {"(left)", "(right)", "(center)", "(centre)",
                                       "(from left)", "(l-r)", "(l to r)", NULL};
   static const char *const space[] = {" are pictured ", " is pictured ", " seen here ", NULL};
   /* these open the caption or follow a comma */
   static const char *const lead[] = {"this image ", "this photo ", "this picture ",
                                      "this illustration ", "this handout photo",
-                                     "in this file photo", "from left:", NULL};
+                                     "in this file photo", "from left:", "image caption ",
+                                     "media caption ", "above: ", "pictured: ",
+                                     "pictured above: ", "pictured below: ", "inset: ",
+                                     "video: ", NULL};
+  /* "An artist's concept of ...": these follow "artist's " or "an artist's " */
+  static const char *const art[] = {"impression ", "concept ", "rendering ", "illustration ", NULL};
   size_t e = first_sentence_end(t, n, 600), i;
   for (i = 0; i < e; i++) {
     switch (t[i]) {
@@ -467,10 +492,18 @@ static int caption_marker(const char *t, size_t n) {
             any_mark(t + i, e - i, space))
           return 1;
         break;
-      case 't': case 'T': case 'i': case 'I': case 'f': case 'F':
+      case 't': case 'T': case 'i': case 'I': case 'f': case 'F': case 'a': case 'A':
+      case 'm': case 'M': case 'p': case 'P': case 'v': case 'V':
         if ((i == 0 || (i >= 2 && t[i - 1] == ' ' && t[i - 2] == ',')) &&
             any_mark(t + i, e - i, lead))
           return 1;
+        if (i == 0 || (i >= 2 && t[i - 1] == ' ' && t[i - 2] == ',')) {
+          size_t k = i + (starts_with_ci(t + i, e - i, "an ") ? 3 : 0);
+          if (starts_with_ci(t + k, e - k, "artist's ")) k += 9;
+          else if (starts_with_ci(t + k, e - k, "artist\xe2\x80\x99s ")) k += 11;
+          else break;
+          if (any_mark(t + k, e - k, art)) return 1;
+        }
         break;
       default:
         break;
@@ -507,6 +540,26 @@ static int caption_weekday_date(const char *t, size_t n) {
     while (nw < 6 && kzi_word_next(&it)) nw++;
     return nw >= 6;
   }
+}
+
+/* "Keith Bradsher contributed reporting from Hong Kong.", "Associated
+ * Press writers A, B and C contributed to this report.", "Additional
+ * reporting by ...": the credit line under a news story, not its text. */
+static int contributor_line(const char *t, size_t n) {
+  static const char *const tails[] = {"contributed to this report", "contributed to this story",
+                                      "contributed to this article", "contributed reporting",
+                                      "contributed additional reporting", NULL};
+  size_t j, k;
+  if (starts_with_ci(t, n, "additional reporting by ") ||
+      starts_with_ci(t, n, "(additional reporting by ") || starts_with_ci(t, n, "(reporting by "))
+    return 1;
+  /* at the end: "... contributed reporting from Hong Kong." */
+  k = n > 70 ? n - 70 : 0;
+  if (!find_bytes(t + k, n - k, "contributed ", 12)) return 0;
+  for (; k < n; k++)
+    for (j = 0; tails[j]; j++)
+      if (starts_with_ci(t + k, n - k, tails[j])) return 1;
+  return 0;
 }
 
 /* "By NAME", "An analysis by NAME", "Von NAME", "Автор: NAME": a short line
@@ -933,7 +986,7 @@ static int author_note(const char *t, size_t n) {
     "corresponsal", NULL};
   static const char *const links[] = {
     " is a ", " is an ", " is the ", " was a ", " writes ", " covers ", " has covered ",
-    " reports on ", " has written ", " ist ", " est ", " es ", NULL};
+    " reports on ", " has written ", " am a ", " am an ", " ist ", " est ", " es ", NULL};
   size_t e = first_sentence_end(t, n, 400), j, at = e;
   size_t lim = e < 100 ? e : 100, k;
   if (!cp_upper(cp_at(t, n, 0))) return 0;
@@ -958,16 +1011,39 @@ static int reader_call(const char *t, size_t n) {
     "support ", "click ", "tap ", "register ", "become a ", "don't miss", "never miss",
     "stay up", "stay informed", "stay connected", "stay tuned", "enter your", "email us",
     "send us", "tell us", "share your", "check out our", "want more", "like what you",
-    "find us", "read more", NULL};
+    "find us", "read more", "like this story", "like this article", "enjoyed this article",
+    "enjoyed this story", NULL};
   static const char *const subs[] = {"newsletter", "newsletters", "alerts", "inbox", "updates",
-                                     "unsubscribe", "subscription", "app", "podcast", NULL};
+                                     "unsubscribe", "subscription", "app", "podcast",
+                                     "twitter", "facebook", "instagram", "youtube", "linkedin",
+                                     NULL};
   size_t j;
   for (j = 0; verbs[j]; j++)
     if (starts_with_ci(t, n, verbs[j])) break;
   if (!verbs[j]) return 0;
-  if (memchr(t, '@', n) || has_word_at(t, n, "our") || has_word_at(t, n, "us")) return 1;
+  /* "Subscribe to X and ...", "Sign up for ...", "Like this story? ...":
+   * the opening says it all */
+  if (strcmp(verbs[j], "sign up") == 0 || strcmp(verbs[j], "subscribe") == 0 ||
+      strncmp(verbs[j], "like this", 9) == 0 || strncmp(verbs[j], "enjoyed this", 12) == 0)
+    return 1;
+  if (memchr(t, '@', n) || has_word_at(t, n, "our") || has_word_at(t, n, "us") ||
+      has_word_at(t, n, "me"))
+    return 1;
   for (j = 0; subs[j]; j++)
     if (has_word_at(t, n, subs[j])) return 1;
+  return 0;
+}
+
+/* "X's book ... is out now. Follow him on Twitter @x.": a note whose
+ * later sentence asks the reader to follow the author or the site. */
+static int follow_note(const char *t, size_t n) {
+  static const char *const follows[] = {"follow him ", "follow her ", "follow me ", "follow us ",
+                                        "follow them ", NULL};
+  size_t i;
+  for (i = 2; i + 10 < n; i++)
+    if ((t[i] == 'F' || t[i] == 'f') && t[i - 1] == ' ' &&
+        (t[i - 2] == '.' || t[i - 2] == '!' || t[i - 2] == ')') && any_mark(t + i, n - i, follows))
+      return 1;
   return 0;
 }
 
@@ -1079,7 +1155,8 @@ static void reader_notes(kzi_article_doc *d) {
       continue;
     }
     if (b->kind != KZ_BLOCK_PARAGRAPH) continue;
-    if ((b->f.words <= 40 && reader_call(t, b->len)) || (late && author_note(t, b->len))) {
+    if ((b->f.words <= 40 && reader_call(t, b->len)) ||
+        (late && (author_note(t, b->len) || (b->f.words <= 70 && follow_note(t, b->len))))) {
       b->kind = KZ_BLOCK_BOILERPLATE;
       if (late && closing < 0) closing = i;
     } else if (i > lo + (hi - lo) / 3 && ((name && subj < b->len && memcmp(t, name, subj) == 0 && t[subj] == ' ') ||
@@ -1184,7 +1261,21 @@ void kzi_classify(kzi_article_doc *d) {
       b->kind = KZ_BLOCK_CAPTION;
       continue;
     }
-    if (f->words >= 3 && f->words <= 40 && t[0] == '(' && t[b->len - 1] == ')') {
+    /* "© Name Caption text ..." */
+    if (f->words >= 6 && f->words <= 70 && (unsigned char)t[0] == 0xc2 &&
+        (unsigned char)t[1] == 0xa9) {
+      b->kind = KZ_BLOCK_CAPTION;
+      continue;
+    }
+    if (f->words >= 3 && f->words <= 60 && f->sentences <= 2 && contributor_line(t, b->len)) {
+      b->kind = KZ_BLOCK_CREDIT;
+      continue;
+    }
+    /* a bracketed block is a caption or a credit, unless it is an aside
+     * in full sentences ("(We never did settle on one.)") */
+    if (f->words >= 3 && f->words <= 40 && t[0] == '(' && t[b->len - 1] == ')' &&
+        !(f->words >= 10 && memchr(".?!", t[b->len - 2], 3) && f->stops * 4 >= f->words &&
+          !ends_with_credit(t, b->len))) {
       b->kind = KZ_BLOCK_CAPTION;
       continue;
     }

@@ -216,6 +216,12 @@ static const char *const nav_phrases[] = {
    * translations: "Save my name, email, and website in this browser ..." */
   "save my name, email", "in this browser for the next time i comment",
   "click to share on", "(opens in new window)", "non-commercial use only",
+  /* affiliate-link disclosures (with their subject: agents in a story may
+   * "earn a commission" too) and the messages of newsletter sign-up boxes */
+  "affiliate commission", "we may earn a commission", "we may earn a small commission",
+  "we may receive a commission", "we may receive a small commission", "we may get a commission",
+  "may earn commission on products", "error processing your subscription",
+  "activate your subscription",
   "\xd1\x81\xd0\xbe\xd1\x85\xd1\x80\xd0\xb0\xd0\xbd\xd0\xb8\xd1\x82\xd1\x8c "
   "\xd0\xbc\xd0\xbe\xd1\x91 \xd0\xb8\xd0\xbc\xd1\x8f", /* сохранить моё имя */
   "\xd0\xb2\xd0\xb0\xd1\x88 \xd0\xb0\xd0\xb4\xd1\x80\xd0\xb5\xd1\x81 email "
@@ -242,6 +248,9 @@ static const char *const nav_weak_phrases[] = {
   "first appeared in", "click here", "you can find him on", "you can find her on",
   "follow him on", "follow her on", "follow us on", "javascript", "your browser",
   "log in to", "reprints", "unsubscribe at any time", "you can unsubscribe",
+  "affiliate links", "affiliate partnerships",
+  "thanks for signing up", "thank you for signing up", "thanks for subscribing",
+  "thank you for subscribing", "successfully subscribed", "opt-in box",
   /* "Your email address will not be published" of other languages */
   "wird nicht ver\xc3\xb6" "ffentlicht", "ne sera pas publi\xc3\xa9" "e", "no ser\xc3\xa1 publicada",
   "n\xc3\xa3o ser\xc3\xa1 publicado", "non sar\xc3\xa0 pubblicato", NULL};

@@ -23,7 +23,18 @@
  *   of figures is left alone;
  * - an embedded post and its "- Name (@handle) date" line, and a sentence
  *   ending in ':' over the text it introduces, are body;
- * - the whole text printed again as one block is a duplicate.
+ * - the whole text printed again as one block is a duplicate;
+ * - captions known by a last credit ("... Credit: Name", "(Source: X)"),
+ *   by "An artist's concept of", ", file photo," or "Image caption", or
+ *   by a leading "(c) Name"; the same words in prose stay, and so does a
+ *   bracketed aside in full sentences;
+ * - credit lines under a story ("X contributed to this report",
+ *   "Additional reporting by"), affiliate-link disclosures and the
+ *   messages of newsletter sign-up boxes are not the article;
+ * - a caption labelled "Above:" / "Pictured:" / "Video:"; a call to
+ *   subscribe or to follow the author ("Follow me on ..."), and a late
+ *   note whose later sentence says "Follow him on ...", are not the
+ *   article; "follow" in prose is.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -490,6 +501,125 @@ static void test_text_repeated_as_one_block(void **state) {
   kz_article_free(a);
 }
 
+/* ----------------------------------------------------------------------
+ * Credits, disclosures, sign-up messages
+ * ---------------------------------------------------------------------- */
+static void test_caption_credits(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n"
+    "Engineers lower a new steel support onto the barge below the old bridge. Credit: Eastport "
+    "Council\n\n"
+    P2 "\n\n"
+    "An artist's concept of the new bridge deck with its two cycle lanes.\n\n"
+    P3 "\n\n"
+    "This April 2, 2018, file photo shows the old bridge during the spring flood.\n\n"
+    "\xc2\xa9 Ann Lee Workers paint the railings of the old bridge before the winter.\n\n"
+    "The river at Eastport seen from the hills above the town (Source: Eastport Council)\n\n"
+    "Image caption The bridge was built in 1921 and last repaired in 1987\n\n"
+    P4 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_int_equal(kind_of(a, "Engineers lower a new steel"), KZ_BLOCK_CAPTION);
+  assert_int_equal(kind_of(a, "An artist's concept"), KZ_BLOCK_CAPTION);
+  assert_int_equal(kind_of(a, "This April 2, 2018, file photo"), KZ_BLOCK_CAPTION);
+  assert_int_equal(kind_of(a, "\xc2\xa9 Ann Lee"), KZ_BLOCK_CAPTION);
+  assert_int_equal(kind_of(a, "The river at Eastport seen"), KZ_BLOCK_CAPTION);
+  assert_int_equal(kind_of(a, "Image caption"), KZ_BLOCK_CAPTION);
+  assert_false(in_body(a, "Engineers lower"));
+  assert_false(in_body(a, "artist's concept"));
+  assert_false(in_body(a, "file photo"));
+  assert_false(in_body(a, "paint the railings"));
+  assert_false(in_body(a, "seen from the hills"));
+  assert_false(in_body(a, "built in 1921"));
+  assert_true(in_body(a, "The mayor said"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  kz_article_free(a);
+}
+
+static void test_credit_words_in_prose(void **state) {
+  /* an artist, a source and a report in ordinary sentences */
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n"
+    "An artist's studio under the bridge will have to move, and the council said it would help "
+    "find a new place for it before the work begins.\n\n"
+    "The engineers who contributed to this report on the bridge say that the supports have "
+    "been rusting for at least ten years, which the council did not know.\n\n"
+    P2 "\n\n"
+    "The money will come from the state, a council source said (the source asked not to be "
+    "named), and the rest from the town.\n\n"
+    "(The town has asked for such money twice before, and it was turned down both times.)\n\n"
+    "The firm that sells the old railings will earn a commission of about two per cent, the "
+    "council said, and the rest of the money goes back to the bridge fund.\n\n"
+    P3 "\n\n"
+    "(Workers on the old bridge on Monday morning.)\n\n"
+    P4 "\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "An artist's studio under the bridge"));
+  assert_true(in_body(a, "who contributed to this report on the bridge"));
+  assert_true(in_body(a, "a council source said"));
+  assert_true(in_body(a, "asked for such money twice before"));
+  assert_true(in_body(a, "will earn a commission of about two per cent"));
+  assert_int_equal(kind_of(a, "Workers on the old bridge"), KZ_BLOCK_CAPTION);
+  kz_article_free(a);
+}
+
+static void test_contributors_and_disclosures(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n"
+    "Sometimes our stories link to online shops; if you buy something through these links we "
+    "may receive a small commission.\n\n"
+    P1 "\n\n" P2 "\n\n" P3 "\n\n" P4 "\n\n"
+    "Staff writers Ann Lee and Tom Berg contributed to this report.\n\n"
+    "Maria Stone contributed reporting from the state capital.\n\n"
+    "Additional reporting by Paul Green\n\n"
+    "(Reporting by Ann Lee, with reporting by Tom Berg; editing by Paul Green and Maria Stone.)\n\n"
+    "Thanks for signing up!\n\n"
+    "There was an error processing your subscription.\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_true(in_body(a, "The city council voted"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  assert_false(in_body(a, "small commission"));
+  assert_false(in_body(a, "contributed to this report"));
+  assert_false(in_body(a, "contributed reporting"));
+  assert_false(in_body(a, "Additional reporting"));
+  assert_false(in_body(a, "editing by"));
+  assert_false(in_body(a, "signing up"));
+  assert_false(in_body(a, "error processing"));
+  kz_article_free(a);
+}
+
+static void test_labels_and_follow_notes(void **state) {
+  static const char page[] =
+    "Bridge to close for repairs\n\n" P1 "\n\n"
+    "Above: The old river bridge seen from the ferry landing in the spring.\n\n"
+    P2 "\n\n"
+    "The crews will follow the plan the engineers drew up last year. Follow the river path "
+    "north and you will see the rusted supports from the bank.\n\n"
+    P3 "\n\n" P4 "\n\n"
+    "Ann Lee's book about the rivers of the county is out now. Follow her on Twitter "
+    "@annlee.\n\n"
+    "Follow me on Twitter or on my website.\n\n"
+    "I am a reporter at the Courier and have covered the county council for ten years.\n\n"
+    "Like this story? Share it with a friend!\n\n"
+    "Follow the Courier on Facebook and Instagram.\n\n"
+    "Subscribe to the Eastport Courier and read every story about the bridge.\n";
+  kz_article *a = parse(page);
+  (void)state;
+  assert_int_equal(kind_of(a, "Above: The old river bridge"), KZ_BLOCK_CAPTION);
+  assert_false(in_body(a, "seen from the ferry landing"));
+  assert_true(in_body(a, "Follow the river path north"));
+  assert_false(in_body(a, "Ann Lee's book"));
+  assert_false(in_body(a, "Follow me on"));
+  assert_false(in_body(a, "Subscribe to the Eastport Courier"));
+  assert_false(in_body(a, "I am a reporter"));
+  assert_false(in_body(a, "Like this story"));
+  assert_false(in_body(a, "Follow the Courier"));
+  assert_true(in_body(a, "hear back before the end of the spring"));
+  kz_article_free(a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_headline_list_split),
@@ -511,6 +641,10 @@ int main(void) {
     cmocka_unit_test(test_numbered_headlines),
     cmocka_unit_test(test_embedded_post),
     cmocka_unit_test(test_text_repeated_as_one_block),
+    cmocka_unit_test(test_caption_credits),
+    cmocka_unit_test(test_credit_words_in_prose),
+    cmocka_unit_test(test_contributors_and_disclosures),
+    cmocka_unit_test(test_labels_and_follow_notes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
