@@ -129,16 +129,20 @@ static int visit(kzi_exec *ex, kzi_it *it, uint32_t seg, uint32_t doc, void *p) 
   kzi_cols cols;
   char buf[32];
   const char *name;
-  size_t n, matches = 0;
+  size_t n;
+  uint64_t matches = 0;
   grp *g;
   int rc = kzi_seg_cols(ex->seg, doc, &cols);
   (void)seg;
   if (rc) return rc;
-  for (unsigned f = 0; f < KZI_NFIELDS; f++) {
-    size_t ns = 0;
-    rc = kzi_it_spans(ex, it, doc, f, &x->sp, &ns, &x->cap);
-    if (rc) return rc;
-    matches += kzi_spans_normalize(x->sp, ns);
+  /* a single word: its frequencies say it, no positions needed */
+  if (kzi_it_term_matches(it, doc, &matches) != 0) {
+    for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+      size_t ns = 0;
+      rc = kzi_it_spans(ex, it, doc, f, &x->sp, &ns, &x->cap);
+      if (rc) return rc;
+      matches += kzi_spans_normalize(x->sp, ns);
+    }
   }
   if (x->k->by == KZ_COUNT_DOC) {
     rc = kzi_seg_key(ex->seg, doc, &name, &n);

@@ -1398,6 +1398,16 @@ uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double 
 
 int kzi_it_is_term(const kzi_it *it) { return it->type == IT_TERM && !it->meta; }
 
+int kzi_it_term_matches(const kzi_it *it, uint32_t doc, uint64_t *n) {
+  uint64_t m = 0;
+  if (it->type != IT_TERM || it->meta || !it->started || it->doc != doc || it->p.doc != doc)
+    return 1;
+  for (unsigned f = 0; f < KZI_NFIELDS; f++)
+    if (it->p.mask & it->fields & (1u << f)) m += it->p.freq[f];
+  *n = m;
+  return 0;
+}
+
 int kzi_it_topk_term(kzi_exec *ex, kzi_it *it, kzi_topk_cb push, void *payload,
                      uint64_t *total) {
   kzi_post_it *p = &it->p;
