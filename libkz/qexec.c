@@ -56,6 +56,8 @@ struct kzi_it {
   kzi_it **kid; size_t nkid;
   size_t *ord;              /* AND family: kids by increasing df */
   kzi_it **heap; size_t nheap; /* OR */
+  int dict_terms;           /* OR: distinct terms of one space (a prefix
+                             * or fuzzy expansion of the dictionary) */
   uint32_t dist;            /* NEAR */
   int32_t lo, hi;           /* DATE */
   const kzi_segment *seg;
@@ -271,6 +273,7 @@ static kzi_it *expand(kzi_exec *ex, const kzi_qnode *q) {
     r->maxscore += r->kid[i]->maxscore;
     r->cost += r->kid[i]->cost;
   }
+  r->dict_terms = 1;
   return r;
 }
 
@@ -1398,12 +1401,33 @@ uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double 
 
 int kzi_it_is_term(const kzi_it *it) { return it->type == IT_TERM && !it->meta; }
 
-int kzi_it_term_matches(const kzi_it *it, uint32_t doc, uint64_t *n) {
+/* The occurrences of a TERM positioned on doc in its fields. */
+static uint64_t term_freq(const kzi_it *it) {
   uint64_t m = 0;
-  if (it->type != IT_TERM || it->meta || !it->started || it->doc != doc || it->p.doc != doc)
-    return 1;
   for (unsigned f = 0; f < KZI_NFIELDS; f++)
     if (it->p.mask & it->fields & (1u << f)) m += it->p.freq[f];
+  return m;
+}
+
+static int term_on(const kzi_it *it, uint32_t doc) {
+  return it->type == IT_TERM && !it->meta && it->started && it->doc == doc && it->p.doc == doc;
+}
+
+int kzi_it_term_matches(const kzi_it *it, uint32_t doc, uint64_t *n) {
+  uint64_t m = 0;
+  if (term_on(it, doc)) {
+    *n = term_freq(it);
+    return 0;
+  }
+  /* a prefix or fuzzy word: its distinct terms never share a token, so
+   * the matches are the sum over the terms on doc (kzi_it_seek() leaves
+   * exactly those on it) */
+  if (it->type != IT_OR || !it->dict_terms || it->doc != doc) return 1;
+  for (size_t i = 0; i < it->nkid; i++) {
+    const kzi_it *k = it->kid[i];
+    if (k->type != IT_TERM || k->meta) return 1;
+    if (term_on(k, doc)) m += term_freq(k);
+  }
   *n = m;
   return 0;
 }
