@@ -199,6 +199,17 @@ void kzi_storebuf_free(kzi_storebuf *sb);
  * into sb, valid until its next use). */
 int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out,
                    kzi_storebuf *sb);
+/* A store block as written (section STORE, indexed by SIDX), checked. */
+typedef struct kzi_storeblk {
+  uint32_t first, ndocs;        /* its documents */
+  int compressed;               /* 1: an LZ stream (lz.c); 0: stored */
+  const unsigned char *src;     /* the stream or the raw records */
+  size_t srclen, raw;           /* their length; the decoded length */
+} kzi_storeblk;
+/* Block b's header: KZ_OK or KZ_ECORRUPT naming the segment. */
+int kzi_seg_store_block(const kzi_segment *s, uint32_t b, kzi_storeblk *out);
+/* The store block that holds doc (< s->ndocs). */
+uint32_t kzi_seg_store_block_of(const kzi_segment *s, uint32_t doc);
 /* Only the key of doc: points into the segment. */
 int kzi_seg_key(const kzi_segment *s, uint32_t doc, const char **key, size_t *n);
 /* Find key in the segment: *doc set; KZ_OK / KZ_ENOTFOUND / KZ_ECORRUPT. */

@@ -539,19 +539,34 @@ static int may_occur(kzi_it *it, uint32_t doc, unsigned f) {
   return 1;
 }
 
-/* Phrase matches (start, start + n) of it (kids on doc) in field f. */
-static int phrase_matches(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out) {
+/* The occurrences of every kid of it (a PHRASE or NEAR on doc) in field f
+ * into it->kpb[], sorted by start: phrase operands other than words are
+ * also normalized (overlaps merged).  *none is set when some kid has none,
+ * so nothing can match. */
+static int kid_occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, int *none) {
   posbuf *kp = it->kpb;
   int rc = KZ_OK;
+  *none = 1;
   for (size_t i = 0; i < it->nkid; i++)
     if (!may_occur(it->kid[i], doc, f)) return KZ_OK;
   for (size_t i = 0; i < it->nkid && !rc; i++) {
     kp[i].n = 0;
     rc = occurrences(ex, it->kid[i], doc, f, &kp[i]);
-    if (!rc && it->kid[i]->type != IT_TERM) kp[i].n = kzi_spans_normalize(kp[i].v, kp[i].n);
-    if (kp[i].n == 0) return rc;
+    if (rc || kp[i].n == 0) return rc;
+    if (it->type == IT_PHRASE && it->kid[i]->type != IT_TERM)
+      kp[i].n = kzi_spans_normalize(kp[i].v, kp[i].n);
+    else if (kp[i].n > 1 && !sorted(kp[i].v, kp[i].n))
+      qsort(kp[i].v, kp[i].n, sizeof *kp[i].v, span_cmp);
   }
-  if (rc) return rc;
+  *none = 0;
+  return KZ_OK;
+}
+
+/* Phrase matches (start, start + n) of it (kids on doc) in field f. */
+static int phrase_matches(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out) {
+  posbuf *kp = it->kpb;
+  int none, rc = kid_occurrences(ex, it, doc, f, &none);
+  if (rc || none) return rc;
   /* walk kid 0's starts; the others by moving cursors */
   {
     size_t cur[64], *c = cur;
@@ -580,17 +595,8 @@ static int phrase_matches(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, po
 /* NEAR windows in field f: one span per qualifying anchor (the window). */
 static int near_matches(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, posbuf *out) {
   posbuf *kp = it->kpb;
-  int rc = KZ_OK;
-  for (size_t i = 0; i < it->nkid; i++)
-    if (!may_occur(it->kid[i], doc, f)) return KZ_OK;
-  for (size_t i = 0; i < it->nkid && !rc; i++) {
-    kp[i].n = 0;
-    rc = occurrences(ex, it->kid[i], doc, f, &kp[i]);
-    if (!rc && kp[i].n > 1 && !sorted(kp[i].v, kp[i].n))
-      qsort(kp[i].v, kp[i].n, sizeof *kp[i].v, span_cmp);
-    if (kp[i].n == 0) return rc;
-  }
-  if (rc) return rc;
+  int none, rc = kid_occurrences(ex, it, doc, f, &none);
+  if (rc || none) return rc;
   /* each occurrence o of each operand as the earliest one: every other
    * operand takes its first occurrence starting at or after o (ties: a
    * different operand may start at the same token) */

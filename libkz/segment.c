@@ -989,35 +989,54 @@ void kzi_storebuf_free(kzi_storebuf *sb) {
 }
 
 /* Decode store block b of s into sb (unless it is there already). */
-static int store_block(const kzi_segment *s, uint32_t b, kzi_storebuf *sb) {
+uint32_t kzi_seg_store_block_of(const kzi_segment *s, uint32_t doc) {
+  uint32_t lo = 0, hi = s->nsblocks; /* the last block whose first doc <= doc */
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (kzi_get32(s->sidx + (size_t)mid * SIDX_SIZE) <= doc) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+int kzi_seg_store_block(const kzi_segment *s, uint32_t b, kzi_storeblk *out) {
   const unsigned char *e = s->sidx + (size_t)b * SIDX_SIZE, *p, *end;
   uint64_t raw;
-  if (sb->valid && sb->seg == s && sb->block == b) return KZ_OK;
-  sb->valid = 0;
   p = s->store + kzi_get64(e + 4);
   end = s->store + kzi_get64(e + SIDX_SIZE + 4);
   raw = kzi_vget(&p, end);
   if (!p || p >= end || raw > ((uint64_t)1 << 31))
     return kzi_corrupt(s->name, "bad document store block");
+  if (*p > 1) return kzi_corrupt(s->name, "unknown document store method");
+  out->compressed = *p++;
+  out->src = p;
+  out->srclen = (size_t)(end - p);
+  out->raw = (size_t)raw;
+  if (out->compressed ? raw > 255 * (uint64_t)out->srclen + 64 : raw != out->srclen)
+    return kzi_corrupt(s->name, "bad document store block");
+  out->first = kzi_get32(e);
+  out->ndocs = kzi_get32(e + SIDX_SIZE) - out->first;
+  return KZ_OK;
+}
+
+static int store_block(const kzi_segment *s, uint32_t b, kzi_storebuf *sb) {
+  kzi_storeblk k;
+  int rc;
+  if (sb->valid && sb->seg == s && sb->block == b) return KZ_OK;
+  sb->valid = 0;
+  if ((rc = kzi_seg_store_block(s, b, &k)) != KZ_OK) return rc;
   sb->buf.n = 0;
-  if (*p == 0) {
-    p++;
-    if (raw != (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document store block");
-    if (kzi_buf_append(&sb->buf, p, (size_t)raw))
-      return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-  } else if (*p == 1) {
-    p++;
-    if (raw > 255 * (uint64_t)(end - p) + 64) return kzi_corrupt(s->name, "bad document store block");
-    if (kzi_buf_reserve(&sb->buf, (size_t)raw)) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-    if (kzi_lz_decompress(p, (size_t)(end - p), (unsigned char *)sb->buf.p, (size_t)raw))
-      return kzi_corrupt(s->name, "bad compressed document store block");
-    sb->buf.n = (size_t)raw;
+  if (!k.compressed) {
+    if (kzi_buf_append(&sb->buf, k.src, k.raw)) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   } else {
-    return kzi_corrupt(s->name, "unknown document store method");
+    if (kzi_buf_reserve(&sb->buf, k.raw)) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    if (kzi_lz_decompress(k.src, k.srclen, (unsigned char *)sb->buf.p, k.raw))
+      return kzi_corrupt(s->name, "bad compressed document store block");
+    sb->buf.n = k.raw;
   }
   sb->seg = s;
   sb->block = b;
-  sb->first = kzi_get32(e);
+  sb->first = k.first;
   sb->next_doc = sb->first;
   sb->next_off = 0;
   sb->valid = 1;
@@ -1025,7 +1044,7 @@ static int store_block(const kzi_segment *s, uint32_t b, kzi_storebuf *sb) {
 }
 
 int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out, kzi_storebuf *sb) {
-  uint32_t lo = 0, hi;
+  uint32_t lo = 0;
   const unsigned char *base, *p, *end;
   int rc;
   if (doc >= s->ndocs) return kzi_corrupt(s->name, "document number out of range");
@@ -1035,12 +1054,7 @@ int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out, kzi_stor
       doc < kzi_get32(s->sidx + ((size_t)sb->block + 1) * SIDX_SIZE)) {
     lo = sb->block;
   } else {
-    hi = s->nsblocks; /* last block whose first doc <= doc */
-    while (hi - lo > 1) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (kzi_get32(s->sidx + (size_t)mid * SIDX_SIZE) <= doc) lo = mid;
-      else hi = mid;
-    }
+    lo = kzi_seg_store_block_of(s, doc);
   }
   rc = store_block(s, lo, sb);
   if (rc) return rc;

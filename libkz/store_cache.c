@@ -25,7 +25,6 @@
 
 #define SC_SLOTS 64
 #define SC_BYTES (2u << 20)
-#define SIDX_SIZE 12 /* u32 first document, u64 offset in STORE */
 
 typedef struct sblock {
   uint32_t seg, block;       /* segment index in the snapshot, block */
@@ -128,42 +127,33 @@ static void sc_put(kzi_snapshot *s, sblock *blk) {
   pthread_mutex_unlock(&s->store_mu);
 }
 
-/* Start reading store block b of seg: the block header and its checks
- * follow segment.c's store_block() (keep the two in step; the SIDX entries
- * were checked when the segment was opened). */
+/* Start reading store block b of seg (its header parsed and checked by
+ * kzi_seg_store_block(), as for every other reader of the store). */
 static int sb_open(const kzi_segment *seg, uint32_t si, uint32_t b, sblock **out) {
-  const unsigned char *e = seg->sidx + (size_t)b * SIDX_SIZE, *p, *end;
-  uint64_t raw;
+  kzi_storeblk k;
   sblock *blk;
+  int rc;
   *out = NULL;
-  p = seg->store + kzi_get64(e + 4);
-  end = seg->store + kzi_get64(e + SIDX_SIZE + 4);
-  raw = kzi_vget(&p, end);
-  if (!p || p >= end || raw > ((uint64_t)1 << 31) || (*p != 0 && *p != 1))
-    return kzi_corrupt(seg->name, "bad document store block");
-  if (*p == 0 && raw != (uint64_t)(end - p - 1))
-    return kzi_corrupt(seg->name, "bad document store block");
-  if (*p == 1 && raw > 255 * (uint64_t)(end - p - 1) + 64)
-    return kzi_corrupt(seg->name, "bad document store block");
+  if ((rc = kzi_seg_store_block(seg, b, &k)) != KZ_OK) return rc;
   blk = calloc(1, sizeof *blk);
   if (!blk) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   blk->seg = si;
   blk->block = b;
-  blk->raw = (size_t)raw;
-  blk->first = kzi_get32(e);
-  blk->ndocs = kzi_get32(e + SIDX_SIZE) - blk->first;
+  blk->raw = k.raw;
+  blk->first = k.first;
+  blk->ndocs = k.ndocs;
   blk->roff = malloc(((size_t)blk->ndocs + 1) * sizeof *blk->roff);
   if (!blk->roff) {
     sb_free(blk);
     return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   }
   blk->roff[0] = 0;
-  if (*p == 0) {
-    blk->data = p + 1;
+  if (!k.compressed) {
+    blk->data = k.src;
     blk->op = blk->raw;
   } else {
-    blk->src = p + 1;
-    blk->srclen = (size_t)(end - p - 1);
+    blk->src = k.src;
+    blk->srclen = k.srclen;
     blk->buf = malloc(blk->raw + KZI_LZ_PAD);
     if (!blk->buf) {
       sb_free(blk);
@@ -232,16 +222,12 @@ static int sb_copy(sblock *blk, uint32_t i, kzi_stored *out, char **mem) {
 
 int kzi_snap_record(kzi_snapshot *s, uint32_t si, uint32_t doc, kzi_stored *out, char **mem) {
   const kzi_segment *seg = s->seg[si];
-  uint32_t lo = 0, hi = seg->nsblocks;
+  uint32_t lo;
   sblock *blk;
   int rc;
   *mem = NULL;
   if (doc >= seg->ndocs) return kzi_corrupt(seg->name, "document number out of range");
-  while (hi - lo > 1) { /* the last block whose first document <= doc */
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (kzi_get32(seg->sidx + (size_t)mid * SIDX_SIZE) <= doc) lo = mid;
-    else hi = mid;
-  }
+  lo = kzi_seg_store_block_of(seg, doc);
   blk = sc_take(s, si, lo);
   if (!blk && (rc = sb_open(seg, si, lo, &blk)) != KZ_OK) return rc;
   rc = sb_record(seg, blk, doc - blk->first);
