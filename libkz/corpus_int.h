@@ -376,7 +376,8 @@ static inline int kzi_post_blk_deltas(kzi_post_it *it, const kzi_post_blk *b, ui
 
 /* ---------------------------------------------------------------------
  * Segment building (segment.c), used by writer.c and merge.c.
- * Terms must come in byte order; then the documents in doc order.  The
+ * Terms must come in byte order and documents in doc order; either may
+ * come first (the writer streams documents as they are added).  The
  * entries given for a term are, per document: varint ((doc - previous doc
  * - 1) << 4 | field mask), a varint frequency per field in the mask, then
  * the positions (per field, delta-coded from 0).
@@ -394,6 +395,8 @@ int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
  * record fields. */
 int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,
                  size_t src_len, const kzi_stored *st);
+/* The key of document d added so far (KZ_ENOTFOUND past the last). */
+int kzi_segw_key(const kzi_segw *w, uint32_t d, const char **key, size_t *n);
 /* Finish: write sections and footer, fsync.  *size gets the file size. */
 int kzi_segw_finish(kzi_segw *w, uint64_t *size);
 void kzi_segw_abort(kzi_segw *w); /* close and unlink */

@@ -1123,7 +1123,8 @@ struct kzi_segw {
   kzi_buf out;        /* write buffer */
   /* sections */
   uint64_t off[NSEC], len[NSEC];
-  int phase;          /* 0 terms, 1 docs */
+  int cur;            /* streaming section open (S_POST, S_STORE) or -1 */
+  unsigned done;      /* bit per streaming section already closed */
   kzi_buf dict, bidx, cols, sidx, keys, srcs, koff, kstr;
   kzi_buf dstream, pstream, skips, head; /* postings of one term */
   kzi_buf blk, lz;    /* store block being filled, its compressed form */
@@ -1138,6 +1139,8 @@ struct kzi_segw {
   kzi_buf srcnames;   /* concatenated, for equality checks */
   uint64_t *srcoff;   /* offset of each name in srcnames (nsrc + 1) */
 };
+
+static int w_enter(kzi_segw *w, int sec);
 
 static void w_flush(kzi_segw *w) {
   const char *p = w->out.p;
@@ -1191,7 +1194,7 @@ int kzi_segw_open(kzi_segw **out, const char *dir, uint64_t id) {
   kzi_put32(hdr + 8, SEG_VERSION);
   kzi_put32(hdr + 12, 0);
   w_put(w, hdr, sizeof hdr);
-  w->off[S_POST] = HDR_SIZE;
+  w->cur = -1;
   *out = w;
   return w->rc;
 }
@@ -1382,13 +1385,13 @@ int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
   uint64_t off;
   int rc;
   if (w->rc) return w->rc;
-  if (w->phase != 0 || n > KZI_MAX_KEY || n == 0 ||
-      (w->nterms && term_cmp(w->last, w->last_len, term, n) >= 0))
+  if (n > KZI_MAX_KEY || n == 0 || (w->nterms && term_cmp(w->last, w->last_len, term, n) >= 0))
     return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: terms out of order");
+  if (w_enter(w, S_POST)) return w->rc;
   rc = build_postings(w, entries, len, &df, &cf);
   if (rc == KZ_ENOMEM) return w->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   if (rc) return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: bad postings");
-  off = w_pos(w) - HDR_SIZE;
+  off = w_pos(w) - w->off[S_POST];
   w_put(w, w->head.p, w->head.n);
   w_put(w, w->skips.p, w->skips.n);
   w_put(w, w->dstream.p, w->dstream.n);
@@ -1494,6 +1497,28 @@ static void store_flush(kzi_segw *w) {
   w->blk_first = w->ndocs;
 }
 
+/* Make sec (S_POST or S_STORE; -1: none) the section being streamed:
+ * close the open one (the store's last block is written first) and start
+ * sec at the current position.  Each is streamed once, in either order
+ * (the writer streams documents as they are added, then the terms; a
+ * merge the other way round). */
+static int w_enter(kzi_segw *w, int sec) {
+  if (w->cur == sec) return w->rc;
+  if (sec >= 0 && (w->done >> sec) & 1u) {
+    if (sec == S_POST) return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: terms after documents were finished");
+    return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: documents after terms were finished");
+  }
+  if (w->cur == S_STORE) store_flush(w);
+  if (w->rc) return w->rc;
+  if (w->cur >= 0) {
+    w->len[w->cur] = w_pos(w) - w->off[w->cur];
+    w->done |= 1u << w->cur;
+  }
+  w->cur = sec;
+  if (sec >= 0) w->off[sec] = w_pos(w);
+  return KZ_OK;
+}
+
 int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,
                  size_t src_len, const kzi_stored *st) {
   unsigned char b[COL_SIZE];
@@ -1501,11 +1526,7 @@ int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,
   uint64_t h;
   int rc = 0;
   if (w->rc) return w->rc;
-  if (w->phase == 0) {
-    w->len[S_POST] = w_pos(w) - w->off[S_POST];
-    w->off[S_STORE] = w_pos(w);
-    w->phase = 1;
-  }
+  if (w_enter(w, S_STORE)) return w->rc;
   if (w->ndocs == UINT32_MAX - 1)
     return w->rc = kzi_seterr(NULL, KZ_ELIMIT, "too many documents in one segment");
   if (src_len && (w->rc = src_id(w, src, src_len, &sid))) return w->rc;
@@ -1541,6 +1562,17 @@ int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,
   return w->rc;
 }
 
+int kzi_segw_key(const kzi_segw *w, uint32_t d, const char **key, size_t *n) {
+  const unsigned char *ko = (const unsigned char *)w->koff.p;
+  uint64_t a, b;
+  if (d >= w->ndocs) return KZ_ENOTFOUND;
+  a = kzi_get64(ko + 8 * (size_t)d);
+  b = kzi_get64(ko + 8 * ((size_t)d + 1));
+  *key = w->kstr.p + a;
+  *n = (size_t)(b - a);
+  return KZ_OK;
+}
+
 static int key_cmp(const void *a, const void *b) {
   uint64_t x = kzi_get64(a), y = kzi_get64(b);
   uint32_t dx = kzi_get32((const unsigned char *)a + 8), dy = kzi_get32((const unsigned char *)b + 8);
@@ -1558,14 +1590,11 @@ int kzi_segw_finish(kzi_segw *w, uint64_t *size) {
   unsigned char foot[FOOT_SIZE];
   unsigned char b[SIDX_SIZE];
   if (w->rc) return w->rc;
-  if (w->phase == 0) {
-    w->len[S_POST] = w_pos(w) - w->off[S_POST];
-    w->off[S_STORE] = w_pos(w);
-    w->phase = 1;
-  }
-  store_flush(w);
-  if (w->rc) return w->rc;
-  w->len[S_STORE] = w_pos(w) - w->off[S_STORE];
+  /* sections never entered are empty; closing the store writes its last
+   * block */
+  for (int sec = S_POST; sec <= S_STORE; sec += S_STORE - S_POST)
+    if (!((w->done >> sec) & 1u) && w->cur != sec && w_enter(w, sec)) return w->rc;
+  if (w_enter(w, -1)) return w->rc;
   kzi_put32(b, w->ndocs);
   kzi_put64(b + 4, w->len[S_STORE]);
   if (kzi_buf_append(&w->sidx, b, SIDX_SIZE)) return w->rc = KZ_ENOMEM;

@@ -83,7 +83,9 @@ struct kzi_writer {
   kzi_buf log;                  /* entries: u32 term, varint length, bytes */
   /* documents of the buffer */
   kzi_cols *cols; size_t ndocs, dcap;
-  kzi_buf store; uint64_t *soff;
+  kzi_segw *sw; uint64_t sw_id; /* their pending segment, open from the first
+                                   document: records are stored (compressed
+                                   block by block) as documents come */
   unsigned char *del; size_t delcap;
   uint64_t *ktab; size_t kcap;   /* key hash table (see key_find_buf) */
   /* per-document scratch */
@@ -104,8 +106,8 @@ struct kzi_writer {
 static size_t mem_used(const kzi_writer *w) {
   /* the log counts twice: flushing sorts it into a copy */
   return 2 * w->log.cap + w->scap * sizeof(tslot) +
-         w->tcap * (sizeof(tstate) + sizeof(tkey)) + w->arena.cap + w->store.cap +
-         w->dcap * (sizeof(kzi_cols) + sizeof(uint64_t)) + w->kcap * sizeof(uint64_t) +
+         w->tcap * (sizeof(tstate) + sizeof(tkey)) + w->arena.cap +
+         w->dcap * sizeof(kzi_cols) + w->kcap * sizeof(uint64_t) +
          w->ocap * sizeof(occ) + w->tcap2 * sizeof(uint32_t);
 }
 
@@ -515,22 +517,6 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
  * Buffer documents and keys
  * --------------------------------------------------------------------- */
 
-static int parse_record(const char *p0, size_t n, kzi_stored *st) {
-  const unsigned char *p = (const unsigned char *)p0, *end = p + n;
-  for (int i = 0; i < KZ_FIELD_COUNT; i++) {
-    uint64_t l = kzi_vget(&p, end);
-    if (!p || l > (uint64_t)(end - p)) return KZ_ECORRUPT;
-    st->f[i] = (const char *)p;
-    st->n[i] = (size_t)l;
-    p += l;
-  }
-  return KZ_OK;
-}
-
-static int buf_doc(const kzi_writer *w, uint32_t d, kzi_stored *st) {
-  return parse_record(w->store.p + w->soff[d], (size_t)(w->soff[d + 1] - w->soff[d]), st);
-}
-
 /* The key table: (key hash >> 32) << 32 | (doc + 1), 0 = empty; probing
  * starts at the high half of the hash. */
 static int key_find_buf(kzi_writer *w, const char *key, size_t n, uint64_t h,
@@ -539,12 +525,12 @@ static int key_find_buf(kzi_writer *w, const char *key, size_t n, uint64_t h,
   *slot = 0;
   if (!w->kcap) return -1;
   for (i = (size_t)(h >> 32) & (w->kcap - 1); w->ktab[i]; i = (i + 1) & (w->kcap - 1)) {
-    kzi_stored st;
+    const char *k;
+    size_t kn;
     uint32_t d;
     if ((w->ktab[i] ^ h) >> 32) continue;
     d = (uint32_t)w->ktab[i] - 1;
-    if (buf_doc(w, d, &st) == KZ_OK && st.n[KZ_FIELD_KEY] == n &&
-        memcmp(st.f[KZ_FIELD_KEY], key, n) == 0) {
+    if (kzi_segw_key(w->sw, d, &k, &kn) == KZ_OK && kn == n && memcmp(k, key, n) == 0) {
       *slot = i;
       return (int)1;
     }
@@ -718,7 +704,8 @@ static void buffer_reset(kzi_writer *w) {
   if (w->slots) memset(w->slots, 0, w->scap * sizeof *w->slots);
   w->arena.n = 0;
   w->ndocs = 0;
-  w->store.n = 0;
+  if (w->sw) kzi_segw_abort(w->sw); /* unless flush() finished it */
+  w->sw = NULL;
   if (w->ktab) memset(w->ktab, 0, w->kcap * sizeof *w->ktab);
   if (w->del) memset(w->del, 0, w->delcap);
 }
@@ -796,7 +783,8 @@ static int flush(kzi_writer *w) {
   char name[64];
   int rc;
   if (w->ndocs == 0) return KZ_OK;
-  id = c->man.next_id++;
+  id = w->sw_id;
+  sw = w->sw;
   order = malloc((w->nterms ? w->nterms : 1) * sizeof *order);
   if (!order || sort_log(w, &post, &start)) {
     free(order);
@@ -807,14 +795,7 @@ static int flush(kzi_writer *w) {
   /* the log is no longer needed: give its memory back before writing */
   kzi_buf_free(&w->log);
   rc = sort_terms(w, order);
-  if (rc) {
-    free(order);
-    free(post);
-    free(start);
-    return kzi_seterr(NULL, rc, "out of memory");
-  }
-  rc = kzi_segw_open(&sw, c->dir, id);
-  if (!rc) kzi_segw_lengths(sw, w->cols, (uint32_t)w->ndocs);
+  kzi_segw_lengths(sw, w->cols, (uint32_t)w->ndocs);
   for (size_t i = 0; i < w->nterms && !rc; i++) {
     const tkey *t = &w->tk2[order[i]];
     size_t a = start[order[i]], b = start[order[i] + 1];
@@ -832,25 +813,21 @@ static int flush(kzi_writer *w) {
   }
   free(post);
   free(start);
-  for (size_t d = 0; d < w->ndocs && !rc; d++) {
-    kzi_stored st;
-    if (buf_doc(w, (uint32_t)d, &st)) rc = kzi_seterr(NULL, KZ_ERROR, "internal: bad buffer record");
-    else rc = kzi_segw_doc(sw, &w->cols[d], st.f[KZ_FIELD_SOURCE], st.n[KZ_FIELD_SOURCE], &st);
-  }
   free(order);
   if (!rc) rc = kzi_segw_finish(sw, NULL);
-  if (rc) {
-    kzi_segw_abort(sw);
-    return rc;
+  if (!rc) {
+    kzi_segw_free(sw);
+    w->sw = NULL;
+    kzi_seg_name(name, sizeof name, id);
+    rc = kzi_segment_open(&s, c->dir, name, id, 0);
+    if (!rc && (rc = add_wseg(w, s, 1))) kzi_segment_close(s);
   }
-  kzi_segw_free(sw);
-  kzi_seg_name(name, sizeof name, id);
-  rc = kzi_segment_open(&s, c->dir, name, id, 0);
-  if (rc) return rc;
-  rc = add_wseg(w, s, 1);
   if (rc) {
-    kzi_segment_close(s);
-    return rc;
+    /* the log is gone: the buffer cannot be flushed again */
+    char why[256];
+    snprintf(why, sizeof why, "%s", kz_last_errmsg());
+    buffer_reset(w);
+    return kzi_seterr(NULL, rc, "pending changes lost: %s", why);
   }
   for (uint32_t d = 0; d < w->ndocs; d++)
     if ((w->del[d >> 3] >> (d & 7)) & 1) seg_mark(&w->seg[w->nseg - 1], d);
@@ -918,8 +895,6 @@ void kzi_writer_free(kzi_writer *w) {
   kzi_buf_free(&w->terms.text);
   kzi_buf_free(&w->arena);
   free(w->cols);
-  kzi_buf_free(&w->store);
-  free(w->soff);
   free(w->del);
   free(w->ktab);
   free(w->occ);
@@ -1018,13 +993,9 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
   if (w->ndocs + 1 >= w->dcap) {
     size_t ncap = w->dcap ? w->dcap * 2 : 1024;
     kzi_cols *nc = realloc(w->cols, ncap * sizeof *nc);
-    uint64_t *no;
     unsigned char *nd;
     if (!nc) { rc = KZ_ENOMEM; goto fail; }
     w->cols = nc;
-    no = realloc(w->soff, (ncap + 1) * sizeof *no);
-    if (!no) { rc = KZ_ENOMEM; goto fail; }
-    w->soff = no;
     nd = realloc(w->del, ncap / 8 + 1);
     if (!nd) { rc = KZ_ENOMEM; goto fail; }
     memset(nd + w->delcap, 0, ncap / 8 + 1 - w->delcap);
@@ -1032,15 +1003,19 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
     w->delcap = ncap / 8 + 1;
     w->dcap = ncap;
   }
-  if (w->ndocs == 0) w->soff[0] = 0;
-  for (int i = 0; i < KZ_FIELD_COUNT && !rc; i++) {
-    kzi_vput(&w->store, &rc, st->n[i]);
-    if (!rc && st->n[i]) rc = kzi_buf_append(&w->store, st->f[i], st->n[i]);
+  if (!w->sw) {
+    uint64_t id = w->c->man.next_id;
+    if ((rc = kzi_segw_open(&w->sw, w->c->dir, id))) {
+      kzi_segw_abort(w->sw);
+      w->sw = NULL;
+      goto fail;
+    }
+    w->c->man.next_id++;
+    w->sw_id = id;
   }
-  if (rc) goto fail;
-  w->soff[w->ndocs + 1] = w->store.n;
   w->cols[w->ndocs] = cols;
   rc = emit_doc(w, doc);
+  if (!rc) rc = kzi_segw_doc(w->sw, &cols, st->f[KZ_FIELD_SOURCE], st->n[KZ_FIELD_SOURCE], st);
   if (rc) goto fail_hard;
   w->ndocs++;
   rc = key_insert(w, doc, st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY]);
@@ -1050,7 +1025,6 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
 fail:
   w->nocc = 0;
   w->ntouched = 0;
-  if (w->ndocs < w->dcap) w->store.n = w->ndocs ? (size_t)w->soff[w->ndocs] : 0;
   return kzi_seterr(NULL, rc, "cannot add document: %s", kz_strerror(rc));
 fail_hard:
   /* postings may hold part of this document: drop the whole buffer */
