@@ -12,6 +12,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,53 @@ static void snap_free(kzi_snapshot *s) {
   free(s);
 }
 
+/* The identity of segment file name in c's directory (0 when unknown). */
+static int seg_identity(const kz_corpus *c, const char *name, kzi_segfile *f) {
+  char path[4200];
+  struct stat st;
+  kzi_path(path, sizeof path, c->dir, name);
+  if (stat(path, &st) != 0) return 0;
+  f->dev = (uint64_t)st.st_dev;
+  f->ino = (uint64_t)st.st_ino;
+  f->size = (uint64_t)st.st_size;
+  f->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+  return 1;
+}
+
+static int seg_is_checked(kz_corpus *c, const kzi_segfile *f) {
+  int found = 0;
+  pthread_mutex_lock(&c->mu);
+  for (size_t i = 0; i < c->nchecked && !found; i++)
+    found = memcmp(&c->checked[i], f, sizeof *f) == 0;
+  pthread_mutex_unlock(&c->mu);
+  return found;
+}
+
+void kzi_corpus_checked(kz_corpus *c, const char *name) {
+  kzi_segfile f;
+  memset(&f, 0, sizeof f);
+  if (sscanf(name, "seg-%16" SCNx64, &f.id) != 1 || !seg_identity(c, name, &f)) return;
+  pthread_mutex_lock(&c->mu);
+  for (size_t i = 0; i < c->nchecked; i++)
+    if (c->checked[i].id == f.id) {
+      c->checked[i] = f;
+      pthread_mutex_unlock(&c->mu);
+      return;
+    }
+  if (c->nchecked == c->capchecked) {
+    size_t ncap = c->capchecked ? c->capchecked * 2 : 16;
+    kzi_segfile *n = realloc(c->checked, ncap * sizeof *n);
+    if (!n) { /* only an optimization: check it again next time */
+      pthread_mutex_unlock(&c->mu);
+      return;
+    }
+    c->checked = n;
+    c->capchecked = ncap;
+  }
+  c->checked[c->nchecked++] = f;
+  pthread_mutex_unlock(&c->mu);
+}
+
 static int snap_load_once(kz_corpus *c, const kzi_manifest *m, kzi_snapshot **out) {
   kzi_snapshot *s = calloc(1, sizeof *s);
   uint64_t tot[KZI_NFIELDS] = {0};
@@ -154,10 +202,15 @@ static int snap_load_once(kz_corpus *c, const kzi_manifest *m, kzi_snapshot **ou
   for (uint32_t i = 0; i < m->nseg && !rc; i++) {
     char name[64];
     kzi_segment *seg;
+    kzi_segfile f;
+    int verify = !(c->flags & KZ_CORPUS_NO_VERIFY);
     kzi_seg_name(name, sizeof name, m->seg[i].id);
-    rc = kzi_segment_open(&seg, c->dir, name, m->seg[i].id,
-                          !(c->flags & KZ_CORPUS_NO_VERIFY));
+    memset(&f, 0, sizeof f);
+    f.id = m->seg[i].id;
+    if (verify && seg_identity(c, name, &f) && seg_is_checked(c, &f)) verify = 0;
+    rc = kzi_segment_open(&seg, c->dir, name, m->seg[i].id, verify);
     if (rc) break;
+    if (verify) kzi_corpus_checked(c, name);
     s->seg[s->nseg++] = seg;
     if (seg->ndocs != m->seg[i].ndocs) {
       rc = kzi_corrupt(name, "document count differs from the MANIFEST");
@@ -422,6 +475,7 @@ void kz_corpus_close(kz_corpus *c) {
   kzi_manifest_free(&c->man);
   kzi_unlock(c->lock_fd);
   pthread_mutex_destroy(&c->mu);
+  free(c->checked);
   free(c->dir);
   free(c);
 }

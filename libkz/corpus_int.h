@@ -455,6 +455,12 @@ typedef struct kzi_snapshot {
   struct kzi_store_cache *store_cache;
 } kzi_snapshot;
 
+/* A segment file's identity: its id and what stat(2) says of it. */
+typedef struct kzi_segfile {
+  uint64_t id, dev, ino, size;
+  int64_t ctime_ns;
+} kzi_segfile;
+
 struct kz_corpus {
   char *dir;
   unsigned flags;
@@ -469,7 +475,16 @@ struct kz_corpus {
   struct kzi_writer *w;     /* NULL until the first write */
   int lock_fd;              /* -1 when not holding the writer lock */
   kzi_manifest man;         /* the writer's view of the committed state */
+  /* segment files this handle has checked whole or written itself (under
+   * mu): a new snapshot does not read them through again */
+  kzi_segfile *checked; size_t nchecked, capchecked;
 };
+
+/* Remember that segment file `name` of c's directory is whole (its
+ * checksum was checked, or c wrote it); snapshots of c then open it without
+ * reading it through.  A file of another identity (inode, size, change
+ * time) under the same name is checked again. */
+void kzi_corpus_checked(kz_corpus *c, const char *name);
 
 kzi_snapshot *kzi_snap_acquire(kz_corpus *c);
 /* Free the group sizes count.c kept with s. */

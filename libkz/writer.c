@@ -819,6 +819,7 @@ static int flush(kzi_writer *w) {
     kzi_segw_free(sw);
     w->sw = NULL;
     kzi_seg_name(name, sizeof name, id);
+    kzi_corpus_checked(c, name); /* its checksum was computed as it was written */
     rc = kzi_segment_open(&s, c->dir, name, id, 0);
     if (!rc && (rc = add_wseg(w, s, 1))) kzi_segment_close(s);
   }
@@ -1094,6 +1095,11 @@ static int do_merge(kzi_writer *w, int optimize) {
   id = m->next_id++;
   rc = kzi_merge(c->dir, segs, n, id, &ndocs);
   if (rc) goto out;
+  if (ndocs) {
+    char name[64];
+    kzi_seg_name(name, sizeof name, id);
+    kzi_corpus_checked(c, name);
+  }
   nm.generation = m->generation + 1;
   nm.next_id = m->next_id;
   nm.tok_flags = m->tok_flags;

@@ -235,10 +235,43 @@ static void test_missing(void **state) {
   assert_non_null(strstr(kz_last_errmsg(), "seg-"));
 }
 
+/* A handle does not read through again the segments it checked or wrote
+ * itself; one damaged afterwards (in place, so same name and inode) is
+ * still checked by its next snapshot. */
+static void test_damage_after_open(void **state) {
+  DIR *d;
+  struct dirent *e;
+  char seg[256] = "";
+  kz_corpus *c;
+  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
+  kz_doc_meta m = KZ_DOC_META_INIT;
+  int rc;
+  (void)state;
+  copy_dir(src, work);
+  assert_int_equal(kz_corpus_open(&c, work, &o), KZ_OK);
+  /* the handle's own segment: written, then damaged */
+  assert_int_equal(kz_corpus_add_text(c, "new1", 4, "Fuel prices rose again.", 23, &m), KZ_OK);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  d = opendir(work);
+  while ((e = readdir(d)) != NULL)
+    if (!strncmp(e->d_name, "seg-", 4) && strcmp(e->d_name, seg) > 0)
+      snprintf(seg, sizeof seg, "%s", e->d_name); /* the newest */
+  closedir(d);
+  assert_true(seg[0] != 0);
+  usleep(30000); /* file times may tick only every few ms */
+  damage(seg, 0, 40);
+  assert_int_equal(kz_corpus_add_text(c, "new2", 4, "Tokayev spoke.", 14, &m), KZ_OK);
+  rc = kz_corpus_commit(c);
+  assert_int_equal(rc, KZ_ECORRUPT);
+  assert_non_null(strstr(kz_last_errmsg(), seg));
+  kz_corpus_close(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_damage),
       cmocka_unit_test(test_missing),
+      cmocka_unit_test(test_damage_after_open),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
