@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -258,7 +259,10 @@ static void test_damage_after_open(void **state) {
       snprintf(seg, sizeof seg, "%s", e->d_name); /* the newest */
   closedir(d);
   assert_true(seg[0] != 0);
-  usleep(30000); /* file times may tick only every few ms */
+  {
+    struct timespec ts = {0, 30000000}; /* file times may tick only every few ms */
+    nanosleep(&ts, NULL);
+  }
   damage(seg, 0, 40);
   assert_int_equal(kz_corpus_add_text(c, "new2", 4, "Tokayev spoke.", 14, &m), KZ_OK);
   rc = kz_corpus_commit(c);
