@@ -944,7 +944,7 @@ int main(int argc, char **argv) {
     /* libkz alone, for perf record / callgrind */
     Build b;
     for (int i = 0; i < reps; i++) b = build_kz(in, kzdir, budget);
-    std::printf("libkz: %.2f s CPU, %.1f MB/s\n", b.cpu, (double)in.bytes / 1e6 / b.cpu);
+    std::printf("libkz: %.3f s CPU, %.1f MB/s\n", b.cpu, (double)in.bytes / 1e6 / b.cpu);
     if (profile == 2) {
       Engines e;
       kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
