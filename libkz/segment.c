@@ -1340,7 +1340,10 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
   const unsigned char *end = p + n;
   uint64_t doc = UINT64_MAX, blk_last = 0, cnt = 0, nblk = 0, occ = 0;
   size_t blk_d = 0, blk_p = 0;
-  sky tb, bb;
+  sky tb, bb, *bound = &tb;
+  /* the first documents wait: most terms have too few for a bound */
+  struct { uint32_t doc, freq[KZI_NFIELDS]; unsigned mask; } early[BOUND_MIN_DF - 1];
+  unsigned nearly = 0;
   int lens = w->lens != NULL, hb, rc = 0;
   w->dstream.n = w->pstream.n = w->skips.n = w->head.n = 0;
   sky_clear(&tb);
@@ -1373,17 +1376,31 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
     if (p - s <= 16 && end - s >= 16) memcpy(w->pstream.p + w->pstream.n, s, 16);
     else memcpy(w->pstream.p + w->pstream.n, s, (size_t)(p - s));
     w->pstream.n += (size_t)(p - s);
-    if (lens && mask) {
+    if (lens && cnt < BOUND_MIN_DF - 1) {
+      if (mask) {
+        early[nearly].doc = (uint32_t)doc;
+        early[nearly].mask = mask;
+        memcpy(early[nearly].freq, freq, sizeof freq);
+        nearly++;
+      }
+    } else if (lens) {
       const uint16_t *dl = w->lens[doc];
+      if (cnt == BOUND_MIN_DF - 1) /* the term gets a bound after all */
+        for (unsigned k = 0; k < nearly; k++)
+          sky_add(&bb, early[k].mask, early[k].freq, w->lens[early[k].doc]);
       /* the usual case inline: a body-only document that the shortest
        * point dominates */
-      if (!(mask == 2 && bb.n[1] && freq[1] <= bb.fr[1][0] && dl[1] >= bb.ln[1][0]))
+      if (mask && !(mask == 2 && bb.n[1] && freq[1] <= bb.fr[1][0] && dl[1] >= bb.ln[1][0]))
         sky_add(&bb, mask, freq, dl);
     }
     occ += nf;
     cnt++;
-    if (cnt % KZI_BLOCK_DOCS == 0 || p >= end) {
-      /* close the block (its skip entry is written when there are more) */
+    if (p >= end && nblk == 0) {
+      /* the only block (most terms): no skip entry, its bound is the
+       * term's */
+      bound = &bb;
+      nblk++;
+    } else if (cnt % KZI_BLOCK_DOCS == 0 || p >= end) {
       kzi_vput(&w->skips, &rc, doc - (nblk ? blk_last : 0));
       kzi_vput(&w->skips, &rc, w->dstream.n - blk_d);
       kzi_vput(&w->skips, &rc, w->pstream.n - blk_p);
@@ -1402,9 +1419,8 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
   if (cnt == 0 || nblk != (cnt + KZI_BLOCK_DOCS - 1) / KZI_BLOCK_DOCS) return KZ_ERROR;
   hb = lens && cnt >= BOUND_MIN_DF; /* always when there are several blocks */
   kzi_vput(&w->head, &rc, nblk << 1 | (uint64_t)hb);
-  if (hb) sky_put(&w->head, &rc, &tb);
+  if (hb) sky_put(&w->head, &rc, bound);
   if (nblk > 1) kzi_vput(&w->head, &rc, w->skips.n);
-  else w->skips.n = 0;
   kzi_vput(&w->head, &rc, w->dstream.n);
   *df = cnt;
   *cf = occ;
