@@ -101,7 +101,7 @@ uint64_t kzi_hash64(const void *data, size_t n) {
   return h;
 }
 
-void kzi_vput(kzi_buf *b, int *rc, uint64_t v) {
+void kzi_vput_slow(kzi_buf *b, int *rc, uint64_t v) {
   unsigned char tmp[10];
   size_t n = kzi_venc(tmp, v);
   if (*rc) return;

@@ -52,14 +52,32 @@ static inline uint32_t kzi_get32(const unsigned char *p) {
 static inline uint64_t kzi_get64(const unsigned char *p) {
   return (uint64_t)kzi_get32(p) | (uint64_t)kzi_get32(p + 4) << 32;
 }
-/* Append v as LEB128 to b (sticky *rc). */
-void kzi_vput(kzi_buf *b, int *rc, uint64_t v);
-/* Encode v into out (>= 10 bytes); returns bytes written. */
+/* Encode v into out (>= 10 bytes); returns bytes written.  Values below
+ * 2^21 (nearly all: deltas, frequencies, lengths) without a branch on
+ * their size: three bytes are written, the last one kept loses its
+ * continuation bit. */
 static inline size_t kzi_venc(unsigned char *out, uint64_t v) {
   size_t n = 0;
+  if (v < (1u << 21)) {
+    n = 1 + (v >= 0x80) + (v >= 0x4000);
+    out[0] = (unsigned char)(v | 0x80);
+    out[1] = (unsigned char)(v >> 7 | 0x80);
+    out[2] = (unsigned char)(v >> 14);
+    out[n - 1] &= 0x7F;
+    return n;
+  }
   while (v >= 0x80) { out[n++] = (unsigned char)(v | 0x80); v >>= 7; }
   out[n++] = (unsigned char)v;
   return n;
+}
+/* Append v as LEB128 to b (sticky *rc). */
+void kzi_vput_slow(kzi_buf *b, int *rc, uint64_t v);
+static inline void kzi_vput(kzi_buf *b, int *rc, uint64_t v) {
+  if (!*rc && b->cap - b->n > 11) {
+    b->n += kzi_venc((unsigned char *)b->p + b->n, v);
+    return;
+  }
+  kzi_vput_slow(b, rc, v);
 }
 /* Decode a varint at *p (< end); NULL-safe on truncation: returns 0 and
  * sets *p = NULL when the input ends or the value overflows 64 bits. */
