@@ -3,7 +3,7 @@
  * search hits use to read a record without decoding the rest of its store
  * block: decoding in steps gives the bytes kzi_lz_decompress() gives, and
  * damaged streams give KZ_ECORRUPT without reading or writing out of
- * bounds (run under ASan).
+ * bounds (run under ASan); the encoder's edge cases round-trip.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,6 +84,75 @@ static void test_steps_match_whole(void **state) {
   }
 }
 
+/* Walk stream z of raw bytes: 0 when it keeps LZ4's end rules (no match
+ * starts in the last 12 bytes, the last 5 are literals), -1 otherwise. */
+static int lz4_end_rules(const unsigned char *z, size_t zn, size_t raw) {
+  const unsigned char *p = z, *end = z + zn;
+  size_t o = 0;
+  while (p < end) {
+    unsigned t = *p++;
+    size_t lit = t >> 4, m = t & 15;
+    if (lit == 15) do lit += *p; while (*p++ == 255);
+    p += lit;
+    o += lit;
+    if (p == end) break;
+    p += 2;
+    if (m == 15) do m += *p; while (*p++ == 255);
+    m += 4;
+    if (raw < 12 || o > raw - 12 || o + m > raw - 5) return -1;
+    o += m;
+  }
+  return o == raw ? 0 : -1;
+}
+
+/* Inputs at the encoder's edges: empty, tiny, around the 12 bytes under
+ * which nothing is matched, incompressible, long runs and short periods,
+ * and sizes around 64 KB (u16 vs u32 positions, the 65535-byte window).
+ * Each round-trips, keeps LZ4's end rules, and every truncation of it is
+ * rejected by both decoders. */
+static void test_edges(void **state) {
+  static const size_t sizes[] = {0,     1,     2,     5,     11,    12,     13,    14,   17,
+                                 100,   4096,  16384, 65535, 65536, 65537,  70000, 131072, 200000};
+  (void)state;
+  for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+    for (int kind = 0; kind < 6; kind++) {
+      size_t n = sizes[si];
+      unsigned char *in = malloc(n + 1), *a = malloc(n + KZI_LZ_PAD);
+      kzi_buf z = {0};
+      for (size_t i = 0; i < n; i++) {
+        switch (kind) {
+          case 0: in[i] = 0; break;                                   /* one run */
+          case 1: in[i] = (unsigned char)rnd(); break;                /* incompressible */
+          case 2: in[i] = "ab"[i % 2]; break;                         /* period 2 */
+          case 3: in[i] = "abcdefg"[i % 7]; break;                    /* period 7 */
+          case 4: in[i] = (unsigned char)(i < n / 2 ? rnd() : in[i - n / 2]); break; /* far copy */
+          default: in[i] = (unsigned char)((i / 70000) + (i % 65536 < 20 ? 'x' : rnd() % 4)); break;
+        }
+      }
+      assert_int_equal(kzi_lz_compress(in, n, &z), KZ_OK);
+      assert_true(z.n <= n + n / 255 + 16);
+      if (kind == 0 || kind == 2 || kind == 3) assert_true(z.n <= 32 + n / 200);
+      assert_int_equal(lz4_end_rules((const unsigned char *)z.p, z.n, n), 0);
+      assert_int_equal(kzi_lz_decompress((const unsigned char *)z.p, z.n, a, n), KZ_OK);
+      if (n) assert_memory_equal(a, in, n);
+      assert_int_equal(decode_steps((const unsigned char *)z.p, z.n, a, n), KZ_OK);
+      if (n) assert_memory_equal(a, in, n);
+      /* every truncation (a sample of them for long streams) */
+      for (size_t cut = 0; cut < z.n; cut += z.n < 300 ? 1 : 1 + rnd() % 97) {
+        unsigned char *zc = malloc(cut + 1);
+        memcpy(zc, z.p, cut);
+        assert_int_equal(kzi_lz_decompress(zc, cut, a, n), KZ_ECORRUPT);
+        /* (an empty stream is a whole one for an empty input, to it) */
+        if (n) assert_int_equal(decode_steps(zc, cut, a, n), KZ_ECORRUPT);
+        free(zc);
+      }
+      kzi_buf_free(&z);
+      free(in);
+      free(a);
+    }
+  }
+}
+
 static void test_damage(void **state) {
   (void)state;
   for (int t = 0; t < 300; t++) {
@@ -119,6 +188,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_steps_match_whole),
       cmocka_unit_test(test_damage),
+      cmocka_unit_test(test_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
