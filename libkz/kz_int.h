@@ -51,6 +51,14 @@ typedef struct kzi_buf {
 int kzi_buf_reserve(kzi_buf *b, size_t extra);
 int kzi_buf_append(kzi_buf *b, const void *data, size_t n);
 void kzi_buf_free(kzi_buf *b);
+/* The same for buffers of many MB (bigbuf.c): grown without copying, in
+ * huge pages where the system has them.  Free them with kzi_big_free(). */
+int kzi_big_reserve(kzi_buf *b, size_t extra);
+void kzi_big_free(kzi_buf *b);
+/* n zeroed bytes of such pages (NULL when out of memory or n is 0); give
+ * them back with kzi_big_release(p, n). */
+void *kzi_big_alloc(size_t n);
+void kzi_big_release(void *p, size_t n);
 
 /* ---------------------------------------------------------------------
  * Interface to utf8.c

@@ -78,7 +78,8 @@ struct kzi_writer {
   int stemmed;
   /* terms */
   tslot *slots; size_t scap;    /* power of two */
-  tstate *tst; tkey *tk2; size_t nterms, tcap;
+  tstate *tst; tkey *tk2; size_t nterms, tcap; /* tst, tk2: in tstb, tk2b */
+  kzi_buf tstb, tk2b;           /* (kzi_big_reserve(): grown without copies) */
   kzi_buf arena;                /* term keys */
   kzi_buf log;                  /* entries: u32 term, varint length, bytes */
   /* documents of the buffer */
@@ -177,7 +178,7 @@ static inline int eq_pad(const char *a, const char *b, size_t n) {
 
 static int table_grow(kzi_writer *w) {
   size_t ncap = w->scap ? w->scap * 2 : 4096;
-  tslot *nt = calloc(ncap, sizeof *nt);
+  tslot *nt = kzi_big_alloc(ncap * sizeof *nt);
   if (!nt) return KZ_ENOMEM;
   for (size_t j = 0; j < w->scap; j++) {
     const tslot *o = &w->slots[j];
@@ -189,7 +190,7 @@ static int table_grow(kzi_writer *w) {
     while (nt[k].id1) k = (k + 1) & (ncap - 1);
     nt[k] = *o;
   }
-  free(w->slots);
+  kzi_big_release(w->slots, w->scap * sizeof *w->slots);
   w->slots = nt;
   w->scap = ncap;
   return KZ_OK;
@@ -223,13 +224,12 @@ static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_
   }
   if (w->nterms == w->tcap) {
     size_t ncap = w->tcap ? w->tcap * 2 : 4096;
-    tstate *ns = realloc(w->tst, ncap * sizeof *ns);
-    tkey *np;
-    if (!ns) return KZ_ENOMEM;
-    w->tst = ns;
-    np = realloc(w->tk2, ncap * sizeof *np);
-    if (!np) return KZ_ENOMEM;
-    w->tk2 = np;
+    if (kzi_big_reserve(&w->tstb, ncap * sizeof(tstate) - w->tstb.n)) return KZ_ENOMEM;
+    w->tstb.n = ncap * sizeof(tstate);
+    w->tst = (tstate *)w->tstb.p;
+    if (kzi_big_reserve(&w->tk2b, ncap * sizeof(tkey) - w->tk2b.n)) return KZ_ENOMEM;
+    w->tk2b.n = ncap * sizeof(tkey);
+    w->tk2 = (tkey *)w->tk2b.p;
     w->tcap = ncap;
   }
   if (w->arena.n > UINT32_MAX - kl - 8) return KZ_ELIMIT;
@@ -441,7 +441,7 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
     if (st->head == st->tail && w->occ[st->head].field < KZI_NFIELDS) {
       /* one occurrence (most terms of a document): 5 + at most 12 bytes */
       const occ *oc = &w->occ[st->head];
-      if (w->log.cap - w->log.n < 32 && kzi_buf_reserve(&w->log, 32)) break;
+      if (w->log.cap - w->log.n < 32 && kzi_big_reserve(&w->log, 32)) break;
       o = (unsigned char *)w->log.p + w->log.n;
       kzi_put32(o, id);
       e = o + 5;
@@ -470,7 +470,7 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
     }
     /* term, length (one byte for now), header <= 25, positions <= 5 each */
     len = 4 + 1 + 25 + 5 * (size_t)total + 16;
-    if (w->log.cap - w->log.n < len && kzi_buf_reserve(&w->log, len)) break;
+    if (w->log.cap - w->log.n < len && kzi_big_reserve(&w->log, len)) break;
     o = (unsigned char *)w->log.p + w->log.n;
     kzi_put32(o, id);
     e = o + 5;
@@ -544,7 +544,7 @@ static int key_insert(kzi_writer *w, uint32_t doc, const char *key, size_t n) {
   uint64_t h = kzi_hash64(key, n);
   if ((w->ndocs + 1) * 2 > w->kcap) {
     size_t ncap = w->kcap ? w->kcap * 2 : 1024;
-    uint64_t *nt = calloc(ncap, sizeof *nt);
+    uint64_t *nt = kzi_big_alloc(ncap * sizeof *nt);
     if (!nt) return KZ_ENOMEM;
     for (size_t j = 0; j < w->kcap; j++)
       if (w->ktab[j]) {
@@ -552,7 +552,7 @@ static int key_insert(kzi_writer *w, uint32_t doc, const char *key, size_t n) {
         while (nt[k]) k = (k + 1) & (ncap - 1);
         nt[k] = w->ktab[j];
       }
-    free(w->ktab);
+    kzi_big_release(w->ktab, w->kcap * sizeof *w->ktab);
     w->ktab = nt;
     w->kcap = ncap;
   }
@@ -651,10 +651,11 @@ typedef struct tsort {
  * that share them sorted whole. */
 static int sort_terms(const kzi_writer *w, uint32_t *order) {
   size_t n = w->nterms, cnt[256];
-  tsort *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+  size_t bytes = (n ? n : 1) * sizeof(tsort);
+  tsort *x = kzi_big_alloc(bytes), *y = kzi_big_alloc(bytes);
   if (!x || !y) {
-    free(x);
-    free(y);
+    kzi_big_release(x, bytes);
+    kzi_big_release(y, bytes);
     return KZ_ENOMEM;
   }
   for (size_t i = 0; i < n; i++) {
@@ -693,8 +694,8 @@ static int sort_terms(const kzi_writer *w, uint32_t *order) {
     if (j - i > 1) sort_ids(w, order + i, (uint32_t *)y, j - i);
     i = j;
   }
-  free(x);
-  free(y);
+  kzi_big_release(x, bytes);
+  kzi_big_release(y, bytes);
   return KZ_OK;
 }
 
@@ -725,13 +726,12 @@ static int add_wseg(kzi_writer *w, kzi_segment *s, int pending) {
   return KZ_OK;
 }
 
-/* Sort the log by term into *out (counting sort: the entries of term t
- * end up at [(*start)[t], (*start)[t + 1])). */
-static int sort_log(kzi_writer *w, unsigned char **out, size_t **start) {
+/* Sort the log by term into out (a kzi_big_reserve() buffer; counting
+ * sort: the entries of term t end up at [(*start)[t], (*start)[t + 1])). */
+static int sort_log(kzi_writer *w, kzi_buf *out, size_t **start) {
   const unsigned char *p = (const unsigned char *)w->log.p, *end = p + w->log.n;
   size_t *pos = calloc(w->nterms + 1, sizeof *pos), total = 0;
   unsigned char *dst;
-  *out = NULL;
   *start = pos;
   if (!pos) return KZ_ENOMEM;
   while (p < end) {
@@ -744,14 +744,11 @@ static int sort_log(kzi_writer *w, unsigned char **out, size_t **start) {
   }
   for (size_t t = 0; t < w->nterms; t++) pos[t + 1] += pos[t];
   total = pos[w->nterms];
-  dst = malloc(total ? total : 1);
-  if (!dst) return KZ_ENOMEM;
+  if (kzi_big_reserve(out, total)) return KZ_ENOMEM;
+  dst = (unsigned char *)out->p;
   {
     size_t *cur = malloc((w->nterms + 1) * sizeof *cur);
-    if (!cur) {
-      free(dst);
-      return KZ_ENOMEM;
-    }
+    if (!cur) return KZ_ENOMEM;
     memcpy(cur, pos, (w->nterms + 1) * sizeof *cur);
     for (p = (const unsigned char *)w->log.p; p < end;) {
       uint32_t id = kzi_get32(p);
@@ -768,7 +765,7 @@ static int sort_log(kzi_writer *w, unsigned char **out, size_t **start) {
     }
     free(cur);
   }
-  *out = dst;
+  out->n = total;
   return KZ_OK;
 }
 
@@ -776,7 +773,7 @@ static int flush(kzi_writer *w) {
   kz_corpus *c = w->c;
   kzi_segw *sw = NULL;
   uint32_t *order = NULL;
-  unsigned char *post = NULL;
+  kzi_buf post = {NULL, 0, 0};
   size_t *start = NULL;
   uint64_t id;
   kzi_segment *s = NULL;
@@ -788,12 +785,12 @@ static int flush(kzi_writer *w) {
   order = malloc((w->nterms ? w->nterms : 1) * sizeof *order);
   if (!order || sort_log(w, &post, &start)) {
     free(order);
-    free(post);
+    kzi_big_free(&post);
     free(start);
     return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   }
   /* the log is no longer needed: give its memory back before writing */
-  kzi_buf_free(&w->log);
+  kzi_big_free(&w->log);
   rc = sort_terms(w, order);
   kzi_segw_lengths(sw, w->cols, (uint32_t)w->ndocs);
   for (size_t i = 0; i < w->nterms && !rc; i++) {
@@ -805,13 +802,14 @@ static int flush(kzi_writer *w) {
       __builtin_prefetch(&w->tk2[order[i + 16]]);
     }
     if (i + 4 < w->nterms) {
-      __builtin_prefetch(post + start[order[i + 4]]);
+      __builtin_prefetch(post.p + start[order[i + 4]]);
       __builtin_prefetch(w->arena.p + w->tk2[order[i + 4]].koff);
     }
     if (a == b) continue; /* created by a document that failed */
-    rc = kzi_segw_term(sw, w->arena.p + t->koff, t->klen, 0, 0, post + a, b - a);
+    rc = kzi_segw_term(sw, w->arena.p + t->koff, t->klen, 0, 0,
+                       (const unsigned char *)post.p + a, b - a);
   }
-  free(post);
+  kzi_big_free(&post);
   free(start);
   free(order);
   if (!rc) rc = kzi_segw_finish(sw, NULL);
@@ -888,16 +886,16 @@ void kzi_writer_free(kzi_writer *w) {
   free(w->seg);
   kz_tokenizer_free(w->tk);
   kz_tokenizer_free(w->xtk);
-  free(w->slots);
-  free(w->tst);
-  free(w->tk2);
-  kzi_buf_free(&w->log);
+  kzi_big_release(w->slots, w->scap * sizeof *w->slots);
+  kzi_big_free(&w->tstb);
+  kzi_big_free(&w->tk2b);
+  kzi_big_free(&w->log);
   kzi_buf_free(&w->gather);
   kzi_buf_free(&w->terms.text);
   kzi_buf_free(&w->arena);
   free(w->cols);
   free(w->del);
-  free(w->ktab);
+  kzi_big_release(w->ktab, w->kcap * sizeof *w->ktab);
   free(w->occ);
   free(w->touched);
   kzi_buf_free(&w->norm);
