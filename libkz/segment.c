@@ -1170,7 +1170,7 @@ static void w_flush(kzi_segw *w) {
 #define OUT_BUF (1u << 20)
 
 static void w_put(kzi_segw *w, const void *data, size_t n) {
-  if (w->rc) return;
+  if (w->rc || !n) return; /* n == 0: data may be NULL (an empty section) */
   if (w->out.n + n > OUT_BUF) w_flush(w);
   if (w->rc) return;
   if (n > OUT_BUF) { /* large block: write through */
