@@ -99,6 +99,7 @@ int kzi_big_reserve(kzi_buf *b, size_t extra) {
 #endif
   b->p = p;
   b->cap = cap;
+  b->big = 1;
   return KZ_OK;
 }
 
@@ -109,5 +110,5 @@ void kzi_big_free(kzi_buf *b) {
   free(b->p);
 #endif
   b->p = NULL;
-  b->n = b->cap = 0;
+  b->n = b->cap = 0; /* still big */
 }

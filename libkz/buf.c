@@ -10,6 +10,7 @@ int kzi_buf_reserve(kzi_buf *b, size_t extra) {
   if (extra > SIZE_MAX - b->n - 1) return KZ_ENOMEM;
   need = b->n + extra + 1; /* room for a NUL */
   if (need <= b->cap) return KZ_OK;
+  if (b->big) return kzi_big_reserve(b, extra);
   cap = b->cap ? b->cap : 64;
   while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
   p = realloc(b->p, cap);
@@ -29,6 +30,10 @@ int kzi_buf_append(kzi_buf *b, const void *data, size_t n) {
 }
 
 void kzi_buf_free(kzi_buf *b) {
+  if (b->big) {
+    kzi_big_free(b);
+    return;
+  }
   free(b->p);
   b->p = NULL;
   b->n = b->cap = 0;

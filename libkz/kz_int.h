@@ -46,13 +46,16 @@ typedef struct kzi_buf {
   char *p;
   size_t n;   /* bytes used */
   size_t cap; /* bytes allocated */
+  int big;    /* set by its owner before first use: pages from bigbuf.c
+                 (never free(p) such a buffer: kzi_buf_free() it) */
 } kzi_buf;
 
 int kzi_buf_reserve(kzi_buf *b, size_t extra);
 int kzi_buf_append(kzi_buf *b, const void *data, size_t n);
 void kzi_buf_free(kzi_buf *b);
-/* The same for buffers of many MB (bigbuf.c): grown without copying, in
- * huge pages where the system has them.  Free them with kzi_big_free(). */
+/* The same for buffers of many MB (bigbuf.c; what kzi_buf_reserve() and
+ * kzi_buf_free() do for a buffer with `big` set): grown without copying, in
+ * huge pages where the system has them. */
 int kzi_big_reserve(kzi_buf *b, size_t extra);
 void kzi_big_free(kzi_buf *b);
 /* n zeroed bytes of such pages (NULL when out of memory or n is 0); give

@@ -1197,6 +1197,9 @@ int kzi_segw_open(kzi_segw **out, const char *dir, uint64_t id) {
     free(w);
     return rc;
   }
+  /* the sections built in memory grow with the segment: huge pages */
+  w->dict.big = w->cols.big = w->keys.big = w->koff.big = w->kstr.big = w->sidx.big = 1;
+  w->dstream.big = w->pstream.big = w->skips.big = 1;
   if (kzi_big_reserve(&w->out, OUT_BUF)) {
     kzi_segw_abort(w);
     return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");

@@ -730,7 +730,8 @@ static int add_wseg(kzi_writer *w, kzi_segment *s, int pending) {
  * sort: the entries of term t end up at [(*start)[t], (*start)[t + 1])). */
 static int sort_log(kzi_writer *w, kzi_buf *out, size_t **start) {
   const unsigned char *p = (const unsigned char *)w->log.p, *end = p + w->log.n;
-  size_t *pos = calloc(w->nterms + 1, sizeof *pos), total = 0;
+  size_t bytes = (w->nterms + 1) * sizeof(size_t), total = 0;
+  size_t *pos = kzi_big_alloc(bytes); /* zeroed */
   unsigned char *dst;
   *start = pos;
   if (!pos) return KZ_ENOMEM;
@@ -747,7 +748,7 @@ static int sort_log(kzi_writer *w, kzi_buf *out, size_t **start) {
   if (kzi_big_reserve(out, total)) return KZ_ENOMEM;
   dst = (unsigned char *)out->p;
   {
-    size_t *cur = malloc((w->nterms + 1) * sizeof *cur);
+    size_t *cur = kzi_big_alloc(bytes);
     if (!cur) return KZ_ENOMEM;
     memcpy(cur, pos, (w->nterms + 1) * sizeof *cur);
     for (p = (const unsigned char *)w->log.p; p < end;) {
@@ -763,7 +764,7 @@ static int sort_log(kzi_writer *w, kzi_buf *out, size_t **start) {
       cur[id] = at + n;
       p += n;
     }
-    free(cur);
+    kzi_big_release(cur, bytes);
   }
   out->n = total;
   return KZ_OK;
@@ -773,7 +774,7 @@ static int flush(kzi_writer *w) {
   kz_corpus *c = w->c;
   kzi_segw *sw = NULL;
   uint32_t *order = NULL;
-  kzi_buf post = {NULL, 0, 0};
+  kzi_buf post = {0};
   size_t *start = NULL;
   uint64_t id;
   kzi_segment *s = NULL;
@@ -786,7 +787,7 @@ static int flush(kzi_writer *w) {
   if (!order || sort_log(w, &post, &start)) {
     free(order);
     kzi_big_free(&post);
-    free(start);
+    kzi_big_release(start, (w->nterms + 1) * sizeof *start);
     return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   }
   /* the log is no longer needed: give its memory back before writing */
@@ -810,7 +811,7 @@ static int flush(kzi_writer *w) {
                        (const unsigned char *)post.p + a, b - a);
   }
   kzi_big_free(&post);
-  free(start);
+  kzi_big_release(start, (w->nterms + 1) * sizeof *start);
   free(order);
   if (!rc) rc = kzi_segw_finish(sw, NULL);
   if (!rc) {
@@ -843,6 +844,7 @@ int kzi_writer_new(kzi_writer **out, kz_corpus *c) {
   kz_tokenizer_options o = KZ_TOKENIZER_OPTIONS_INIT;
   int rc;
   *out = NULL;
+  if (w) w->arena.big = 1; /* term keys: megabytes, in huge pages */
   if (!w) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   w->c = c;
   o.flags = kzi_analyzer_flags(c->tok_flags, 0);
