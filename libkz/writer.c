@@ -30,12 +30,17 @@
 
 #include "corpus_int.h"
 
-/* The term table: open addressing with 16-byte slots holding the first 8
- * bytes of the key, so most lookups touch one cache line. */
+/* The term table: open addressing with 32-byte slots (two to a cache
+ * line) holding the first 16 bytes of the key, so a lookup of a key of up
+ * to 16 bytes (nearly every word) touches one cache line; longer keys
+ * compare the rest in the arena, found from the slot. */
 typedef struct tslot {
-  uint64_t key8;        /* first 8 key bytes (space byte first), 0-padded */
+  uint64_t key8;        /* key bytes 0..7 (space byte first), 0-padded */
+  uint64_t key16;       /* key bytes 8..15, 0-padded */
   uint32_t tag;         /* hash bits 63..40 << 8 | min(key length, 255) */
   uint32_t id1;         /* term + 1; 0 = empty */
+  uint32_t koff;        /* the key in the arena */
+  uint32_t unused;
 } tslot;
 
 /* Per-term state touched for every occurrence. */
@@ -149,6 +154,13 @@ static inline uint64_t hash_mix(uint64_t h) {
  * so the tail is one load (a constant at each call, so inlining keeps one
  * loop without the branch). */
 static inline uint64_t hash_key(char space, const char *s, size_t n, int padded) {
+#ifdef KZI_TEST_COLLIDING_HASH
+  /* tests only (tests/collide.cmake): every key of a length collides (all
+   * lengths from 255 on together, as in the slot tags), so lookups must
+   * tell keys apart by their bytes and lengths */
+  (void)space, (void)s, (void)padded;
+  return (uint64_t)(n + 1 < 255 ? n + 1 : 255) * 0x9e3779b97f4a7c15ull;
+#endif
   uint64_t h = 0x9e3779b97f4a7c15ull ^ ((n + 1) * 0xff51afd7ed558ccdull) ^ (unsigned char)space;
   while (n >= 8) {
     h = (h ^ load8(s)) * 0xbf58476d1ce4e5b9ull;
@@ -200,20 +212,22 @@ static int table_grow(kzi_writer *w) {
  * created when new.  s is padded: 8 bytes can be read past s + n. */
 static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_t n,
                      uint32_t *id) {
-  uint64_t key8;
+  uint64_t key8, key16;
   uint32_t tag;
   size_t i, kl;
   if (n + 1 > KZI_MAX_KEY) return KZ_ERROR;
   kl = n + 1;
   key8 = (unsigned char)space | load_pad(s, n < 7 ? n : 7) << 8;
+  key16 = n > 7 ? load_pad(s + 7, n < 15 ? n - 7 : 8) : 0;
   tag = (uint32_t)(h >> 32) & 0xFFFFFF00u;
   tag |= kl < 255 ? (uint32_t)kl : 255u;
   for (i = h & (w->scap - 1); w->slots[i].id1; i = (i + 1) & (w->scap - 1)) {
     const tslot *sl = &w->slots[i];
-    if (sl->tag != tag || sl->key8 != key8) continue;
-    if (kl > 8) {
-      const tkey *t = &w->tk2[sl->id1 - 1];
-      if (t->klen != kl || !eq_pad(w->arena.p + t->koff + 8, s + 7, kl - 8)) continue;
+    if (sl->tag != tag || sl->key8 != key8 || sl->key16 != key16) continue;
+    if (kl > 16) {
+      /* the tag holds lengths below 255 */
+      if (kl >= 255 && w->tk2[sl->id1 - 1].klen != kl) continue;
+      if (!eq_pad(w->arena.p + sl->koff + 16, s + 15, kl - 16)) continue;
     }
     *id = sl->id1 - 1;
     return KZ_OK;
@@ -249,6 +263,8 @@ static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_
     w->arena.n += kl;
   }
   w->slots[i].key8 = key8;
+  w->slots[i].key16 = key16;
+  w->slots[i].koff = w->tk2[w->nterms].koff;
   w->slots[i].tag = tag;
   w->slots[i].id1 = (uint32_t)++w->nterms;
   *id = (uint32_t)(w->nterms - 1);

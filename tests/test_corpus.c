@@ -180,6 +180,57 @@ static void test_basic(void **state) {
   cleanup(dir);
 }
 
+/* Words that differ only in their last byte, or in one byte in the middle,
+ * at the lengths where the writer's term table changes how it compares keys
+ * (8 and 16 bytes with the space byte; tag lengths saturate at 255): each
+ * finds its own document and no other. */
+static void test_long_terms(void **state) {
+  static const size_t lens[] = {6, 7, 8, 14, 15, 16, 17, 30, 253, 254, 255, 256, 300};
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  char word[320], key[32], q[340], want[32];
+  size_t nl = sizeof lens / sizeof lens[0];
+  for (size_t i = 0; i < nl; i++) {
+    for (int v = 0; v < 3; v++) {
+      memset(word, 'a', lens[i]);
+      word[lens[i]] = '\0';
+      if (v < 2) word[lens[i] - 1] = (char)('b' + v); /* last byte */
+      else word[lens[i] / 2] = 'z';                    /* a middle byte */
+      snprintf(key, sizeof key, "%zu-%d", lens[i], v);
+      add(c, key, "t", word, NULL, NULL);
+    }
+  }
+  /* a long key followed in the writer's arena by the next new key: a
+   * longer word that is the first key plus the second must not match the
+   * first by reading on into the second */
+  memset(word, 'q', 300);
+  word[300] = '\0';
+  add(c, "q300", "t", word, NULL, NULL);
+  add(c, "zzzz", "t", "zzzz", NULL, NULL);
+  strcpy(word + 300, "wzzzz");
+  add(c, "q300wzzzz", "t", word, NULL, NULL);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  snprintf(q, sizeof q, "body:%s", word);
+  assert_string_equal(keys(c, q), "q300wzzzz");
+  word[300] = '\0';
+  snprintf(q, sizeof q, "body:%s", word);
+  assert_string_equal(keys(c, q), "q300");
+  for (size_t i = 0; i < nl; i++) {
+    for (int v = 0; v < 3; v++) {
+      memset(word, 'a', lens[i]);
+      word[lens[i]] = '\0';
+      if (v < 2) word[lens[i] - 1] = (char)('b' + v);
+      else word[lens[i] / 2] = 'z';
+      snprintf(q, sizeof q, "body:%s", word);
+      snprintf(want, sizeof want, "%zu-%d", lens[i], v);
+      assert_string_equal(keys(c, q), want);
+    }
+  }
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
 static void test_search_results(void **state) {
   (void)state;
   char *dir = tmpdir();
@@ -861,6 +912,7 @@ static void test_entity_common_words(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basic),
+      cmocka_unit_test(test_long_terms),
       cmocka_unit_test(test_search_results),
       cmocka_unit_test(test_query_errors),
       cmocka_unit_test(test_replace_delete),
