@@ -7,11 +7,12 @@
  * from padded buffers), and each becomes an occurrence (term, field,
  * position) chained to its term.  At the end of a document
  * each term's occurrences become one entry, already in the on-disk entry
- * format (see segment.c), appended to a log in document order.  When the
- * memory used passes the budget the buffer is flushed to a new segment
- * file, which stays "pending" (named by no MANIFEST) until commit:
- * flushing groups the log by term (counting sort) and orders the terms
- * (radix sort on their first 8 bytes).
+ * format (see segment.c), appended to the term's own chain of slices in a
+ * pool (see new_slice()).  When the memory used passes the budget the
+ * buffer is flushed to a new segment file, which stays "pending" (named by
+ * no MANIFEST) until commit: flushing orders the terms (radix sort on their
+ * first 8 bytes) and hands each term's entries, read along its chain, to
+ * the segment writer.
  *
  * Replacing and deleting: keys are looked up in the buffer, the pending
  * segments and the committed segments; matches are marked in per-segment
@@ -43,11 +44,15 @@ typedef struct tslot {
   uint32_t unused;
 } tslot;
 
-/* Per-term state touched for every occurrence. */
+/* Per-term state touched for every occurrence, and its postings: entries
+ * appended to its own chain of slices in the pool (see new_slice()). */
 typedef struct tstate {
   uint32_t seen;        /* docseq of the document that last touched it */
   uint32_t head, tail;  /* its occurrences in that document (occ indices) */
   uint32_t lastdoc;     /* UINT32_MAX: none yet */
+  uint32_t first;       /* pool offset of its first slice; 0: no entry yet */
+  uint32_t at, end;     /* the current slice: next entry's offset, data end */
+  uint32_t cap;         /* the current slice's data bytes */
 } tstate;
 
 /* Per-term key (cold: used to compare long keys and at flush). */
@@ -86,7 +91,7 @@ struct kzi_writer {
   tstate *tst; tkey *tk2; size_t nterms, tcap; /* tst, tk2: in tstb, tk2b */
   kzi_buf tstb, tk2b;           /* (kzi_big_reserve(): grown without copies) */
   kzi_buf arena;                /* term keys */
-  kzi_buf log;                  /* entries: u32 term, varint length, bytes */
+  kzi_buf pool;                 /* postings entries, in per-term slices */
   /* documents of the buffer */
   kzi_cols *cols; size_t ndocs, dcap;
   kzi_segw *sw; uint64_t sw_id; /* their pending segment, open from the first
@@ -110,8 +115,7 @@ struct kzi_writer {
 
 /* Bytes of memory the buffer holds (compared with the budget). */
 static size_t mem_used(const kzi_writer *w) {
-  /* the log counts twice: flushing sorts it into a copy */
-  return 2 * w->log.cap + w->scap * sizeof(tslot) +
+  return w->pool.cap + w->scap * sizeof(tslot) +
          w->tcap * (sizeof(tstate) + sizeof(tkey)) + w->arena.cap +
          w->dcap * sizeof(kzi_cols) + w->kcap * sizeof(uint64_t) +
          w->ocap * sizeof(occ) + w->tcap2 * sizeof(uint32_t);
@@ -258,6 +262,7 @@ static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_
     t->klen = (uint32_t)kl;
     st->seen = 0;
     st->lastdoc = UINT32_MAX;
+    st->first = st->at = st->end = st->cap = 0;
     w->arena.p[w->arena.n] = space;
     memcpy(w->arena.p + w->arena.n + 1, s, n);
     w->arena.n += kl;
@@ -435,16 +440,57 @@ static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
   return add_occ(w, id, META_FIELD, 0);
 }
 
-/* Append the entries of the document's occurrences to the log: per term
- * touched, u32 term, varint length, then the entry varint ((doc - the
- * term's last doc - 1) << 4 | mask), the frequencies, then the positions of
- * each field delta-coded (the format kzi_segw_term takes).  Flushing sorts
- * the log by term; writing it in document order keeps indexing sequential
- * in memory.  Entries are encoded in place (a copy of bytes just stored one
- * at a time would wait for a failed store forward). */
+/* The pool holds each term's entries in a chain of slices, so that flush()
+ * reads a term's postings in order without sorting anything:
+ *   u32 cap | cap bytes of entries | u32 next slice | u32 end of its entries
+ * The trailer is written when the term moves on to a new slice; the last
+ * slice's entries end at the term's `at`.  The trailer also takes the few
+ * bytes an in-place varint writes past an entry that fills its slice.
+ * Slices double (from 16 bytes, up to 64 KB), so a term wastes at most
+ * about half its bytes and most terms, seen once or twice, take one. */
+#define SLICE_MIN 16u
+#define SLICE_MAX 65536u
+#define POOL_MAX ((size_t)UINT32_MAX - 2 * SLICE_MAX - (1u << 20))
+
+static int new_slice(kzi_writer *w, tstate *st, size_t need) {
+  size_t cap = st->cap ? (size_t)st->cap * 2 : SLICE_MIN, off;
+  unsigned char *p;
+  if (cap > SLICE_MAX) cap = SLICE_MAX;
+  if (cap < need) cap = need;
+  if (w->pool.n == 0) w->pool.n = 8; /* offset 0 means "none" */
+  if (w->pool.n > POOL_MAX - cap) return KZ_ELIMIT;
+  if (w->pool.n + cap + 13 > w->pool.cap && kzi_big_reserve(&w->pool, cap + 12))
+    return KZ_ENOMEM;
+  off = w->pool.n;
+  p = (unsigned char *)w->pool.p;
+  kzi_put32(p + off, (uint32_t)cap);
+  w->pool.n = off + 4 + cap + 8;
+  if (st->first == 0) {
+    st->first = (uint32_t)off;
+  } else {
+    kzi_put32(p + st->end, (uint32_t)off);
+    kzi_put32(p + st->end + 4, st->at);
+  }
+  st->at = (uint32_t)(off + 4);
+  st->end = (uint32_t)(off + 4 + cap);
+  st->cap = (uint32_t)cap;
+  return KZ_OK;
+}
+
+static inline size_t vlen(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) { v >>= 7; n++; }
+  return n;
+}
+
+/* Append each touched term's entry for the document to its slices: the
+ * entry varint ((doc - the term's last doc - 1) << 4 | mask), the
+ * frequencies, then the positions of each field delta-coded (the format
+ * kzi_segw_term takes).  Entries are encoded in place (a copy of bytes
+ * just stored one at a time would wait for a failed store forward). */
 static int emit_doc(kzi_writer *w, uint32_t doc) {
   size_t ti;
-  int rc;
+  int rc = KZ_OK;
   for (ti = 0; ti < w->ntouched; ti++) {
     uint32_t id = w->touched[ti];
     tstate *st = &w->tst[id];
@@ -452,20 +498,19 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
     uint64_t dv = (uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1);
     unsigned mask = 0;
     int lastf = -1;
-    unsigned char *o, *e;
-    size_t len, ln;
+    unsigned char *e;
+    size_t need;
     if (st->head == st->tail && w->occ[st->head].field < KZI_NFIELDS) {
-      /* one occurrence (most terms of a document): 5 + at most 12 bytes */
+      /* one occurrence (most terms of a document) */
       const occ *oc = &w->occ[st->head];
-      if (w->log.cap - w->log.n < 32 && kzi_big_reserve(&w->log, 32)) break;
-      o = (unsigned char *)w->log.p + w->log.n;
-      kzi_put32(o, id);
-      e = o + 5;
-      e += kzi_venc(e, dv << 4 | 1u << oc->field);
+      uint64_t v = dv << 4 | 1u << oc->field;
+      need = vlen(v) + 1 + vlen(oc->pos);
+      if (st->end - st->at < need && (rc = new_slice(w, st, need))) break;
+      e = (unsigned char *)w->pool.p + st->at;
+      e += kzi_venc(e, v);
       *e++ = 1; /* frequency */
-      e += kzi_venc(e, oc->pos);
-      o[4] = (unsigned char)(e - o - 5);
-      w->log.n = (size_t)(e - (unsigned char *)w->log.p);
+      kzi_venc(e, oc->pos);
+      st->at += (uint32_t)need;
       st->lastdoc = doc;
       continue;
     }
@@ -484,12 +529,10 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
       freq[f]++;
       total++;
     }
-    /* term, length (one byte for now), header <= 25, positions <= 5 each */
-    len = 4 + 1 + 25 + 5 * (size_t)total + 16;
-    if (w->log.cap - w->log.n < len && kzi_big_reserve(&w->log, len)) break;
-    o = (unsigned char *)w->log.p + w->log.n;
-    kzi_put32(o, id);
-    e = o + 5;
+    /* header <= 10 + 4 * 5 bytes, positions <= 5 each */
+    need = 30 + 5 * (size_t)total;
+    if (st->end - st->at < need && (rc = new_slice(w, st, need))) break;
+    e = (unsigned char *)w->pool.p + st->at;
     e += kzi_venc(e, dv << 4 | mask);
     for (unsigned f = 0; f < KZI_NFIELDS; f++)
       if (mask & (1u << f)) e += kzi_venc(e, freq[f]);
@@ -509,24 +552,36 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
       prev = w->occ[i].pos;
       seen = 1;
     }
-    len = (size_t)(e - o - 5);
-    if (len >= 0x80) {
-      /* a longer length: move the entry up (room: the 16 spare bytes) */
-      unsigned char tmp[10];
-      ln = kzi_venc(tmp, len);
-      memmove(o + 4 + ln, o + 5, len);
-      memcpy(o + 4, tmp, ln);
-      e += ln - 1;
-    } else {
-      o[4] = (unsigned char)len;
-    }
-    w->log.n = (size_t)(e - (unsigned char *)w->log.p);
+    st->at = (uint32_t)(e - (unsigned char *)w->pool.p);
     st->lastdoc = doc;
   }
-  rc = ti < w->ntouched ? KZ_ENOMEM : KZ_OK;
   w->nocc = 0;
   w->ntouched = 0;
   return rc;
+}
+
+/* The term's entries: in place when it has one slice, else gathered into
+ * w->gather. */
+static int term_entries(kzi_writer *w, const tstate *st, const unsigned char **data,
+                        size_t *n) {
+  const unsigned char *p = (const unsigned char *)w->pool.p;
+  uint32_t s = st->first;
+  w->gather.n = 0;
+  for (;;) {
+    uint32_t cap = kzi_get32(p + s), tr = s + 4 + cap;
+    uint32_t dend = tr == st->end ? st->at : kzi_get32(p + tr + 4);
+    if (tr == st->end && s == st->first) { /* one slice */
+      *data = p + s + 4;
+      *n = dend - (s + 4);
+      return KZ_OK;
+    }
+    if (kzi_buf_append(&w->gather, p + s + 4, dend - (s + 4))) return KZ_ENOMEM;
+    if (tr == st->end) break;
+    s = kzi_get32(p + tr);
+  }
+  *data = (const unsigned char *)w->gather.p;
+  *n = w->gather.n;
+  return KZ_OK;
 }
 
 /* ---------------------------------------------------------------------
@@ -716,7 +771,7 @@ static int sort_terms(const kzi_writer *w, uint32_t *order) {
 }
 
 static void buffer_reset(kzi_writer *w) {
-  w->log.n = 0;
+  w->pool.n = 0;
   w->nterms = 0;
   if (w->slots) memset(w->slots, 0, w->scap * sizeof *w->slots);
   w->arena.n = 0;
@@ -742,56 +797,10 @@ static int add_wseg(kzi_writer *w, kzi_segment *s, int pending) {
   return KZ_OK;
 }
 
-/* Sort the log by term into out (a kzi_big_reserve() buffer; counting
- * sort: the entries of term t end up at [(*start)[t], (*start)[t + 1])). */
-static int sort_log(kzi_writer *w, kzi_buf *out, size_t **start) {
-  const unsigned char *p = (const unsigned char *)w->log.p, *end = p + w->log.n;
-  size_t bytes = (w->nterms + 1) * sizeof(size_t), total = 0;
-  size_t *pos = kzi_big_alloc(bytes); /* zeroed */
-  unsigned char *dst;
-  *start = pos;
-  if (!pos) return KZ_ENOMEM;
-  while (p < end) {
-    uint32_t id = kzi_get32(p);
-    uint64_t n;
-    p += 4;
-    n = kzi_vget(&p, end);
-    pos[id + 1] += (size_t)n;
-    p += n;
-  }
-  for (size_t t = 0; t < w->nterms; t++) pos[t + 1] += pos[t];
-  total = pos[w->nterms];
-  if (kzi_big_reserve(out, total)) return KZ_ENOMEM;
-  dst = (unsigned char *)out->p;
-  {
-    size_t *cur = kzi_big_alloc(bytes);
-    if (!cur) return KZ_ENOMEM;
-    memcpy(cur, pos, (w->nterms + 1) * sizeof *cur);
-    for (p = (const unsigned char *)w->log.p; p < end;) {
-      uint32_t id = kzi_get32(p);
-      size_t n, at;
-      p += 4;
-      n = *p < 0x80 ? *p++ : (size_t)kzi_vget(&p, end);
-      at = cur[id];
-      /* short entries (nearly all) in one straight copy when the term's
-       * region and the log have room for it */
-      if (n <= 16 && at + 16 <= pos[id + 1] && end - p >= 16) memcpy(dst + at, p, 16);
-      else memcpy(dst + at, p, n);
-      cur[id] = at + n;
-      p += n;
-    }
-    kzi_big_release(cur, bytes);
-  }
-  out->n = total;
-  return KZ_OK;
-}
-
 static int flush(kzi_writer *w) {
   kz_corpus *c = w->c;
   kzi_segw *sw = NULL;
   uint32_t *order = NULL;
-  kzi_buf post = {0};
-  size_t *start = NULL;
   uint64_t id;
   kzi_segment *s = NULL;
   char name[64];
@@ -800,34 +809,28 @@ static int flush(kzi_writer *w) {
   id = w->sw_id;
   sw = w->sw;
   order = malloc((w->nterms ? w->nterms : 1) * sizeof *order);
-  if (!order || sort_log(w, &post, &start)) {
-    free(order);
-    kzi_big_free(&post);
-    kzi_big_release(start, (w->nterms + 1) * sizeof *start);
-    return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-  }
-  /* the log is no longer needed: give its memory back before writing */
-  kzi_big_free(&w->log);
+  if (!order) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   rc = sort_terms(w, order);
   kzi_segw_lengths(sw, w->cols, (uint32_t)w->ndocs);
   for (size_t i = 0; i < w->nterms && !rc; i++) {
     const tkey *t = &w->tk2[order[i]];
-    size_t a = start[order[i]], b = start[order[i] + 1];
+    const tstate *st = &w->tst[order[i]];
+    const unsigned char *data;
+    size_t n;
     if (i + 16 < w->nterms) {
       /* the terms are visited in key order, their data in id order */
-      __builtin_prefetch(&start[order[i + 16]]);
+      __builtin_prefetch(&w->tst[order[i + 16]]);
       __builtin_prefetch(&w->tk2[order[i + 16]]);
     }
     if (i + 4 < w->nterms) {
-      __builtin_prefetch(post.p + start[order[i + 4]]);
+      __builtin_prefetch(w->pool.p + w->tst[order[i + 4]].first);
       __builtin_prefetch(w->arena.p + w->tk2[order[i + 4]].koff);
     }
-    if (a == b) continue; /* created by a document that failed */
-    rc = kzi_segw_term(sw, w->arena.p + t->koff, t->klen, 0, 0,
-                       (const unsigned char *)post.p + a, b - a);
+    if (st->first == 0) continue; /* created by a document that failed */
+    rc = term_entries(w, st, &data, &n);
+    if (!rc) rc = kzi_segw_term(sw, w->arena.p + t->koff, t->klen, 0, 0, data, n);
   }
-  kzi_big_free(&post);
-  kzi_big_release(start, (w->nterms + 1) * sizeof *start);
+  kzi_big_free(&w->pool);
   free(order);
   if (!rc) rc = kzi_segw_finish(sw, NULL);
   if (!rc) {
@@ -839,7 +842,8 @@ static int flush(kzi_writer *w) {
     if (!rc && (rc = add_wseg(w, s, 1))) kzi_segment_close(s);
   }
   if (rc) {
-    /* the log is gone: the buffer cannot be flushed again */
+    /* the pool is gone and the pending segment broken: the buffer cannot
+     * be flushed again */
     char why[256];
     snprintf(why, sizeof why, "%s", kz_last_errmsg());
     buffer_reset(w);
@@ -907,7 +911,7 @@ void kzi_writer_free(kzi_writer *w) {
   kzi_big_release(w->slots, w->scap * sizeof *w->slots);
   kzi_big_free(&w->tstb);
   kzi_big_free(&w->tk2b);
-  kzi_big_free(&w->log);
+  kzi_big_free(&w->pool);
   kzi_buf_free(&w->gather);
   kzi_buf_free(&w->terms.text);
   kzi_buf_free(&w->arena);
@@ -1037,7 +1041,8 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
   w->ndocs++;
   rc = key_insert(w, doc, st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY]);
   if (rc) goto fail_hard;
-  if (mem_used(w) >= w->c->budget) return flush(w);
+  /* (pool offsets are 32-bit: a huge budget still flushes at 4 GB) */
+  if (mem_used(w) >= w->c->budget || w->pool.n > POOL_MAX / 2) return flush(w);
   return KZ_OK;
 fail:
   w->nocc = 0;
