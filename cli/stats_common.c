@@ -114,7 +114,7 @@ int cli_print_json(int rc, kz_buf *out) {
 
 int cli_stats_option(cli_args *a, kz_stats_options *o, int *json, int filter) {
   const char *v;
-  unsigned long n;
+  unsigned long n = 0; /* (gcc -O3 cannot see cli_parse_count() set it) */
   int r;
   if (!strcmp(a->opt, "--min-freq") || !strcmp(a->opt, "--limit")) {
     int lim = !strcmp(a->opt, "--limit");
