@@ -367,6 +367,9 @@ static int run_batch(kzi_writer *w, const char *text) {
       w->touched[w->ntouched++] = term;
       t->seen = w->docseq;
       t->head = t->tail = k;
+      /* emit_doc() will append to the term's slice there: a random line,
+       * fetched while the rest of the document is analyzed */
+      __builtin_prefetch(w->pool.p + t->at, 1);
     } else {
       w->occ[t->tail].next = k;
       t->tail = k;
