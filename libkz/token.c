@@ -446,14 +446,25 @@ static inline int emit(run *r, size_t start, size_t end, int kind,
   return r->cb(&t, r->payload);
 }
 
+/* Is there an '@' at or after `start`?  (One memchr() per '@' of the text:
+ * r->next_at holds the first one at or after the last position asked.) */
+static inline int at_ahead(run *r, size_t start) {
+  if (r->next_at < start) {
+    const unsigned char *at = memchr(r->s + start, '@', r->len - start);
+    r->next_at = at ? (size_t)(at - r->s) : r->len;
+  }
+  return r->next_at < r->len;
+}
+
 /* Could a URL, e-mail address, @handle or #hashtag start at `start`?  A
  * quick necessary condition for joined(): url_end() needs http, ftp or
  * www, email_end() an '@' after local-part characters. */
-static inline int maybe_joined(const run *r, size_t start, size_t end) {
+static inline int maybe_joined(run *r, size_t start, size_t end) {
   const unsigned char *s = r->s;
   unsigned c = s[start], lc = c | 0x20, c1;
   if (c == '@' || c == '#') return 1;
-  if (end < r->len && local_char(c) && (s[end] == '@' || local_char(s[end])))
+  if (end < r->len && local_char(c) && (s[end] == '@' || local_char(s[end])) &&
+      at_ahead(r, start))
     return 1;
   if (lc != 'h' && lc != 'f' && lc != 'w') return 0;
   c1 = start + 1 < r->len ? s[start + 1] | 0x20u : 0u;
@@ -471,11 +482,7 @@ static int joined(run *r, size_t start, size_t end, size_t *e) {
   }
   if (end < r->len && local_char(c) && (s[end] == '@' || local_char(s[end]))) {
     /* An address needs an '@' ahead: most texts have none. */
-    if (r->next_at < start) {
-      const unsigned char *at = memchr(s + start, '@', r->len - start);
-      r->next_at = at ? (size_t)(at - s) : r->len;
-    }
-    if (r->next_at < r->len && (*e = email_end(r, start)) != 0) return KZ_TOKEN_EMAIL;
+    if (at_ahead(r, start) && (*e = email_end(r, start)) != 0) return KZ_TOKEN_EMAIL;
   }
   return 0;
 }
