@@ -18,10 +18,14 @@
 #  define KZI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #  define KZI_LIKELY(x) __builtin_expect(!!(x), 1)
 #  define KZI_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#  define KZI_ALWAYS_INLINE __attribute__((always_inline)) inline
+#  define KZI_NOINLINE __attribute__((noinline))
 #else
 #  define KZI_PRINTF(f, a)
 #  define KZI_LIKELY(x) (x)
 #  define KZI_UNLIKELY(x) (x)
+#  define KZI_ALWAYS_INLINE inline
+#  define KZI_NOINLINE
 #endif
 
 /* ---------------------------------------------------------------------

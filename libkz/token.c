@@ -538,18 +538,13 @@ static inline int on_segment(run *r, size_t start, size_t end, unsigned sf) {
 /* The straight path of one plain ASCII segment (see on_segments()).  The
  * run's position and hyphen state are in *st (pos, word_end, hyphen_end);
  * `lower` is a constant in each copy. */
-#if defined(__GNUC__)
-#  define ALWAYS_INLINE __attribute__((always_inline)) inline
-#else
-#  define ALWAYS_INLINE inline
-#endif
 
 typedef struct fast_state {
   uint32_t pos;
   size_t word_end, hyphen_end;
 } fast_state;
 
-static ALWAYS_INLINE int emit_ascii(run *r, fast_state *st, kz_token *t, size_t start,
+static KZI_ALWAYS_INLINE int emit_ascii(run *r, fast_state *st, kz_token *t, size_t start,
                                     size_t end, unsigned sf, int lower, unsigned tail,
                                     unsigned tail_mid) {
   kz_tokenizer *tk = r->tk;
@@ -590,7 +585,7 @@ static ALWAYS_INLINE int emit_ascii(run *r, fast_state *st, kz_token *t, size_t 
 /* emit_ascii() for kzi_tokenize_terms(): the term goes to the batch, its
  * form written there directly.  Token flags are not needed, so neither is
  * the hyphen state. */
-static ALWAYS_INLINE int term_ascii(run *r, fast_state *st, size_t start, size_t end,
+static KZI_ALWAYS_INLINE int term_ascii(run *r, fast_state *st, size_t start, size_t end,
                                     unsigned sf, int lower, unsigned tail,
                                     unsigned tail_mid) {
   kz_tokenizer *tk = r->tk;
@@ -621,7 +616,7 @@ static ALWAYS_INLINE int term_ascii(run *r, fast_state *st, size_t start, size_t
 
 /* The batch loop, in four copies (KZ_TOK_PLAIN or not, lowercasing or
  * not). */
-static ALWAYS_INLINE int segments_loop(run *r, const kzi_seg *seg, size_t n, int plain,
+static KZI_ALWAYS_INLINE int segments_loop(run *r, const kzi_seg *seg, size_t n, int plain,
                                        int lower, int terms) {
   const unsigned tail = r->tk->tail_kinds, tail_mid = r->tk->tail_mid_kinds;
   fast_state st;

@@ -212,30 +212,11 @@ static int table_grow(kzi_writer *w) {
   return KZ_OK;
 }
 
-/* The id of the term space + s[0..n) whose hash is h (term_hash()),
- * created when new.  s is padded: 8 bytes can be read past s + n. */
-static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_t n,
-                     uint32_t *id) {
-  uint64_t key8, key16;
-  uint32_t tag;
-  size_t i, kl;
-  if (n + 1 > KZI_MAX_KEY) return KZ_ERROR;
-  kl = n + 1;
-  key8 = (unsigned char)space | load_pad(s, n < 7 ? n : 7) << 8;
-  key16 = n > 7 ? load_pad(s + 7, n < 15 ? n - 7 : 8) : 0;
-  tag = (uint32_t)(h >> 32) & 0xFFFFFF00u;
-  tag |= kl < 255 ? (uint32_t)kl : 255u;
-  for (i = h & (w->scap - 1); w->slots[i].id1; i = (i + 1) & (w->scap - 1)) {
-    const tslot *sl = &w->slots[i];
-    if (sl->tag != tag || sl->key8 != key8 || sl->key16 != key16) continue;
-    if (kl > 16) {
-      /* the tag holds lengths below 255 */
-      if (kl >= 255 && w->tk2[sl->id1 - 1].klen != kl) continue;
-      if (!eq_pad(w->arena.p + sl->koff + 16, s + 15, kl - 16)) continue;
-    }
-    *id = sl->id1 - 1;
-    return KZ_OK;
-  }
+/* A new term space + s[0..n) in empty slot i (see term_id_h()). */
+static KZI_NOINLINE int term_add(kzi_writer *w, size_t i, uint64_t h, uint64_t key8,
+                                 uint64_t key16, uint32_t tag, char space, const char *s,
+                                 size_t n, uint32_t *id) {
+  size_t kl = n + 1;
   if ((w->nterms + 1) * 10 > w->scap * 7) {
     if (table_grow(w)) return KZ_ENOMEM;
     for (i = h & (w->scap - 1); w->slots[i].id1; i = (i + 1) & (w->scap - 1)) {}
@@ -274,6 +255,35 @@ static int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s, size_
   w->slots[i].id1 = (uint32_t)++w->nterms;
   *id = (uint32_t)(w->nterms - 1);
   return KZ_OK;
+}
+
+/* The id of the term space + s[0..n) whose hash is h (term_hash()),
+ * created when new.  s is padded: 8 bytes can be read past s + n. */
+static KZI_ALWAYS_INLINE int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s,
+                                       size_t n, uint32_t *id) {
+  const tslot *slots = w->slots;
+  const size_t mask = w->scap - 1;
+  uint64_t key8, key16;
+  uint32_t tag;
+  size_t i, kl;
+  if (KZI_UNLIKELY(n + 1 > KZI_MAX_KEY)) return KZ_ERROR;
+  kl = n + 1;
+  key8 = (unsigned char)space | load_pad(s, n < 7 ? n : 7) << 8;
+  key16 = n > 7 ? load_pad(s + 7, n < 15 ? n - 7 : 8) : 0;
+  tag = (uint32_t)(h >> 32) & 0xFFFFFF00u;
+  tag |= kl < 255 ? (uint32_t)kl : 255u;
+  for (i = h & mask; slots[i].id1; i = (i + 1) & mask) {
+    const tslot *sl = &slots[i];
+    if (sl->tag != tag || sl->key8 != key8 || sl->key16 != key16) continue;
+    if (KZI_UNLIKELY(kl > 16)) {
+      /* the tag holds lengths below 255 */
+      if (kl >= 255 && w->tk2[sl->id1 - 1].klen != kl) continue;
+      if (!eq_pad(w->arena.p + sl->koff + 16, s + 15, kl - 16)) continue;
+    }
+    *id = sl->id1 - 1;
+    return KZ_OK;
+  }
+  return term_add(w, i, h, key8, key16, tag, space, s, n, id);
 }
 
 static int term_id(kzi_writer *w, char space, const char *s, size_t n, uint32_t *id) {
