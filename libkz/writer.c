@@ -60,9 +60,15 @@ typedef struct tkey {
   uint32_t koff, klen;  /* key bytes in arena */
 } tkey;
 
+/* A key's first 16 bytes as a slot holds them (see key_words()). */
+typedef struct kwords {
+  uint64_t k8, k16;
+} kwords;
+
 /* A token waiting in the lookup batch. */
 typedef struct btok {
   uint64_t h;
+  kwords k;             /* its first 16 bytes, as in the slots */
   uint32_t off, len, pos, id;
 } btok;
 #define BATCH KZI_TERM_BATCH
@@ -154,35 +160,51 @@ static inline uint64_t hash_mix(uint64_t h) {
   return h;
 }
 
-/* Hash of space byte + s[0..n); padded: 8 bytes can be read past s + n,
- * so the tail is one load (a constant at each call, so inlining keeps one
- * loop without the branch). */
-static inline uint64_t hash_key(char space, const char *s, size_t n, int padded) {
+/* A key (space byte + term) as the term table holds it: key8 = its bytes
+ * 0..7 and key16 = bytes 8..15, 0-padded; bytes 16.. are "the rest".
+ * padded: 8 bytes can be read past s + n (one load instead of a copy). */
+static KZI_ALWAYS_INLINE kwords key_words(char space, const char *s, size_t n, int padded) {
+  kwords k;
+  size_t a = n < 7 ? n : 7;
+  k.k8 = (unsigned char)space | (padded ? load_pad(s, a) : load_tail(s, a)) << 8;
+  k.k16 = 0;
+  if (n > 7) {
+    size_t b = n - 7 < 8 ? n - 7 : 8;
+    k.k16 = padded ? load_pad(s + 7, b) : load_tail(s + 7, b);
+  }
+  return k;
+}
+
+/* The hash of a key of kl bytes from its words and the rest (rn bytes at
+ * rest), so that a lookup loads the key once for both.  padded as above. */
+static KZI_ALWAYS_INLINE uint64_t hash_words(kwords k, size_t kl, const char *rest, size_t rn,
+                                             int padded) {
 #ifdef KZI_TEST_COLLIDING_HASH
   /* tests only (tests/collide.cmake): every key of a length collides (all
    * lengths from 255 on together, as in the slot tags), so lookups must
    * tell keys apart by their bytes and lengths */
-  (void)space, (void)s, (void)padded;
-  return (uint64_t)(n + 1 < 255 ? n + 1 : 255) * 0x9e3779b97f4a7c15ull;
+  (void)k, (void)rest, (void)rn, (void)padded;
+  return (uint64_t)(kl < 255 ? kl : 255) * 0x9e3779b97f4a7c15ull;
 #endif
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ ((n + 1) * 0xff51afd7ed558ccdull) ^ (unsigned char)space;
-  while (n >= 8) {
-    h = (h ^ load8(s)) * 0xbf58476d1ce4e5b9ull;
+  uint64_t h = (k.k8 ^ kl * 0xff51afd7ed558ccdull) * 0x9e3779b97f4a7c15ull;
+  h ^= h >> 29;
+  h = (h ^ k.k16) * 0xbf58476d1ce4e5b9ull;
+  for (; rn >= 8; rest += 8, rn -= 8) {
     h ^= h >> 29;
-    s += 8;
-    n -= 8;
+    h = (h ^ load8(rest)) * 0xbf58476d1ce4e5b9ull;
   }
-  if (n) h = (h ^ (padded ? load_pad(s, n) : load_tail(s, n))) * 0x94d049bb133111ebull;
+  if (rn) {
+    h ^= h >> 29;
+    h = (h ^ (padded ? load_pad(rest, rn) : load_tail(rest, rn))) * 0x94d049bb133111ebull;
+  }
   return hash_mix(h);
 }
 
-static inline uint64_t term_hash(char space, const char *s, size_t n) {
-  return hash_key(space, s, n, 0);
-}
-
-/* term_hash() of a key in a padded buffer (8 bytes readable past s + n). */
-static inline uint64_t term_hash_pad(char space, const char *s, size_t n) {
-  return hash_key(space, s, n, 1);
+/* The words and hash of space + s[0..n) (n + 1 <= KZI_MAX_KEY). */
+static KZI_ALWAYS_INLINE uint64_t key_hash(char space, const char *s, size_t n, int padded,
+                                           kwords *k) {
+  *k = key_words(space, s, n, padded);
+  return n > 15 ? hash_words(*k, n + 1, s + 15, n - 15, padded) : hash_words(*k, n + 1, s, 0, padded);
 }
 
 /* a[0..n) == b[0..n), both padded (8 bytes readable past the end). */
@@ -199,10 +221,15 @@ static int table_grow(kzi_writer *w) {
   for (size_t j = 0; j < w->scap; j++) {
     const tslot *o = &w->slots[j];
     const tkey *t;
+    kwords kw;
     size_t k;
     if (!o->id1) continue;
     t = &w->tk2[o->id1 - 1];
-    k = term_hash(w->arena.p[t->koff], w->arena.p + t->koff + 1, t->klen - 1) & (ncap - 1);
+    kw.k8 = o->key8;
+    kw.k16 = o->key16;
+    /* the arena is padded (see term_add()) */
+    k = (t->klen > 16 ? hash_words(kw, t->klen, w->arena.p + t->koff + 16, t->klen - 16, 1)
+                      : hash_words(kw, t->klen, NULL, 0, 1)) & (ncap - 1);
     while (nt[k].id1) k = (k + 1) & (ncap - 1);
     nt[k] = *o;
   }
@@ -257,19 +284,18 @@ static KZI_NOINLINE int term_add(kzi_writer *w, size_t i, uint64_t h, uint64_t k
   return KZ_OK;
 }
 
-/* The id of the term space + s[0..n) whose hash is h (term_hash()),
- * created when new.  s is padded: 8 bytes can be read past s + n. */
-static KZI_ALWAYS_INLINE int term_id_h(kzi_writer *w, uint64_t h, char space, const char *s,
-                                       size_t n, uint32_t *id) {
+/* The id of the term space + s[0..n) whose words and hash are k and h
+ * (key_hash()), created when new.  s is padded: 8 bytes can be read past
+ * s + n. */
+static KZI_ALWAYS_INLINE int term_id_h(kzi_writer *w, uint64_t h, kwords k, char space,
+                                       const char *s, size_t n, uint32_t *id) {
   const tslot *slots = w->slots;
   const size_t mask = w->scap - 1;
-  uint64_t key8, key16;
+  const uint64_t key8 = k.k8, key16 = k.k16;
   uint32_t tag;
   size_t i, kl;
   if (KZI_UNLIKELY(n + 1 > KZI_MAX_KEY)) return KZ_ERROR;
   kl = n + 1;
-  key8 = (unsigned char)space | load_pad(s, n < 7 ? n : 7) << 8;
-  key16 = n > 7 ? load_pad(s + 7, n < 15 ? n - 7 : 8) : 0;
   tag = (uint32_t)(h >> 32) & 0xFFFFFF00u;
   tag |= kl < 255 ? (uint32_t)kl : 255u;
   for (i = h & mask; slots[i].id1; i = (i + 1) & mask) {
@@ -287,13 +313,16 @@ static KZI_ALWAYS_INLINE int term_id_h(kzi_writer *w, uint64_t h, char space, co
 }
 
 static int term_id(kzi_writer *w, char space, const char *s, size_t n, uint32_t *id) {
+  kwords k;
+  uint64_t h;
   if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
   if (!w->scap && table_grow(w)) return KZ_ENOMEM;
   /* a padded copy */
   w->gather.n = 0;
   if (kzi_buf_reserve(&w->gather, n + 8)) return KZ_ENOMEM;
   memcpy(w->gather.p, s, n);
-  return term_id_h(w, term_hash(space, s, n), space, w->gather.p, n, id);
+  h = key_hash(space, w->gather.p, n, 1, &k);
+  return term_id_h(w, h, k, space, w->gather.p, n, id);
 }
 
 /* Room for n more occurrences of n more terms. */
@@ -361,7 +390,7 @@ static int run_batch(kzi_writer *w, const char *text) {
   int rc = KZ_OK;
   for (size_t i = 0; i < w->nbt && !rc; i++) {
     btok *b = &w->bt[i];
-    rc = term_id_h(w, b->h, space, text + b->off, b->len, &b->id);
+    rc = term_id_h(w, b->h, b->k, space, text + b->off, b->len, &b->id);
     if (!rc) __builtin_prefetch(&w->tst[b->id], 1);
   }
   if (!rc && (w->ocap - w->nocc < w->nbt || w->tcap2 - w->ntouched < w->nbt))
@@ -401,7 +430,7 @@ static int terms_cb(void *payload, kzi_terms *tb) {
     btok *b = &w->bt[i];
     size_t n = tb->len[i];
     if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
-    b->h = term_hash_pad(space, tb->text.p + tb->off[i], n);
+    b->h = key_hash(space, tb->text.p + tb->off[i], n, 1, &b->k);
     b->off = tb->off[i];
     b->len = (uint32_t)n;
     b->pos = tb->pos[i];
