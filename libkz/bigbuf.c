@@ -9,6 +9,12 @@
  * mremap() that moves page tables instead of bytes, and transparent huge
  * pages are asked for (one fault per 2 MB).  Without mremap() (not Linux):
  * plain realloc().  A buffer grown here must be freed with kzi_big_free().
+ *
+ * Below HUGE_FROM a buffer lives on the heap: the segment writer's
+ * sections start small in every segment, and a writer with a small budget
+ * opens one segment per flush; fresh mappings each time faulted every
+ * page anew (8x the page faults of the heap, which reuses what the last
+ * segment freed).  The mapped size tells the two kinds apart.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -49,9 +55,14 @@ static char *map_pages(size_t n) {
 }
 #endif
 
+/* Is a block of (big_size()d) size m on the heap? */
+static int on_heap(size_t m) { return m < HUGE_FROM; }
+
 void *kzi_big_alloc(size_t n) {
 #ifdef MREMAP_MAYMOVE
-  return n ? map_pages(big_size(n)) : NULL;
+  if (!n) return NULL;
+  if (on_heap(big_size(n))) return calloc(n, 1);
+  return map_pages(big_size(n));
 #else
   return calloc(n ? n : 1, 1);
 #endif
@@ -59,7 +70,9 @@ void *kzi_big_alloc(size_t n) {
 
 void kzi_big_release(void *p, size_t n) {
 #ifdef MREMAP_MAYMOVE
-  if (p && n) munmap(p, big_size(n));
+  if (!p || !n) return;
+  if (on_heap(big_size(n))) free(p);
+  else munmap(p, big_size(n));
 #else
   (void)n;
   free(p);
@@ -79,6 +92,14 @@ int kzi_big_reserve(kzi_buf *b, size_t extra) {
   }
   cap = big_size(cap);
 #ifdef MREMAP_MAYMOVE
+  if (on_heap(cap)) { /* (then so was the old block) */
+    p = realloc(b->p, cap);
+    if (p == NULL) return KZ_ENOMEM;
+    b->p = p;
+    b->cap = cap;
+    b->big = 1;
+    return KZ_OK;
+  }
   p = map_pages(cap);
   if (p == NULL) return KZ_ENOMEM;
   if (b->p && b->cap >= HUGE_PAGE) {
@@ -89,9 +110,9 @@ int kzi_big_reserve(kzi_buf *b, size_t extra) {
       return KZ_ENOMEM;
     }
   } else if (b->p) {
-    /* small pages: copy, so that the new range is all huge pages */
+    /* from the heap: copy, so that the new range is all huge pages */
     memcpy(p, b->p, b->n);
-    munmap(b->p, b->cap);
+    free(b->p);
   }
 #else
   p = realloc(b->p, cap);
@@ -105,7 +126,8 @@ int kzi_big_reserve(kzi_buf *b, size_t extra) {
 
 void kzi_big_free(kzi_buf *b) {
 #ifdef MREMAP_MAYMOVE
-  if (b->p) munmap(b->p, b->cap); /* cap is the mapped size */
+  if (b->p && on_heap(b->cap)) free(b->p);
+  else if (b->p) munmap(b->p, b->cap); /* cap is the mapped size */
 #else
   free(b->p);
 #endif
