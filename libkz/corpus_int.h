@@ -151,9 +151,11 @@ typedef struct kzi_segment {
   const char **src_name; size_t *src_len; uint32_t nsrc;
   /* deletions (from the MANIFEST's deletion file), NULL when none */
   unsigned char *del; uint32_t ndel; uint64_t delgen;
-  /* entity keys of the dictionary, built on first use under ent_mu */
-  pthread_mutex_t ent_mu;
-  kzi_entidx *ent[2];       /* word space, exact space */
+  /* indexes built on first use, under lazy_mu: */
+  pthread_mutex_t lazy_mu;
+  kzi_entidx *ent[2];       /* entity keys of the dictionary: word space, exact space */
+  uint32_t *kdir;           /* the key table's directory (kzi_key_dir()) */
+  unsigned kdir_bits;
 } kzi_segment;
 
 /* Open seg file `name` in dir (verify: check the whole-file checksum). */
@@ -231,8 +233,18 @@ uint32_t kzi_seg_store_block_of(const kzi_segment *s, uint32_t doc);
 /* Only the key of doc: points into the segment. */
 int kzi_seg_key(const kzi_segment *s, uint32_t doc, const char **key, size_t *n);
 /* Find key in the segment: *doc set; KZ_OK / KZ_ENOTFOUND / KZ_ECORRUPT. */
-int kzi_seg_find_key(const kzi_segment *s, const char *key, size_t n,
+/* A key table's (n entries: u64 hash, u32 doc; sorted by hash) directory
+ * of its hashes' top *bits bits (NULL and 0 bits for small tables), and the
+ * first entry whose hash is >= h (n when none) found through it. */
+uint32_t *kzi_key_dir(const unsigned char *keys, size_t n, unsigned *bits);
+size_t kzi_key_lower_bound(const unsigned char *keys, size_t n, const uint32_t *dir,
+                           unsigned bits, uint64_t h);
+int kzi_seg_find_key(kzi_segment *s, const char *key, size_t n,
                      uint32_t *doc);
+/* The same with the key's kzi_hash64() h (a key looked up in several
+ * segments is hashed once). */
+int kzi_seg_find_key_h(kzi_segment *s, const char *key, size_t n, uint64_t h,
+                       uint32_t *doc);
 
 /* ---------------------------------------------------------------------
  * Postings (layout in segment.c): a document stream and a position stream

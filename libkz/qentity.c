@@ -122,10 +122,10 @@ static int build_index(const kzi_segment *s, char space, kzi_entidx **out) {
 
 static int seg_index(kzi_segment *s, char space, kzi_entidx **out) {
   int slot = space == KZI_SP_EXACT, rc = KZ_OK;
-  pthread_mutex_lock(&s->ent_mu);
+  pthread_mutex_lock(&s->lazy_mu);
   if (!s->ent[slot]) rc = build_index(s, space, &s->ent[slot]);
   *out = s->ent[slot];
-  pthread_mutex_unlock(&s->ent_mu);
+  pthread_mutex_unlock(&s->lazy_mu);
   return rc;
 }
 

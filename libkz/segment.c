@@ -196,7 +196,7 @@ static kzi_segment *seg_alloc(void) {
   kzi_segment *s = calloc(1, sizeof *s);
   if (s) {
     s->fd = -1;
-    pthread_mutex_init(&s->ent_mu, NULL);
+    pthread_mutex_init(&s->lazy_mu, NULL);
   }
   return s;
 }
@@ -276,7 +276,8 @@ void kzi_segment_close(kzi_segment *s) {
   free(s->del);
   kzi_entidx_free(s->ent[0]);
   kzi_entidx_free(s->ent[1]);
-  pthread_mutex_destroy(&s->ent_mu);
+  free(s->kdir);
+  pthread_mutex_destroy(&s->lazy_mu);
   free(s);
 }
 
@@ -1084,15 +1085,82 @@ int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out, kzi_stor
   return KZ_OK;
 }
 
-int kzi_seg_find_key(const kzi_segment *s, const char *key, size_t n,
-                     uint32_t *doc) {
-  uint64_t h = kzi_hash64(key, n);
-  size_t lo = 0, hi = s->ndocs;
+/* A key table's directory: the hashes are uniform, so their top `bits`
+ * bits split the table into buckets of about four entries; dir[b] is the
+ * number of entries whose top bits are below b (in a sorted table: where
+ * bucket b starts).  A lookup then reads one directory entry and one or
+ * two lines of the table, where bisection of the whole table touches
+ * log2(ndocs) entries, its last ten or so cache misses far apart
+ * (bench/bench_keys.c).  Counting makes the bounds monotone and within
+ * the table even when a damaged table is not sorted.  0 bits: no
+ * directory (small tables); NULL: out of memory. */
+uint32_t *kzi_key_dir(const unsigned char *keys, size_t n, unsigned *bits) {
+  unsigned b = 0;
+  uint32_t *d;
+  size_t nb;
+  while (b < 26 && ((size_t)4 << (b + 1)) <= n) b++;
+  *bits = b >= 4 ? b : 0;
+  if (!*bits) return NULL;
+  nb = (size_t)1 << b;
+  d = calloc(nb + 1, sizeof *d);
+  if (!d) {
+    *bits = 0;
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) d[(kzi_get64(keys + 12 * i) >> (64 - b)) + 1]++;
+  for (size_t i = 0; i < nb; i++) d[i + 1] += d[i];
+  return d;
+}
+
+/* The first of the n entries of a key table (12 bytes each: u64 hash, u32
+ * document; sorted by hash) whose hash is >= h, within the bucket of its
+ * directory `dir` (kzi_key_dir(); NULL: the whole table). */
+size_t kzi_key_lower_bound(const unsigned char *keys, size_t n, const uint32_t *dir,
+                           unsigned bits, uint64_t h) {
+  size_t lo = 0, hi = n;
+  if (dir) {
+    size_t b = (size_t)(h >> (64 - bits));
+    lo = dir[b];
+    hi = dir[b + 1];
+  }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (kzi_get64(s->keys + 12 * mid) < h) lo = mid + 1;
+    if (kzi_get64(keys + 12 * mid) < h) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/* s's key directory, built on first use (under lazy_mu; published with a
+ * release store, so a lookup reads it without the lock). */
+static const uint32_t *seg_key_dir(kzi_segment *s, unsigned *bits) {
+  uint32_t *d = __atomic_load_n(&s->kdir, __ATOMIC_ACQUIRE);
+  if (!d && s->ndocs >= 64) {
+    pthread_mutex_lock(&s->lazy_mu);
+    d = s->kdir;
+    if (!d) {
+      unsigned b;
+      d = kzi_key_dir(s->keys, s->ndocs, &b);
+      if (d) {
+        s->kdir_bits = b;
+        __atomic_store_n(&s->kdir, d, __ATOMIC_RELEASE);
+      }
+    }
+    pthread_mutex_unlock(&s->lazy_mu);
+  }
+  *bits = d ? s->kdir_bits : 0;
+  return d;
+}
+
+int kzi_seg_find_key(kzi_segment *s, const char *key, size_t n, uint32_t *doc) {
+  return kzi_seg_find_key_h(s, key, n, kzi_hash64(key, n), doc);
+}
+
+int kzi_seg_find_key_h(kzi_segment *s, const char *key, size_t n, uint64_t h,
+                       uint32_t *doc) {
+  unsigned bits;
+  const uint32_t *dir = seg_key_dir(s, &bits);
+  size_t lo = kzi_key_lower_bound(s->keys, s->ndocs, dir, bits, h);
   for (; lo < s->ndocs && kzi_get64(s->keys + 12 * lo) == h; lo++) {
     uint32_t d = kzi_get32(s->keys + 12 * lo + 8);
     const char *k = NULL;

@@ -702,9 +702,10 @@ static int is_deleted(const wseg *ws, uint32_t d) {
 /* Remove key everywhere; *found set when something was deleted. */
 static int delete_key(kzi_writer *w, const char *key, size_t n, int *found) {
   size_t slot;
+  uint64_t h = kzi_hash64(key, n);
   int rc;
   *found = 0;
-  if (key_find_buf(w, key, n, kzi_hash64(key, n), &slot) == 1) {
+  if (key_find_buf(w, key, n, h, &slot) == 1) {
     uint32_t d = (uint32_t)w->ktab[slot] - 1;
     if (!((w->del[d >> 3] >> (d & 7)) & 1)) {
       mark_buf_deleted(w, d);
@@ -713,7 +714,7 @@ static int delete_key(kzi_writer *w, const char *key, size_t n, int *found) {
   }
   for (size_t i = 0; i < w->nseg; i++) {
     uint32_t d;
-    rc = kzi_seg_find_key(w->seg[i].s, key, n, &d);
+    rc = kzi_seg_find_key_h(w->seg[i].s, key, n, h, &d);
     if (rc == KZ_ENOTFOUND) continue;
     if (rc) return rc;
     if (is_deleted(&w->seg[i], d)) continue;

@@ -388,6 +388,60 @@ static void test_replace_delete(void **state) {
   cleanup(dir);
 }
 
+/* Keys in segments large enough for key_lower_bound()'s interpolation
+ * rounds (segment.c): every key is found with its own document, absent
+ * keys are not, and adding a key again replaces it across segments. */
+static void test_many_keys(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  char key[32], body[64];
+  const int n = 3000;
+  for (int i = 0; i < n; i++) {
+    snprintf(key, sizeof key, "doc/%d", i);
+    snprintf(body, sizeof body, "word%d common", i);
+    add(c, key, NULL, body, NULL, NULL);
+    if (i == n / 2) assert_int_equal(kz_corpus_commit(c), KZ_OK); /* two segments */
+  }
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), n);
+  for (int i = 0; i < n; i++) {
+    kz_doc *d = NULL;
+    size_t len = 0;
+    const char *b;
+    snprintf(key, sizeof key, "doc/%d", i);
+    snprintf(body, sizeof body, "word%d common", i);
+    assert_int_equal(kz_corpus_doc(&d, c, key, strlen(key)), KZ_OK);
+    b = kz_doc_field(d, KZ_FIELD_BODY, &len);
+    assert_non_null(b);
+    assert_int_equal(len, strlen(body));
+    assert_memory_equal(b, body, len);
+    kz_doc_free(d);
+  }
+  for (int i = 0; i < 500; i++) {
+    kz_doc *d = NULL;
+    snprintf(key, sizeof key, "doc/%d", n + i * 7);
+    assert_int_equal(kz_corpus_doc(&d, c, key, strlen(key)), KZ_ENOTFOUND);
+    snprintf(key, sizeof key, "doc%d", i);
+    assert_int_equal(kz_corpus_doc(&d, c, key, strlen(key)), KZ_ENOTFOUND);
+  }
+  /* replace every tenth key, in both segments */
+  for (int i = 0; i < n; i += 10) {
+    snprintf(key, sizeof key, "doc/%d", i);
+    add(c, key, NULL, "replaced", NULL, NULL);
+  }
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), n);
+  assert_int_equal(count_keys(c, "replaced"), (size_t)(n / 10));
+  assert_int_equal(count_keys(c, "common"), (size_t)(n - n / 10));
+  assert_int_equal(kz_corpus_delete(c, "doc/15", 6), KZ_OK);
+  assert_int_equal(kz_corpus_delete(c, "doc/15", 6), KZ_ENOTFOUND);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), n - 1);
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
 static void test_lock_and_snapshot(void **state) {
   (void)state;
   char *dir = tmpdir();
@@ -916,6 +970,7 @@ int main(void) {
       cmocka_unit_test(test_search_results),
       cmocka_unit_test(test_query_errors),
       cmocka_unit_test(test_replace_delete),
+      cmocka_unit_test(test_many_keys),
       cmocka_unit_test(test_lock_and_snapshot),
       cmocka_unit_test(test_jsonl),
       cmocka_unit_test(test_segments_merge),
