@@ -500,10 +500,52 @@ static int sorted(const kzi_span *sp, size_t n) {
   return 1;
 }
 
+static inline uint64_t span_key(const kzi_span *x) { return (uint64_t)x->start << 32 | x->end; }
+
+/* The end of the sorted run of v[0..n) that starts at i. */
+static size_t run_end(const kzi_span *v, size_t i, size_t n) {
+  while (i + 1 < n && span_key(&v[i]) <= span_key(&v[i + 1])) i++;
+  return i + 1;
+}
+
+/* Sort sp[0..n) by start, then end.  The spans come as sorted runs (an
+ * AND or OR lists each operand's occurrences in order), so adjacent runs
+ * are merged pairwise, pass after pass (a natural merge sort): two runs
+ * take one linear pass where qsort() took n log n comparisons through a
+ * function pointer (half the time of kz_corpus_count() on `a AND b`). */
+static void spans_sort(kzi_span *sp, size_t n) {
+  kzi_span buf[256], *tmp = buf, *a = sp, *b;
+  size_t runs;
+  if (n > 256 && !(tmp = malloc(n * sizeof *tmp))) {
+    qsort(sp, n, sizeof *sp, span_cmp);
+    return;
+  }
+  b = tmp;
+  do {
+    size_t i = 0;
+    runs = 0;
+    while (i < n) {
+      size_t m = run_end(a, i, n), e = m < n ? run_end(a, m, n) : n, x = i, y = m, o = i;
+      while (x < m && y < e) b[o++] = span_key(&a[y]) < span_key(&a[x]) ? a[y++] : a[x++];
+      while (x < m) b[o++] = a[x++];
+      while (y < e) b[o++] = a[y++];
+      runs++;
+      i = e;
+    }
+    {
+      kzi_span *t = a;
+      a = b;
+      b = t;
+    }
+  } while (runs > 1);
+  if (a != sp) memcpy(sp, a, n * sizeof *sp);
+  if (tmp != buf) free(tmp);
+}
+
 size_t kzi_spans_normalize(kzi_span *sp, size_t n) {
   size_t w = 0;
   if (n == 0) return 0;
-  if (!sorted(sp, n)) qsort(sp, n, sizeof *sp, span_cmp);
+  if (!sorted(sp, n)) spans_sort(sp, n);
   for (size_t i = 1; i < n; i++) {
     if (sp[i].start < sp[w].end) {
       if (sp[i].end > sp[w].end) sp[w].end = sp[i].end;
@@ -556,7 +598,7 @@ static int kid_occurrences(kzi_exec *ex, kzi_it *it, uint32_t doc, unsigned f, i
     if (it->type == IT_PHRASE && it->kid[i]->type != IT_TERM)
       kp[i].n = kzi_spans_normalize(kp[i].v, kp[i].n);
     else if (kp[i].n > 1 && !sorted(kp[i].v, kp[i].n))
-      qsort(kp[i].v, kp[i].n, sizeof *kp[i].v, span_cmp);
+      spans_sort(kp[i].v, kp[i].n);
   }
   *none = 0;
   return KZ_OK;
