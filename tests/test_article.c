@@ -30,6 +30,7 @@ static char *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   char *b = NULL;
   size_t n = 0, cap = 0, got;
+  if (len) *len = 0;
   if (!f) return NULL;
   do {
     if (n == cap) { cap = cap ? cap * 2 : 65536; b = realloc(b, cap + 1); }
