@@ -956,8 +956,10 @@ int main(int argc, char **argv) {
       for (const Query &q : query_set()) {
         if (!only.empty() && only != q.text) continue;
         Timing c = measure([&] { return kz_count(e, q); });
+        Timing a = measure([&] { return kz_count_api(e, q); });
         Timing t = measure([&] { return kz_top(e, q); });
-        std::printf("%-28s count %s  top10 %s\n", q.text, ms(c).c_str(), ms(t).c_str());
+        std::printf("%-28s count %s  count() %s  top10 %s\n", q.text, ms(c).c_str(), ms(a).c_str(),
+                    ms(t).c_str());
       }
       kz_corpus_close(e.kz);
     }
