@@ -22,19 +22,10 @@
 #include <time.h>
 
 #include "corpus_int.h"
+#include "rand64.h"
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
-static uint64_t next64(void) { /* splitmix64 */
-  uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-static int cmp64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
+static uint64_t next64(void) { return kzt_next64(&rng); }
 
 static double cpu_now(void) {
   struct timespec ts;
@@ -94,7 +85,7 @@ int main(int argc, char **argv) {
       return 1;
     }
     for (size_t i = 0; i < n; i++) h[i] = next64();
-    qsort(h, n, sizeof *h, cmp64);
+    qsort(h, n, sizeof *h, kzt_cmp_u64);
     for (size_t i = 0; i < n; i++) {
       kzi_put64(t + 12 * i, h[i]);
       kzi_put32(t + 12 * i + 8, (uint32_t)i);

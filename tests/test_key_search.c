@@ -14,25 +14,16 @@
 #include <cmocka.h>
 
 #include "corpus_int.h"
+#include "rand64.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static uint64_t next64(void) { /* splitmix64 */
-  uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-static int cmp64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
+static uint64_t next64(void) { return kzt_next64(&rng); }
 
 /* The table of the n hashes h (sorted here unless `keep`). */
 static unsigned char *table(uint64_t *h, size_t n, int keep) {
   unsigned char *t = malloc(n * 12 + 1);
   assert_non_null(t);
-  if (!keep) qsort(h, n, sizeof *h, cmp64);
+  if (!keep) qsort(h, n, sizeof *h, kzt_cmp_u64);
   for (size_t i = 0; i < n; i++) {
     kzi_put64(t + 12 * i, h[i]);
     kzi_put32(t + 12 * i + 8, (uint32_t)i);
