@@ -670,11 +670,11 @@ uint32_t kzi_it_next_maxscore(kzi_exec *ex, kzi_it *it, uint32_t target, double 
  * counts the documents scored. */
 typedef int (*kzi_topk_cb)(void *payload, uint32_t doc, double score, double *theta);
 int kzi_it_is_term(const kzi_it *it);
-/* The matches of a plain TERM iterator (or a prefix/fuzzy expansion of
- * them) positioned on doc, from the postings frequencies of its fields (no
- * positions): 0 with *n set, or 1 when it is not such an iterator (then
- * use kzi_it_spans()). */
-int kzi_it_term_matches(const kzi_it *it, uint32_t doc, uint64_t *n);
+/* The matches of a plain TERM iterator (or of an OR or AND of distinct
+ * terms of one space: a prefix/fuzzy expansion, or words) positioned on
+ * doc, from the postings frequencies of its fields (no positions): 0 with
+ * *n set, or 1 when it is not such an iterator (then use kzi_it_spans()). */
+int kzi_it_term_matches(kzi_it *it, uint32_t doc, uint64_t *n);
 int kzi_it_topk_term(kzi_exec *ex, kzi_it *it, kzi_topk_cb push, void *payload,
                      uint64_t *total);
 /* The same for an AND, PHRASE or NEAR root of plain TERMs (kzi_it_is_conj()). */

@@ -56,8 +56,11 @@ struct kzi_it {
   kzi_it **kid; size_t nkid;
   size_t *ord;              /* AND family: kids by increasing df */
   kzi_it **heap; size_t nheap; /* OR */
-  int dict_terms;           /* OR: distinct terms of one space (a prefix
-                             * or fuzzy expansion of the dictionary) */
+  int dict_terms;           /* OR, AND: its kids are distinct TERMs of one
+                             * space (a prefix or fuzzy expansion of the
+                             * dictionary, or words of the query), in no
+                             * field the node leaves out, so no two of them
+                             * share a position */
   uint32_t dist;            /* NEAR */
   int32_t lo, hi;           /* DATE */
   const kzi_segment *seg;
@@ -310,6 +313,22 @@ static int cost_cmp_ctx(const kzi_it *p, size_t a, size_t b) {
   return x < y ? -1 : x > y;
 }
 
+/* Are the kids of q (an AND or OR) distinct plain words of one key space,
+ * each in fields q takes?  Then no two share a position, and a document's
+ * matches are the sum of their frequencies (kzi_it_term_matches()). */
+static int distinct_words(const kzi_qnode *q) {
+  if (q->nkid < 2 || q->nkid > 64) return 0;
+  for (size_t i = 0; i < q->nkid; i++) {
+    const kzi_qnode *k = q->kid[i];
+    if (k->type != KZQ_TERM || k->fuzzy || k->meta || k->term_len == 0) return 0;
+    if (k->term[0] != q->kid[0]->term[0] || (k->fields & ~q->fields)) return 0;
+    for (size_t j = 0; j < i; j++)
+      if (q->kid[j]->term_len == k->term_len && !memcmp(q->kid[j]->term, k->term, k->term_len))
+        return 0;
+  }
+  return 1;
+}
+
 static kzi_it *build(kzi_exec *ex, const kzi_qnode *q) {
   kzi_it *r;
   if (ex->rc) return NULL;
@@ -372,6 +391,11 @@ static kzi_it *build(kzi_exec *ex, const kzi_qnode *q) {
     }
   }
   if (r->type == IT_OR && r->nkid == 0) r->type = IT_NONE;
+  if ((r->type == IT_OR || r->type == IT_AND) && distinct_words(q)) {
+    r->dict_terms = 1;
+    for (size_t i = 0; i < r->nkid; i++)
+      if (r->kid[i]->type != IT_TERM || r->kid[i]->meta) r->dict_terms = 0;
+  }
   if (r->type == IT_NOT && r->nkid == 1) {
     kzi_it *k = r->kid[0];
     r->nkid = 0;
@@ -1461,20 +1485,23 @@ static int term_on(const kzi_it *it, uint32_t doc) {
   return it->type == IT_TERM && !it->meta && it->started && it->doc == doc && it->p.doc == doc;
 }
 
-int kzi_it_term_matches(const kzi_it *it, uint32_t doc, uint64_t *n) {
+int kzi_it_term_matches(kzi_it *it, uint32_t doc, uint64_t *n) {
   uint64_t m = 0;
   if (term_on(it, doc)) {
     *n = term_freq(it);
     return 0;
   }
-  /* a prefix or fuzzy word: its distinct terms never share a token, so
-   * the matches are the sum over the terms on doc (kzi_it_seek() leaves
-   * exactly those on it) */
-  if (it->type != IT_OR || !it->dict_terms || it->doc != doc) return 1;
+  /* distinct terms of one space (a prefix or fuzzy word, or an AND or OR
+   * of words) never share a token, so the matches are the sum over the
+   * terms on doc, as occurrences() would collect them: a kid on doc (an
+   * AND's kid may wait for term_sync()) */
+  if ((it->type != IT_OR && it->type != IT_AND) || !it->dict_terms || it->doc != doc) return 1;
   for (size_t i = 0; i < it->nkid; i++) {
-    const kzi_it *k = it->kid[i];
+    kzi_it *k = it->kid[i];
     if (k->type != IT_TERM || k->meta) return 1;
-    if (term_on(k, doc)) m += term_freq(k);
+    if (!k->started || k->doc != doc) continue;
+    term_sync(k);
+    if (k->p.doc == doc) m += term_freq(k);
   }
   *n = m;
   return 0;

@@ -442,6 +442,86 @@ static void test_many_keys(void **state) {
   cleanup(dir);
 }
 
+/* Matches and documents of q over all groups. */
+static uint64_t matches_of(kz_corpus *c, const char *q, uint64_t *docs) {
+  kz_counts *k;
+  kz_count_row r;
+  uint64_t m = 0, d = 0;
+  int rc = kz_corpus_count(&k, c, q, strlen(q), KZ_COUNT_ALL);
+  if (rc) fprintf(stderr, "count %s: %s\n", q, kz_last_errmsg());
+  assert_int_equal(rc, KZ_OK);
+  for (size_t i = 0; i < kz_counts_size(k); i++) {
+    assert_int_equal(kz_counts_row(k, i, &r), KZ_OK);
+    m += r.matches;
+    d += r.docs;
+  }
+  kz_counts_free(k);
+  if (docs) *docs = d;
+  return m;
+}
+
+static void add_metals(kz_corpus *c) {
+  add(c, "a", "Oil prices", "Oil, oil and gold. Gold and more oil; silver too.", NULL, NULL);
+  add(c, "b", "Markets", "gold gold gold", NULL, NULL);
+  add(c, "c", "Silver", "silver only", NULL, NULL);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+}
+
+/* Counting an AND or OR of distinct words takes its matches from the
+ * words' frequencies (no positions): the same number as merging their
+ * occurrences, in every field combination; a word given twice counts
+ * once, and the exact and stemmed forms of a word, which share positions,
+ * count once too. */
+static void test_count_words(void **state) {
+  (void)state;
+  char *dir = tmpdir(), *sdir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  kz_counts *k;
+  kz_count_row r;
+  uint64_t d, m;
+  add_metals(c);
+  assert_int_equal(matches_of(c, "oil", &d), 4);
+  assert_int_equal(d, 1);
+  assert_int_equal(matches_of(c, "gold", &d), 5);
+  assert_int_equal(d, 2);
+  assert_int_equal(matches_of(c, "oil OR gold", &d), 9);
+  assert_int_equal(d, 2);
+  assert_int_equal(matches_of(c, "oil AND gold", &d), 6);
+  assert_int_equal(d, 1);
+  assert_int_equal(matches_of(c, "oil AND gold AND silver", &d), 7);
+  assert_int_equal(d, 1);
+  assert_int_equal(matches_of(c, "title:oil OR gold", &d), 6);
+  assert_int_equal(d, 2);
+  assert_int_equal(matches_of(c, "title:(oil OR silver)", &d), 2);
+  assert_int_equal(d, 2);
+  assert_int_equal(matches_of(c, "body:(oil AND gold)", &d), 5);
+  assert_int_equal(d, 1);
+  assert_int_equal(matches_of(c, "oil OR oil", &d), 4);
+  assert_int_equal(matches_of(c, "oil AND oil", &d), 4);
+  assert_int_equal(matches_of(c, "oil OR gold OR copper", &d), 9);
+  /* by document */
+  assert_int_equal(kz_corpus_count(&k, c, "oil OR gold", 11, KZ_COUNT_DOC), KZ_OK);
+  assert_int_equal(kz_counts_size(k), 2);
+  assert_int_equal(kz_counts_row(k, 0, &r), KZ_OK);
+  assert_memory_equal(r.group, "a", 1);
+  assert_int_equal(r.matches, 6);
+  assert_int_equal(kz_counts_row(k, 1, &r), KZ_OK);
+  assert_memory_equal(r.group, "b", 1);
+  assert_int_equal(r.matches, 3);
+  kz_counts_free(k);
+  kz_corpus_close(c);
+  cleanup(dir);
+  c = create(sdir, KZ_TOK_STEM, "en");
+  add_metals(c);
+  m = matches_of(c, "oil", &d);
+  assert_int_equal(m, 4);
+  assert_int_equal(matches_of(c, "oil OR =oil", NULL), m);
+  assert_int_equal(matches_of(c, "oil AND =oil", NULL), m);
+  assert_int_equal(matches_of(c, "=oil OR gold", NULL), 9);
+  kz_corpus_close(c);
+  cleanup(sdir);
+}
+
 static void test_lock_and_snapshot(void **state) {
   (void)state;
   char *dir = tmpdir();
@@ -971,6 +1051,7 @@ int main(void) {
       cmocka_unit_test(test_query_errors),
       cmocka_unit_test(test_replace_delete),
       cmocka_unit_test(test_many_keys),
+      cmocka_unit_test(test_count_words),
       cmocka_unit_test(test_lock_and_snapshot),
       cmocka_unit_test(test_jsonl),
       cmocka_unit_test(test_segments_merge),
