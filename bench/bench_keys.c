@@ -33,15 +33,10 @@ static double cpu_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* What kzi_seg_find_key() did before: bisection over the whole table. */
+/* What kzi_seg_find_key() did before: bisection over the whole table
+ * (kzi_key_lower_bound() without a directory). */
 static size_t bisect(const unsigned char *keys, size_t n, uint64_t h) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (kzi_get64(keys + 12 * mid) < h) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return kzi_key_lower_bound(keys, n, NULL, 0, h);
 }
 
 /* Bisection without branches (a conditional move per level), the

@@ -95,24 +95,21 @@ int kzi_big_reserve(kzi_buf *b, size_t extra) {
   if (on_heap(cap)) { /* (then so was the old block) */
     p = realloc(b->p, cap);
     if (p == NULL) return KZ_ENOMEM;
-    b->p = p;
-    b->cap = cap;
-    b->big = 1;
-    return KZ_OK;
-  }
-  p = map_pages(cap);
-  if (p == NULL) return KZ_ENOMEM;
-  if (b->p && b->cap >= HUGE_PAGE) {
-    /* huge pages already: move them to the start of the new range (page
-     * tables move, bytes do not) */
-    if (mremap(b->p, b->cap, b->cap, MREMAP_MAYMOVE | MREMAP_FIXED, p) == MAP_FAILED) {
-      munmap(p, cap);
-      return KZ_ENOMEM;
+  } else {
+    p = map_pages(cap);
+    if (p == NULL) return KZ_ENOMEM;
+    if (b->p && b->cap >= HUGE_PAGE) {
+      /* huge pages already: move them to the start of the new range (page
+       * tables move, bytes do not) */
+      if (mremap(b->p, b->cap, b->cap, MREMAP_MAYMOVE | MREMAP_FIXED, p) == MAP_FAILED) {
+        munmap(p, cap);
+        return KZ_ENOMEM;
+      }
+    } else if (b->p) {
+      /* from the heap: copy, so that the new range is all huge pages */
+      memcpy(p, b->p, b->n);
+      free(b->p);
     }
-  } else if (b->p) {
-    /* from the heap: copy, so that the new range is all huge pages */
-    memcpy(p, b->p, b->n);
-    free(b->p);
   }
 #else
   p = realloc(b->p, cap);

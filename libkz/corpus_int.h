@@ -232,13 +232,15 @@ int kzi_seg_store_block(const kzi_segment *s, uint32_t b, kzi_storeblk *out);
 uint32_t kzi_seg_store_block_of(const kzi_segment *s, uint32_t doc);
 /* Only the key of doc: points into the segment. */
 int kzi_seg_key(const kzi_segment *s, uint32_t doc, const char **key, size_t *n);
-/* Find key in the segment: *doc set; KZ_OK / KZ_ENOTFOUND / KZ_ECORRUPT. */
 /* A key table's (n entries: u64 hash, u32 doc; sorted by hash) directory
- * of its hashes' top *bits bits (NULL and 0 bits for small tables), and the
- * first entry whose hash is >= h (n when none) found through it. */
+ * of its hashes' top *bits bits (NULL and 0 bits for tables of fewer than
+ * KZI_KEY_DIR_MIN entries), and the first entry whose hash is >= h (n when
+ * none) found through it (dir NULL: by bisecting the whole table). */
+#define KZI_KEY_DIR_MIN 64
 uint32_t *kzi_key_dir(const unsigned char *keys, size_t n, unsigned *bits);
 size_t kzi_key_lower_bound(const unsigned char *keys, size_t n, const uint32_t *dir,
                            unsigned bits, uint64_t h);
+/* Find key in the segment: *doc set; KZ_OK / KZ_ENOTFOUND / KZ_ECORRUPT. */
 int kzi_seg_find_key(kzi_segment *s, const char *key, size_t n,
                      uint32_t *doc);
 /* The same with the key's kzi_hash64() h (a key looked up in several

@@ -512,19 +512,19 @@ static int pb_push(posbuf *b, uint32_t s, uint32_t e) {
   return KZ_OK;
 }
 
+/* Spans in order of start, then end: one integer compare. */
+static inline uint64_t span_key(const kzi_span *x) { return (uint64_t)x->start << 32 | x->end; }
+
 static int span_cmp(const void *a, const void *b) {
-  const kzi_span *x = a, *y = b;
-  if (x->start != y->start) return x->start < y->start ? -1 : 1;
-  return x->end < y->end ? -1 : x->end > y->end;
+  uint64_t x = span_key(a), y = span_key(b);
+  return x < y ? -1 : x > y;
 }
 
 static int sorted(const kzi_span *sp, size_t n) {
   for (size_t i = 1; i < n; i++)
-    if (span_cmp(&sp[i - 1], &sp[i]) > 0) return 0;
+    if (span_key(&sp[i - 1]) > span_key(&sp[i])) return 0;
   return 1;
 }
-
-static inline uint64_t span_key(const kzi_span *x) { return (uint64_t)x->start << 32 | x->end; }
 
 /* The end of the sorted run of v[0..n) that starts at i. */
 static size_t run_end(const kzi_span *v, size_t i, size_t n) {

@@ -1098,15 +1098,13 @@ uint32_t *kzi_key_dir(const unsigned char *keys, size_t n, unsigned *bits) {
   unsigned b = 0;
   uint32_t *d;
   size_t nb;
-  while (b < 26 && ((size_t)4 << (b + 1)) <= n) b++;
-  *bits = b >= 4 ? b : 0;
-  if (!*bits) return NULL;
+  *bits = 0;
+  if (n < KZI_KEY_DIR_MIN) return NULL;
+  while (b < 26 && ((size_t)4 << (b + 1)) <= n) b++; /* 2^b buckets of about 4 */
   nb = (size_t)1 << b;
   d = calloc(nb + 1, sizeof *d);
-  if (!d) {
-    *bits = 0;
-    return NULL;
-  }
+  if (!d) return NULL;
+  *bits = b;
   for (size_t i = 0; i < n; i++) d[(kzi_get64(keys + 12 * i) >> (64 - b)) + 1]++;
   for (size_t i = 0; i < nb; i++) d[i + 1] += d[i];
   return d;
@@ -1135,7 +1133,7 @@ size_t kzi_key_lower_bound(const unsigned char *keys, size_t n, const uint32_t *
  * release store, so a lookup reads it without the lock). */
 static const uint32_t *seg_key_dir(kzi_segment *s, unsigned *bits) {
   uint32_t *d = __atomic_load_n(&s->kdir, __ATOMIC_ACQUIRE);
-  if (!d && s->ndocs >= 64) {
+  if (!d && s->ndocs >= KZI_KEY_DIR_MIN) {
     pthread_mutex_lock(&s->lazy_mu);
     d = s->kdir;
     if (!d) {
