@@ -76,17 +76,30 @@ int32_t kzi_parse_date(const char *s, size_t n) {
   return kzi_days(y, m, d);
 }
 
+/* Two decimal digits of v (< 100) at p. */
+static void put2(char *p, unsigned v) {
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+}
+
+/* YYYY-MM-DD (years modulo 10000), or "" for no date.  Written digit by
+ * digit: every added document's date goes through here, and snprintf()
+ * took 1.5% of indexing. */
 void kzi_format_date(int32_t days, char out[11]) {
   int y, m, d;
+  unsigned yy;
   if (days == KZI_NO_DATE) {
     out[0] = 0;
     return;
   }
-  char tmp[40];
   kzi_civil(days, &y, &m, &d);
-  snprintf(tmp, sizeof tmp, "%04u-%02u-%02u", (unsigned)(y % 10000 + 10000) % 10000u,
-           (unsigned)m % 100u, (unsigned)d % 100u);
-  memcpy(out, tmp, 10);
+  yy = (unsigned)(y % 10000 + 10000) % 10000u;
+  put2(out, yy / 100);
+  put2(out + 2, yy % 100);
+  out[4] = '-';
+  put2(out + 5, (unsigned)m % 100u);
+  out[7] = '-';
+  put2(out + 8, (unsigned)d % 100u);
   out[10] = 0;
 }
 
