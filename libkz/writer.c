@@ -81,6 +81,16 @@ typedef struct occ {
 
 #define META_FIELD 15
 
+/* The last metadata value of one key space and its term (see meta_term()):
+ * a corpus's documents mostly repeat the source and language of the one
+ * before. */
+#define MEMO_MAX 64
+typedef struct memo {
+  char raw[MEMO_MAX];
+  uint32_t n;           /* raw bytes; UINT32_MAX: nothing remembered */
+  uint32_t id;          /* its term, or UINT32_MAX when it has none */
+} memo;
+
 typedef struct wseg {
   kzi_segment *s;
   unsigned char *del;   /* bitmap, NULL until a delete */
@@ -113,6 +123,7 @@ struct kzi_writer {
   kzi_buf norm, gather;
   btok bt[BATCH]; size_t nbt;   /* the lookup batch */
   kzi_terms terms;              /* its terms, from kzi_tokenize_terms() */
+  memo memo[3];                 /* source, language, author (meta_term()) */
   int rc;                       /* sticky error of terms_cb() */
   /* segments */
   wseg *seg; size_t nseg, segcap;
@@ -471,15 +482,32 @@ static int index_field(kzi_writer *w, unsigned f, const char *s, size_t n,
   return KZ_OK;
 }
 
+static void memo_clear(kzi_writer *w) {
+  for (size_t i = 0; i < sizeof w->memo / sizeof w->memo[0]; i++) w->memo[i].n = UINT32_MAX;
+}
+
+/* The metadata term of space for s[0..n) (normalized as a query would),
+ * with no position.  The value of the document before is remembered, so
+ * a run of documents from one source normalizes its name once. */
 static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
-  uint32_t id;
+  memo *m = &w->memo[space == KZI_SP_SOURCE ? 0 : space == KZI_SP_LANG ? 1 : 2];
+  uint32_t id = UINT32_MAX;
   int rc;
-  w->norm.n = 0;
-  rc = kzi_meta_norm(w->tk, s, n, &w->norm);
-  if (rc || w->norm.n == 0) return rc;
-  rc = term_id(w, space, w->norm.p, w->norm.n, &id);
-  if (rc) return rc;
-  return add_occ(w, id, META_FIELD, 0);
+  if (m->n == n && memcmp(m->raw, s, n) == 0) {
+    id = m->id;
+  } else {
+    w->norm.n = 0;
+    rc = kzi_meta_norm(w->tk, s, n, &w->norm);
+    if (rc) return rc;
+    if (w->norm.n && (rc = term_id(w, space, w->norm.p, w->norm.n, &id))) return rc;
+    m->n = UINT32_MAX;
+    if (n <= MEMO_MAX) {
+      memcpy(m->raw, s, n);
+      m->n = (uint32_t)n;
+      m->id = id;
+    }
+  }
+  return id == UINT32_MAX ? KZ_OK : add_occ(w, id, META_FIELD, 0);
 }
 
 /* The pool holds each term's entries in a chain of slices, so that flush()
@@ -816,6 +844,7 @@ static int sort_terms(const kzi_writer *w, uint32_t *order) {
 static void buffer_reset(kzi_writer *w) {
   w->pool.n = 0;
   w->nterms = 0;
+  memo_clear(w); /* term ids start again */
   if (w->slots) memset(w->slots, 0, w->scap * sizeof *w->slots);
   w->arena.n = 0;
   w->ndocs = 0;
@@ -910,6 +939,7 @@ int kzi_writer_new(kzi_writer **out, kz_corpus *c) {
   if (w) w->arena.big = 1; /* term keys: megabytes, in huge pages */
   if (!w) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   w->c = c;
+  memo_clear(w);
   o.flags = kzi_analyzer_flags(c->tok_flags, 0);
   o.language = c->lang[0] ? c->lang : NULL;
   rc = kz_tokenizer_new(&w->tk, &o);

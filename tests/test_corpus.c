@@ -672,6 +672,76 @@ static void test_segments_merge(void **state) {
   cleanup(dir);
 }
 
+/* Metadata in runs (a source, language or authors repeated by the
+ * documents that follow, as in real corpora, then changing), with a small
+ * budget so the runs cross flushes: every filter finds exactly the
+ * documents that carry the value. */
+static void test_meta_runs(void **state) {
+  static const char *sources[] = {"BBC", "RT DE", "bbc", "Al Jazeera English"};
+  static const char *langs[] = {"en", "de", "EN"};
+  static const char *authors[] = {"Ann Lee; Bo Ma", "Ann Lee", "A;;Lee Ma", "Bo Ma"};
+  enum { N = 1500 };
+  static unsigned char src[N], lang[N], auth[N];
+  char *dir = tmpdir();
+  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
+  kz_corpus *c;
+  char body[2048], key[32], q[64];
+  unsigned seed = 11;
+  size_t want;
+  (void)state;
+  o.flags = KZ_CORPUS_CREATE;
+  o.memory_budget = 1 << 20;
+  assert_int_equal(kz_corpus_open(&c, dir, &o), KZ_OK);
+  for (int d = 0; d < N; d++) {
+    kz_doc_meta m = KZ_DOC_META_INIT;
+    size_t l = 0;
+    seed = seed * 1103515245 + 12345;
+    /* a value changes with probability 1/4, else repeats the last */
+    src[d] = d && (seed >> 16) % 4 ? src[d - 1] : (unsigned char)((seed >> 8) % 4);
+    lang[d] = d && (seed >> 20) % 4 ? lang[d - 1] : (unsigned char)((seed >> 12) % 3);
+    auth[d] = d && (seed >> 24) % 4 ? auth[d - 1] : (unsigned char)((seed >> 4) % 4);
+    for (int w = 0; w < 120; w++) { /* many distinct words: the budget fills */
+      seed = seed * 1103515245 + 12345;
+      l += (size_t)snprintf(body + l, sizeof body - l, "w%u ", (seed >> 16) % 30000);
+    }
+    m.source = sources[src[d]];
+    m.language = langs[lang[d]];
+    m.author = authors[auth[d]];
+    snprintf(key, sizeof key, "k%d", d);
+    assert_int_equal(kz_corpus_add_text(c, key, strlen(key), body, l, &m), KZ_OK);
+  }
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  {
+    kz_corpus_stats st;
+    kz_corpus_stats_get(c, &st);
+    assert_int_equal(st.docs, N);
+  }
+  for (int v = 0; v < 4; v++) { /* sources fold case: BBC = bbc */
+    want = 0;
+    for (int d = 0; d < N; d++) want += v == 0 || v == 2 ? src[d] == 0 || src[d] == 2 : src[d] == v;
+    snprintf(q, sizeof q, "source:\"%s\"", sources[v]);
+    assert_int_equal(count_keys(c, q), want);
+  }
+  for (int v = 0; v < 2; v++) {
+    want = 0;
+    for (int d = 0; d < N; d++) want += v == 0 ? lang[d] != 1 : lang[d] == 1;
+    snprintf(q, sizeof q, "lang:%s", langs[v]);
+    assert_int_equal(count_keys(c, q), want);
+  }
+  /* whole names, and single words of names */
+  want = 0;
+  for (int d = 0; d < N; d++) want += auth[d] <= 1;
+  assert_int_equal(count_keys(c, "author:\"Ann Lee\""), want);
+  want = 0;
+  for (int d = 0; d < N; d++) want += auth[d] != 1;
+  assert_int_equal(count_keys(c, "author:ma"), want);
+  want = 0;
+  for (int d = 0; d < N; d++) want += auth[d] == 2;
+  assert_int_equal(count_keys(c, "author:a"), want);
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
 static void test_stemmed(void **state) {
   (void)state;
   char *dir = tmpdir();
@@ -1057,6 +1127,7 @@ int main(void) {
       cmocka_unit_test(test_lock_and_snapshot),
       cmocka_unit_test(test_jsonl),
       cmocka_unit_test(test_segments_merge),
+      cmocka_unit_test(test_meta_runs),
       cmocka_unit_test(test_stemmed),
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_snippet_field),
