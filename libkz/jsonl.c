@@ -71,7 +71,7 @@ static int jstring(jp *j, kzi_buf *out) {
   j->p++;
   for (;;) {
     const char *q = plain_end(j->p, j->end);
-    if (out && q > j->p && kzi_buf_append(out, j->p, (size_t)(q - j->p))) return j->rc = KZ_ENOMEM;
+    if (out && q > j->p && kzi_buf_add(out, j->p, (size_t)(q - j->p))) return j->rc = KZ_ENOMEM;
     j->p = q;
     if (q >= j->end) return jerr(j, "unterminated string");
     if (*q == '"') {
@@ -114,7 +114,7 @@ static int jstring(jp *j, kzi_buf *out) {
           break;
         default: return jerr(j, "bad escape in string");
       }
-      if (out && kzi_buf_append(out, o, on)) return j->rc = KZ_ENOMEM;
+      if (out && kzi_buf_add(out, o, on)) return j->rc = KZ_ENOMEM;
     }
   }
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kz.h"
 
@@ -56,6 +57,17 @@ typedef struct kzi_buf {
 
 int kzi_buf_reserve(kzi_buf *b, size_t extra);
 int kzi_buf_append(kzi_buf *b, const void *data, size_t n);
+/* kzi_buf_append() inline when the bytes fit (for loops that append many
+ * short pieces, as a JSON string's runs between escapes). */
+static inline int kzi_buf_add(kzi_buf *b, const void *data, size_t n) {
+  if (n < b->cap - b->n) { /* room for the bytes and the NUL */
+    memcpy(b->p + b->n, data, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+    return 0;
+  }
+  return kzi_buf_append(b, data, n);
+}
 void kzi_buf_free(kzi_buf *b);
 /* The same for buffers of many MB (bigbuf.c; what kzi_buf_reserve() and
  * kzi_buf_free() do for a buffer with `big` set): grown without copying, in
