@@ -22,7 +22,6 @@
 #define KZI_NFIELDS 4          /* text fields with positions */
 #define KZI_NO_DOC UINT32_MAX  /* iterator exhausted */
 #define KZI_NO_DATE INT32_MIN  /* undated document */
-#define KZI_MAX_KEY 4096
 #define KZI_WNORM 2048         /* field lengths with a precomputed BM25 norm */
 
 /* Term spaces: the first byte of every dictionary key. */

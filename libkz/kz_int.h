@@ -221,13 +221,19 @@ struct kz_tokenizer {
  * symbols and empty forms), in batches of at most KZI_TERM_BATCH, with no
  * kz_token and no call per token: term k is text.p[off[k] .. off[k] +
  * len[k]) at position pos[k], and 16 bytes can be read past the end of
- * every term.
+ * every term.  Each term also comes with the words and hash of its key in
+ * the term table (termkey.h: key_hash() of space + the form, cut to
+ * KZI_MAX_KEY bytes), worked out while the form is in registers; the
+ * caller sets `space` before the call.
  * --------------------------------------------------------------------- */
+#define KZI_MAX_KEY 4096 /* bytes of a term key (space byte + form) */
 #define KZI_TERM_BATCH 64
 typedef struct kzi_terms {
   kzi_buf text;                      /* the forms (owned by the caller) */
   size_t n;                          /* terms in the batch */
+  char space;                        /* the keys' space byte (set by the caller) */
   uint32_t off[KZI_TERM_BATCH], len[KZI_TERM_BATCH], pos[KZI_TERM_BATCH];
+  uint64_t h[KZI_TERM_BATCH], k8[KZI_TERM_BATCH], k16[KZI_TERM_BATCH];
 } kzi_terms;
 /* Called with each full batch and the last one; nonzero stops the walk
  * and is returned. */

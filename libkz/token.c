@@ -17,6 +17,7 @@
 #include <unictype.h>
 
 #include "kz_int.h"
+#include "termkey.h"
 
 static const char *const kind_names[] = {
     "unknown", "word",    "number",  "punct",     "symbol", "url",
@@ -370,8 +371,9 @@ static inline int terms_room(kzi_terms *tb, size_t n) {
 }
 
 /* Close the term just written at the end of the batch text (n bytes, at
- * position pos); a full batch goes to the caller. */
-static inline int terms_push(run *r, size_t n, uint32_t pos) {
+ * position pos), whose key words and hash are already in place; a full
+ * batch goes to the caller. */
+static inline int terms_close(run *r, size_t n, uint32_t pos) {
   kzi_terms *tb = r->terms;
   size_t k = tb->n++;
   tb->off[k] = (uint32_t)tb->text.n;
@@ -385,6 +387,18 @@ static inline int terms_push(run *r, size_t n, uint32_t pos) {
     return rc;
   }
   return 0;
+}
+
+/* terms_close() for a form of any length, its key taken from its copy
+ * (padded: the batch text has 16 bytes past every term). */
+static inline int terms_push(run *r, size_t n, uint32_t pos) {
+  kzi_terms *tb = r->terms;
+  size_t k = tb->n, m = n + 1 > KZI_MAX_KEY ? KZI_MAX_KEY - 1 : n;
+  kwords kw;
+  tb->h[k] = key_hash(tb->space, tb->text.p + tb->text.n, m, 1, &kw);
+  tb->k8[k] = kw.k8;
+  tb->k16[k] = kw.k16;
+  return terms_close(r, n, pos);
 }
 
 /* A token's normalized form (in tk->norm) as a term of the batch;
@@ -610,6 +624,29 @@ static KZI_ALWAYS_INLINE int term_ascii(run *r, fast_state *st, size_t start, si
   }
   if (terms_room(tb, n))
     return kzi_seterr(&tk->err, KZ_ENOMEM, "out of memory at byte %zu", start);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (KZI_LIKELY(n - 1 < 15 && r->len - start >= 16)) { /* 1 <= n <= 15 */
+    /* nearly every word: its two words lowercased in registers become
+     * both the copy and the key (key_words() of the copy, unrolled) */
+    uint64_t w0, w1, k8, k16 = 0;
+    size_t k = tb->n, a = n < 7 ? n : 7;
+    char *d = tb->text.p + tb->text.n;
+    memcpy(&w0, s + start, 8);
+    memcpy(&w1, s + start + 8, 8);
+    if (lower) {
+      w0 = tolower8(w0);
+      w1 = tolower8(w1);
+    }
+    memcpy(d, &w0, 8);
+    memcpy(d + 8, &w1, 8);
+    k8 = (unsigned char)tb->space | (w0 & (~0ull >> (64 - 8 * a))) << 8;
+    if (n > 7) k16 = (w0 >> 56 | w1 << 8) & (~0ull >> (64 - 8 * (n - 7)));
+    tb->k8[k] = k8;
+    tb->k16[k] = k16;
+    tb->h[k] = hash_words((kwords){k8, k16}, n + 1, NULL, 0, 1);
+    return terms_close(r, n, pos);
+  }
+#endif
   ascii_copy(tb->text.p + tb->text.n, s + start, n, r->len - start, lower);
   return terms_push(r, n, pos);
 }

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "corpus_int.h"
+#include "termkey.h"
 
 /* The term table: open addressing with 32-byte slots (two to a cache
  * line) holding the first 16 bytes of the key, so a lookup of a key of up
@@ -60,17 +61,6 @@ typedef struct tkey {
   uint32_t koff, klen;  /* key bytes in arena */
 } tkey;
 
-/* A key's first 16 bytes as a slot holds them (see key_words()). */
-typedef struct kwords {
-  uint64_t k8, k16;
-} kwords;
-
-/* A token waiting in the lookup batch. */
-typedef struct btok {
-  uint64_t h;
-  kwords k;             /* its first 16 bytes, as in the slots */
-  uint32_t off, len, pos, id;
-} btok;
 #define BATCH KZI_TERM_BATCH
 
 typedef struct occ {
@@ -121,7 +111,7 @@ struct kzi_writer {
   uint32_t docseq;
   uint32_t field; int xpass;
   kzi_buf norm, gather;
-  btok bt[BATCH]; size_t nbt;   /* the lookup batch */
+  uint32_t bid[BATCH];          /* the term ids of a batch (terms_cb()) */
   kzi_terms terms;              /* its terms, from kzi_tokenize_terms() */
   memo memo[3];                 /* source, language, author (meta_term()) */
   int rc;                       /* sticky error of terms_cb() */
@@ -141,82 +131,6 @@ static size_t mem_used(const kzi_writer *w) {
 /* ---------------------------------------------------------------------
  * Terms
  * --------------------------------------------------------------------- */
-
-static inline uint64_t load_tail(const char *s, size_t n) {
-  uint64_t t = 0;
-  memcpy(&t, s, n < 8 ? n : 8);
-  return t;
-}
-
-static inline uint64_t load8(const char *s) {
-  uint64_t v;
-  memcpy(&v, s, 8);
-  return v;
-}
-
-/* The first n < 8 bytes at s, where 8 bytes can be read (padded buffers:
- * one load instead of a byte loop and a stalled store forward). */
-static inline uint64_t load_pad(const char *s, size_t n) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  return load8(s) & ((n ? ~0ull << (64 - 8 * n) : 0));
-#else
-  return load8(s) & ((n ? ~0ull >> (64 - 8 * n) : 0));
-#endif
-}
-
-static inline uint64_t hash_mix(uint64_t h) {
-  h ^= h >> 31;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 29;
-  return h;
-}
-
-/* A key (space byte + term) as the term table holds it: key8 = its bytes
- * 0..7 and key16 = bytes 8..15, 0-padded; bytes 16.. are "the rest".
- * padded: 8 bytes can be read past s + n (one load instead of a copy). */
-static KZI_ALWAYS_INLINE kwords key_words(char space, const char *s, size_t n, int padded) {
-  kwords k;
-  size_t a = n < 7 ? n : 7;
-  k.k8 = (unsigned char)space | (padded ? load_pad(s, a) : load_tail(s, a)) << 8;
-  k.k16 = 0;
-  if (n > 7) {
-    size_t b = n - 7 < 8 ? n - 7 : 8;
-    k.k16 = padded ? load_pad(s + 7, b) : load_tail(s + 7, b);
-  }
-  return k;
-}
-
-/* The hash of a key of kl bytes from its words and the rest (rn bytes at
- * rest), so that a lookup loads the key once for both.  padded as above. */
-static KZI_ALWAYS_INLINE uint64_t hash_words(kwords k, size_t kl, const char *rest, size_t rn,
-                                             int padded) {
-#ifdef KZI_TEST_COLLIDING_HASH
-  /* tests only (tests/collide.cmake): every key of a length collides (all
-   * lengths from 255 on together, as in the slot tags), so lookups must
-   * tell keys apart by their bytes and lengths */
-  (void)k, (void)rest, (void)rn, (void)padded;
-  return (uint64_t)(kl < 255 ? kl : 255) * 0x9e3779b97f4a7c15ull;
-#endif
-  uint64_t h = (k.k8 ^ kl * 0xff51afd7ed558ccdull) * 0x9e3779b97f4a7c15ull;
-  h ^= h >> 29;
-  h = (h ^ k.k16) * 0xbf58476d1ce4e5b9ull;
-  for (; rn >= 8; rest += 8, rn -= 8) {
-    h ^= h >> 29;
-    h = (h ^ load8(rest)) * 0xbf58476d1ce4e5b9ull;
-  }
-  if (rn) {
-    h ^= h >> 29;
-    h = (h ^ (padded ? load_pad(rest, rn) : load_tail(rest, rn))) * 0x94d049bb133111ebull;
-  }
-  return hash_mix(h);
-}
-
-/* The words and hash of space + s[0..n) (n + 1 <= KZI_MAX_KEY). */
-static KZI_ALWAYS_INLINE uint64_t key_hash(char space, const char *s, size_t n, int padded,
-                                           kwords *k) {
-  *k = key_words(space, s, n, padded);
-  return n > 15 ? hash_words(*k, n + 1, s + 15, n - 15, padded) : hash_words(*k, n + 1, s, 0, padded);
-}
 
 /* a[0..n) == b[0..n), both padded (8 bytes readable past the end). */
 static inline int eq_pad(const char *a, const char *b, size_t n) {
@@ -393,25 +307,40 @@ static int add_occ(kzi_writer *w, uint32_t term, uint8_t field, uint32_t pos) {
   return KZ_OK;
 }
 
-/* Terms are looked up in batches (kzi_tokenize_terms()): each is hashed
- * and its table slot prefetched, so the lookups of a batch overlap their
- * cache misses. */
-static int run_batch(kzi_writer *w, const char *text) {
-  char space = w->xpass ? KZI_SP_EXACT : KZI_SP_WORD;
+/* Terms are looked up in batches (kzi_tokenize_terms()), hashed by the
+ * tokenizer: each one's table slot is prefetched first, so the lookups of
+ * a batch overlap their cache misses. */
+static int terms_cb(void *payload, kzi_terms *tb) {
+  kzi_writer *w = payload;
+  const size_t nt = tb->n;
+  size_t mask;
+  uint32_t *ids = w->bid;
   int rc = KZ_OK;
-  for (size_t i = 0; i < w->nbt && !rc; i++) {
-    btok *b = &w->bt[i];
-    rc = term_id_h(w, b->h, b->k, space, text + b->off, b->len, &b->id);
-    if (!rc) __builtin_prefetch(&w->tst[b->id], 1);
+  /* the table must have room for the whole batch before hashing */
+  if ((w->nterms + BATCH + 1) * 10 > w->scap * 7 && table_grow(w))
+    return w->rc = KZ_ENOMEM;
+  mask = w->scap - 1;
+#ifdef KZI_TEST_COLLIDING_HASH
+  for (size_t i = 0; i < nt; i++) /* (this hash depends on the length only) */
+    tb->h[i] = hash_words((kwords){0, 0}, (tb->len[i] + 1 > KZI_MAX_KEY ? KZI_MAX_KEY - 1
+                                                                       : tb->len[i]) + 1, NULL, 0, 1);
+#endif
+  for (size_t i = 0; i < nt; i++) __builtin_prefetch(&w->slots[tb->h[i] & mask]);
+  for (size_t i = 0; i < nt && !rc; i++) {
+    size_t n = tb->len[i];
+    if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
+    rc = term_id_h(w, tb->h[i], (kwords){tb->k8[i], tb->k16[i]}, tb->space,
+                   tb->text.p + tb->off[i], n, &ids[i]);
+    if (!rc) __builtin_prefetch(&w->tst[ids[i]], 1);
   }
-  if (!rc && (w->ocap - w->nocc < w->nbt || w->tcap2 - w->ntouched < w->nbt))
-    rc = occ_reserve(w, w->nbt);
-  for (size_t i = 0; i < w->nbt && !rc; i++) {
+  if (!rc && (w->ocap - w->nocc < nt || w->tcap2 - w->ntouched < nt))
+    rc = occ_reserve(w, nt);
+  for (size_t i = 0; i < nt && !rc; i++) {
     /* add_occ() without the capacity checks */
-    uint32_t term = w->bt[i].id, k = (uint32_t)w->nocc++;
+    uint32_t term = ids[i], k = (uint32_t)w->nocc++;
     tstate *t = &w->tst[term];
     w->occ[k].field = (uint8_t)w->field;
-    w->occ[k].pos = w->bt[i].pos;
+    w->occ[k].pos = tb->pos[i];
     w->occ[k].next = UINT32_MAX;
     if (t->seen != w->docseq) {
       w->touched[w->ntouched++] = term;
@@ -425,37 +354,14 @@ static int run_batch(kzi_writer *w, const char *text) {
       t->tail = k;
     }
   }
-  w->nbt = 0;
-  return rc;
-}
-
-static int terms_cb(void *payload, kzi_terms *tb) {
-  kzi_writer *w = payload;
-  char space = w->xpass ? KZI_SP_EXACT : KZI_SP_WORD;
-  size_t nt = tb->n;
-  int rc;
-  /* the table must have room for the whole batch before hashing */
-  if ((w->nterms + BATCH + 1) * 10 > w->scap * 7 && table_grow(w))
-    return w->rc = KZ_ENOMEM;
-  for (size_t i = 0; i < nt; i++) {
-    btok *b = &w->bt[i];
-    size_t n = tb->len[i];
-    if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
-    b->h = key_hash(space, tb->text.p + tb->off[i], n, 1, &b->k);
-    b->off = tb->off[i];
-    b->len = (uint32_t)n;
-    b->pos = tb->pos[i];
-    __builtin_prefetch(&w->slots[b->h & (w->scap - 1)]);
-  }
-  w->nbt = nt;
-  if ((rc = run_batch(w, tb->text.p))) w->rc = rc;
+  if (rc) w->rc = rc;
   return rc;
 }
 
 static int tokenize_field(kzi_writer *w, kz_tokenizer *tk, const char *s, size_t n) {
   int rc;
   w->rc = 0;
-  w->nbt = 0;
+  w->terms.space = w->xpass ? KZI_SP_EXACT : KZI_SP_WORD;
   rc = kzi_tokenize_terms(tk, s, n, &w->terms, terms_cb, w);
   if (rc) return w->rc ? w->rc : rc;
   return KZ_OK;

@@ -10,6 +10,8 @@
  * invalid bytes, very long tokens) and the news corpora of ../shared/data
  * when present.  With a corpus analyzer no two terms may share a
  * position (the matches of distinct terms are counted from frequencies).
+ * Each term's key words and hash, which the tokenizer works out on its
+ * fast path, must be those key_hash() (termkey.h) gives for its form.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 
 #include "kz.h"
 #include "kz_int.h"
+#include "termkey.h"
 #include "newsdata.h"
 
 typedef struct term {
@@ -35,6 +38,7 @@ typedef struct terms {
   size_t n, cap;
   size_t batches, maxbatch;
   int pad_ok;
+  int key_ok;
 } terms;
 
 static void add(terms *t, const char *s, size_t n, uint32_t pos) {
@@ -72,6 +76,17 @@ static int batch_cb(void *p, kzi_terms *tb) {
   for (size_t i = 0; i < tb->n; i++) {
     /* 16 bytes readable past every term */
     if (tb->off[i] + tb->len[i] + 16 > tb->text.cap) t->pad_ok = 0;
+    { /* the key, from a copy of the form alone (no padding) */
+      size_t m = tb->len[i] + 1 > KZI_MAX_KEY ? KZI_MAX_KEY - 1 : tb->len[i];
+      char *copy = malloc(m + 1);
+      kwords kw;
+      uint64_t h;
+      assert_non_null(copy);
+      memcpy(copy, tb->text.p + tb->off[i], m);
+      h = key_hash(tb->space, copy, m, 0, &kw);
+      if (h != tb->h[i] || kw.k8 != tb->k8[i] || kw.k16 != tb->k16[i]) t->key_ok = 0;
+      free(copy);
+    }
     add(t, tb->text.p + tb->off[i], tb->len[i], tb->pos[i]);
   }
   return 0;
@@ -80,10 +95,12 @@ static int batch_cb(void *p, kzi_terms *tb) {
 /* index: tk is one of the corpus analyzers (the first NINDEX flag sets). */
 static void same(kz_tokenizer *tk, kzi_terms *tb, const char *s, size_t n, int index) {
   terms a = {0}, b = {0};
-  b.pad_ok = 1;
+  b.pad_ok = b.key_ok = 1;
+  tb->space = index ? 'w' : (char)(n & 0x7f); /* any byte will do */
   assert_int_equal(kz_tokenize(tk, s, n, ref_cb, &a), KZ_OK);
   assert_int_equal(kzi_tokenize_terms(tk, s, n, tb, batch_cb, &b), KZ_OK);
   assert_true(b.pad_ok);
+  if (!b.key_ok) fail_msg("a term's key words or hash differ from key_hash() of its form");
   assert_true(b.maxbatch <= KZI_TERM_BATCH);
   if (a.n != b.n) fail_msg("%zu terms from kz_tokenize, %zu from kzi_tokenize_terms", a.n, b.n);
   /* in an index, each term its own position: the matches of distinct
