@@ -474,13 +474,26 @@ static inline int at_ahead(run *r, size_t start) {
  * quick necessary condition for joined(): url_end() needs http, ftp or
  * www, email_end() an '@' after local-part characters. */
 static inline int maybe_joined(run *r, size_t start, size_t end) {
+  /* byte classes: 1 local_char(), 2 '@', 4 '@' or '#', 8 h f w (any case) */
+  static const unsigned char cls[256] = {
+      ['#'] = 4, ['@'] = 2 | 4, ['%'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['_'] = 1,
+      ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+      ['7'] = 1, ['8'] = 1, ['9'] = 1,
+      ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1 | 8, ['g'] = 1,
+      ['h'] = 1 | 8, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+      ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+      ['v'] = 1, ['w'] = 1 | 8, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+      ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1 | 8, ['G'] = 1,
+      ['H'] = 1 | 8, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+      ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+      ['V'] = 1, ['W'] = 1 | 8, ['X'] = 1, ['Y'] = 1, ['Z'] = 1};
   const unsigned char *s = r->s;
-  unsigned c = s[start], lc = c | 0x20, c1;
-  if (c == '@' || c == '#') return 1;
-  if (end < r->len && local_char(c) && (s[end] == '@' || local_char(s[end])) &&
-      at_ahead(r, start))
-    return 1;
-  if (lc != 'h' && lc != 'f' && lc != 'w') return 0;
+  unsigned c = s[start], k = cls[c], lc, c1;
+  if (k & 4) return 1;
+  /* (at_ahead() first: most texts have no '@' at all) */
+  if ((k & 1) && at_ahead(r, start) && end < r->len && (cls[s[end]] & (1 | 2))) return 1;
+  if (!(k & 8)) return 0;
+  lc = c | 0x20;
   c1 = start + 1 < r->len ? s[start + 1] | 0x20u : 0u;
   return c1 == (lc == 'w' ? 'w' : 't');
 }
@@ -628,8 +641,16 @@ static KZI_ALWAYS_INLINE int term_ascii(run *r, fast_state *st, size_t start, si
   if (KZI_LIKELY(n - 1 < 15 && r->len - start >= 16)) { /* 1 <= n <= 15 */
     /* nearly every word: its two words lowercased in registers become
      * both the copy and the key (key_words() of the copy, unrolled) */
-    uint64_t w0, w1, k8, k16 = 0;
-    size_t k = tb->n, a = n < 7 ? n : 7;
+    /* masks of the key's bytes in k8 (bytes 0..min(n, 7)) and k16 (7..n),
+     * by n: no branch on the word's length */
+#define M(b) ((b) ? ~0ull >> (64 - 8 * (b)) : 0)
+    static const uint64_t m8[16] = {0, M(1), M(2), M(3), M(4), M(5), M(6), M(7),
+                                    M(7), M(7), M(7), M(7), M(7), M(7), M(7), M(7)};
+    static const uint64_t m16[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                     M(1), M(2), M(3), M(4), M(5), M(6), M(7), M(8)};
+#undef M
+    uint64_t w0, w1, k8, k16;
+    size_t k = tb->n;
     char *d = tb->text.p + tb->text.n;
     memcpy(&w0, s + start, 8);
     memcpy(&w1, s + start + 8, 8);
@@ -639,8 +660,8 @@ static KZI_ALWAYS_INLINE int term_ascii(run *r, fast_state *st, size_t start, si
     }
     memcpy(d, &w0, 8);
     memcpy(d + 8, &w1, 8);
-    k8 = (unsigned char)tb->space | (w0 & (~0ull >> (64 - 8 * a))) << 8;
-    if (n > 7) k16 = (w0 >> 56 | w1 << 8) & (~0ull >> (64 - 8 * (n - 7)));
+    k8 = (unsigned char)tb->space | (w0 & m8[n]) << 8;
+    k16 = (w0 >> 56 | w1 << 8) & m16[n];
     tb->k8[k] = k8;
     tb->k16[k] = k16;
     tb->h[k] = hash_words((kwords){k8, k16}, n + 1, NULL, 0, 1);
