@@ -2,17 +2,18 @@
  * writer.c - the in-memory segment builder and the commit protocol.
  *
  * Documents are analyzed as they are added: the tokenizer hands over its
- * terms in batches (kzi_tokenize_terms()), which are hashed and looked up
- * together in the term table (prefetched, keys compared with 8-byte loads
- * from padded buffers), and each becomes an occurrence (term, field,
- * position) chained to its term.  At the end of a document
- * each term's occurrences become one entry, already in the on-disk entry
- * format (see segment.c), appended to the term's own chain of slices in a
- * pool (see new_slice()).  When the memory used passes the budget the
+ * terms in batches (kzi_tokenize_terms()), already hashed, which are
+ * looked up together in the term table (prefetched, keys compared with
+ * 8-byte loads from padded buffers), and each becomes an occurrence (term,
+ * field, position) chained to its term.  At the end of a document each
+ * term's occurrences become one entry, already in the on-disk format (see
+ * segment.c): its document part (gap, fields, frequencies) is appended to
+ * one of the term's chains of slices in a pool (see new_slice()) and its
+ * positions to the other.  When the memory used passes the budget the
  * buffer is flushed to a new segment file, which stays "pending" (named by
  * no MANIFEST) until commit: flushing orders the terms (radix sort on their
- * first 8 bytes) and hands each term's entries, read along its chain, to
- * the segment writer.
+ * first 8 bytes) and hands each term's two chains, which are the segment's
+ * document and position streams as they are, to the segment writer.
  *
  * Replacing and deleting: keys are looked up in the buffer, the pending
  * segments and the committed segments; matches are marked in per-segment
@@ -45,15 +46,21 @@ typedef struct tslot {
   uint32_t unused;
 } tslot;
 
-/* Per-term state touched for every occurrence, and its postings: entries
- * appended to its own chain of slices in the pool (see new_slice()). */
+/* A chain of slices in the pool (see new_slice()). */
+typedef struct chain {
+  uint32_t first;       /* pool offset of its first slice; 0: none yet */
+  uint32_t at, end;     /* the current slice: next byte's offset, data end */
+  uint32_t cap;         /* the current slice's data bytes */
+} chain;
+
+/* Per-term state touched for every occurrence, and its postings: each
+ * entry's document part and its positions appended to two chains of
+ * slices, which become the segment's two streams as they are. */
 typedef struct tstate {
   uint32_t seen;        /* docseq of the document that last touched it */
   uint32_t head, tail;  /* its occurrences in that document (occ indices) */
   uint32_t lastdoc;     /* UINT32_MAX: none yet */
-  uint32_t first;       /* pool offset of its first slice; 0: no entry yet */
-  uint32_t at, end;     /* the current slice: next entry's offset, data end */
-  uint32_t cap;         /* the current slice's data bytes */
+  chain d, p;           /* document parts (d.first 0: no entry yet), positions */
 } tstate;
 
 /* Per-term key (cold: used to compare long keys and at flush). */
@@ -110,7 +117,7 @@ struct kzi_writer {
   uint32_t *touched; size_t ntouched, tcap2; /* terms of the document */
   uint32_t docseq;
   uint32_t field; int xpass;
-  kzi_buf norm, gather;
+  kzi_buf norm, gather, gather2;
   uint32_t bid[BATCH];          /* the term ids of a batch (terms_cb()) */
   kzi_terms terms;              /* its terms, from kzi_tokenize_terms() */
   memo memo[3];                 /* source, language, author (meta_term()) */
@@ -195,7 +202,8 @@ static KZI_NOINLINE int term_add(kzi_writer *w, size_t i, uint64_t h, uint64_t k
     t->klen = (uint32_t)kl;
     st->seen = 0;
     st->lastdoc = UINT32_MAX;
-    st->first = st->at = st->end = st->cap = 0;
+    memset(&st->d, 0, sizeof st->d);
+    memset(&st->p, 0, sizeof st->p);
     w->arena.p[w->arena.n] = space;
     memcpy(w->arena.p + w->arena.n + 1, s, n);
     w->arena.n += kl;
@@ -348,7 +356,8 @@ static int terms_cb(void *payload, kzi_terms *tb) {
       t->head = t->tail = k;
       /* emit_doc() will append to the term's slice there: a random line,
        * fetched while the rest of the document is analyzed */
-      __builtin_prefetch(w->pool.p + t->at, 1);
+      __builtin_prefetch(w->pool.p + t->d.at, 1);
+      __builtin_prefetch(w->pool.p + t->p.at, 1);
     } else {
       w->occ[t->tail].next = k;
       t->tail = k;
@@ -416,19 +425,20 @@ static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
   return id == UINT32_MAX ? KZ_OK : add_occ(w, id, META_FIELD, 0);
 }
 
-/* The pool holds each term's entries in a chain of slices, so that flush()
- * reads a term's postings in order without sorting anything:
- *   u32 cap | cap bytes of entries | u32 next slice | u32 end of its entries
- * The trailer is written when the term moves on to a new slice; the last
- * slice's entries end at the term's `at`.  The trailer also takes the few
+/* The pool holds each term's two streams in chains of slices, so that
+ * flush() reads a term's postings in order without sorting anything:
+ *   u32 cap | cap bytes of data | u32 next slice | u32 end of its data
+ * The trailer is written when the chain moves on to a new slice; the last
+ * slice's data ends at the chain's `at`.  The trailer also takes the few
  * bytes an in-place varint writes past an entry that fills its slice.
- * Slices double (from 16 bytes, up to 64 KB), so a term wastes at most
- * about half its bytes and most terms, seen once or twice, take one. */
+ * Slices double (from 16 bytes, up to 64 KB), so a chain wastes at most
+ * about half its bytes and most terms, seen once or twice, take one slice
+ * in each. */
 #define SLICE_MIN 16u
 #define SLICE_MAX 65536u
 #define POOL_MAX ((size_t)UINT32_MAX - 2 * SLICE_MAX - (1u << 20))
 
-static int new_slice(kzi_writer *w, tstate *st, size_t need) {
+static int new_slice(kzi_writer *w, chain *st, size_t need) {
   size_t cap = st->cap ? (size_t)st->cap * 2 : SLICE_MIN, off;
   unsigned char *p;
   if (cap > SLICE_MAX) cap = SLICE_MAX;
@@ -459,11 +469,13 @@ static inline size_t vlen(uint64_t v) {
   return n;
 }
 
-/* Append each touched term's entry for the document to its slices: the
- * entry varint ((doc - the term's last doc - 1) << 4 | mask), the
- * frequencies, then the positions of each field delta-coded (the format
- * kzi_segw_term takes).  Entries are encoded in place (a copy of bytes
- * just stored one at a time would wait for a failed store forward). */
+/* Append each touched term's entry for the document to its chains: to d
+ * the entry varint ((doc - the term's last doc - 1) << 4 | mask) and the
+ * frequencies, to p the positions of each field delta-coded (the two
+ * streams kzi_segw_term_split() takes).  Entries are encoded in place (a
+ * copy of bytes just stored one at a time would wait for a failed store
+ * forward); new_slice() may move the pool, so both chains have room
+ * before either is written. */
 static int emit_doc(kzi_writer *w, uint32_t doc) {
   size_t ti;
   int rc = KZ_OK;
@@ -475,18 +487,21 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
     unsigned mask = 0;
     int lastf = -1;
     unsigned char *e;
-    size_t need;
+    size_t need, pneed;
     if (st->head == st->tail && w->occ[st->head].field < KZI_NFIELDS) {
       /* one occurrence (most terms of a document) */
       const occ *oc = &w->occ[st->head];
       uint64_t v = dv << 4 | 1u << oc->field;
-      need = vlen(v) + 1 + vlen(oc->pos);
-      if (st->end - st->at < need && (rc = new_slice(w, st, need))) break;
-      e = (unsigned char *)w->pool.p + st->at;
+      need = vlen(v) + 1;
+      pneed = vlen(oc->pos);
+      if (st->d.end - st->d.at < need && (rc = new_slice(w, &st->d, need))) break;
+      if (st->p.end - st->p.at < pneed && (rc = new_slice(w, &st->p, pneed))) break;
+      e = (unsigned char *)w->pool.p + st->d.at;
       e += kzi_venc(e, v);
-      *e++ = 1; /* frequency */
-      kzi_venc(e, oc->pos);
-      st->at += (uint32_t)need;
+      *e = 1; /* frequency */
+      kzi_venc((unsigned char *)w->pool.p + st->p.at, oc->pos);
+      st->d.at += (uint32_t)need;
+      st->p.at += (uint32_t)pneed;
       st->lastdoc = doc;
       continue;
     }
@@ -506,12 +521,18 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
       total++;
     }
     /* header <= 10 + 4 * 5 bytes, positions <= 5 each */
-    need = 30 + 5 * (size_t)total;
-    if (st->end - st->at < need && (rc = new_slice(w, st, need))) break;
-    e = (unsigned char *)w->pool.p + st->at;
+    need = 30;
+    pneed = 5 * (size_t)total;
+    if (st->d.end - st->d.at < need && (rc = new_slice(w, &st->d, need))) break;
+    if (pneed && st->p.end - st->p.at < pneed && (rc = new_slice(w, &st->p, pneed))) break;
+    e = (unsigned char *)w->pool.p + st->d.at;
     e += kzi_venc(e, dv << 4 | mask);
     for (unsigned f = 0; f < KZI_NFIELDS; f++)
       if (mask & (1u << f)) e += kzi_venc(e, freq[f]);
+    st->d.at = (uint32_t)(e - (unsigned char *)w->pool.p);
+    st->lastdoc = doc;
+    if (!total) continue; /* metadata only */
+    e = (unsigned char *)w->pool.p + st->p.at;
     lastf = -1;
     prev = 0;
     for (uint32_t i = st->head, seen = 0; i != UINT32_MAX; i = w->occ[i].next) {
@@ -528,35 +549,37 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
       prev = w->occ[i].pos;
       seen = 1;
     }
-    st->at = (uint32_t)(e - (unsigned char *)w->pool.p);
-    st->lastdoc = doc;
+    st->p.at = (uint32_t)(e - (unsigned char *)w->pool.p);
   }
   w->nocc = 0;
   w->ntouched = 0;
   return rc;
 }
 
-/* The term's entries: in place when it has one slice, else gathered into
- * w->gather. */
-static int term_entries(kzi_writer *w, const tstate *st, const unsigned char **data,
-                        size_t *n) {
+/* The bytes of chain c: in place when it has one slice, else gathered into
+ * g; none when it has no slice. */
+static int chain_bytes(kzi_writer *w, const chain *c, kzi_buf *g, const unsigned char **data,
+                       size_t *n) {
   const unsigned char *p = (const unsigned char *)w->pool.p;
-  uint32_t s = st->first;
-  w->gather.n = 0;
+  uint32_t s = c->first;
+  g->n = 0;
+  *data = NULL;
+  *n = 0;
+  if (!s) return KZ_OK;
   for (;;) {
     uint32_t cap = kzi_get32(p + s), tr = s + 4 + cap;
-    uint32_t dend = tr == st->end ? st->at : kzi_get32(p + tr + 4);
-    if (tr == st->end && s == st->first) { /* one slice */
+    uint32_t dend = tr == c->end ? c->at : kzi_get32(p + tr + 4);
+    if (tr == c->end && s == c->first) { /* one slice */
       *data = p + s + 4;
       *n = dend - (s + 4);
       return KZ_OK;
     }
-    if (kzi_buf_append(&w->gather, p + s + 4, dend - (s + 4))) return KZ_ENOMEM;
-    if (tr == st->end) break;
+    if (kzi_buf_append(g, p + s + 4, dend - (s + 4))) return KZ_ENOMEM;
+    if (tr == c->end) break;
     s = kzi_get32(p + tr);
   }
-  *data = (const unsigned char *)w->gather.p;
-  *n = w->gather.n;
+  *data = (const unsigned char *)g->p;
+  *n = g->n;
   return KZ_OK;
 }
 
@@ -793,20 +816,22 @@ static int flush(kzi_writer *w) {
   for (size_t i = 0; i < w->nterms && !rc; i++) {
     const tkey *t = &w->tk2[order[i]];
     const tstate *st = &w->tst[order[i]];
-    const unsigned char *data;
-    size_t n;
+    const unsigned char *data, *pos;
+    size_t n, pn;
     if (i + 16 < w->nterms) {
       /* the terms are visited in key order, their data in id order */
       __builtin_prefetch(&w->tst[order[i + 16]]);
       __builtin_prefetch(&w->tk2[order[i + 16]]);
     }
     if (i + 4 < w->nterms) {
-      __builtin_prefetch(w->pool.p + w->tst[order[i + 4]].first);
+      __builtin_prefetch(w->pool.p + w->tst[order[i + 4]].d.first);
+      __builtin_prefetch(w->pool.p + w->tst[order[i + 4]].p.first);
       __builtin_prefetch(w->arena.p + w->tk2[order[i + 4]].koff);
     }
-    if (st->first == 0) continue; /* created by a document that failed */
-    rc = term_entries(w, st, &data, &n);
-    if (!rc) rc = kzi_segw_term(sw, w->arena.p + t->koff, t->klen, 0, 0, data, n);
+    if (st->d.first == 0) continue; /* created by a document that failed */
+    rc = chain_bytes(w, &st->d, &w->gather, &data, &n);
+    if (!rc) rc = chain_bytes(w, &st->p, &w->gather2, &pos, &pn);
+    if (!rc) rc = kzi_segw_term_split(sw, w->arena.p + t->koff, t->klen, data, n, pos, pn);
   }
   kzi_big_free(&w->pool);
   free(order);
@@ -892,6 +917,7 @@ void kzi_writer_free(kzi_writer *w) {
   kzi_big_free(&w->tk2b);
   kzi_big_free(&w->pool);
   kzi_buf_free(&w->gather);
+  kzi_buf_free(&w->gather2);
   kzi_buf_free(&w->terms.text);
   kzi_buf_free(&w->arena);
   free(w->cols);
