@@ -463,12 +463,6 @@ static int new_slice(kzi_writer *w, chain *st, size_t need) {
   return KZ_OK;
 }
 
-static inline size_t vlen(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) { v >>= 7; n++; }
-  return n;
-}
-
 /* Append each touched term's entry for the document to its chains: to d
  * the entry varint ((doc - the term's last doc - 1) << 4 | mask) and the
  * frequencies, to p the positions of each field delta-coded (the two
@@ -492,16 +486,15 @@ static int emit_doc(kzi_writer *w, uint32_t doc) {
       /* one occurrence (most terms of a document) */
       const occ *oc = &w->occ[st->head];
       uint64_t v = dv << 4 | 1u << oc->field;
-      need = vlen(v) + 1;
-      pneed = vlen(oc->pos);
-      if (st->d.end - st->d.at < need && (rc = new_slice(w, &st->d, need))) break;
-      if (st->p.end - st->p.at < pneed && (rc = new_slice(w, &st->p, pneed))) break;
+      /* room for the longest encodings (gap < 2^32: 6 bytes, and the
+       * frequency; a position: 5), advanced by the actual ones */
+      if (st->d.end - st->d.at < 7 && (rc = new_slice(w, &st->d, 7))) break;
+      if (st->p.end - st->p.at < 5 && (rc = new_slice(w, &st->p, 5))) break;
       e = (unsigned char *)w->pool.p + st->d.at;
-      e += kzi_venc(e, v);
-      *e = 1; /* frequency */
-      kzi_venc((unsigned char *)w->pool.p + st->p.at, oc->pos);
-      st->d.at += (uint32_t)need;
-      st->p.at += (uint32_t)pneed;
+      need = kzi_venc(e, v);
+      e[need] = 1; /* frequency */
+      st->d.at += (uint32_t)need + 1;
+      st->p.at += (uint32_t)kzi_venc((unsigned char *)w->pool.p + st->p.at, oc->pos);
       st->lastdoc = doc;
       continue;
     }
