@@ -53,15 +53,26 @@ typedef struct chain {
   uint32_t cap;         /* the current slice's data bytes */
 } chain;
 
-/* Per-term state touched for every occurrence, and its postings: each
- * entry's document part and its positions appended to two chains of
- * slices, which become the segment's two streams as they are. */
+/* Per-term state touched for every occurrence (one cache line), and its
+ * postings: each entry's positions are appended to one chain of slices as
+ * the terms come, its document part (gap, fields, frequencies) to another
+ * at the end of the document; the chains become the segment's two streams
+ * as they are. */
 typedef struct tstate {
   uint32_t seen;        /* docseq of the document that last touched it */
-  uint32_t head, tail;  /* its occurrences in that document (occ indices) */
   uint32_t lastdoc;     /* UINT32_MAX: none yet */
   chain d, p;           /* document parts (d.first 0: no entry yet), positions */
+  uint32_t freq[KZI_NFIELDS]; /* in document `seen`, by field */
+  uint32_t lastpos;     /* the last position appended, in field lastf */
+  uint32_t lastf;       /* KZI_NFIELDS: none in document `seen` yet */
 } tstate;
+
+/* A term of the document being added, and its position chain as it was
+ * before (restored if the document fails). */
+typedef struct touch {
+  uint32_t id;
+  chain p0;
+} touch;
 
 /* Per-term key (cold: used to compare long keys and at flush). */
 typedef struct tkey {
@@ -69,14 +80,6 @@ typedef struct tkey {
 } tkey;
 
 #define BATCH KZI_TERM_BATCH
-
-typedef struct occ {
-  uint32_t pos;
-  uint32_t next;        /* next occurrence of the same term, or UINT32_MAX */
-  uint8_t field;        /* 0..3 text field, 15 metadata */
-} occ;
-
-#define META_FIELD 15
 
 /* The last metadata value of one key space and its term (see meta_term()):
  * a corpus's documents mostly repeat the source and language of the one
@@ -113,8 +116,8 @@ struct kzi_writer {
   unsigned char *del; size_t delcap;
   uint64_t *ktab; size_t kcap;   /* key hash table (see key_find_buf) */
   /* per-document scratch */
-  occ *occ; size_t nocc, ocap;
-  uint32_t *touched; size_t ntouched, tcap2; /* terms of the document */
+  touch *touched; size_t ntouched, tcap2; /* terms of the document */
+  uint32_t fieldlen;            /* positions of the field analyzed (terms_cb()) */
   uint32_t docseq;
   uint32_t field; int xpass;
   kzi_buf norm, gather, gather2;
@@ -132,7 +135,7 @@ static size_t mem_used(const kzi_writer *w) {
   return w->pool.cap + w->scap * sizeof(tslot) +
          w->tcap * (sizeof(tstate) + sizeof(tkey)) + w->arena.cap +
          w->dcap * sizeof(kzi_cols) + w->kcap * sizeof(uint64_t) +
-         w->ocap * sizeof(occ) + w->tcap2 * sizeof(uint32_t);
+         w->tcap2 * sizeof(touch);
 }
 
 /* ---------------------------------------------------------------------
@@ -258,173 +261,6 @@ static int term_id(kzi_writer *w, char space, const char *s, size_t n, uint32_t 
   return term_id_h(w, h, k, space, w->gather.p, n, id);
 }
 
-/* Room for n more occurrences of n more terms. */
-static int occ_reserve(kzi_writer *w, size_t n) {
-  if (w->ocap - w->nocc < n) {
-    size_t ncap = w->ocap ? w->ocap : 4096;
-    occ *no;
-    while (ncap - w->nocc < n) ncap *= 2;
-    no = realloc(w->occ, ncap * sizeof *no);
-    if (!no) return KZ_ENOMEM;
-    w->occ = no;
-    w->ocap = ncap;
-  }
-  if (w->tcap2 - w->ntouched < n) {
-    size_t ncap = w->tcap2 ? w->tcap2 : 1024;
-    uint32_t *nt;
-    while (ncap - w->ntouched < n) ncap *= 2;
-    nt = realloc(w->touched, ncap * sizeof *nt);
-    if (!nt) return KZ_ENOMEM;
-    w->touched = nt;
-    w->tcap2 = ncap;
-  }
-  return KZ_OK;
-}
-
-/* Occurrences come in field order and, within a field, in position order;
- * each term chains its own, so no sort is needed. */
-static int add_occ(kzi_writer *w, uint32_t term, uint8_t field, uint32_t pos) {
-  tstate *t = &w->tst[term];
-  uint32_t i;
-  if (w->nocc == w->ocap) {
-    size_t ncap = w->ocap ? w->ocap * 2 : 4096;
-    occ *no = realloc(w->occ, ncap * sizeof *no);
-    if (!no) return KZ_ENOMEM;
-    w->occ = no;
-    w->ocap = ncap;
-  }
-  i = (uint32_t)w->nocc++;
-  w->occ[i].field = field;
-  w->occ[i].pos = pos;
-  w->occ[i].next = UINT32_MAX;
-  if (t->seen != w->docseq) {
-    if (w->ntouched == w->tcap2) {
-      size_t ncap = w->tcap2 ? w->tcap2 * 2 : 1024;
-      uint32_t *nt = realloc(w->touched, ncap * sizeof *nt);
-      if (!nt) return KZ_ENOMEM;
-      w->touched = nt;
-      w->tcap2 = ncap;
-    }
-    w->touched[w->ntouched++] = term;
-    t->seen = w->docseq;
-    t->head = t->tail = i;
-  } else {
-    w->occ[t->tail].next = i;
-    t->tail = i;
-  }
-  return KZ_OK;
-}
-
-/* Terms are looked up in batches (kzi_tokenize_terms()), hashed by the
- * tokenizer: each one's table slot is prefetched first, so the lookups of
- * a batch overlap their cache misses. */
-static int terms_cb(void *payload, kzi_terms *tb) {
-  kzi_writer *w = payload;
-  const size_t nt = tb->n;
-  size_t mask;
-  uint32_t *ids = w->bid;
-  int rc = KZ_OK;
-  /* the table must have room for the whole batch before hashing */
-  if ((w->nterms + BATCH + 1) * 10 > w->scap * 7 && table_grow(w))
-    return w->rc = KZ_ENOMEM;
-  mask = w->scap - 1;
-#ifdef KZI_TEST_COLLIDING_HASH
-  for (size_t i = 0; i < nt; i++) /* (this hash depends on the length only) */
-    tb->h[i] = hash_words((kwords){0, 0}, (tb->len[i] + 1 > KZI_MAX_KEY ? KZI_MAX_KEY - 1
-                                                                       : tb->len[i]) + 1, NULL, 0, 1);
-#endif
-  for (size_t i = 0; i < nt; i++) __builtin_prefetch(&w->slots[tb->h[i] & mask]);
-  for (size_t i = 0; i < nt && !rc; i++) {
-    size_t n = tb->len[i];
-    if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
-    rc = term_id_h(w, tb->h[i], (kwords){tb->k8[i], tb->k16[i]}, tb->space,
-                   tb->text.p + tb->off[i], n, &ids[i]);
-    if (!rc) __builtin_prefetch(&w->tst[ids[i]], 1);
-  }
-  if (!rc && (w->ocap - w->nocc < nt || w->tcap2 - w->ntouched < nt))
-    rc = occ_reserve(w, nt);
-  for (size_t i = 0; i < nt && !rc; i++) {
-    /* add_occ() without the capacity checks */
-    uint32_t term = ids[i], k = (uint32_t)w->nocc++;
-    tstate *t = &w->tst[term];
-    w->occ[k].field = (uint8_t)w->field;
-    w->occ[k].pos = tb->pos[i];
-    w->occ[k].next = UINT32_MAX;
-    if (t->seen != w->docseq) {
-      w->touched[w->ntouched++] = term;
-      t->seen = w->docseq;
-      t->head = t->tail = k;
-      /* emit_doc() will append to the term's slice there: a random line,
-       * fetched while the rest of the document is analyzed */
-      __builtin_prefetch(w->pool.p + t->d.at, 1);
-      __builtin_prefetch(w->pool.p + t->p.at, 1);
-    } else {
-      w->occ[t->tail].next = k;
-      t->tail = k;
-    }
-  }
-  if (rc) w->rc = rc;
-  return rc;
-}
-
-static int tokenize_field(kzi_writer *w, kz_tokenizer *tk, const char *s, size_t n) {
-  int rc;
-  w->rc = 0;
-  w->terms.space = w->xpass ? KZI_SP_EXACT : KZI_SP_WORD;
-  rc = kzi_tokenize_terms(tk, s, n, &w->terms, terms_cb, w);
-  if (rc) return w->rc ? w->rc : rc;
-  return KZ_OK;
-}
-
-/* Count of positions of a field = last position + 1 (from the occurrences
- * just added). */
-static int index_field(kzi_writer *w, unsigned f, const char *s, size_t n,
-                       uint32_t *len) {
-  size_t before = w->nocc;
-  int rc;
-  w->field = f;
-  w->xpass = 0;
-  rc = tokenize_field(w, w->tk, s, n);
-  if (rc) return rc;
-  *len = 0;
-  if (w->nocc > before) *len = w->occ[w->nocc - 1].pos + 1;
-  if (w->stemmed) {
-    w->xpass = 1;
-    rc = tokenize_field(w, w->xtk, s, n);
-    w->xpass = 0;
-    if (rc) return rc;
-  }
-  return KZ_OK;
-}
-
-static void memo_clear(kzi_writer *w) {
-  for (size_t i = 0; i < sizeof w->memo / sizeof w->memo[0]; i++) w->memo[i].n = UINT32_MAX;
-}
-
-/* The metadata term of space for s[0..n) (normalized as a query would),
- * with no position.  The value of the document before is remembered, so
- * a run of documents from one source normalizes its name once. */
-static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
-  memo *m = &w->memo[space == KZI_SP_SOURCE ? 0 : space == KZI_SP_LANG ? 1 : 2];
-  uint32_t id = UINT32_MAX;
-  int rc;
-  if (m->n == n && memcmp(m->raw, s, n) == 0) {
-    id = m->id;
-  } else {
-    w->norm.n = 0;
-    rc = kzi_meta_norm(w->tk, s, n, &w->norm);
-    if (rc) return rc;
-    if (w->norm.n && (rc = term_id(w, space, w->norm.p, w->norm.n, &id))) return rc;
-    m->n = UINT32_MAX;
-    if (n <= MEMO_MAX) {
-      memcpy(m->raw, s, n);
-      m->n = (uint32_t)n;
-      m->id = id;
-    }
-  }
-  return id == UINT32_MAX ? KZ_OK : add_occ(w, id, META_FIELD, 0);
-}
-
 /* The pool holds each term's two streams in chains of slices, so that
  * flush() reads a term's postings in order without sorting anything:
  *   u32 cap | cap bytes of data | u32 next slice | u32 end of its data
@@ -463,88 +299,187 @@ static int new_slice(kzi_writer *w, chain *st, size_t need) {
   return KZ_OK;
 }
 
-/* Append each touched term's entry for the document to its chains: to d
- * the entry varint ((doc - the term's last doc - 1) << 4 | mask) and the
- * frequencies, to p the positions of each field delta-coded (the two
- * streams kzi_segw_term_split() takes).  Entries are encoded in place (a
- * copy of bytes just stored one at a time would wait for a failed store
- * forward); new_slice() may move the pool, so both chains have room
- * before either is written. */
-static int emit_doc(kzi_writer *w, uint32_t doc) {
-  size_t ti;
+/* Room for n more terms in the document's list. */
+static int touch_reserve(kzi_writer *w, size_t n) {
+  if (w->tcap2 - w->ntouched < n) {
+    size_t ncap = w->tcap2 ? w->tcap2 : 1024;
+    touch *nt;
+    while (ncap - w->ntouched < n) ncap *= 2;
+    nt = realloc(w->touched, ncap * sizeof *nt);
+    if (!nt) return KZ_ENOMEM;
+    w->touched = nt;
+    w->tcap2 = ncap;
+  }
+  return KZ_OK;
+}
+
+/* The term's first occurrence in the document (room reserved). */
+static inline void touch_term(kzi_writer *w, tstate *t, uint32_t id) {
+  touch *tc = &w->touched[w->ntouched++];
+  tc->id = id;
+  tc->p0 = t->p;
+  t->seen = w->docseq;
+  memset(t->freq, 0, sizeof t->freq);
+  t->lastf = KZI_NFIELDS;
+  /* emit_doc() will append to the term's document chain there: a random
+   * line, fetched while the rest of the document is analyzed */
+  __builtin_prefetch(w->pool.p + t->d.at, 1);
+}
+
+/* Undo the positions the document appended (it failed). */
+static void untouch_all(kzi_writer *w) {
+  for (size_t i = 0; i < w->ntouched; i++) w->tst[w->touched[i].id].p = w->touched[i].p0;
+  w->ntouched = 0;
+}
+
+#ifdef KZI_TEST_FAIL_POS
+int kzi_test_fail_pos;
+#endif
+
+/* Terms are looked up in batches (kzi_tokenize_terms()), hashed by the
+ * tokenizer: each one's table slot is prefetched first, so the lookups of
+ * a batch overlap their cache misses. */
+static int terms_cb(void *payload, kzi_terms *tb) {
+  kzi_writer *w = payload;
+  const size_t nt = tb->n;
+  size_t mask;
+  uint32_t *ids = w->bid;
   int rc = KZ_OK;
-  for (ti = 0; ti < w->ntouched; ti++) {
-    uint32_t id = w->touched[ti];
-    tstate *st = &w->tst[id];
-    uint32_t freq[KZI_NFIELDS] = {0}, prev = 0, total = 0;
+  /* the table must have room for the whole batch before hashing */
+  if ((w->nterms + BATCH + 1) * 10 > w->scap * 7 && table_grow(w))
+    return w->rc = KZ_ENOMEM;
+  mask = w->scap - 1;
+#ifdef KZI_TEST_COLLIDING_HASH
+  for (size_t i = 0; i < nt; i++) /* (this hash depends on the length only) */
+    tb->h[i] = hash_words((kwords){0, 0}, (tb->len[i] + 1 > KZI_MAX_KEY ? KZI_MAX_KEY - 1
+                                                                       : tb->len[i]) + 1, NULL, 0, 1);
+#endif
+  for (size_t i = 0; i < nt; i++) __builtin_prefetch(&w->slots[tb->h[i] & mask]);
+  for (size_t i = 0; i < nt && !rc; i++) {
+    size_t n = tb->len[i];
+    if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
+    rc = term_id_h(w, tb->h[i], (kwords){tb->k8[i], tb->k16[i]}, tb->space,
+                   tb->text.p + tb->off[i], n, &ids[i]);
+    if (!rc) __builtin_prefetch(&w->tst[ids[i]], 1);
+  }
+  if (!rc && w->tcap2 - w->ntouched < nt) rc = touch_reserve(w, nt);
+  if (rc) return w->rc = rc;
+  /* the lines the positions go to (the states were prefetched above) */
+  for (size_t i = 0; i < nt; i++) __builtin_prefetch(w->pool.p + w->tst[ids[i]].p.at, 1);
+  for (size_t i = 0; i < nt; i++) {
+    /* positions come in field order and, within a field, in order: each
+     * is appended to the term's chain as a gap from the one before in
+     * its field (the first as it is); a repeated one does not count */
+    const uint32_t f = w->field, pos = tb->pos[i];
+    tstate *t = &w->tst[ids[i]];
+    uint32_t gap = pos;
+    if (t->seen != w->docseq) touch_term(w, t, ids[i]);
+    if (t->lastf == f) {
+      if (pos <= t->lastpos) continue;
+      gap = pos - t->lastpos;
+    }
+#ifdef KZI_TEST_FAIL_POS
+    /* tests only (tests/undo.cmake): fail at the n-th position from now */
+    if (kzi_test_fail_pos && --kzi_test_fail_pos == 0) return w->rc = KZ_ENOMEM;
+#endif
+    if (t->p.end - t->p.at < 5 && (rc = new_slice(w, &t->p, 5))) return w->rc = rc;
+    t->p.at += (uint32_t)kzi_venc((unsigned char *)w->pool.p + t->p.at, gap);
+    t->lastf = f;
+    t->lastpos = pos;
+    t->freq[f]++;
+  }
+  if (nt && !w->xpass) w->fieldlen = tb->pos[nt - 1] + 1;
+  return KZ_OK;
+}
+
+static int tokenize_field(kzi_writer *w, kz_tokenizer *tk, const char *s, size_t n) {
+  int rc;
+  w->rc = 0;
+  w->terms.space = w->xpass ? KZI_SP_EXACT : KZI_SP_WORD;
+  rc = kzi_tokenize_terms(tk, s, n, &w->terms, terms_cb, w);
+  if (rc) return w->rc ? w->rc : rc;
+  return KZ_OK;
+}
+
+/* Count of positions of a field = its last term's position + 1. */
+static int index_field(kzi_writer *w, unsigned f, const char *s, size_t n,
+                       uint32_t *len) {
+  int rc;
+  w->field = f;
+  w->xpass = 0;
+  w->fieldlen = 0;
+  rc = tokenize_field(w, w->tk, s, n);
+  if (rc) return rc;
+  *len = w->fieldlen;
+  if (w->stemmed) {
+    w->xpass = 1;
+    rc = tokenize_field(w, w->xtk, s, n);
+    w->xpass = 0;
+    if (rc) return rc;
+  }
+  return KZ_OK;
+}
+
+static void memo_clear(kzi_writer *w) {
+  for (size_t i = 0; i < sizeof w->memo / sizeof w->memo[0]; i++) w->memo[i].n = UINT32_MAX;
+}
+
+/* The metadata term of space for s[0..n) (normalized as a query would),
+ * with no position.  The value of the document before is remembered, so
+ * a run of documents from one source normalizes its name once. */
+static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
+  memo *m = &w->memo[space == KZI_SP_SOURCE ? 0 : space == KZI_SP_LANG ? 1 : 2];
+  uint32_t id = UINT32_MAX;
+  int rc;
+  if (m->n == n && memcmp(m->raw, s, n) == 0) {
+    id = m->id;
+  } else {
+    w->norm.n = 0;
+    rc = kzi_meta_norm(w->tk, s, n, &w->norm);
+    if (rc) return rc;
+    if (w->norm.n && (rc = term_id(w, space, w->norm.p, w->norm.n, &id))) return rc;
+    m->n = UINT32_MAX;
+    if (n <= MEMO_MAX) {
+      memcpy(m->raw, s, n);
+      m->n = (uint32_t)n;
+      m->id = id;
+    }
+  }
+  if (id == UINT32_MAX) return KZ_OK;
+  /* an entry without fields or positions */
+  if ((rc = touch_reserve(w, 1))) return rc;
+  if (w->tst[id].seen != w->docseq) touch_term(w, &w->tst[id], id);
+  return KZ_OK;
+}
+
+/* Append each touched term's document part to its chain: the entry varint
+ * ((doc - the term's last doc - 1) << 4 | mask of its fields), then the
+ * frequency of each (its positions are in the other chain already; the
+ * two streams kzi_segw_term_split() takes).  Encoded in place (a copy of
+ * bytes just stored one at a time would wait for a failed store
+ * forward). */
+_Static_assert(KZI_NFIELDS == 4, "emit_doc() builds the field mask of four fields");
+
+static int emit_doc(kzi_writer *w, uint32_t doc) {
+  int rc = KZ_OK;
+  for (size_t ti = 0; ti < w->ntouched; ti++) {
+    tstate *st = &w->tst[w->touched[ti].id];
     uint64_t dv = (uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1);
-    unsigned mask = 0;
-    int lastf = -1;
+    unsigned mask = (st->freq[0] != 0) | (st->freq[1] != 0) << 1 | (st->freq[2] != 0) << 2 |
+                    (st->freq[3] != 0) << 3;
     unsigned char *e;
-    size_t need, pneed;
-    if (st->head == st->tail && w->occ[st->head].field < KZI_NFIELDS) {
-      /* one occurrence (most terms of a document) */
-      const occ *oc = &w->occ[st->head];
-      uint64_t v = dv << 4 | 1u << oc->field;
-      /* room for the longest encodings (gap < 2^32: 6 bytes, and the
-       * frequency; a position: 5), advanced by the actual ones */
-      if (st->d.end - st->d.at < 7 && (rc = new_slice(w, &st->d, 7))) break;
-      if (st->p.end - st->p.at < 5 && (rc = new_slice(w, &st->p, 5))) break;
-      e = (unsigned char *)w->pool.p + st->d.at;
-      need = kzi_venc(e, v);
-      e[need] = 1; /* frequency */
-      st->d.at += (uint32_t)need + 1;
-      st->p.at += (uint32_t)kzi_venc((unsigned char *)w->pool.p + st->p.at, oc->pos);
-      st->lastdoc = doc;
-      continue;
-    }
-    /* the frequencies first (duplicate positions do not count) */
-    for (uint32_t i = st->head; i != UINT32_MAX; i = w->occ[i].next) {
-      uint8_t f = w->occ[i].field;
-      if (f >= KZI_NFIELDS) continue;
-      if ((int)f != lastf) {
-        prev = 0;
-        lastf = f;
-      } else if (w->occ[i].pos <= prev && freq[f]) {
-        continue;
-      }
-      mask |= 1u << f;
-      prev = w->occ[i].pos;
-      freq[f]++;
-      total++;
-    }
-    /* header <= 10 + 4 * 5 bytes, positions <= 5 each */
-    need = 30;
-    pneed = 5 * (size_t)total;
-    if (st->d.end - st->d.at < need && (rc = new_slice(w, &st->d, need))) break;
-    if (pneed && st->p.end - st->p.at < pneed && (rc = new_slice(w, &st->p, pneed))) break;
+    /* header <= 10 bytes, frequencies <= 5 each */
+    if (st->d.end - st->d.at < 30 && (rc = new_slice(w, &st->d, 30))) break;
     e = (unsigned char *)w->pool.p + st->d.at;
     e += kzi_venc(e, dv << 4 | mask);
-    for (unsigned f = 0; f < KZI_NFIELDS; f++)
-      if (mask & (1u << f)) e += kzi_venc(e, freq[f]);
+    if (mask == 2 && st->freq[1] == 1) { /* the usual: once, in the body */
+      *e++ = 1;
+    } else {
+      for (unsigned m = mask; m; m &= m - 1) e += kzi_venc(e, st->freq[__builtin_ctz(m)]);
+    }
     st->d.at = (uint32_t)(e - (unsigned char *)w->pool.p);
     st->lastdoc = doc;
-    if (!total) continue; /* metadata only */
-    e = (unsigned char *)w->pool.p + st->p.at;
-    lastf = -1;
-    prev = 0;
-    for (uint32_t i = st->head, seen = 0; i != UINT32_MAX; i = w->occ[i].next) {
-      uint8_t f = w->occ[i].field;
-      if (f >= KZI_NFIELDS) continue;
-      if ((int)f != lastf) {
-        prev = 0;
-        lastf = f;
-        seen = 0;
-      } else if (w->occ[i].pos <= prev && seen) {
-        continue;
-      }
-      e += kzi_venc(e, w->occ[i].pos - prev);
-      prev = w->occ[i].pos;
-      seen = 1;
-    }
-    st->p.at = (uint32_t)(e - (unsigned char *)w->pool.p);
   }
-  w->nocc = 0;
   w->ntouched = 0;
   return rc;
 }
@@ -916,7 +851,6 @@ void kzi_writer_free(kzi_writer *w) {
   free(w->cols);
   free(w->del);
   kzi_big_release(w->ktab, w->kcap * sizeof *w->ktab);
-  free(w->occ);
   free(w->touched);
   kzi_buf_free(&w->norm);
   free(w);
@@ -975,7 +909,6 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
   rc = delete_key(w, st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY], &found);
   if (rc) return rc;
   /* analyze */
-  w->nocc = 0;
   w->ntouched = 0;
   if (++w->docseq == 0) { /* wrapped: forget every mark */
     for (size_t i = 0; i < w->nterms; i++) w->tst[i].seen = 0;
@@ -1043,8 +976,7 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
   if (mem_used(w) >= w->c->budget || w->pool.n > POOL_MAX / 2) return flush(w);
   return KZ_OK;
 fail:
-  w->nocc = 0;
-  w->ntouched = 0;
+  untouch_all(w);
   return kzi_seterr(NULL, rc, "cannot add document: %s", kz_strerror(rc));
 fail_hard:
   /* postings may hold part of this document: drop the whole buffer */
