@@ -50,28 +50,28 @@ typedef struct tslot {
 typedef struct chain {
   uint32_t first;       /* pool offset of its first slice; 0: none yet */
   uint32_t at, end;     /* the current slice: next byte's offset, data end */
-  uint32_t cap;         /* the current slice's data bytes */
 } chain;
 
-/* Per-term state touched for every occurrence (one cache line), and its
+/* Per-term state touched for every occurrence (32 bytes), and its
  * postings: each entry's positions are appended to one chain of slices as
  * the terms come, its document part (gap, fields, frequencies) to another
  * at the end of the document; the chains become the segment's two streams
  * as they are. */
 typedef struct tstate {
-  uint32_t seen;        /* docseq of the document that last touched it */
+  uint32_t tix;         /* its entry in the document's touched[], if there */
   uint32_t lastdoc;     /* UINT32_MAX: none yet */
   chain d, p;           /* document parts (d.first 0: no entry yet), positions */
-  uint32_t freq[KZI_NFIELDS]; /* in document `seen`, by field */
-  uint32_t lastpos;     /* the last position appended, in field lastf */
-  uint32_t lastf;       /* KZI_NFIELDS: none in document `seen` yet */
 } tstate;
 
-/* A term of the document being added, and its position chain as it was
- * before (restored if the document fails). */
+/* A term of the document being added: its counts so far, and its position
+ * chain as it was before (restored if the document fails). */
 typedef struct touch {
   uint32_t id;
+  uint32_t freq[KZI_NFIELDS]; /* by field */
+  uint32_t lastpos;     /* the last position appended, in field lastf */
+  uint32_t lastf;       /* KZI_NFIELDS: none yet */
   chain p0;
+  uint32_t p0cap;       /* the capacity in p0's trailer (see new_slice()) */
 } touch;
 
 /* Per-term key (cold: used to compare long keys and at flush). */
@@ -118,7 +118,6 @@ struct kzi_writer {
   /* per-document scratch */
   touch *touched; size_t ntouched, tcap2; /* terms of the document */
   uint32_t fieldlen;            /* positions of the field analyzed (terms_cb()) */
-  uint32_t docseq;
   uint32_t field; int xpass;
   kzi_buf norm, gather, gather2;
   uint32_t bid[BATCH];          /* the term ids of a batch (terms_cb()) */
@@ -203,7 +202,7 @@ static KZI_NOINLINE int term_add(kzi_writer *w, size_t i, uint64_t h, uint64_t k
     tstate *st = &w->tst[w->nterms];
     t->koff = (uint32_t)w->arena.n;
     t->klen = (uint32_t)kl;
-    st->seen = 0;
+    st->tix = UINT32_MAX;
     st->lastdoc = UINT32_MAX;
     memset(&st->d, 0, sizeof st->d);
     memset(&st->p, 0, sizeof st->p);
@@ -264,18 +263,19 @@ static int term_id(kzi_writer *w, char space, const char *s, size_t n, uint32_t 
 /* The pool holds each term's two streams in chains of slices, so that
  * flush() reads a term's postings in order without sorting anything:
  *   u32 cap | cap bytes of data | u32 next slice | u32 end of its data
- * The trailer is written when the chain moves on to a new slice; the last
- * slice's data ends at the chain's `at`.  The trailer also takes the few
- * bytes an in-place varint writes past an entry that fills its slice.
- * Slices double (from 16 bytes, up to 64 KB), so a chain wastes at most
- * about half its bytes and most terms, seen once or twice, take one slice
- * in each. */
+ * Until the chain moves on to a new slice, "next slice" holds the slice's
+ * capacity (the next one doubles it) and "end" nothing; then both are
+ * written, and the last slice's data ends at the chain's `at`.  Writers
+ * reserve room for the longest encodings, so no varint's bytes spill past
+ * a slice's data.  Slices double (from 16 bytes, up to 64 KB), so a chain
+ * wastes at most about half its bytes and most terms, seen once or twice,
+ * take one slice in each. */
 #define SLICE_MIN 16u
 #define SLICE_MAX 65536u
 #define POOL_MAX ((size_t)UINT32_MAX - 2 * SLICE_MAX - (1u << 20))
 
 static int new_slice(kzi_writer *w, chain *st, size_t need) {
-  size_t cap = st->cap ? (size_t)st->cap * 2 : SLICE_MIN, off;
+  size_t cap = st->first ? (size_t)kzi_get32((const unsigned char *)w->pool.p + st->end) * 2 : SLICE_MIN, off;
   unsigned char *p;
   if (cap > SLICE_MAX) cap = SLICE_MAX;
   if (cap < need) cap = need;
@@ -286,6 +286,7 @@ static int new_slice(kzi_writer *w, chain *st, size_t need) {
   off = w->pool.n;
   p = (unsigned char *)w->pool.p;
   kzi_put32(p + off, (uint32_t)cap);
+  kzi_put32(p + off + 4 + cap, (uint32_t)cap);
   w->pool.n = off + 4 + cap + 8;
   if (st->first == 0) {
     st->first = (uint32_t)off;
@@ -295,7 +296,6 @@ static int new_slice(kzi_writer *w, chain *st, size_t need) {
   }
   st->at = (uint32_t)(off + 4);
   st->end = (uint32_t)(off + 4 + cap);
-  st->cap = (uint32_t)cap;
   return KZ_OK;
 }
 
@@ -313,22 +313,32 @@ static int touch_reserve(kzi_writer *w, size_t n) {
   return KZ_OK;
 }
 
-/* The term's first occurrence in the document (room reserved). */
-static inline void touch_term(kzi_writer *w, tstate *t, uint32_t id) {
-  touch *tc = &w->touched[w->ntouched++];
+/* Term id's entry in the document's list, made on its first occurrence
+ * in the document (room reserved). */
+static inline touch *touch_term(kzi_writer *w, tstate *t, uint32_t id) {
+  touch *tc;
+  if (t->tix < w->ntouched && w->touched[t->tix].id == id) return &w->touched[t->tix];
+  t->tix = (uint32_t)w->ntouched;
+  tc = &w->touched[w->ntouched++];
   tc->id = id;
+  memset(tc->freq, 0, sizeof tc->freq);
+  tc->lastf = KZI_NFIELDS;
   tc->p0 = t->p;
-  t->seen = w->docseq;
-  memset(t->freq, 0, sizeof t->freq);
-  t->lastf = KZI_NFIELDS;
+  tc->p0cap = t->p.first ? kzi_get32((const unsigned char *)w->pool.p + t->p.end) : 0;
   /* emit_doc() will append to the term's document chain there: a random
    * line, fetched while the rest of the document is analyzed */
   __builtin_prefetch(w->pool.p + t->d.at, 1);
+  return tc;
 }
 
-/* Undo the positions the document appended (it failed). */
+/* Undo the positions the document appended (it failed): each chain as it
+ * was, its last slice's trailer holding its capacity again. */
 static void untouch_all(kzi_writer *w) {
-  for (size_t i = 0; i < w->ntouched; i++) w->tst[w->touched[i].id].p = w->touched[i].p0;
+  for (size_t i = 0; i < w->ntouched; i++) {
+    const touch *tc = &w->touched[i];
+    w->tst[tc->id].p = tc->p0;
+    if (tc->p0.first) kzi_put32((unsigned char *)w->pool.p + tc->p0.end, tc->p0cap);
+  }
   w->ntouched = 0;
 }
 
@@ -372,11 +382,11 @@ static int terms_cb(void *payload, kzi_terms *tb) {
      * its field (the first as it is); a repeated one does not count */
     const uint32_t f = w->field, pos = tb->pos[i];
     tstate *t = &w->tst[ids[i]];
+    touch *tc = touch_term(w, t, ids[i]);
     uint32_t gap = pos;
-    if (t->seen != w->docseq) touch_term(w, t, ids[i]);
-    if (t->lastf == f) {
-      if (pos <= t->lastpos) continue;
-      gap = pos - t->lastpos;
+    if (tc->lastf == f) {
+      if (pos <= tc->lastpos) continue;
+      gap = pos - tc->lastpos;
     }
 #ifdef KZI_TEST_FAIL_POS
     /* tests only (tests/undo.cmake): fail at the n-th position from now */
@@ -384,9 +394,9 @@ static int terms_cb(void *payload, kzi_terms *tb) {
 #endif
     if (t->p.end - t->p.at < 5 && (rc = new_slice(w, &t->p, 5))) return w->rc = rc;
     t->p.at += (uint32_t)kzi_venc((unsigned char *)w->pool.p + t->p.at, gap);
-    t->lastf = f;
-    t->lastpos = pos;
-    t->freq[f]++;
+    tc->lastf = f;
+    tc->lastpos = pos;
+    tc->freq[f]++;
   }
   if (nt && !w->xpass) w->fieldlen = tb->pos[nt - 1] + 1;
   return KZ_OK;
@@ -448,7 +458,7 @@ static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
   if (id == UINT32_MAX) return KZ_OK;
   /* an entry without fields or positions */
   if ((rc = touch_reserve(w, 1))) return rc;
-  if (w->tst[id].seen != w->docseq) touch_term(w, &w->tst[id], id);
+  touch_term(w, &w->tst[id], id);
   return KZ_OK;
 }
 
@@ -463,19 +473,22 @@ _Static_assert(KZI_NFIELDS == 4, "emit_doc() builds the field mask of four field
 static int emit_doc(kzi_writer *w, uint32_t doc) {
   int rc = KZ_OK;
   for (size_t ti = 0; ti < w->ntouched; ti++) {
-    tstate *st = &w->tst[w->touched[ti].id];
+    const touch *tc = &w->touched[ti];
+    tstate *st = &w->tst[tc->id];
     uint64_t dv = (uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1);
-    unsigned mask = (st->freq[0] != 0) | (st->freq[1] != 0) << 1 | (st->freq[2] != 0) << 2 |
-                    (st->freq[3] != 0) << 3;
+    unsigned mask = (tc->freq[0] != 0) | (tc->freq[1] != 0) << 1 | (tc->freq[2] != 0) << 2 |
+                    (tc->freq[3] != 0) << 3;
+    /* header <= 10 bytes, then 5 for each field's frequency (the nibbles
+     * of the constant count the bits of 0..15) */
+    size_t need = 10 + 5 * (size_t)((0x4332322132212110ull >> 4 * mask) & 15);
     unsigned char *e;
-    /* header <= 10 bytes, frequencies <= 5 each */
-    if (st->d.end - st->d.at < 30 && (rc = new_slice(w, &st->d, 30))) break;
+    if (st->d.end - st->d.at < need && (rc = new_slice(w, &st->d, need))) break;
     e = (unsigned char *)w->pool.p + st->d.at;
     e += kzi_venc(e, dv << 4 | mask);
-    if (mask == 2 && st->freq[1] == 1) { /* the usual: once, in the body */
+    if (mask == 2 && tc->freq[1] == 1) { /* the usual: once, in the body */
       *e++ = 1;
     } else {
-      for (unsigned m = mask; m; m &= m - 1) e += kzi_venc(e, st->freq[__builtin_ctz(m)]);
+      for (unsigned m = mask; m; m &= m - 1) e += kzi_venc(e, tc->freq[__builtin_ctz(m)]);
     }
     st->d.at = (uint32_t)(e - (unsigned char *)w->pool.p);
     st->lastdoc = doc;
@@ -910,10 +923,6 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
   if (rc) return rc;
   /* analyze */
   w->ntouched = 0;
-  if (++w->docseq == 0) { /* wrapped: forget every mark */
-    for (size_t i = 0; i < w->nterms; i++) w->tst[i].seen = 0;
-    w->docseq = 1;
-  }
   for (unsigned f = 0; f < KZI_NFIELDS; f++) {
     rc = index_field(w, f, st->f[fields[f]], st->n[fields[f]], &cols.len[f]);
     if (rc) goto fail;
