@@ -69,7 +69,8 @@ typedef struct touch {
   uint32_t id;
   uint32_t freq[KZI_NFIELDS]; /* by field */
   uint32_t lastpos;     /* the last position appended, in field lastf */
-  uint32_t lastf;       /* KZI_NFIELDS: none yet */
+  uint16_t lastf;       /* KZI_NFIELDS: none yet */
+  uint16_t mask;        /* the fields with a frequency */
   chain p0;
   uint32_t p0cap;       /* the capacity in p0's trailer (see new_slice()) */
 } touch;
@@ -323,6 +324,7 @@ static inline touch *touch_term(kzi_writer *w, tstate *t, uint32_t id) {
   tc->id = id;
   memset(tc->freq, 0, sizeof tc->freq);
   tc->lastf = KZI_NFIELDS;
+  tc->mask = 0;
   tc->p0 = t->p;
   tc->p0cap = t->p.first ? kzi_get32((const unsigned char *)w->pool.p + t->p.end) : 0;
   /* emit_doc() will append to the term's document chain there: a random
@@ -394,7 +396,8 @@ static int terms_cb(void *payload, kzi_terms *tb) {
 #endif
     if (t->p.end - t->p.at < 5 && (rc = new_slice(w, &t->p, 5))) return w->rc = rc;
     t->p.at += (uint32_t)kzi_venc((unsigned char *)w->pool.p + t->p.at, gap);
-    tc->lastf = f;
+    tc->lastf = (uint16_t)f;
+    tc->mask |= (uint16_t)(1u << f);
     tc->lastpos = pos;
     tc->freq[f]++;
   }
@@ -468,16 +471,13 @@ static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
  * two streams kzi_segw_term_split() takes).  Encoded in place (a copy of
  * bytes just stored one at a time would wait for a failed store
  * forward). */
-_Static_assert(KZI_NFIELDS == 4, "emit_doc() builds the field mask of four fields");
-
 static int emit_doc(kzi_writer *w, uint32_t doc) {
   int rc = KZ_OK;
   for (size_t ti = 0; ti < w->ntouched; ti++) {
     const touch *tc = &w->touched[ti];
     tstate *st = &w->tst[tc->id];
     uint64_t dv = (uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1);
-    unsigned mask = (tc->freq[0] != 0) | (tc->freq[1] != 0) << 1 | (tc->freq[2] != 0) << 2 |
-                    (tc->freq[3] != 0) << 3;
+    const unsigned mask = tc->mask;
     /* header <= 10 bytes, then 5 for each field's frequency (the nibbles
      * of the constant count the bits of 0..15) */
     size_t need = 10 + 5 * (size_t)((0x4332322132212110ull >> 4 * mask) & 15);
