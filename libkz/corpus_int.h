@@ -422,11 +422,6 @@ void kzi_segw_lengths(kzi_segw *w, const kzi_cols *cols, uint32_t ndocs);
  * ignored). */
 int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
                   uint64_t cf, const unsigned char *entries, size_t len);
-/* The same with each entry's positions apart: docs[0..dn) holds the
- * entries without their positions, pos[0..pn) the positions in the same
- * order (the segment's two streams as they are written). */
-int kzi_segw_term_split(kzi_segw *w, const char *term, size_t n, const unsigned char *docs,
-                        size_t dn, const unsigned char *pos, size_t pn);
 /* Add the next document: its columns (src is a source string) and stored
  * record fields. */
 int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,

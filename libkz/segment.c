@@ -1408,89 +1408,51 @@ static inline const unsigned char *skip_varints(const unsigned char *p, const un
   return p;
 }
 
-/* Varints in p[0..n) (bytes with the high bit clear, eight at a time). */
-static size_t count_varints(const unsigned char *p, size_t n) {
-  size_t k = 0, i = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  for (; i + 8 <= n; i += 8) {
-    uint64_t v;
-    memcpy(&v, p + i, 8);
-    /* the high bits, moved to the bytes' low bits, summed into the top
-     * byte (a popcount without the instruction, which the baseline x86-64
-     * lacks) */
-    k += (size_t)((((~v & 0x8080808080808080ull) >> 7) * 0x0101010101010101ull) >> 56);
-  }
-#endif
-  for (; i < n; i++) k += !(p[i] & 0x80);
-  return k;
-}
-
-/* The term's postings from its entries, one per document: varint (delta
- * << 4 | mask), the frequencies of the fields in mask, then the positions.
- * Interleaved (pos NULL): p holds whole entries, split here into the
- * document and position streams (w->dstream, w->pstream).  Split: p holds
- * only the document parts and pos[0..pn) the positions, each already a
- * stream.  Either way a skip table and bounds every KZI_BLOCK_DOCS
- * documents go to w->skips and the term's header to w->head; *df and *cf
+/* Split the term's entries (per document: varint (delta << 4 | mask),
+ * frequencies, then the positions) into the document and position streams
+ * with a skip table and bounds every KZI_BLOCK_DOCS documents; *df and *cf
  * get the counts. */
-/* kzi_vget() with the one-byte case inline (most document gaps and
- * frequencies). */
-static inline uint64_t vget_short(const unsigned char **p, const unsigned char *end) {
-  const unsigned char *s = *p;
-  if (KZI_LIKELY(s < end && *s < 0x80)) {
-    *p = s + 1;
-    return *s;
-  }
-  return kzi_vget(p, end);
-}
-
-static int build_postings(kzi_segw *w, const unsigned char *p, size_t n,
-                          const unsigned char *pos, size_t pn, uint64_t *df, uint64_t *cf) {
-  const unsigned char *start = p, *end = p + n, *pp = pos, *pend = pos + pn;
-  uint64_t doc = 0, next = 0, blk_last = 0, cnt = 0, nblk = 0, occ = 0, blk_nf = 0;
-  /* documents past this one are bad: over 32 bits, or past the lengths */
-  const uint64_t lim = w->lens && w->nlens < UINT32_MAX ? w->nlens : UINT32_MAX;
+static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_t *df,
+                          uint64_t *cf) {
+  const unsigned char *end = p + n;
+  uint64_t doc = UINT64_MAX, blk_last = 0, cnt = 0, nblk = 0, occ = 0;
   size_t blk_d = 0, blk_p = 0;
   sky tb, bb, *bound = &tb;
   /* the first documents wait: most terms have too few for a bound */
   struct { uint32_t doc, freq[KZI_NFIELDS]; unsigned mask; } early[BOUND_MIN_DF - 1];
   unsigned nearly = 0;
-  int lens = w->lens != NULL, split = pos != NULL, hb, rc = 0;
+  int lens = w->lens != NULL, hb, rc = 0;
   w->dstream.n = w->pstream.n = w->skips.n = w->head.n = 0;
   sky_clear(&tb);
   sky_clear(&bb);
   /* each stream takes at most n bytes: copy without further checks (16
    * more for straight 16-byte copies of short parts) */
-  if (!split &&
-      (kzi_buf_reserve(&w->dstream, n + 16) || kzi_buf_reserve(&w->pstream, n + 16)))
+  if (kzi_buf_reserve(&w->dstream, n + 16) || kzi_buf_reserve(&w->pstream, n + 16))
     return KZ_ENOMEM;
   while (p < end && !rc) {
     const unsigned char *s = p;
     uint32_t freq[KZI_NFIELDS] = {0}, nf = 0;
-    uint64_t v = vget_short(&p, end);
+    uint64_t v = kzi_vget(&p, end);
     unsigned mask = (unsigned)(v & 15);
     if (!p) return KZ_ERROR;
-    doc = next + (v >> 4);
-    next = doc + 1;
-    for (unsigned m = mask; m; m &= m - 1) {
-      unsigned f = (unsigned)__builtin_ctz(m);
-      uint64_t fr = vget_short(&p, end);
-      if (!p || fr == 0 || fr > UINT32_MAX) return KZ_ERROR;
-      freq[f] = (uint32_t)fr;
-      nf += freq[f];
-    }
-    if (doc >= lim) return KZ_ERROR;
-    if (!split) {
-      if (p - s <= 16 && end - s >= 16) memcpy(w->dstream.p + w->dstream.n, s, 16);
-      else memcpy(w->dstream.p + w->dstream.n, s, (size_t)(p - s));
-      w->dstream.n += (size_t)(p - s);
-      s = p;
-      p = skip_varints(p, end, nf);
-      if (!p) return KZ_ERROR;
-      if (p - s <= 16 && end - s >= 16) memcpy(w->pstream.p + w->pstream.n, s, 16);
-      else memcpy(w->pstream.p + w->pstream.n, s, (size_t)(p - s));
-      w->pstream.n += (size_t)(p - s);
-    }
+    doc = (doc == UINT64_MAX ? 0 : doc + 1) + (v >> 4);
+    for (unsigned f = 0; f < KZI_NFIELDS; f++)
+      if (mask & (1u << f)) {
+        uint64_t fr = kzi_vget(&p, end);
+        if (!p || fr == 0 || fr > UINT32_MAX) return KZ_ERROR;
+        freq[f] = (uint32_t)fr;
+        nf += freq[f];
+      }
+    if (doc >= UINT32_MAX || (lens && doc >= w->nlens)) return KZ_ERROR;
+    if (p - s <= 16 && end - s >= 16) memcpy(w->dstream.p + w->dstream.n, s, 16);
+    else memcpy(w->dstream.p + w->dstream.n, s, (size_t)(p - s));
+    w->dstream.n += (size_t)(p - s);
+    s = p;
+    p = skip_varints(p, end, nf);
+    if (!p) return KZ_ERROR;
+    if (p - s <= 16 && end - s >= 16) memcpy(w->pstream.p + w->pstream.n, s, 16);
+    else memcpy(w->pstream.p + w->pstream.n, s, (size_t)(p - s));
+    w->pstream.n += (size_t)(p - s);
     if (lens && cnt < BOUND_MIN_DF - 1) {
       if (mask) {
         early[nearly].doc = (uint32_t)doc;
@@ -1509,7 +1471,6 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n,
         sky_add(&bb, mask, freq, dl);
     }
     occ += nf;
-    blk_nf += nf;
     cnt++;
     if (p >= end && nblk == 0) {
       /* the only block (most terms): no skip entry, its bound is the
@@ -1517,68 +1478,50 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n,
       bound = &bb;
       nblk++;
     } else if (cnt % KZI_BLOCK_DOCS == 0 || p >= end) {
-      size_t dn = split ? (size_t)(p - start) : w->dstream.n, pn_ = w->pstream.n;
-      if (split) { /* the block's positions end after its blk_nf varints */
-        if (blk_nf > UINT32_MAX || !(pp = skip_varints(pp, pend, (uint32_t)blk_nf)))
-          return KZ_ERROR;
-        pn_ = (size_t)(pp - pos);
-      }
       kzi_vput(&w->skips, &rc, doc - (nblk ? blk_last : 0));
-      kzi_vput(&w->skips, &rc, dn - blk_d);
-      kzi_vput(&w->skips, &rc, pn_ - blk_p);
+      kzi_vput(&w->skips, &rc, w->dstream.n - blk_d);
+      kzi_vput(&w->skips, &rc, w->pstream.n - blk_p);
       if (lens) {
         sky_put(&w->skips, &rc, &bb); /* reduces bb to KZI_SKY points */
         sky_union(&tb, &bb);          /* the term's from the blocks' */
       }
       sky_clear(&bb);
       blk_last = doc;
-      blk_d = dn;
-      blk_p = pn_;
-      blk_nf = 0;
+      blk_d = w->dstream.n;
+      blk_p = w->pstream.n;
       nblk++;
     }
   }
   if (rc) return rc;
   if (cnt == 0 || nblk != (cnt + KZI_BLOCK_DOCS - 1) / KZI_BLOCK_DOCS) return KZ_ERROR;
-  /* split: the positions must be exactly the entries' (one varint each,
-   * and no value cut short) */
-  if (split && (count_varints(pos, pn) != occ || (pn && (pos[pn - 1] & 0x80))))
-    return KZ_ERROR;
   hb = lens && cnt >= BOUND_MIN_DF; /* always when there are several blocks */
   kzi_vput(&w->head, &rc, nblk << 1 | (uint64_t)hb);
   if (hb) sky_put(&w->head, &rc, bound);
   if (nblk > 1) kzi_vput(&w->head, &rc, w->skips.n);
-  kzi_vput(&w->head, &rc, split ? n : w->dstream.n);
+  kzi_vput(&w->head, &rc, w->dstream.n);
   *df = cnt;
   *cf = occ;
   return rc;
 }
 
-/* The term's postings (see build_postings()) and its dictionary entry. */
-static int segw_term(kzi_segw *w, const char *term, size_t n, const unsigned char *entries,
-                     size_t len, const unsigned char *pos, size_t pn) {
+int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
+                  uint64_t cf, const unsigned char *entries, size_t len) {
   size_t shared = 0, total;
-  uint64_t off, df, cf;
+  uint64_t off;
   int rc;
   if (w->rc) return w->rc;
   if (n > KZI_MAX_KEY || n == 0 || (w->nterms && term_cmp(w->last, w->last_len, term, n) >= 0))
     return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: terms out of order");
   if (w_enter(w, S_POST)) return w->rc;
-  rc = build_postings(w, entries, len, pos, pn, &df, &cf);
+  rc = build_postings(w, entries, len, &df, &cf);
   if (rc == KZ_ENOMEM) return w->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   if (rc) return w->rc = kzi_seterr(NULL, KZ_ERROR, "segment writer: bad postings");
   off = w_pos(w) - w->off[S_POST];
   w_put(w, w->head.p, w->head.n);
   w_put(w, w->skips.p, w->skips.n);
-  if (pos) {
-    w_put(w, entries, len);
-    w_put(w, pos, pn);
-    total = w->head.n + w->skips.n + len + pn;
-  } else {
-    w_put(w, w->dstream.p, w->dstream.n);
-    w_put(w, w->pstream.p, w->pstream.n);
-    total = w->head.n + w->skips.n + w->dstream.n + w->pstream.n;
-  }
+  w_put(w, w->dstream.p, w->dstream.n);
+  w_put(w, w->pstream.p, w->pstream.n);
+  total = w->head.n + w->skips.n + w->dstream.n + w->pstream.n;
   if (w->nterms % BLOCK_TERMS == 0) {
     unsigned char b[4];
     if (w->dict.n > UINT32_MAX)
@@ -1600,18 +1543,6 @@ static int segw_term(kzi_segw *w, const char *term, size_t n, const unsigned cha
   w->last_len = n;
   w->nterms++;
   return w->rc;
-}
-
-int kzi_segw_term(kzi_segw *w, const char *term, size_t n, uint64_t df,
-                  uint64_t cf, const unsigned char *entries, size_t len) {
-  (void)df, (void)cf;
-  return segw_term(w, term, n, entries, len, NULL, 0);
-}
-
-int kzi_segw_term_split(kzi_segw *w, const char *term, size_t n, const unsigned char *docs,
-                        size_t dn, const unsigned char *pos, size_t pn) {
-  static const unsigned char none[1];
-  return segw_term(w, term, n, docs, dn, pos ? pos : none, pn);
 }
 
 static int src_id(kzi_segw *w, const char *s, size_t n, uint32_t *id) {

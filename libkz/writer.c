@@ -2,18 +2,17 @@
  * writer.c - the in-memory segment builder and the commit protocol.
  *
  * Documents are analyzed as they are added: the tokenizer hands over its
- * terms in batches (kzi_tokenize_terms()), already hashed, which are
- * looked up together in the term table (prefetched, keys compared with
- * 8-byte loads from padded buffers), and each becomes an occurrence (term,
- * field, position) chained to its term.  At the end of a document each
- * term's occurrences become one entry, already in the on-disk format (see
- * segment.c): its document part (gap, fields, frequencies) is appended to
- * one of the term's chains of slices in a pool (see new_slice()) and its
- * positions to the other.  When the memory used passes the budget the
+ * terms in batches (kzi_tokenize_terms()), which are hashed and looked up
+ * together in the term table (prefetched, keys compared with 8-byte loads
+ * from padded buffers), and each becomes an occurrence (term, field,
+ * position) chained to its term.  At the end of a document
+ * each term's occurrences become one entry, already in the on-disk entry
+ * format (see segment.c), appended to the term's own chain of slices in a
+ * pool (see new_slice()).  When the memory used passes the budget the
  * buffer is flushed to a new segment file, which stays "pending" (named by
  * no MANIFEST) until commit: flushing orders the terms (radix sort on their
- * first 8 bytes) and hands each term's two chains, which are the segment's
- * document and position streams as they are, to the segment writer.
+ * first 8 bytes) and hands each term's entries, read along its chain, to
+ * the segment writer.
  *
  * Replacing and deleting: keys are looked up in the buffer, the pending
  * segments and the committed segments; matches are marked in per-segment
@@ -46,34 +45,16 @@ typedef struct tslot {
   uint32_t unused;
 } tslot;
 
-/* A chain of slices in the pool (see new_slice()). */
-typedef struct chain {
-  uint32_t first;       /* pool offset of its first slice; 0: none yet */
-  uint32_t at, end;     /* the current slice: next byte's offset, data end */
-} chain;
-
-/* Per-term state touched for every occurrence (32 bytes), and its
- * postings: each entry's positions are appended to one chain of slices as
- * the terms come, its document part (gap, fields, frequencies) to another
- * at the end of the document; the chains become the segment's two streams
- * as they are. */
+/* Per-term state touched for every occurrence, and its postings: entries
+ * appended to its own chain of slices in the pool (see new_slice()). */
 typedef struct tstate {
-  uint32_t tix;         /* its entry in the document's touched[], if there */
+  uint32_t seen;        /* docseq of the document that last touched it */
+  uint32_t head, tail;  /* its occurrences in that document (occ indices) */
   uint32_t lastdoc;     /* UINT32_MAX: none yet */
-  chain d, p;           /* document parts (d.first 0: no entry yet), positions */
+  uint32_t first;       /* pool offset of its first slice; 0: no entry yet */
+  uint32_t at, end;     /* the current slice: next entry's offset, data end */
+  uint32_t cap;         /* the current slice's data bytes */
 } tstate;
-
-/* A term of the document being added: its counts so far, and its position
- * chain as it was before (restored if the document fails). */
-typedef struct touch {
-  uint32_t id;
-  uint32_t freq[KZI_NFIELDS]; /* by field */
-  uint32_t lastpos;     /* the last position appended, in field lastf */
-  uint16_t lastf;       /* KZI_NFIELDS: none yet */
-  uint16_t mask;        /* the fields with a frequency */
-  chain p0;
-  uint32_t p0cap;       /* the capacity in p0's trailer (see new_slice()) */
-} touch;
 
 /* Per-term key (cold: used to compare long keys and at flush). */
 typedef struct tkey {
@@ -81,6 +62,14 @@ typedef struct tkey {
 } tkey;
 
 #define BATCH KZI_TERM_BATCH
+
+typedef struct occ {
+  uint32_t pos;
+  uint32_t next;        /* next occurrence of the same term, or UINT32_MAX */
+  uint8_t field;        /* 0..3 text field, 15 metadata */
+} occ;
+
+#define META_FIELD 15
 
 /* The last metadata value of one key space and its term (see meta_term()):
  * a corpus's documents mostly repeat the source and language of the one
@@ -117,10 +106,11 @@ struct kzi_writer {
   unsigned char *del; size_t delcap;
   uint64_t *ktab; size_t kcap;   /* key hash table (see key_find_buf) */
   /* per-document scratch */
-  touch *touched; size_t ntouched, tcap2; /* terms of the document */
-  uint32_t fieldlen;            /* positions of the field analyzed (terms_cb()) */
+  occ *occ; size_t nocc, ocap;
+  uint32_t *touched; size_t ntouched, tcap2; /* terms of the document */
+  uint32_t docseq;
   uint32_t field; int xpass;
-  kzi_buf norm, gather, gather2;
+  kzi_buf norm, gather;
   uint32_t bid[BATCH];          /* the term ids of a batch (terms_cb()) */
   kzi_terms terms;              /* its terms, from kzi_tokenize_terms() */
   memo memo[3];                 /* source, language, author (meta_term()) */
@@ -135,7 +125,7 @@ static size_t mem_used(const kzi_writer *w) {
   return w->pool.cap + w->scap * sizeof(tslot) +
          w->tcap * (sizeof(tstate) + sizeof(tkey)) + w->arena.cap +
          w->dcap * sizeof(kzi_cols) + w->kcap * sizeof(uint64_t) +
-         w->tcap2 * sizeof(touch);
+         w->ocap * sizeof(occ) + w->tcap2 * sizeof(uint32_t);
 }
 
 /* ---------------------------------------------------------------------
@@ -203,10 +193,9 @@ static KZI_NOINLINE int term_add(kzi_writer *w, size_t i, uint64_t h, uint64_t k
     tstate *st = &w->tst[w->nterms];
     t->koff = (uint32_t)w->arena.n;
     t->klen = (uint32_t)kl;
-    st->tix = UINT32_MAX;
+    st->seen = 0;
     st->lastdoc = UINT32_MAX;
-    memset(&st->d, 0, sizeof st->d);
-    memset(&st->p, 0, sizeof st->p);
+    st->first = st->at = st->end = st->cap = 0;
     w->arena.p[w->arena.n] = space;
     memcpy(w->arena.p + w->arena.n + 1, s, n);
     w->arena.n += kl;
@@ -261,50 +250,20 @@ static int term_id(kzi_writer *w, char space, const char *s, size_t n, uint32_t 
   return term_id_h(w, h, k, space, w->gather.p, n, id);
 }
 
-/* The pool holds each term's two streams in chains of slices, so that
- * flush() reads a term's postings in order without sorting anything:
- *   u32 cap | cap bytes of data | u32 next slice | u32 end of its data
- * Until the chain moves on to a new slice, "next slice" holds the slice's
- * capacity (the next one doubles it) and "end" nothing; then both are
- * written, and the last slice's data ends at the chain's `at`.  Writers
- * reserve room for the longest encodings, so no varint's bytes spill past
- * a slice's data.  Slices double (from 16 bytes, up to 64 KB), so a chain
- * wastes at most about half its bytes and most terms, seen once or twice,
- * take one slice in each. */
-#define SLICE_MIN 16u
-#define SLICE_MAX 65536u
-#define POOL_MAX ((size_t)UINT32_MAX - 2 * SLICE_MAX - (1u << 20))
-
-static int new_slice(kzi_writer *w, chain *st, size_t need) {
-  size_t cap = st->first ? (size_t)kzi_get32((const unsigned char *)w->pool.p + st->end) * 2 : SLICE_MIN, off;
-  unsigned char *p;
-  if (cap > SLICE_MAX) cap = SLICE_MAX;
-  if (cap < need) cap = need;
-  if (w->pool.n == 0) w->pool.n = 8; /* offset 0 means "none" */
-  if (w->pool.n > POOL_MAX - cap) return KZ_ELIMIT;
-  if (w->pool.n + cap + 13 > w->pool.cap && kzi_big_reserve(&w->pool, cap + 12))
-    return KZ_ENOMEM;
-  off = w->pool.n;
-  p = (unsigned char *)w->pool.p;
-  kzi_put32(p + off, (uint32_t)cap);
-  kzi_put32(p + off + 4 + cap, (uint32_t)cap);
-  w->pool.n = off + 4 + cap + 8;
-  if (st->first == 0) {
-    st->first = (uint32_t)off;
-  } else {
-    kzi_put32(p + st->end, (uint32_t)off);
-    kzi_put32(p + st->end + 4, st->at);
+/* Room for n more occurrences of n more terms. */
+static int occ_reserve(kzi_writer *w, size_t n) {
+  if (w->ocap - w->nocc < n) {
+    size_t ncap = w->ocap ? w->ocap : 4096;
+    occ *no;
+    while (ncap - w->nocc < n) ncap *= 2;
+    no = realloc(w->occ, ncap * sizeof *no);
+    if (!no) return KZ_ENOMEM;
+    w->occ = no;
+    w->ocap = ncap;
   }
-  st->at = (uint32_t)(off + 4);
-  st->end = (uint32_t)(off + 4 + cap);
-  return KZ_OK;
-}
-
-/* Room for n more terms in the document's list. */
-static int touch_reserve(kzi_writer *w, size_t n) {
   if (w->tcap2 - w->ntouched < n) {
     size_t ncap = w->tcap2 ? w->tcap2 : 1024;
-    touch *nt;
+    uint32_t *nt;
     while (ncap - w->ntouched < n) ncap *= 2;
     nt = realloc(w->touched, ncap * sizeof *nt);
     if (!nt) return KZ_ENOMEM;
@@ -314,39 +273,39 @@ static int touch_reserve(kzi_writer *w, size_t n) {
   return KZ_OK;
 }
 
-/* Term id's entry in the document's list, made on its first occurrence
- * in the document (room reserved). */
-static inline touch *touch_term(kzi_writer *w, tstate *t, uint32_t id) {
-  touch *tc;
-  if (t->tix < w->ntouched && w->touched[t->tix].id == id) return &w->touched[t->tix];
-  t->tix = (uint32_t)w->ntouched;
-  tc = &w->touched[w->ntouched++];
-  tc->id = id;
-  memset(tc->freq, 0, sizeof tc->freq);
-  tc->lastf = KZI_NFIELDS;
-  tc->mask = 0;
-  tc->p0 = t->p;
-  tc->p0cap = t->p.first ? kzi_get32((const unsigned char *)w->pool.p + t->p.end) : 0;
-  /* emit_doc() will append to the term's document chain there: a random
-   * line, fetched while the rest of the document is analyzed */
-  __builtin_prefetch(w->pool.p + t->d.at, 1);
-  return tc;
-}
-
-/* Undo the positions the document appended (it failed): each chain as it
- * was, its last slice's trailer holding its capacity again. */
-static void untouch_all(kzi_writer *w) {
-  for (size_t i = 0; i < w->ntouched; i++) {
-    const touch *tc = &w->touched[i];
-    w->tst[tc->id].p = tc->p0;
-    if (tc->p0.first) kzi_put32((unsigned char *)w->pool.p + tc->p0.end, tc->p0cap);
+/* Occurrences come in field order and, within a field, in position order;
+ * each term chains its own, so no sort is needed. */
+static int add_occ(kzi_writer *w, uint32_t term, uint8_t field, uint32_t pos) {
+  tstate *t = &w->tst[term];
+  uint32_t i;
+  if (w->nocc == w->ocap) {
+    size_t ncap = w->ocap ? w->ocap * 2 : 4096;
+    occ *no = realloc(w->occ, ncap * sizeof *no);
+    if (!no) return KZ_ENOMEM;
+    w->occ = no;
+    w->ocap = ncap;
   }
-  w->ntouched = 0;
+  i = (uint32_t)w->nocc++;
+  w->occ[i].field = field;
+  w->occ[i].pos = pos;
+  w->occ[i].next = UINT32_MAX;
+  if (t->seen != w->docseq) {
+    if (w->ntouched == w->tcap2) {
+      size_t ncap = w->tcap2 ? w->tcap2 * 2 : 1024;
+      uint32_t *nt = realloc(w->touched, ncap * sizeof *nt);
+      if (!nt) return KZ_ENOMEM;
+      w->touched = nt;
+      w->tcap2 = ncap;
+    }
+    w->touched[w->ntouched++] = term;
+    t->seen = w->docseq;
+    t->head = t->tail = i;
+  } else {
+    w->occ[t->tail].next = i;
+    t->tail = i;
+  }
+  return KZ_OK;
 }
-
-#ifdef KZI_TEST_FAIL_POS
-int kzi_test_fail_pos;
-#endif
 
 /* Terms are looked up in batches (kzi_tokenize_terms()), hashed by the
  * tokenizer: each one's table slot is prefetched first, so the lookups of
@@ -374,35 +333,29 @@ static int terms_cb(void *payload, kzi_terms *tb) {
                    tb->text.p + tb->off[i], n, &ids[i]);
     if (!rc) __builtin_prefetch(&w->tst[ids[i]], 1);
   }
-  if (!rc && w->tcap2 - w->ntouched < nt) rc = touch_reserve(w, nt);
-  if (rc) return w->rc = rc;
-  /* the lines the positions go to (the states were prefetched above) */
-  for (size_t i = 0; i < nt; i++) __builtin_prefetch(w->pool.p + w->tst[ids[i]].p.at, 1);
-  for (size_t i = 0; i < nt; i++) {
-    /* positions come in field order and, within a field, in order: each
-     * is appended to the term's chain as a gap from the one before in
-     * its field (the first as it is); a repeated one does not count */
-    const uint32_t f = w->field, pos = tb->pos[i];
-    tstate *t = &w->tst[ids[i]];
-    touch *tc = touch_term(w, t, ids[i]);
-    uint32_t gap = pos;
-    if (tc->lastf == f) {
-      if (pos <= tc->lastpos) continue;
-      gap = pos - tc->lastpos;
+  if (!rc && (w->ocap - w->nocc < nt || w->tcap2 - w->ntouched < nt))
+    rc = occ_reserve(w, nt);
+  for (size_t i = 0; i < nt && !rc; i++) {
+    /* add_occ() without the capacity checks */
+    uint32_t term = ids[i], k = (uint32_t)w->nocc++;
+    tstate *t = &w->tst[term];
+    w->occ[k].field = (uint8_t)w->field;
+    w->occ[k].pos = tb->pos[i];
+    w->occ[k].next = UINT32_MAX;
+    if (t->seen != w->docseq) {
+      w->touched[w->ntouched++] = term;
+      t->seen = w->docseq;
+      t->head = t->tail = k;
+      /* emit_doc() will append to the term's slice there: a random line,
+       * fetched while the rest of the document is analyzed */
+      __builtin_prefetch(w->pool.p + t->at, 1);
+    } else {
+      w->occ[t->tail].next = k;
+      t->tail = k;
     }
-#ifdef KZI_TEST_FAIL_POS
-    /* tests only (tests/undo.cmake): fail at the n-th position from now */
-    if (kzi_test_fail_pos && --kzi_test_fail_pos == 0) return w->rc = KZ_ENOMEM;
-#endif
-    if (t->p.end - t->p.at < 5 && (rc = new_slice(w, &t->p, 5))) return w->rc = rc;
-    t->p.at += (uint32_t)kzi_venc((unsigned char *)w->pool.p + t->p.at, gap);
-    tc->lastf = (uint16_t)f;
-    tc->mask |= (uint16_t)(1u << f);
-    tc->lastpos = pos;
-    tc->freq[f]++;
   }
-  if (nt && !w->xpass) w->fieldlen = tb->pos[nt - 1] + 1;
-  return KZ_OK;
+  if (rc) w->rc = rc;
+  return rc;
 }
 
 static int tokenize_field(kzi_writer *w, kz_tokenizer *tk, const char *s, size_t n) {
@@ -414,16 +367,18 @@ static int tokenize_field(kzi_writer *w, kz_tokenizer *tk, const char *s, size_t
   return KZ_OK;
 }
 
-/* Count of positions of a field = its last term's position + 1. */
+/* Count of positions of a field = last position + 1 (from the occurrences
+ * just added). */
 static int index_field(kzi_writer *w, unsigned f, const char *s, size_t n,
                        uint32_t *len) {
+  size_t before = w->nocc;
   int rc;
   w->field = f;
   w->xpass = 0;
-  w->fieldlen = 0;
   rc = tokenize_field(w, w->tk, s, n);
   if (rc) return rc;
-  *len = w->fieldlen;
+  *len = 0;
+  if (w->nocc > before) *len = w->occ[w->nocc - 1].pos + 1;
   if (w->stemmed) {
     w->xpass = 1;
     rc = tokenize_field(w, w->xtk, s, n);
@@ -458,69 +413,150 @@ static int meta_term(kzi_writer *w, char space, const char *s, size_t n) {
       m->id = id;
     }
   }
-  if (id == UINT32_MAX) return KZ_OK;
-  /* an entry without fields or positions */
-  if ((rc = touch_reserve(w, 1))) return rc;
-  touch_term(w, &w->tst[id], id);
+  return id == UINT32_MAX ? KZ_OK : add_occ(w, id, META_FIELD, 0);
+}
+
+/* The pool holds each term's entries in a chain of slices, so that flush()
+ * reads a term's postings in order without sorting anything:
+ *   u32 cap | cap bytes of entries | u32 next slice | u32 end of its entries
+ * The trailer is written when the term moves on to a new slice; the last
+ * slice's entries end at the term's `at`.  The trailer also takes the few
+ * bytes an in-place varint writes past an entry that fills its slice.
+ * Slices double (from 16 bytes, up to 64 KB), so a term wastes at most
+ * about half its bytes and most terms, seen once or twice, take one. */
+#define SLICE_MIN 16u
+#define SLICE_MAX 65536u
+#define POOL_MAX ((size_t)UINT32_MAX - 2 * SLICE_MAX - (1u << 20))
+
+static int new_slice(kzi_writer *w, tstate *st, size_t need) {
+  size_t cap = st->cap ? (size_t)st->cap * 2 : SLICE_MIN, off;
+  unsigned char *p;
+  if (cap > SLICE_MAX) cap = SLICE_MAX;
+  if (cap < need) cap = need;
+  if (w->pool.n == 0) w->pool.n = 8; /* offset 0 means "none" */
+  if (w->pool.n > POOL_MAX - cap) return KZ_ELIMIT;
+  if (w->pool.n + cap + 13 > w->pool.cap && kzi_big_reserve(&w->pool, cap + 12))
+    return KZ_ENOMEM;
+  off = w->pool.n;
+  p = (unsigned char *)w->pool.p;
+  kzi_put32(p + off, (uint32_t)cap);
+  w->pool.n = off + 4 + cap + 8;
+  if (st->first == 0) {
+    st->first = (uint32_t)off;
+  } else {
+    kzi_put32(p + st->end, (uint32_t)off);
+    kzi_put32(p + st->end + 4, st->at);
+  }
+  st->at = (uint32_t)(off + 4);
+  st->end = (uint32_t)(off + 4 + cap);
+  st->cap = (uint32_t)cap;
   return KZ_OK;
 }
 
-/* Append each touched term's document part to its chain: the entry varint
- * ((doc - the term's last doc - 1) << 4 | mask of its fields), then the
- * frequency of each (its positions are in the other chain already; the
- * two streams kzi_segw_term_split() takes).  Encoded in place (a copy of
- * bytes just stored one at a time would wait for a failed store
- * forward). */
+static inline size_t vlen(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) { v >>= 7; n++; }
+  return n;
+}
+
+/* Append each touched term's entry for the document to its slices: the
+ * entry varint ((doc - the term's last doc - 1) << 4 | mask), the
+ * frequencies, then the positions of each field delta-coded (the format
+ * kzi_segw_term takes).  Entries are encoded in place (a copy of bytes
+ * just stored one at a time would wait for a failed store forward). */
 static int emit_doc(kzi_writer *w, uint32_t doc) {
+  size_t ti;
   int rc = KZ_OK;
-  for (size_t ti = 0; ti < w->ntouched; ti++) {
-    const touch *tc = &w->touched[ti];
-    tstate *st = &w->tst[tc->id];
+  for (ti = 0; ti < w->ntouched; ti++) {
+    uint32_t id = w->touched[ti];
+    tstate *st = &w->tst[id];
+    uint32_t freq[KZI_NFIELDS] = {0}, prev = 0, total = 0;
     uint64_t dv = (uint64_t)doc - (st->lastdoc == UINT32_MAX ? 0 : (uint64_t)st->lastdoc + 1);
-    const unsigned mask = tc->mask;
-    /* header <= 10 bytes, then 5 for each field's frequency (the nibbles
-     * of the constant count the bits of 0..15) */
-    size_t need = 10 + 5 * (size_t)((0x4332322132212110ull >> 4 * mask) & 15);
+    unsigned mask = 0;
+    int lastf = -1;
     unsigned char *e;
-    if (st->d.end - st->d.at < need && (rc = new_slice(w, &st->d, need))) break;
-    e = (unsigned char *)w->pool.p + st->d.at;
-    e += kzi_venc(e, dv << 4 | mask);
-    if (mask == 2 && tc->freq[1] == 1) { /* the usual: once, in the body */
-      *e++ = 1;
-    } else {
-      for (unsigned m = mask; m; m &= m - 1) e += kzi_venc(e, tc->freq[__builtin_ctz(m)]);
+    size_t need;
+    if (st->head == st->tail && w->occ[st->head].field < KZI_NFIELDS) {
+      /* one occurrence (most terms of a document) */
+      const occ *oc = &w->occ[st->head];
+      uint64_t v = dv << 4 | 1u << oc->field;
+      need = vlen(v) + 1 + vlen(oc->pos);
+      if (st->end - st->at < need && (rc = new_slice(w, st, need))) break;
+      e = (unsigned char *)w->pool.p + st->at;
+      e += kzi_venc(e, v);
+      *e++ = 1; /* frequency */
+      kzi_venc(e, oc->pos);
+      st->at += (uint32_t)need;
+      st->lastdoc = doc;
+      continue;
     }
-    st->d.at = (uint32_t)(e - (unsigned char *)w->pool.p);
+    /* the frequencies first (duplicate positions do not count) */
+    for (uint32_t i = st->head; i != UINT32_MAX; i = w->occ[i].next) {
+      uint8_t f = w->occ[i].field;
+      if (f >= KZI_NFIELDS) continue;
+      if ((int)f != lastf) {
+        prev = 0;
+        lastf = f;
+      } else if (w->occ[i].pos <= prev && freq[f]) {
+        continue;
+      }
+      mask |= 1u << f;
+      prev = w->occ[i].pos;
+      freq[f]++;
+      total++;
+    }
+    /* header <= 10 + 4 * 5 bytes, positions <= 5 each */
+    need = 30 + 5 * (size_t)total;
+    if (st->end - st->at < need && (rc = new_slice(w, st, need))) break;
+    e = (unsigned char *)w->pool.p + st->at;
+    e += kzi_venc(e, dv << 4 | mask);
+    for (unsigned f = 0; f < KZI_NFIELDS; f++)
+      if (mask & (1u << f)) e += kzi_venc(e, freq[f]);
+    lastf = -1;
+    prev = 0;
+    for (uint32_t i = st->head, seen = 0; i != UINT32_MAX; i = w->occ[i].next) {
+      uint8_t f = w->occ[i].field;
+      if (f >= KZI_NFIELDS) continue;
+      if ((int)f != lastf) {
+        prev = 0;
+        lastf = f;
+        seen = 0;
+      } else if (w->occ[i].pos <= prev && seen) {
+        continue;
+      }
+      e += kzi_venc(e, w->occ[i].pos - prev);
+      prev = w->occ[i].pos;
+      seen = 1;
+    }
+    st->at = (uint32_t)(e - (unsigned char *)w->pool.p);
     st->lastdoc = doc;
   }
+  w->nocc = 0;
   w->ntouched = 0;
   return rc;
 }
 
-/* The bytes of chain c: in place when it has one slice, else gathered into
- * g; none when it has no slice. */
-static int chain_bytes(kzi_writer *w, const chain *c, kzi_buf *g, const unsigned char **data,
-                       size_t *n) {
+/* The term's entries: in place when it has one slice, else gathered into
+ * w->gather. */
+static int term_entries(kzi_writer *w, const tstate *st, const unsigned char **data,
+                        size_t *n) {
   const unsigned char *p = (const unsigned char *)w->pool.p;
-  uint32_t s = c->first;
-  g->n = 0;
-  *data = NULL;
-  *n = 0;
-  if (!s) return KZ_OK;
+  uint32_t s = st->first;
+  w->gather.n = 0;
   for (;;) {
     uint32_t cap = kzi_get32(p + s), tr = s + 4 + cap;
-    uint32_t dend = tr == c->end ? c->at : kzi_get32(p + tr + 4);
-    if (tr == c->end && s == c->first) { /* one slice */
+    uint32_t dend = tr == st->end ? st->at : kzi_get32(p + tr + 4);
+    if (tr == st->end && s == st->first) { /* one slice */
       *data = p + s + 4;
       *n = dend - (s + 4);
       return KZ_OK;
     }
-    if (kzi_buf_append(g, p + s + 4, dend - (s + 4))) return KZ_ENOMEM;
-    if (tr == c->end) break;
+    if (kzi_buf_append(&w->gather, p + s + 4, dend - (s + 4))) return KZ_ENOMEM;
+    if (tr == st->end) break;
     s = kzi_get32(p + tr);
   }
-  *data = (const unsigned char *)g->p;
-  *n = g->n;
+  *data = (const unsigned char *)w->gather.p;
+  *n = w->gather.n;
   return KZ_OK;
 }
 
@@ -757,22 +793,20 @@ static int flush(kzi_writer *w) {
   for (size_t i = 0; i < w->nterms && !rc; i++) {
     const tkey *t = &w->tk2[order[i]];
     const tstate *st = &w->tst[order[i]];
-    const unsigned char *data, *pos;
-    size_t n, pn;
+    const unsigned char *data;
+    size_t n;
     if (i + 16 < w->nterms) {
       /* the terms are visited in key order, their data in id order */
       __builtin_prefetch(&w->tst[order[i + 16]]);
       __builtin_prefetch(&w->tk2[order[i + 16]]);
     }
     if (i + 4 < w->nterms) {
-      __builtin_prefetch(w->pool.p + w->tst[order[i + 4]].d.first);
-      __builtin_prefetch(w->pool.p + w->tst[order[i + 4]].p.first);
+      __builtin_prefetch(w->pool.p + w->tst[order[i + 4]].first);
       __builtin_prefetch(w->arena.p + w->tk2[order[i + 4]].koff);
     }
-    if (st->d.first == 0) continue; /* created by a document that failed */
-    rc = chain_bytes(w, &st->d, &w->gather, &data, &n);
-    if (!rc) rc = chain_bytes(w, &st->p, &w->gather2, &pos, &pn);
-    if (!rc) rc = kzi_segw_term_split(sw, w->arena.p + t->koff, t->klen, data, n, pos, pn);
+    if (st->first == 0) continue; /* created by a document that failed */
+    rc = term_entries(w, st, &data, &n);
+    if (!rc) rc = kzi_segw_term(sw, w->arena.p + t->koff, t->klen, 0, 0, data, n);
   }
   kzi_big_free(&w->pool);
   free(order);
@@ -858,12 +892,12 @@ void kzi_writer_free(kzi_writer *w) {
   kzi_big_free(&w->tk2b);
   kzi_big_free(&w->pool);
   kzi_buf_free(&w->gather);
-  kzi_buf_free(&w->gather2);
   kzi_buf_free(&w->terms.text);
   kzi_buf_free(&w->arena);
   free(w->cols);
   free(w->del);
   kzi_big_release(w->ktab, w->kcap * sizeof *w->ktab);
+  free(w->occ);
   free(w->touched);
   kzi_buf_free(&w->norm);
   free(w);
@@ -922,7 +956,12 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
   rc = delete_key(w, st->f[KZ_FIELD_KEY], st->n[KZ_FIELD_KEY], &found);
   if (rc) return rc;
   /* analyze */
+  w->nocc = 0;
   w->ntouched = 0;
+  if (++w->docseq == 0) { /* wrapped: forget every mark */
+    for (size_t i = 0; i < w->nterms; i++) w->tst[i].seen = 0;
+    w->docseq = 1;
+  }
   for (unsigned f = 0; f < KZI_NFIELDS; f++) {
     rc = index_field(w, f, st->f[fields[f]], st->n[fields[f]], &cols.len[f]);
     if (rc) goto fail;
@@ -985,7 +1024,8 @@ int kzi_writer_add(kzi_writer *w, const kzi_stored *st) {
   if (mem_used(w) >= w->c->budget || w->pool.n > POOL_MAX / 2) return flush(w);
   return KZ_OK;
 fail:
-  untouch_all(w);
+  w->nocc = 0;
+  w->ntouched = 0;
   return kzi_seterr(NULL, rc, "cannot add document: %s", kz_strerror(rc));
 fail_hard:
   /* postings may hold part of this document: drop the whole buffer */
