@@ -1412,10 +1412,23 @@ static inline const unsigned char *skip_varints(const unsigned char *p, const un
  * frequencies, then the positions) into the document and position streams
  * with a skip table and bounds every KZI_BLOCK_DOCS documents; *df and *cf
  * get the counts. */
+/* kzi_vget() with the one-byte case inline (most document gaps and
+ * frequencies). */
+static inline uint64_t vget_short(const unsigned char **p, const unsigned char *end) {
+  const unsigned char *s = *p;
+  if (KZI_LIKELY(s < end && *s < 0x80)) {
+    *p = s + 1;
+    return *s;
+  }
+  return kzi_vget(p, end);
+}
+
 static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_t *df,
                           uint64_t *cf) {
   const unsigned char *end = p + n;
-  uint64_t doc = UINT64_MAX, blk_last = 0, cnt = 0, nblk = 0, occ = 0;
+  uint64_t doc = 0, next = 0, blk_last = 0, cnt = 0, nblk = 0, occ = 0;
+  /* documents from this one on are bad: past 32 bits, or past the lengths */
+  const uint64_t lim = w->lens && w->nlens < UINT32_MAX ? w->nlens : UINT32_MAX;
   size_t blk_d = 0, blk_p = 0;
   sky tb, bb, *bound = &tb;
   /* the first documents wait: most terms have too few for a bound */
@@ -1432,18 +1445,19 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
   while (p < end && !rc) {
     const unsigned char *s = p;
     uint32_t freq[KZI_NFIELDS] = {0}, nf = 0;
-    uint64_t v = kzi_vget(&p, end);
+    uint64_t v = vget_short(&p, end);
     unsigned mask = (unsigned)(v & 15);
     if (!p) return KZ_ERROR;
-    doc = (doc == UINT64_MAX ? 0 : doc + 1) + (v >> 4);
-    for (unsigned f = 0; f < KZI_NFIELDS; f++)
-      if (mask & (1u << f)) {
-        uint64_t fr = kzi_vget(&p, end);
-        if (!p || fr == 0 || fr > UINT32_MAX) return KZ_ERROR;
-        freq[f] = (uint32_t)fr;
-        nf += freq[f];
-      }
-    if (doc >= UINT32_MAX || (lens && doc >= w->nlens)) return KZ_ERROR;
+    doc = next + (v >> 4);
+    next = doc + 1;
+    for (unsigned m = mask; m; m &= m - 1) {
+      unsigned f = (unsigned)__builtin_ctz(m);
+      uint64_t fr = vget_short(&p, end);
+      if (!p || fr == 0 || fr > UINT32_MAX) return KZ_ERROR;
+      freq[f] = (uint32_t)fr;
+      nf += freq[f];
+    }
+    if (doc >= lim) return KZ_ERROR;
     if (p - s <= 16 && end - s >= 16) memcpy(w->dstream.p + w->dstream.n, s, 16);
     else memcpy(w->dstream.p + w->dstream.n, s, (size_t)(p - s));
     w->dstream.n += (size_t)(p - s);

@@ -453,9 +453,11 @@ static int new_slice(kzi_writer *w, tstate *st, size_t need) {
   return KZ_OK;
 }
 
+/* Bytes of v as a varint (branch-free below 2^21, as kzi_venc()). */
 static inline size_t vlen(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) { v >>= 7; n++; }
+  size_t n = 4;
+  if (v < (1u << 21)) return 1 + (v >= 0x80) + (v >= 0x4000);
+  for (v >>= 28; v; v >>= 7) n++;
   return n;
 }
 
