@@ -35,6 +35,8 @@ typedef struct qp {
   int rc;
   kzi_buf tmp;
   kzi_entity_ctx *ent;       /* dictionaries and aliases for entity: */
+  size_t none_at, none_s, none_n; /* the first word with no term (reported at
+                                      none_at; its text), if none_n */
 } qp;
 
 /* The position of the last query error of this thread, valid while the
@@ -182,6 +184,11 @@ static kzi_qnode *analyze(qp *q, const char *s, size_t n, int exact, size_t pos)
   }
   if (w.count == 0) {
     r = node(q, KZQ_NONE);
+    if (!q->none_n && n) { /* (named if the whole query comes to nothing) */
+      q->none_at = pos;
+      q->none_s = (size_t)(s - q->s);
+      q->none_n = n;
+    }
   } else if (w.count == 1) {
     r = term_node(q, space, w.norms.p, strlen(w.norms.p), 0);
   } else {
@@ -1104,6 +1111,16 @@ static int has_positive(const kzi_qnode *n) {
   return 0;
 }
 
+/* Does n match nothing because it has no term at all (NONE, or an OR of
+ * such)? */
+static int no_terms(const kzi_qnode *n) {
+  if (n->type == KZQ_NONE) return 1;
+  if (n->type != KZQ_OR || n->nkid == 0) return 0;
+  for (size_t i = 0; i < n->nkid; i++)
+    if (!no_terms(n->kid[i])) return 0;
+  return 1;
+}
+
 int kzi_query_parse(kz_query **out, kz_tokenizer *tk, kz_tokenizer *xtk,
                     int stemmed, kzi_entity_ctx *ent, const char *text, size_t len) {
   qp q;
@@ -1128,6 +1145,15 @@ int kzi_query_parse(kz_query **out, kz_tokenizer *tk, kz_tokenizer *xtk,
     skip_ws(&q);
     if (q.i < q.n) qerr(&q, q.i, q.s[q.i] == ')' ? "unbalanced parenthesis: ')' without '('"
                                               : "unexpected text");
+  }
+  /* a query of words that are all punctuation, symbols or emoji would
+   * silently match nothing: say why instead */
+  if (root && !q.rc && q.none_n && no_terms(root)) {
+    size_t m = q.none_n;
+    if (m > 40) /* shown cut at a character boundary */
+      for (m = 40; m > 0 && ((unsigned char)q.s[q.none_s + m] & 0xC0) == 0x80; m--) {}
+    qerr(&q, q.none_at, "'%.*s%s' has no word to search for (punctuation, symbols and emoji "
+         "are not indexed)", (int)m, q.s + q.none_s, m < q.none_n ? "..." : "");
   }
   kzi_buf_free(&q.tmp);
   if (q.rc) {

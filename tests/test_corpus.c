@@ -343,6 +343,25 @@ static void test_query_errors(void **state) {
   assert_int_equal(kz_query_parse(&q, NULL, deep, strlen(deep)), KZ_EQUERY);
   assert_non_null(strstr(kz_last_errmsg(), "too deep"));
 
+  /* words that are all punctuation, symbols or emoji: an error naming
+   * the first, not a silent empty result; alongside a real word they are
+   * dropped */
+  {
+    static const struct { const char *q; int64_t at; } nothing[] = {
+        {"\xf0\x9f\x98\x80", 0}, {",", 0}, {"\"\xf0\x9f\x98\x80 !\"", 0},
+        {"- OR \xe2\x82\xac", 0}, {"title:\xf0\x9f\x98\x80", 6}, {"(. OR =;)", 1}};
+    for (size_t i = 0; i < sizeof nothing / sizeof nothing[0]; i++) {
+      int rc = kz_query_parse(&q, NULL, nothing[i].q, strlen(nothing[i].q));
+      if (rc != KZ_EQUERY) fail_msg("query '%s' gave %d", nothing[i].q, rc);
+      assert_non_null(strstr(kz_last_errmsg(), "has no word to search for"));
+      assert_int_equal(kz_query_error_position(), nothing[i].at);
+    }
+    assert_int_equal(kz_query_parse(&q, NULL, "tokayev \xf0\x9f\x98\x80", 12), KZ_OK);
+    assert_string_equal(kz_query_describe(q), "w:tokayev");
+    kz_query_free(q);
+    assert_int_equal(kz_query_parse(&q, NULL, "a OR ,", 6), KZ_OK);
+    kz_query_free(q);
+  }
   assert_int_equal(kz_query_parse(&q, NULL, "a b OR c -d", 11), KZ_OK);
   assert_string_equal(kz_query_describe(q), "(OR (AND w:a w:b) (NOT w:c w:d))");
   kz_query_free(q);
