@@ -86,6 +86,10 @@ static inline uint64_t kzi_vget(const unsigned char **p,
   uint64_t v = 0;
   unsigned shift = 0;
   if (s == NULL) return 0;
+  if (KZI_LIKELY(s < end && *s < 0x80)) { /* one byte: most gaps and counts */
+    *p = s + 1;
+    return *s;
+  }
   while (s < end) {
     unsigned c = *s++;
     if (shift == 63 && c > 1) break;

@@ -1412,17 +1412,6 @@ static inline const unsigned char *skip_varints(const unsigned char *p, const un
  * frequencies, then the positions) into the document and position streams
  * with a skip table and bounds every KZI_BLOCK_DOCS documents; *df and *cf
  * get the counts. */
-/* kzi_vget() with the one-byte case inline (most document gaps and
- * frequencies). */
-static inline uint64_t vget_short(const unsigned char **p, const unsigned char *end) {
-  const unsigned char *s = *p;
-  if (KZI_LIKELY(s < end && *s < 0x80)) {
-    *p = s + 1;
-    return *s;
-  }
-  return kzi_vget(p, end);
-}
-
 static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_t *df,
                           uint64_t *cf) {
   const unsigned char *end = p + n;
@@ -1445,14 +1434,14 @@ static int build_postings(kzi_segw *w, const unsigned char *p, size_t n, uint64_
   while (p < end && !rc) {
     const unsigned char *s = p;
     uint32_t freq[KZI_NFIELDS] = {0}, nf = 0;
-    uint64_t v = vget_short(&p, end);
+    uint64_t v = kzi_vget(&p, end);
     unsigned mask = (unsigned)(v & 15);
     if (!p) return KZ_ERROR;
     doc = next + (v >> 4);
     next = doc + 1;
     for (unsigned m = mask; m; m &= m - 1) {
       unsigned f = (unsigned)__builtin_ctz(m);
-      uint64_t fr = vget_short(&p, end);
+      uint64_t fr = kzi_vget(&p, end);
       if (!p || fr == 0 || fr > UINT32_MAX) return KZ_ERROR;
       freq[f] = (uint32_t)fr;
       nf += freq[f];

@@ -88,6 +88,12 @@ static KZI_ALWAYS_INLINE uint64_t hash_words(kwords k, size_t kl, const char *re
   return hash_mix(h);
 }
 
+/* Bytes of a form of n bytes that its key holds: an absurdly long token
+ * is cut so that space + form fit in KZI_MAX_KEY. */
+static inline size_t key_form_len(size_t n) {
+  return n + 1 > KZI_MAX_KEY ? KZI_MAX_KEY - 1 : n;
+}
+
 /* The words and hash of space + s[0..n) (n + 1 <= KZI_MAX_KEY). */
 static KZI_ALWAYS_INLINE uint64_t key_hash(char space, const char *s, size_t n, int padded,
                                            kwords *k) {

@@ -215,9 +215,29 @@ static size_t tag_end(const run *r, size_t i) {
   return j;
 }
 
-static inline int local_char(unsigned char c) {
-  return is_alnum_ascii(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
+/* Byte classes of joined tokens: CL_LOCAL an address's local part (ASCII
+ * letters, digits and . _ % + -), CL_AT '@', CL_TAG what starts a handle or
+ * a hashtag, CL_URL the first letter of http, ftp and www (any case). */
+enum { CL_LOCAL = 1, CL_AT = 2, CL_TAG = 4, CL_URL = 8 };
+static const unsigned char byte_class[256] = {
+    ['#'] = CL_TAG, ['@'] = CL_AT | CL_TAG, ['%'] = CL_LOCAL, ['+'] = CL_LOCAL,
+    ['-'] = CL_LOCAL, ['.'] = CL_LOCAL, ['_'] = CL_LOCAL, ['0'] = CL_LOCAL, ['1'] = CL_LOCAL,
+    ['2'] = CL_LOCAL, ['3'] = CL_LOCAL, ['4'] = CL_LOCAL, ['5'] = CL_LOCAL, ['6'] = CL_LOCAL,
+    ['7'] = CL_LOCAL, ['8'] = CL_LOCAL, ['9'] = CL_LOCAL, ['a'] = CL_LOCAL, ['b'] = CL_LOCAL,
+    ['c'] = CL_LOCAL, ['d'] = CL_LOCAL, ['e'] = CL_LOCAL, ['f'] = CL_LOCAL | CL_URL,
+    ['g'] = CL_LOCAL, ['h'] = CL_LOCAL | CL_URL, ['i'] = CL_LOCAL, ['j'] = CL_LOCAL,
+    ['k'] = CL_LOCAL, ['l'] = CL_LOCAL, ['m'] = CL_LOCAL, ['n'] = CL_LOCAL, ['o'] = CL_LOCAL,
+    ['p'] = CL_LOCAL, ['q'] = CL_LOCAL, ['r'] = CL_LOCAL, ['s'] = CL_LOCAL, ['t'] = CL_LOCAL,
+    ['u'] = CL_LOCAL, ['v'] = CL_LOCAL, ['w'] = CL_LOCAL | CL_URL, ['x'] = CL_LOCAL,
+    ['y'] = CL_LOCAL, ['z'] = CL_LOCAL, ['A'] = CL_LOCAL, ['B'] = CL_LOCAL, ['C'] = CL_LOCAL,
+    ['D'] = CL_LOCAL, ['E'] = CL_LOCAL, ['F'] = CL_LOCAL | CL_URL, ['G'] = CL_LOCAL,
+    ['H'] = CL_LOCAL | CL_URL, ['I'] = CL_LOCAL, ['J'] = CL_LOCAL, ['K'] = CL_LOCAL,
+    ['L'] = CL_LOCAL, ['M'] = CL_LOCAL, ['N'] = CL_LOCAL, ['O'] = CL_LOCAL, ['P'] = CL_LOCAL,
+    ['Q'] = CL_LOCAL, ['R'] = CL_LOCAL, ['S'] = CL_LOCAL, ['T'] = CL_LOCAL, ['U'] = CL_LOCAL,
+    ['V'] = CL_LOCAL, ['W'] = CL_LOCAL | CL_URL, ['X'] = CL_LOCAL, ['Y'] = CL_LOCAL,
+    ['Z'] = CL_LOCAL};
+
+static inline int local_char(unsigned char c) { return byte_class[c] & CL_LOCAL; }
 
 /* End of an e-mail address starting at i, or 0. */
 static size_t email_end(const run *r, size_t i) {
@@ -393,7 +413,7 @@ static inline int terms_close(run *r, size_t n, uint32_t pos) {
  * (padded: the batch text has 16 bytes past every term). */
 static inline int terms_push(run *r, size_t n, uint32_t pos) {
   kzi_terms *tb = r->terms;
-  size_t k = tb->n, m = n + 1 > KZI_MAX_KEY ? KZI_MAX_KEY - 1 : n;
+  size_t k = tb->n, m = key_form_len(n);
   kwords kw;
   tb->h[k] = key_hash(tb->space, tb->text.p + tb->text.n, m, 1, &kw);
   tb->k8[k] = kw.k8;
@@ -474,25 +494,14 @@ static inline int at_ahead(run *r, size_t start) {
  * quick necessary condition for joined(): url_end() needs http, ftp or
  * www, email_end() an '@' after local-part characters. */
 static inline int maybe_joined(run *r, size_t start, size_t end) {
-  /* byte classes: 1 local_char(), 2 '@', 4 '@' or '#', 8 h f w (any case) */
-  static const unsigned char cls[256] = {
-      ['#'] = 4, ['@'] = 2 | 4, ['%'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['_'] = 1,
-      ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-      ['7'] = 1, ['8'] = 1, ['9'] = 1,
-      ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1 | 8, ['g'] = 1,
-      ['h'] = 1 | 8, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
-      ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
-      ['v'] = 1, ['w'] = 1 | 8, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-      ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1 | 8, ['G'] = 1,
-      ['H'] = 1 | 8, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-      ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
-      ['V'] = 1, ['W'] = 1 | 8, ['X'] = 1, ['Y'] = 1, ['Z'] = 1};
   const unsigned char *s = r->s;
-  unsigned c = s[start], k = cls[c], lc, c1;
-  if (k & 4) return 1;
+  unsigned c = s[start], k = byte_class[c], lc, c1;
+  if (k & CL_TAG) return 1;
   /* (at_ahead() first: most texts have no '@' at all) */
-  if ((k & 1) && at_ahead(r, start) && end < r->len && (cls[s[end]] & (1 | 2))) return 1;
-  if (!(k & 8)) return 0;
+  if ((k & CL_LOCAL) && at_ahead(r, start) && end < r->len &&
+      (byte_class[s[end]] & (CL_LOCAL | CL_AT)))
+    return 1;
+  if (!(k & CL_URL)) return 0;
   lc = c | 0x20;
   c1 = start + 1 < r->len ? s[start + 1] | 0x20u : 0u;
   return c1 == (lc == 'w' ? 'w' : 't');

@@ -240,7 +240,7 @@ static KZI_ALWAYS_INLINE int term_id_h(kzi_writer *w, uint64_t h, kwords k, char
 static int term_id(kzi_writer *w, char space, const char *s, size_t n, uint32_t *id) {
   kwords k;
   uint64_t h;
-  if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
+  n = key_form_len(n);
   if (!w->scap && table_grow(w)) return KZ_ENOMEM;
   /* a padded copy */
   w->gather.n = 0;
@@ -322,13 +322,11 @@ static int terms_cb(void *payload, kzi_terms *tb) {
   mask = w->scap - 1;
 #ifdef KZI_TEST_COLLIDING_HASH
   for (size_t i = 0; i < nt; i++) /* (this hash depends on the length only) */
-    tb->h[i] = hash_words((kwords){0, 0}, (tb->len[i] + 1 > KZI_MAX_KEY ? KZI_MAX_KEY - 1
-                                                                       : tb->len[i]) + 1, NULL, 0, 1);
+    tb->h[i] = hash_words((kwords){0, 0}, key_form_len(tb->len[i]) + 1, NULL, 0, 1);
 #endif
   for (size_t i = 0; i < nt; i++) __builtin_prefetch(&w->slots[tb->h[i] & mask]);
   for (size_t i = 0; i < nt && !rc; i++) {
-    size_t n = tb->len[i];
-    if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* absurdly long token */
+    size_t n = key_form_len(tb->len[i]);
     rc = term_id_h(w, tb->h[i], (kwords){tb->k8[i], tb->k16[i]}, tb->space,
                    tb->text.p + tb->off[i], n, &ids[i]);
     if (!rc) __builtin_prefetch(&w->tst[ids[i]], 1);
