@@ -6,7 +6,9 @@
  * entry, postings list, position list, column and stored record is read
  * (in order, backwards, and through a snapshot's store block cache), and a
  * few lookups and skips are made.  Nothing may crash or read out of
- * bounds; errors must be KZ_ECORRUPT (or KZ_EVERSION / KZ_ENOMEM).
+ * bounds; errors must be KZ_ECORRUPT (or KZ_EVERSION / KZ_ENOMEM), and no
+ * positions buffer may outgrow the input (a count read from damaged
+ * postings must not size an allocation).
  * Seeds in fuzz/corpus/segment/ are real segment files.
  */
 #include <stdint.h>
@@ -48,7 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       r = kzi_post_next(&p);
       check(r);
       if (r || p.doc == KZI_NO_DOC) break;
-      for (unsigned f = 0; f < KZI_NFIELDS; f++) check(kzi_post_positions(&p, f, &pos, &cap, &np));
+      for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+        check(kzi_post_positions(&p, f, &pos, &cap, &np));
+        /* each position takes a byte of the input at least: a bigger
+         * buffer was sized from a damaged count */
+        if (cap > size) abort();
+      }
     }
     kzi_post_free(&p);
     r = kzi_post_init(&p, s, &d.t);

@@ -718,6 +718,9 @@ int kzi_post_positions(kzi_post_it *it, unsigned f, uint32_t **out, size_t *cap,
         if (p >= end) return post_bad(it, "bad positions");
         k -= !(*p++ & 0x80);
       }
+  /* each position takes a byte at least: a larger count is damage, not
+   * a reason to allocate */
+  if (it->freq[f] > (size_t)(end - p)) return post_bad(it, "bad positions");
   if (it->freq[f] > *cap) {
     uint32_t *np = realloc(*out, it->freq[f] * sizeof **out);
     if (!np) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
