@@ -307,6 +307,13 @@ static int add_occ(kzi_writer *w, uint32_t term, uint8_t field, uint32_t pos) {
   return KZ_OK;
 }
 
+/* The address of pool offset off, for a prefetch: the pool has no memory
+ * before its first slice, and offset 0 means "none", so it is worked out
+ * without pointer arithmetic on a null pointer. */
+static inline const void *pool_at(const kzi_writer *w, uint32_t off) {
+  return (const void *)((uintptr_t)w->pool.p + off);
+}
+
 /* Terms are looked up in batches (kzi_tokenize_terms()), hashed by the
  * tokenizer: each one's table slot is prefetched first, so the lookups of
  * a batch overlap their cache misses. */
@@ -346,7 +353,7 @@ static int terms_cb(void *payload, kzi_terms *tb) {
       t->head = t->tail = k;
       /* emit_doc() will append to the term's slice there: a random line,
        * fetched while the rest of the document is analyzed */
-      __builtin_prefetch(w->pool.p + t->at, 1);
+      __builtin_prefetch(pool_at(w, t->at), 1);
     } else {
       w->occ[t->tail].next = k;
       t->tail = k;
@@ -801,7 +808,7 @@ static int flush(kzi_writer *w) {
       __builtin_prefetch(&w->tk2[order[i + 16]]);
     }
     if (i + 4 < w->nterms) {
-      __builtin_prefetch(w->pool.p + w->tst[order[i + 4]].first);
+      __builtin_prefetch(pool_at(w, w->tst[order[i + 4]].first));
       __builtin_prefetch(w->arena.p + w->tk2[order[i + 4]].koff);
     }
     if (st->first == 0) continue; /* created by a document that failed */
