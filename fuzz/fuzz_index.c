@@ -1,0 +1,357 @@
+/*
+ * fuzz_index.c - the whole indexing path against a model.
+ *
+ * The documents of the input are indexed with kz_corpus_add_text() and
+ * committed; then every segment of the committed snapshot is read back
+ * (dictionary, postings, positions, keys, stored fields) and compared with
+ * what kz_tokenize() gives for each document on its own.  This covers the
+ * writer's fast paths (kzi_tokenize_terms(), the term table, the slice
+ * chains, flush, the postings builder), flushing at a tiny budget and the
+ * merge of many segments, which the other targets do not reach.
+ *
+ * Input layout:
+ *   byte 0    bits 0-1  the corpus analyzer: plain, stemmed (en), diacritics
+ *                       folded, both
+ *             bit  2    a memory budget of 1 byte: every document flushes
+ *                       its own segment, and the commit merges them
+ *             bit  3    commit after every 4th document
+ *   rest      documents separated by 0x00 (at most 64); each document is
+ *             "title 0x01 body 0x01 caption 0x01 heading", the missing
+ *             parts empty (no 0x01 at all: only a body)
+ *
+ * Properties checked (a violation prints what and traps):
+ *   - adding and committing succeed (any bytes are a valid document);
+ *   - the index holds exactly the model's (term, document, field, position)
+ *     tuples: for each document and field, the terms of kz_tokenize() with
+ *     the corpus's analyzer (punctuation, symbols and empty forms dropped;
+ *     in a stemmed corpus also the unstemmed forms in their own key space),
+ *     keys cut to KZI_MAX_KEY bytes as the writer cuts them;
+ *   - each term's df and cf are those of its postings;
+ *   - each document is found under its key, and stores its title and body
+ *     as given when they are valid UTF-8.
+ */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <unistr.h>
+
+#include "../libkz/corpus_int.h"
+
+#define CHECK(cond, ...)                                        \
+  do {                                                          \
+    if (!(cond)) {                                              \
+      fprintf(stderr, "fuzz_index.c:%d: check failed: %s: ", __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                             \
+      fputc('\n', stderr);                                      \
+      __builtin_trap();                                         \
+    }                                                           \
+  } while (0)
+
+#define MAX_DOCS 64
+
+/* A (term, document, field, position); the key's bytes are in the
+ * tuples' arena. */
+typedef struct tuple {
+  size_t koff;
+  uint32_t klen, doc, field, pos;
+} tuple;
+
+typedef struct tuples {
+  tuple *v;
+  size_t n, cap;
+  char *arena;
+  size_t an, acap;
+} tuples;
+
+static void push(tuples *t, const char *key, size_t klen, uint32_t doc, uint32_t field,
+                 uint32_t pos) {
+  tuple *x;
+  if (t->n == t->cap) {
+    t->cap = t->cap ? t->cap * 2 : 256;
+    t->v = realloc(t->v, t->cap * sizeof *t->v);
+    if (!t->v) abort();
+  }
+  if (t->acap - t->an < klen) {
+    while (t->acap - t->an < klen) t->acap = t->acap ? t->acap * 2 : 4096;
+    t->arena = realloc(t->arena, t->acap);
+    if (!t->arena) abort();
+  }
+  memcpy(t->arena + t->an, key, klen);
+  x = &t->v[t->n++];
+  x->koff = t->an;
+  t->an += klen;
+  x->klen = (uint32_t)klen;
+  x->doc = doc;
+  x->field = field;
+  x->pos = pos;
+}
+
+static int tuple_cmp2(const char *ka, const tuple *x, const char *kb, const tuple *y) {
+  size_t m = x->klen < y->klen ? x->klen : y->klen;
+  int c = memcmp(ka + x->koff, kb + y->koff, m);
+  if (c) return c;
+  if (x->klen != y->klen) return x->klen < y->klen ? -1 : 1;
+  if (x->doc != y->doc) return x->doc < y->doc ? -1 : 1;
+  if (x->field != y->field) return x->field < y->field ? -1 : 1;
+  return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static const char *g_arena; /* of the tuples being sorted */
+static int tuple_cmp(const void *a, const void *b) {
+  return tuple_cmp2(g_arena, a, g_arena, b);
+}
+
+/* Sort and drop repeats (the index counts a position once). */
+static void sort_unique(tuples *t) {
+  size_t k = 0;
+  g_arena = t->arena;
+  if (t->n) qsort(t->v, t->n, sizeof *t->v, tuple_cmp);
+  for (size_t i = 0; i < t->n; i++)
+    if (k == 0 || tuple_cmp(&t->v[k - 1], &t->v[i]) != 0) t->v[k++] = t->v[i];
+  t->n = k;
+}
+
+typedef struct model_ctx {
+  tuples *t;
+  char space;
+  uint32_t doc, field;
+} model_ctx;
+
+static int model_cb(const kz_token *tok, void *p) {
+  model_ctx *m = p;
+  static char key[KZI_MAX_KEY];
+  size_t n = tok->norm_len;
+  if (tok->kind == KZ_TOKEN_PUNCT || tok->kind == KZ_TOKEN_SYMBOL || n == 0) return 0;
+  if (n + 1 > KZI_MAX_KEY) n = KZI_MAX_KEY - 1; /* key_form_len() */
+  key[0] = m->space;
+  memcpy(key + 1, tok->norm, n);
+  push(m->t, key, n + 1, m->doc, m->field, tok->position);
+  return 0;
+}
+
+typedef struct doc {
+  const char *part[KZI_NFIELDS]; /* title, body, caption, heading */
+  size_t len[KZI_NFIELDS];
+} doc;
+
+static void rm_dir(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char path[4200];
+  if (!d) return;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    unlink(path);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+static char g_root[256];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc, (void)argv;
+  /* tmpfs where there is one: every commit syncs */
+  snprintf(g_root, sizeof g_root, "%s/kz-fuzz-index-XXXXXX",
+           access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+  if (!mkdtemp(g_root)) abort();
+  return 0;
+}
+
+static void cleanup_root(void) { rm_dir(g_root); }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static const unsigned analyzers[4] = {0, KZ_TOK_STEM, KZ_TOK_FOLD_DIACRITICS,
+                                        KZ_TOK_STEM | KZ_TOK_FOLD_DIACRITICS};
+  static int registered;
+  char dir[300], key[16];
+  doc docs[MAX_DOCS];
+  char *copy;
+  size_t ndocs = 0;
+  unsigned opts, aflags;
+  kz_corpus *c = NULL;
+  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
+  tuples want = {0}, got = {0};
+  kzi_snapshot *snap;
+  int rc;
+
+  if (!registered) {
+    atexit(cleanup_root);
+    registered = 1;
+  }
+  if (size < 1) return 0;
+  opts = data[0];
+  aflags = analyzers[opts & 3];
+  /* a NUL-terminated copy: the parts become C strings in place */
+  copy = malloc(size);
+  if (!copy) return 0;
+  memcpy(copy, data + 1, size - 1);
+  copy[size - 1] = '\0';
+  for (char *p = copy, *end = copy + size - 1; p <= end && ndocs < MAX_DOCS;) {
+    char *e = memchr(p, '\0', (size_t)(end - p) + 1), *part[KZI_NFIELDS];
+    unsigned np = 0;
+    doc *d = &docs[ndocs++];
+    /* the parts of p[0..e), cut at 0x01 (the last one takes the rest) */
+    while (np + 1 < KZI_NFIELDS) {
+      char *q = memchr(p, '\x01', (size_t)(e - p));
+      if (!q) break;
+      *q = '\0';
+      part[np++] = p;
+      p = q + 1;
+    }
+    part[np++] = p;
+    for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+      d->part[f] = e; /* "" */
+      d->len[f] = 0;
+    }
+    if (np == 1) { /* no 0x01: all body */
+      d->part[1] = part[0];
+    } else {
+      for (unsigned f = 0; f < np; f++) d->part[f] = part[f];
+    }
+    for (unsigned f = 0; f < KZI_NFIELDS; f++) d->len[f] = strlen(d->part[f]);
+    p = e + 1;
+  }
+
+  snprintf(dir, sizeof dir, "%s/c", g_root);
+  rm_dir(dir);
+  o.flags = KZ_CORPUS_CREATE;
+  o.analyzer_flags = aflags;
+  o.language = (aflags & KZ_TOK_STEM) ? "en" : NULL;
+  if (opts & 4) o.memory_budget = 1;
+  rc = kz_corpus_open(&c, dir, &o);
+  CHECK(rc == KZ_OK, "kz_corpus_open: %s", kz_last_errmsg());
+  for (size_t i = 0; i < ndocs; i++) {
+    kz_doc_meta m = KZ_DOC_META_INIT;
+    int n = snprintf(key, sizeof key, "d%zu", i);
+    m.title = docs[i].part[0];
+    m.caption = docs[i].part[2];
+    m.heading = docs[i].part[3];
+    rc = kz_corpus_add_text(c, key, (size_t)n, docs[i].part[1], docs[i].len[1], &m);
+    CHECK(rc == KZ_OK, "add %s: %s", key, kz_last_errmsg());
+    if ((opts & 8) && i % 4 == 3) {
+      rc = kz_corpus_commit(c);
+      CHECK(rc == KZ_OK, "commit: %s", kz_last_errmsg());
+    }
+  }
+  rc = kz_corpus_commit(c);
+  CHECK(rc == KZ_OK, "commit: %s", kz_last_errmsg());
+
+  /* the model */
+  {
+    kz_tokenizer_options to = KZ_TOKENIZER_OPTIONS_INIT;
+    kz_tokenizer *tk = NULL, *xtk = NULL;
+    to.flags = kzi_analyzer_flags(aflags, 0);
+    to.language = o.language;
+    CHECK(kz_tokenizer_new(&tk, &to) == KZ_OK, "tokenizer");
+    if (aflags & KZ_TOK_STEM) {
+      to.flags = kzi_analyzer_flags(aflags, 1);
+      CHECK(kz_tokenizer_new(&xtk, &to) == KZ_OK, "exact tokenizer");
+    }
+    for (size_t i = 0; i < ndocs; i++)
+      for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+        model_ctx m = {&want, KZI_SP_WORD, (uint32_t)i, f};
+        CHECK(kz_tokenize(tk, docs[i].part[f], docs[i].len[f], model_cb, &m) == KZ_OK, "tokenize");
+        if (xtk) {
+          m.space = KZI_SP_EXACT;
+          CHECK(kz_tokenize(xtk, docs[i].part[f], docs[i].len[f], model_cb, &m) == KZ_OK,
+                "tokenize (exact)");
+        }
+      }
+    kz_tokenizer_free(tk);
+    kz_tokenizer_free(xtk);
+  }
+
+  /* the index */
+  snap = kzi_snap_acquire(c);
+  CHECK(snap != NULL, "snapshot");
+  CHECK(snap->ndocs == ndocs, "%llu documents for %zu", (unsigned long long)snap->ndocs, ndocs);
+  for (uint32_t si = 0; si < snap->nseg; si++) {
+    const kzi_segment *s = snap->seg[si];
+    uint32_t *which = calloc(s->ndocs ? s->ndocs : 1, sizeof *which);
+    kzi_dict_it d;
+    kzi_storebuf sb;
+    if (!which) abort();
+    memset(&sb, 0, sizeof sb);
+    for (uint32_t k = 0; k < s->ndocs; k++) {
+      const char *kp;
+      size_t kn;
+      unsigned long v;
+      char kb[16];
+      kzi_stored st;
+      CHECK(!kzi_seg_deleted(s, k), "segment %u document %u deleted", si, k);
+      CHECK(kzi_seg_key(s, k, &kp, &kn) == KZ_OK && kn > 1 && kn < sizeof kb, "key of %u", k);
+      memcpy(kb, kp, kn);
+      kb[kn] = '\0';
+      v = strtoul(kb + 1, NULL, 10);
+      CHECK(kb[0] == 'd' && v < ndocs, "key %s", kb);
+      which[k] = (uint32_t)v;
+      CHECK(kzi_seg_stored(s, k, &st, &sb) == KZ_OK, "stored %s", kb);
+      if (u8_check((const uint8_t *)docs[v].part[1], docs[v].len[1]) == NULL)
+        CHECK(st.n[KZ_FIELD_BODY] == docs[v].len[1] &&
+                  memcmp(st.f[KZ_FIELD_BODY], docs[v].part[1], docs[v].len[1]) == 0,
+              "body of %s", kb);
+      if (u8_check((const uint8_t *)docs[v].part[0], docs[v].len[0]) == NULL)
+        CHECK(st.n[KZ_FIELD_TITLE] == docs[v].len[0] &&
+                  memcmp(st.f[KZ_FIELD_TITLE], docs[v].part[0], docs[v].len[0]) == 0,
+              "title of %s", kb);
+    }
+    kzi_storebuf_free(&sb);
+    rc = kzi_dict_seek(&d, s, "", 0);
+    while (rc == KZ_OK) {
+      kzi_post_it p;
+      uint32_t *pos = NULL;
+      size_t cap = 0, np;
+      uint64_t df = 0, cf = 0;
+      CHECK(d.term_len <= KZI_MAX_KEY, "key length %zu", d.term_len);
+      CHECK(kzi_post_init(&p, s, &d.t) == KZ_OK, "postings");
+      for (;;) {
+        CHECK(kzi_post_next(&p) == KZ_OK, "next");
+        if (p.doc == KZI_NO_DOC) break;
+        CHECK(p.doc < s->ndocs, "document %u of %u", p.doc, s->ndocs);
+        df++;
+        for (unsigned f = 0; f < KZI_NFIELDS; f++) {
+          CHECK(kzi_post_positions(&p, f, &pos, &cap, &np) == KZ_OK, "positions");
+          cf += np;
+          for (size_t j = 0; j < np; j++)
+            push(&got, d.term, d.term_len, which[p.doc], f, pos[j]);
+        }
+      }
+      /* metadata terms (no position) are counted once a document */
+      CHECK(df == d.t.df, "df %llu, postings %llu", (unsigned long long)d.t.df,
+            (unsigned long long)df);
+      CHECK(cf == d.t.cf, "cf %llu, positions %llu", (unsigned long long)d.t.cf,
+            (unsigned long long)cf);
+      kzi_post_free(&p);
+      free(pos);
+      rc = kzi_dict_next(&d);
+    }
+    CHECK(rc == KZ_ITEROVER, "dictionary: %d", rc);
+    free(which);
+  }
+  kzi_snap_release(c, snap);
+
+  sort_unique(&want);
+  sort_unique(&got);
+  for (size_t i = 0; i < want.n || i < got.n; i++) {
+    const tuple *a = i < want.n ? &want.v[i] : NULL, *b = i < got.n ? &got.v[i] : NULL;
+    CHECK(a && b && tuple_cmp2(want.arena, a, got.arena, b) == 0,
+          "tuple %zu: model '%.*s' doc %u field %u pos %u, index '%.*s' doc %u field %u pos %u",
+          i, a ? (int)a->klen : 0, a ? want.arena + a->koff : "", a ? a->doc : 0,
+          a ? a->field : 0, a ? a->pos : 0, b ? (int)b->klen : 0, b ? got.arena + b->koff : "",
+          b ? b->doc : 0, b ? b->field : 0, b ? b->pos : 0);
+  }
+  kz_corpus_close(c);
+  rm_dir(dir);
+  free(want.v);
+  free(got.v);
+  free(want.arena);
+  free(got.arena);
+  free(copy);
+  return 0;
+}
