@@ -28,7 +28,12 @@
  *     keys cut to KZI_MAX_KEY bytes as the writer cuts them;
  *   - each term's df and cf are those of its postings;
  *   - each document is found under its key, and stores its title and body
- *     as given when they are valid UTF-8.
+ *     as given when they are valid UTF-8;
+ *   - in an unstemmed corpus, kz_corpus_count() of a few of its plain words
+ *     (ASCII letters and digits), alone, in OR, in AND and as a two-word
+ *     phrase, gives the documents and matches the model gives (a match is
+ *     an occurrence; a document's matches of an AND or OR are those of its
+ *     words).
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -164,6 +169,116 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 static void cleanup_root(void) { rm_dir(g_root); }
+
+/* A word the query parser reads back as the same term: a plain ASCII
+ * form that is no operator. */
+static int plain_word(const tuples *t, const tuple *x) {
+  const char *k = t->arena + x->koff;
+  if (x->klen < 2 || x->klen > 21 || k[0] != KZI_SP_WORD) return 0;
+  for (uint32_t i = 1; i < x->klen; i++)
+    if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9'))) return 0;
+  if ((x->klen == 4 && (!memcmp(k + 1, "and", 3) || !memcmp(k + 1, "not", 3))) ||
+      (x->klen == 3 && !memcmp(k + 1, "or", 2)) || (x->klen == 5 && !memcmp(k + 1, "near", 4)))
+    return 0;
+  return 1;
+}
+
+/* The model's documents and matches of a query over the tuples of words a
+ * and b (runs of the sorted tuples; b NULL for a word alone). */
+typedef struct run {
+  const tuple *v;
+  size_t n;
+} run;
+
+static size_t doc_end(run r, size_t i) {
+  size_t j = i;
+  while (j < r.n && r.v[j].doc == r.v[i].doc) j++;
+  return j;
+}
+
+static void model_count(run a, run b, int op, uint64_t *docs, uint64_t *matches) {
+  size_t i = 0, j = 0;
+  *docs = *matches = 0;
+  while (i < a.n || j < b.n) {
+    uint32_t da = i < a.n ? a.v[i].doc : UINT32_MAX, db = j < b.n ? b.v[j].doc : UINT32_MAX;
+    uint32_t d = da < db ? da : db;
+    size_t ie = da == d ? doc_end(a, i) : i, je = db == d ? doc_end(b, j) : j;
+    uint64_t m = 0;
+    if (op == 'O' || (op == 'A' && ie > i && je > j)) {
+      m = (ie - i) + (je - j);
+    } else if (op == 'P') { /* b right after a, in the same field */
+      for (size_t x = i; x < ie; x++)
+        for (size_t y = j; y < je; y++)
+          m += b.v[y].field == a.v[x].field && b.v[y].pos == a.v[x].pos + 1;
+    }
+    if (m) {
+      (*docs)++;
+      *matches += m;
+    }
+    i = ie;
+    j = je;
+  }
+}
+
+static void check_count(kz_corpus *c, const char *q, uint64_t docs, uint64_t matches) {
+  kz_counts *k = NULL;
+  kz_count_row row;
+  uint64_t gd = 0, gm = 0;
+  int rc = kz_corpus_count(&k, c, q, strlen(q), KZ_COUNT_ALL);
+  CHECK(rc == KZ_OK, "count '%s': %s", q, kz_last_errmsg());
+  if (kz_counts_size(k) == 1 && kz_counts_row(k, 0, &row) == KZ_OK) {
+    gd = row.docs;
+    gm = row.matches;
+  }
+  CHECK(gd == docs && gm == matches, "count '%s': %llu documents, %llu matches; model %llu, %llu",
+        q, (unsigned long long)gd, (unsigned long long)gm, (unsigned long long)docs,
+        (unsigned long long)matches);
+  kz_counts_free(k);
+}
+
+/* Counts of up to four plain words of the model, alone and in pairs. */
+static void check_counts(kz_corpus *c, const tuples *want) {
+  run w[4];
+  size_t nw = 0, ncand = 0, seen = 0;
+  for (size_t i = 0; i < want->n;) { /* how many plain words */
+    size_t j = i + 1;
+    while (j < want->n && want->v[j].klen == want->v[i].klen &&
+           !memcmp(want->arena + want->v[j].koff, want->arena + want->v[i].koff, want->v[i].klen))
+      j++;
+    ncand += plain_word(want, &want->v[i]);
+    i = j;
+  }
+  for (size_t i = 0; i < want->n && nw < 4;) { /* four of them, spread */
+    size_t j = i + 1;
+    while (j < want->n && want->v[j].klen == want->v[i].klen &&
+           !memcmp(want->arena + want->v[j].koff, want->arena + want->v[i].koff, want->v[i].klen))
+      j++;
+    if (plain_word(want, &want->v[i])) {
+      if (seen == nw * ncand / 4) w[nw++] = (run){&want->v[i], j - i};
+      seen++;
+    }
+    i = j;
+  }
+  for (size_t x = 0; x < nw; x++) {
+    char q[128];
+    uint64_t d, m;
+    const tuple *tx = w[x].v;
+    model_count(w[x], (run){NULL, 0}, 'O', &d, &m);
+    snprintf(q, sizeof q, "%.*s", (int)tx->klen - 1, want->arena + tx->koff + 1);
+    check_count(c, q, d, m);
+    for (size_t y = x + 1; y < nw; y++) {
+      const tuple *ty = w[y].v;
+      const int ops[3] = {'O', 'A', 'P'};
+      for (int o = 0; o < 3; o++) {
+        model_count(w[x], w[y], ops[o], &d, &m);
+        snprintf(q, sizeof q, ops[o] == 'P' ? "\"%.*s %.*s\"" : ops[o] == 'A' ? "%.*s AND %.*s" : "%.*s OR %.*s",
+                 (int)tx->klen - 1, want->arena + tx->koff + 1, (int)ty->klen - 1,
+                 want->arena + ty->koff + 1);
+        check_count(c, q, d, m);
+      }
+    }
+  }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const unsigned analyzers[4] = {0, KZ_TOK_STEM, KZ_TOK_FOLD_DIACRITICS,
@@ -346,6 +461,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           a ? a->field : 0, a ? a->pos : 0, b ? (int)b->klen : 0, b ? got.arena + b->koff : "",
           b ? b->doc : 0, b ? b->field : 0, b ? b->pos : 0);
   }
+  if (!(aflags & KZ_TOK_STEM)) check_counts(c, &want);
   kz_corpus_close(c);
   rm_dir(dir);
   free(want.v);
