@@ -15,14 +15,21 @@
  *             bit  2    a memory budget of 1 byte: every document flushes
  *                       its own segment, and the commit merges them
  *             bit  3    commit after every 4th document
+ *             bit  4    8 keys, taken in turn: later documents replace
+ *                       earlier ones
+ *             bit  5    after every 5th document, delete the one before
  *   rest      documents separated by 0x00 (at most 64); each document is
  *             "title 0x01 body 0x01 caption 0x01 heading", the missing
  *             parts empty (no 0x01 at all: only a body)
  *
  * Properties checked (a violation prints what and traps):
- *   - adding and committing succeed (any bytes are a valid document);
+ *   - adding, deleting and committing succeed (any bytes are a valid
+ *     document);
+ *   - the live documents are exactly the last ones added under each key
+ *     that was not deleted since, each found once;
  *   - the index holds exactly the model's (term, document, field, position)
- *     tuples: for each document and field, the terms of kz_tokenize() with
+ *     tuples over the live documents: for each document and field, the
+ *     terms of kz_tokenize() with
  *     the corpus's analyzer (punctuation, symbols and empty forms dropped;
  *     in a stemmed corpus also the unstemmed forms in their own key space),
  *     keys cut to KZI_MAX_KEY bytes as the writer cuts them;
@@ -287,7 +294,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char dir[300], key[16];
   doc docs[MAX_DOCS];
   char *copy;
-  size_t ndocs = 0;
+  size_t ndocs = 0, nkeys, nlive = 0;
+  int last[MAX_DOCS];           /* per key: its live document, or -1 */
+  unsigned char found[MAX_DOCS] = {0};
   unsigned opts, aflags;
   kz_corpus *c = NULL;
   kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
@@ -302,6 +311,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
   opts = data[0];
   aflags = analyzers[opts & 3];
+  nkeys = (opts & 16) ? 8 : MAX_DOCS;
   /* a NUL-terminated copy: the parts become C strings in place */
   copy = malloc(size);
   if (!copy) return 0;
@@ -341,14 +351,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (opts & 4) o.memory_budget = 1;
   rc = kz_corpus_open(&c, dir, &o);
   CHECK(rc == KZ_OK, "kz_corpus_open: %s", kz_last_errmsg());
+  for (size_t k = 0; k < MAX_DOCS; k++) last[k] = -1;
   for (size_t i = 0; i < ndocs; i++) {
     kz_doc_meta m = KZ_DOC_META_INIT;
-    int n = snprintf(key, sizeof key, "d%zu", i);
+    int n = snprintf(key, sizeof key, "d%zu", i % nkeys);
     m.title = docs[i].part[0];
     m.caption = docs[i].part[2];
     m.heading = docs[i].part[3];
     rc = kz_corpus_add_text(c, key, (size_t)n, docs[i].part[1], docs[i].len[1], &m);
     CHECK(rc == KZ_OK, "add %s: %s", key, kz_last_errmsg());
+    last[i % nkeys] = (int)i;
+    if ((opts & 32) && i % 5 == 4) { /* (document i - 1 has another key) */
+      n = snprintf(key, sizeof key, "d%zu", (i - 1) % nkeys);
+      rc = kz_corpus_delete(c, key, (size_t)n);
+      CHECK(rc == KZ_OK, "delete %s: %s", key, kz_last_errmsg());
+      last[(i - 1) % nkeys] = -1;
+    }
     if ((opts & 8) && i % 4 == 3) {
       rc = kz_corpus_commit(c);
       CHECK(rc == KZ_OK, "commit: %s", kz_last_errmsg());
@@ -368,16 +386,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       to.flags = kzi_analyzer_flags(aflags, 1);
       CHECK(kz_tokenizer_new(&xtk, &to) == KZ_OK, "exact tokenizer");
     }
-    for (size_t i = 0; i < ndocs; i++)
+    for (size_t k = 0; k < nkeys; k++) {
+      const doc *dk;
+      if (last[k] < 0) continue;
+      dk = &docs[last[k]];
+      nlive++;
       for (unsigned f = 0; f < KZI_NFIELDS; f++) {
-        model_ctx m = {&want, KZI_SP_WORD, (uint32_t)i, f};
-        CHECK(kz_tokenize(tk, docs[i].part[f], docs[i].len[f], model_cb, &m) == KZ_OK, "tokenize");
+        /* a document's tuples carry its key's number */
+        model_ctx m = {&want, KZI_SP_WORD, (uint32_t)k, f};
+        CHECK(kz_tokenize(tk, dk->part[f], dk->len[f], model_cb, &m) == KZ_OK, "tokenize");
         if (xtk) {
           m.space = KZI_SP_EXACT;
-          CHECK(kz_tokenize(xtk, docs[i].part[f], docs[i].len[f], model_cb, &m) == KZ_OK,
+          CHECK(kz_tokenize(xtk, dk->part[f], dk->len[f], model_cb, &m) == KZ_OK,
                 "tokenize (exact)");
         }
       }
+    }
     kz_tokenizer_free(tk);
     kz_tokenizer_free(xtk);
   }
@@ -385,7 +409,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* the index */
   snap = kzi_snap_acquire(c);
   CHECK(snap != NULL, "snapshot");
-  CHECK(snap->ndocs == ndocs, "%llu documents for %zu", (unsigned long long)snap->ndocs, ndocs);
+  CHECK(snap->ndocs == nlive, "%llu live documents for %zu", (unsigned long long)snap->ndocs,
+        nlive);
   for (uint32_t si = 0; si < snap->nseg; si++) {
     const kzi_segment *s = snap->seg[si];
     uint32_t *which = calloc(s->ndocs ? s->ndocs : 1, sizeof *which);
@@ -399,21 +424,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       unsigned long v;
       char kb[16];
       kzi_stored st;
-      CHECK(!kzi_seg_deleted(s, k), "segment %u document %u deleted", si, k);
+      const doc *dv;
+      if (kzi_seg_deleted(s, k)) continue;
       CHECK(kzi_seg_key(s, k, &kp, &kn) == KZ_OK && kn > 1 && kn < sizeof kb, "key of %u", k);
       memcpy(kb, kp, kn);
       kb[kn] = '\0';
       v = strtoul(kb + 1, NULL, 10);
-      CHECK(kb[0] == 'd' && v < ndocs, "key %s", kb);
+      CHECK(kb[0] == 'd' && v < nkeys && last[v] >= 0, "live key %s", kb);
+      CHECK(!found[v], "key %s live twice", kb);
+      found[v] = 1;
       which[k] = (uint32_t)v;
+      dv = &docs[last[v]];
       CHECK(kzi_seg_stored(s, k, &st, &sb) == KZ_OK, "stored %s", kb);
-      if (u8_check((const uint8_t *)docs[v].part[1], docs[v].len[1]) == NULL)
-        CHECK(st.n[KZ_FIELD_BODY] == docs[v].len[1] &&
-                  memcmp(st.f[KZ_FIELD_BODY], docs[v].part[1], docs[v].len[1]) == 0,
+      if (u8_check((const uint8_t *)dv->part[1], dv->len[1]) == NULL)
+        CHECK(st.n[KZ_FIELD_BODY] == dv->len[1] &&
+                  memcmp(st.f[KZ_FIELD_BODY], dv->part[1], dv->len[1]) == 0,
               "body of %s", kb);
-      if (u8_check((const uint8_t *)docs[v].part[0], docs[v].len[0]) == NULL)
-        CHECK(st.n[KZ_FIELD_TITLE] == docs[v].len[0] &&
-                  memcmp(st.f[KZ_FIELD_TITLE], docs[v].part[0], docs[v].len[0]) == 0,
+      if (u8_check((const uint8_t *)dv->part[0], dv->len[0]) == NULL)
+        CHECK(st.n[KZ_FIELD_TITLE] == dv->len[0] &&
+                  memcmp(st.f[KZ_FIELD_TITLE], dv->part[0], dv->len[0]) == 0,
               "title of %s", kb);
     }
     kzi_storebuf_free(&sb);
@@ -429,11 +458,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         CHECK(kzi_post_next(&p) == KZ_OK, "next");
         if (p.doc == KZI_NO_DOC) break;
         CHECK(p.doc < s->ndocs, "document %u of %u", p.doc, s->ndocs);
-        df++;
+        df++; /* a segment's counts include its deleted documents */
         for (unsigned f = 0; f < KZI_NFIELDS; f++) {
           CHECK(kzi_post_positions(&p, f, &pos, &cap, &np) == KZ_OK, "positions");
           cf += np;
-          for (size_t j = 0; j < np; j++)
+          for (size_t j = 0; j < np && !kzi_seg_deleted(s, p.doc); j++)
             push(&got, d.term, d.term_len, which[p.doc], f, pos[j]);
         }
       }
@@ -450,6 +479,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(which);
   }
   kzi_snap_release(c, snap);
+  for (size_t k = 0; k < nkeys; k++)
+    CHECK(last[k] < 0 || found[k], "live key d%zu not found", k);
 
   sort_unique(&want);
   sort_unique(&got);
