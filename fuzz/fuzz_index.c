@@ -36,11 +36,11 @@
  *   - each term's df and cf are those of its postings;
  *   - each document is found under its key, and stores its title and body
  *     as given when they are valid UTF-8;
- *   - in an unstemmed corpus, kz_corpus_count() of a few of its plain words
- *     (ASCII letters and digits), alone, in OR, in AND and as a two-word
- *     phrase, gives the documents and matches the model gives (a match is
- *     an occurrence; a document's matches of an AND or OR are those of its
- *     words).
+ *   - in an unstemmed corpus, kz_corpus_keys() and kz_corpus_count() of a
+ *     few of its plain words (ASCII letters and digits), alone, in OR, AND
+ *     and NOT and as a two-word phrase, give the documents and matches the
+ *     model gives (a match is an occurrence; a document's matches of an AND
+ *     or OR are those of its words, of a NOT those of its first word).
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -203,9 +203,10 @@ static size_t doc_end(run r, size_t i) {
   return j;
 }
 
-static void model_count(run a, run b, int op, uint64_t *docs, uint64_t *matches) {
+static void model_count(run a, run b, int op, uint64_t *docs, uint64_t *matches,
+                        uint64_t *set) {
   size_t i = 0, j = 0;
-  *docs = *matches = 0;
+  *docs = *matches = *set = 0;
   while (i < a.n || j < b.n) {
     uint32_t da = i < a.n ? a.v[i].doc : UINT32_MAX, db = j < b.n ? b.v[j].doc : UINT32_MAX;
     uint32_t d = da < db ? da : db;
@@ -213,6 +214,8 @@ static void model_count(run a, run b, int op, uint64_t *docs, uint64_t *matches)
     uint64_t m = 0;
     if (op == 'O' || (op == 'A' && ie > i && je > j)) {
       m = (ie - i) + (je - j);
+    } else if (op == 'N') { /* a but not b: a's occurrences */
+      m = je > j ? 0 : ie - i;
     } else if (op == 'P') { /* b right after a, in the same field */
       for (size_t x = i; x < ie; x++)
         for (size_t y = j; y < je; y++)
@@ -221,17 +224,36 @@ static void model_count(run a, run b, int op, uint64_t *docs, uint64_t *matches)
     if (m) {
       (*docs)++;
       *matches += m;
+      *set |= 1ull << d; /* document numbers are key numbers, below 64 */
     }
     i = ie;
     j = je;
   }
 }
 
-static void check_count(kz_corpus *c, const char *q, uint64_t docs, uint64_t matches) {
+static int key_cb(const char *key, size_t len, void *p) {
+  uint64_t *set = p;
+  char kb[16];
+  unsigned long v;
+  CHECK(len > 1 && len < sizeof kb && key[0] == 'd', "key %.*s", (int)len, key);
+  memcpy(kb, key, len);
+  kb[len] = '\0';
+  v = strtoul(kb + 1, NULL, 10);
+  CHECK(v < 64 && !(*set >> v & 1), "key %s (twice?)", kb);
+  *set |= 1ull << v;
+  return 0;
+}
+
+static void check_count(kz_corpus *c, const char *q, uint64_t docs, uint64_t matches,
+                        uint64_t set) {
   kz_counts *k = NULL;
   kz_count_row row;
-  uint64_t gd = 0, gm = 0;
-  int rc = kz_corpus_count(&k, c, q, strlen(q), KZ_COUNT_ALL);
+  uint64_t gd = 0, gm = 0, gset = 0;
+  int rc = kz_corpus_keys(c, q, strlen(q), key_cb, &gset);
+  CHECK(rc == KZ_OK, "keys '%s': %s", q, kz_last_errmsg());
+  CHECK(gset == set, "keys '%s': documents %llx, model %llx", q, (unsigned long long)gset,
+        (unsigned long long)set);
+  rc = kz_corpus_count(&k, c, q, strlen(q), KZ_COUNT_ALL);
   CHECK(rc == KZ_OK, "count '%s': %s", q, kz_last_errmsg());
   if (kz_counts_size(k) == 1 && kz_counts_row(k, 0, &row) == KZ_OK) {
     gd = row.docs;
@@ -268,20 +290,21 @@ static void check_counts(kz_corpus *c, const tuples *want) {
   }
   for (size_t x = 0; x < nw; x++) {
     char q[128];
-    uint64_t d, m;
+    uint64_t d, m, set;
     const tuple *tx = w[x].v;
-    model_count(w[x], (run){NULL, 0}, 'O', &d, &m);
+    model_count(w[x], (run){NULL, 0}, 'O', &d, &m, &set);
     snprintf(q, sizeof q, "%.*s", (int)tx->klen - 1, want->arena + tx->koff + 1);
-    check_count(c, q, d, m);
+    check_count(c, q, d, m, set);
     for (size_t y = x + 1; y < nw; y++) {
       const tuple *ty = w[y].v;
-      const int ops[3] = {'O', 'A', 'P'};
-      for (int o = 0; o < 3; o++) {
-        model_count(w[x], w[y], ops[o], &d, &m);
-        snprintf(q, sizeof q, ops[o] == 'P' ? "\"%.*s %.*s\"" : ops[o] == 'A' ? "%.*s AND %.*s" : "%.*s OR %.*s",
-                 (int)tx->klen - 1, want->arena + tx->koff + 1, (int)ty->klen - 1,
-                 want->arena + ty->koff + 1);
-        check_count(c, q, d, m);
+      static const char *const form[4] = {"%.*s OR %.*s", "%.*s AND %.*s", "\"%.*s %.*s\"",
+                                          "%.*s NOT %.*s"};
+      static const int ops[4] = {'O', 'A', 'P', 'N'};
+      for (int o = 0; o < 4; o++) {
+        model_count(w[x], w[y], ops[o], &d, &m, &set);
+        snprintf(q, sizeof q, form[o], (int)tx->klen - 1, want->arena + tx->koff + 1,
+                 (int)ty->klen - 1, want->arena + ty->koff + 1);
+        check_count(c, q, d, m, set);
       }
     }
   }
