@@ -29,13 +29,13 @@
  *     that was not deleted since, each found once;
  *   - the index holds exactly the model's (term, document, field, position)
  *     tuples over the live documents: for each document and field, the
- *     terms of kz_tokenize() with
- *     the corpus's analyzer (punctuation, symbols and empty forms dropped;
- *     in a stemmed corpus also the unstemmed forms in their own key space),
- *     keys cut to KZI_MAX_KEY bytes as the writer cuts them;
+ *     terms of kz_tokenize() with the corpus's analyzer (punctuation,
+ *     symbols and empty forms dropped; in a stemmed corpus also the
+ *     unstemmed forms in their own key space), keys cut to KZI_MAX_KEY
+ *     bytes as the writer cuts them;
  *   - each term's df and cf are those of its postings;
- *   - each document is found under its key, and stores its title and body
- *     as given when they are valid UTF-8;
+ *   - each live document stores its title and body as given when they are
+ *     valid UTF-8;
  *   - in an unstemmed corpus, kz_corpus_keys() and kz_corpus_count() of a
  *     few of its plain words (ASCII letters and digits), alone, in OR, AND
  *     and NOT and as a two-word phrase, give the documents and matches the
