@@ -52,16 +52,7 @@
 #include <unistr.h>
 
 #include "../libkz/corpus_int.h"
-
-#define CHECK(cond, ...)                                        \
-  do {                                                          \
-    if (!(cond)) {                                              \
-      fprintf(stderr, "fuzz_index.c:%d: check failed: %s: ", __LINE__, #cond); \
-      fprintf(stderr, __VA_ARGS__);                             \
-      fputc('\n', stderr);                                      \
-      __builtin_trap();                                         \
-    }                                                           \
-  } while (0)
+#include "check.h"
 
 #define MAX_DOCS 64
 

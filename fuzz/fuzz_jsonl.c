@@ -24,16 +24,7 @@
 #include <unistr.h>
 
 #include "../libkz/corpus_int.h"
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf(stderr, "fuzz_jsonl.c:%d: check failed: %s: ", __LINE__, #cond); \
-      fprintf(stderr, __VA_ARGS__);                                           \
-      fputc('\n', stderr);                                                    \
-      __builtin_trap();                                                       \
-    }                                                                         \
-  } while (0)
+#include "check.h"
 
 /* The member name of each field the reader knows (one of its names). */
 static const char *const names[KZ_FIELD_COUNT] = {
