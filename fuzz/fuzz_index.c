@@ -42,7 +42,6 @@
  *     model gives (a match is an occurrence; a document's matches of an AND
  *     or OR are those of its words, of a NOT those of its first word).
  */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +52,7 @@
 
 #include "../libkz/corpus_int.h"
 #include "check.h"
+#include "../tests/support/test_fs.h"
 
 #define MAX_DOCS 64
 
@@ -141,20 +141,6 @@ typedef struct doc {
   size_t len[KZI_NFIELDS];
 } doc;
 
-static void rm_dir(const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  char path[4200];
-  if (!d) return;
-  while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.') continue;
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    unlink(path);
-  }
-  closedir(d);
-  rmdir(dir);
-}
-
 static char g_root[256];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
@@ -166,7 +152,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-static void cleanup_root(void) { rm_dir(g_root); }
+static void cleanup_root(void) { kzt_rmtree(g_root); }
 
 /* A word the query parser reads back as the same term: a plain ASCII
  * form that is no operator. */
@@ -256,28 +242,27 @@ static void check_count(kz_corpus *c, const char *q, uint64_t docs, uint64_t mat
   kz_counts_free(k);
 }
 
+/* The end of the run of sorted tuples of term i's key. */
+static size_t term_end(const tuples *t, size_t i) {
+  size_t j = i + 1;
+  while (j < t->n && t->v[j].klen == t->v[i].klen &&
+         !memcmp(t->arena + t->v[j].koff, t->arena + t->v[i].koff, t->v[i].klen))
+    j++;
+  return j;
+}
+
 /* Counts of up to four plain words of the model, alone and in pairs. */
 static void check_counts(kz_corpus *c, const tuples *want) {
   run w[4];
   size_t nw = 0, ncand = 0, seen = 0;
-  for (size_t i = 0; i < want->n;) { /* how many plain words */
-    size_t j = i + 1;
-    while (j < want->n && want->v[j].klen == want->v[i].klen &&
-           !memcmp(want->arena + want->v[j].koff, want->arena + want->v[i].koff, want->v[i].klen))
-      j++;
+  for (size_t i = 0; i < want->n; i = term_end(want, i)) /* how many plain words */
     ncand += plain_word(want, &want->v[i]);
-    i = j;
-  }
-  for (size_t i = 0; i < want->n && nw < 4;) { /* four of them, spread */
-    size_t j = i + 1;
-    while (j < want->n && want->v[j].klen == want->v[i].klen &&
-           !memcmp(want->arena + want->v[j].koff, want->arena + want->v[i].koff, want->v[i].klen))
-      j++;
+  for (size_t i = 0, j; i < want->n && nw < 4; i = j) { /* four of them, spread */
+    j = term_end(want, i);
     if (plain_word(want, &want->v[i])) {
       if (seen == nw * ncand / 4) w[nw++] = (run){&want->v[i], j - i};
       seen++;
     }
-    i = j;
   }
   for (size_t x = 0; x < nw; x++) {
     char q[128];
@@ -358,7 +343,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
 
   snprintf(dir, sizeof dir, "%s/c", g_root);
-  rm_dir(dir);
+  kzt_rmtree(dir);
   o.flags = KZ_CORPUS_CREATE;
   o.analyzer_flags = aflags;
   o.language = (aflags & KZ_TOK_STEM) ? "en" : NULL;
@@ -508,7 +493,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (!(aflags & KZ_TOK_STEM)) check_counts(c, &want);
   kz_corpus_close(c);
-  rm_dir(dir);
+  kzt_rmtree(dir);
   free(want.v);
   free(got.v);
   free(want.arena);
