@@ -808,6 +808,55 @@ int kz_corpus_add_file(kz_corpus *c, const char *path) {
   return kz_corpus_add_file_v2(c, path, NULL, 0, NULL);
 }
 
+/* The directories and files a walk has reached, by device and inode: a
+ * directory reached again through a symbolic link (a link to an ancestor
+ * would otherwise be walked until the depth limit, and two such links
+ * double the walk at every level) or a file reached again through a
+ * symbolic or hard link is passed over.  Open addressing; 0 is empty. */
+typedef struct seen_set {
+  uint64_t (*e)[2]; /* device + 1, inode */
+  size_t n, cap;
+} seen_set;
+
+/* Add st's file to the set: 1 when it was new, 0 when already there, -1
+ * when out of memory. */
+static int seen_add(seen_set *ss, const struct stat *st) {
+  uint64_t dev = (uint64_t)st->st_dev + 1, ino = (uint64_t)st->st_ino;
+  size_t i;
+  if ((ss->n + 1) * 2 > ss->cap) {
+    size_t ncap = ss->cap ? ss->cap * 2 : 256;
+    uint64_t(*ne)[2] = calloc(ncap, sizeof *ne);
+    if (!ne) return -1;
+    for (size_t j = 0; j < ss->cap; j++) {
+      if (!ss->e[j][0]) continue;
+      i = (size_t)(kzi_hash64(ss->e[j], sizeof ss->e[j]) & (ncap - 1));
+      while (ne[i][0]) i = (i + 1) & (ncap - 1);
+      ne[i][0] = ss->e[j][0];
+      ne[i][1] = ss->e[j][1];
+    }
+    free(ss->e);
+    ss->e = ne;
+    ss->cap = ncap;
+  }
+  {
+    uint64_t k[2] = {dev, ino};
+    i = (size_t)(kzi_hash64(k, sizeof k) & (ss->cap - 1));
+  }
+  for (; ss->e[i][0]; i = (i + 1) & (ss->cap - 1))
+    if (ss->e[i][0] == dev && ss->e[i][1] == ino) return 0;
+  ss->e[i][0] = dev;
+  ss->e[i][1] = ino;
+  ss->n++;
+  return 1;
+}
+
+static void seen_clear(seen_set *ss) {
+  free(ss->e);
+  memset(ss, 0, sizeof *ss);
+}
+
+#define WALK_MAX_DEPTH 64
+
 typedef struct dirwalk {
   kz_corpus *c;
   uint64_t failed, docs, bytes, total;
@@ -815,6 +864,7 @@ typedef struct dirwalk {
   void *payload;
   int depth;
   int sizing;               /* first pass: only sum the file sizes */
+  seen_set seen;            /* directories and files reached so far */
   char first[640];          /* why the first skipped file was skipped */
 } dirwalk;
 
@@ -841,6 +891,7 @@ static int walk(dirwalk *dw, const char *dir) {
   for (int i = 0; i < n; i++) {
     char path[4200];
     struct stat st;
+    int fresh;
     if (rc || ents[i]->d_name[0] == '.') {
       free(ents[i]);
       continue;
@@ -851,13 +902,27 @@ static int walk(dirwalk *dw, const char *dir) {
       if (!dw->sizing) skip_file(dw, path, NULL);
       continue;
     }
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) continue;
+    fresh = seen_add(&dw->seen, &st);
+    if (fresh < 0) {
+      rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      continue;
+    }
+    if (!fresh) continue; /* reached before, through a link */
     if (S_ISDIR(st.st_mode)) {
-      if (dw->depth < 64) {
-        dw->depth++;
-        rc = walk(dw, path);
-        dw->depth--;
+      if (dw->depth >= WALK_MAX_DEPTH) {
+        if (!dw->sizing) {
+          char why[640];
+          snprintf(why, sizeof why, "%.500s: directory more than %d levels deep", path,
+                   WALK_MAX_DEPTH);
+          skip_file(dw, path, why);
+        }
+        continue;
       }
-    } else if (S_ISREG(st.st_mode)) {
+      dw->depth++;
+      rc = walk(dw, path);
+      dw->depth--;
+    } else {
       int r;
       if (dw->sizing) {
         dw->total += (uint64_t)st.st_size;
@@ -874,6 +939,19 @@ static int walk(dirwalk *dw, const char *dir) {
     }
   }
   free(ents);
+  return rc;
+}
+
+/* One pass over root (see walk()). */
+static int walk_root(dirwalk *dw, const char *root) {
+  struct stat st;
+  int rc;
+  seen_clear(&dw->seen);
+  /* the root itself, so that a link back to it is not walked */
+  if (stat(root, &st) == 0 && seen_add(&dw->seen, &st) < 0)
+    return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+  rc = walk(dw, root);
+  seen_clear(&dw->seen);
   return rc;
 }
 
@@ -902,11 +980,11 @@ int kz_corpus_add_dir(kz_corpus *c, const char *path, uint64_t *failed,
   dw.payload = payload;
   if (progress) {
     dw.sizing = 1;
-    rc = walk(&dw, root);
+    rc = walk_root(&dw, root);
     dw.sizing = 0;
     if (rc) return rc;
   }
-  rc = walk(&dw, root);
+  rc = walk_root(&dw, root);
   if (!rc && progress && dw.docs == 0) rc = progress(0, dw.total, 0, payload);
   if (failed) *failed = dw.failed;
   if (!rc && dw.failed)

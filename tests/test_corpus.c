@@ -905,6 +905,99 @@ static int on_prog(uint64_t done, uint64_t total, uint64_t docs, void *p) {
   return 0;
 }
 
+/* Copy seed article `name` to `to`; returns its size. */
+static uint64_t copy_seed(const char *name, const char *to) {
+  char from[512], buf[65536];
+  FILE *in, *out;
+  size_t n;
+  uint64_t sum = 0;
+  snprintf(from, sizeof from, "%s/examples/corpus/%s", KZ_SOURCE_DIR, name);
+  in = fopen(from, "rb");
+  out = fopen(to, "wb");
+  assert_non_null(in);
+  assert_non_null(out);
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+    assert_int_equal(fwrite(buf, 1, n, out), n);
+    sum += n;
+  }
+  fclose(in);
+  fclose(out);
+  return sum;
+}
+
+/* add_dir follows links but reaches each directory and file once: links
+ * back to an ancestor (two of them used to double the walk at every level
+ * until the depth limit: a hang), a second link to a directory, symbolic
+ * and hard links to a file.  A directory deeper than the limit is counted
+ * as skipped, with its path in the message. */
+static void test_add_dir_links(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  char src[128], path[512], to[512];
+  kz_corpus *c = create(dir, 0, NULL);
+  prog g = {0, 0, 0, 0};
+  uint64_t failed = 9, sum = 0;
+  kz_doc *d;
+  snprintf(src, sizeof src, "%s", dir);
+  *strrchr(src, '/') = 0;
+  strcat(src, "/links");
+  assert_int_equal(mkdir(src, 0755), 0);
+  snprintf(path, sizeof path, "%s/sub", src);
+  assert_int_equal(mkdir(path, 0755), 0);
+  snprintf(path, sizeof path, "%s/a.txt", src);
+  sum += copy_seed("000_263d34c5b9433d99.txt", path);
+  snprintf(path, sizeof path, "%s/sub/b.txt", src);
+  sum += copy_seed("001_ab822a0e62d101c9.txt", path);
+  snprintf(path, sizeof path, "%s/loop", src);
+  assert_int_equal(symlink(".", path), 0);
+  snprintf(path, sizeof path, "%s/sub/x", src);
+  assert_int_equal(symlink(".", path), 0);
+  snprintf(path, sizeof path, "%s/sub/y", src);
+  assert_int_equal(symlink("..", path), 0);
+  snprintf(path, sizeof path, "%s/twin", src);
+  assert_int_equal(symlink("sub", path), 0);
+  snprintf(path, sizeof path, "%s/alias.txt", src);
+  assert_int_equal(symlink("a.txt", path), 0);
+  snprintf(path, sizeof path, "%s/a.txt", src);
+  snprintf(to, sizeof to, "%s/hard.txt", src);
+  assert_int_equal(link(path, to), 0);
+  assert_int_equal(kz_corpus_add_dir(c, src, &failed, on_prog, &g), KZ_OK);
+  assert_int_equal(failed, 0);
+  assert_int_equal(g.docs, 2);
+  assert_int_equal(g.total, sum);
+  assert_int_equal(g.done, sum);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), 2);
+  /* under the first path in sorted order */
+  snprintf(path, sizeof path, "%s/a.txt", src);
+  assert_int_equal(kz_corpus_doc(&d, c, path, strlen(path)), KZ_OK);
+  kz_doc_free(d);
+  snprintf(path, sizeof path, "%s/sub/b.txt", src);
+  assert_int_equal(kz_corpus_doc(&d, c, path, strlen(path)), KZ_OK);
+  kz_doc_free(d);
+  snprintf(path, sizeof path, "%s/twin/b.txt", src);
+  assert_int_equal(kz_corpus_doc(&d, c, path, strlen(path)), KZ_ENOTFOUND);
+  /* a file 65 directories below: skipped and said so */
+  {
+    char deep[4096];
+    int n = snprintf(deep, sizeof deep, "%s/deep", src);
+    for (int k = 0; k < 65; k++) {
+      assert_int_equal(mkdir(deep, 0755), 0);
+      n += snprintf(deep + n, sizeof deep - (size_t)n, "/d");
+    }
+    assert_int_equal(mkdir(deep, 0755), 0);
+    snprintf(deep + n, sizeof deep - (size_t)n, "/c.txt");
+    copy_seed("002_b03ce63f8eeabc7f.txt", deep);
+    snprintf(path, sizeof path, "%s/deep", src);
+    assert_int_equal(kz_corpus_add_dir(c, path, &failed, NULL, NULL), KZ_OK);
+    assert_int_equal(failed, 1);
+    assert_non_null(strstr(kz_last_errmsg(), "levels deep"));
+  }
+  kz_corpus_close(c);
+  kzt_rmtree(src);
+  cleanup(dir);
+}
+
 /* add_dir keys, progress totals; add_file_v2 and add_article keys and
  * metadata overrides. */
 static void test_add_files(void **state) {
@@ -1151,6 +1244,7 @@ int main(void) {
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_snippet_field),
       cmocka_unit_test(test_add_files),
+      cmocka_unit_test(test_add_dir_links),
       cmocka_unit_test(test_entity),
       cmocka_unit_test(test_entity_common_words),
   };

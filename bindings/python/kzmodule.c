@@ -4743,8 +4743,10 @@ PyDoc_STRVAR(Corpus_add_dir_doc,
 "\n"
 "Add every regular file under the directory path, recursively and in\n"
 "sorted order (names starting with '.' are skipped), each as add(file)\n"
-"does.  progress as for add_jsonl().  Returns (added, failed): failed\n"
-"counts the files that could not be read.");
+"does.  Links are followed, but a directory or file reached again through\n"
+"a link is added once, under its first path.  progress as for\n"
+"add_jsonl().  Returns (added, failed): failed counts the files that could\n"
+"not be read or are not text, and directories more than 64 levels deep.");
 
 static PyObject *
 Corpus_add_dir(PyObject *op, PyObject *args, PyObject *kwds)

@@ -241,6 +241,11 @@ KZ_API int kz_corpus_add_file_v2(kz_corpus *c, const char *path, const char *key
  * not text (kz_article_parse_file()'s KZ_EFORMAT: images, PDFs, archives)
  * are skipped and counted in *failed (may be NULL); the message then says
  * how many and why the first was skipped, while KZ_OK is returned.
+ * Symbolic links are followed, but each directory and each file is
+ * reached once: one reached again (through a symbolic or hard link, or a
+ * link back to an ancestor) is passed over, so it is added under the
+ * first path in the walk's order.  Directories more than 64 levels below
+ * `path` are skipped and counted in *failed.
  * progress may be NULL; when given, the directory is walked once first
  * to sum the file sizes, reported as `total`. */
 KZ_API int kz_corpus_add_dir(kz_corpus *c, const char *path, uint64_t *failed,
