@@ -32,6 +32,7 @@ const char cli_usage_index[] =
 
 typedef struct progress {
   int tty;
+  uint64_t done;        /* bytes read of the current PATH, as last reported */
   double t0;
   uint64_t base_docs;
   time_t last;
@@ -45,8 +46,9 @@ static double now(void) {
 
 static int on_progress(uint64_t done, uint64_t total, uint64_t docs, void *payload) {
   progress *p = payload;
-  time_t t = time(NULL);
-  if (!p->tty || t == p->last) return 0;
+  time_t t;
+  p->done = done;
+  if (!p->tty || (t = time(NULL)) == p->last) return 0;
   p->last = t;
   if (total)
     fprintf(stderr, "\r  %llu documents, %.1f / %.1f MB (%3.0f%%)   ",
@@ -65,7 +67,7 @@ int cli_cmd_index(int argc, char **argv) {
   unsigned long mem = 0;
   kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   kz_corpus *c;
-  progress pg = {0, 0, 0, 0};
+  progress pg = {0, 0, 0, 0, 0};
   uint64_t before, bytes = 0, bad = 0;
   double t0;
 
@@ -122,9 +124,11 @@ int cli_cmd_index(int argc, char **argv) {
       bad += skipped;
       bytes += (uint64_t)st.st_size;
     } else if (S_ISDIR(st.st_mode)) {
+      pg.done = 0;
       rc = kz_corpus_add_dir(c, path, &skipped, on_progress, &pg);
       if (rc == KZ_OK && skipped) cli_error("%s: %s", path, kz_last_errmsg());
       bad += skipped;
+      bytes += pg.done;
     } else {
       rc = kz_corpus_add_file(c, path);
       bytes += (uint64_t)st.st_size;
