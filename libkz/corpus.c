@@ -570,15 +570,27 @@ static void set_field(kzi_stored *st, int f, const char *s) {
   st->n[f] = s ? strlen(s) : 0;
 }
 
-static int add_stored(kz_corpus *c, kzi_stored *st) {
-  char date[11];
-  int32_t d;
-  int rc;
-  if (st->n[KZ_FIELD_KEY] == 0 || st->n[KZ_FIELD_KEY] > KZI_MAX_KEY)
-    return kzi_seterr(NULL, KZ_EINVAL, "document key must be 1 to %d bytes", KZI_MAX_KEY);
+/* Can a corpus take the document at all?  KZ_OK, or KZ_EINVAL / KZ_ELIMIT
+ * with the reason in why[0..cap). */
+static int check_stored(const kzi_stored *st, char *why, size_t cap) {
+  if (st->n[KZ_FIELD_KEY] == 0 || st->n[KZ_FIELD_KEY] > KZI_MAX_KEY) {
+    snprintf(why, cap, "document key must be 1 to %d bytes (it has %zu)", KZI_MAX_KEY,
+             st->n[KZ_FIELD_KEY]);
+    return KZ_EINVAL;
+  }
   for (int i = 0; i < KZ_FIELD_COUNT; i++)
-    if (st->n[i] > ((size_t)1 << 30))
-      return kzi_seterr(NULL, KZ_ELIMIT, "document field over 1 GB");
+    if (st->n[i] > ((size_t)1 << 30)) {
+      snprintf(why, cap, "document field over 1 GB");
+      return KZ_ELIMIT;
+    }
+  return KZ_OK;
+}
+
+static int add_stored(kz_corpus *c, kzi_stored *st) {
+  char date[11], why[128];
+  int32_t d;
+  int rc = check_stored(st, why, sizeof why);
+  if (rc) return kzi_seterr(NULL, rc, "%s", why);
   d = kzi_parse_date(st->f[KZ_FIELD_DATE], st->n[KZ_FIELD_DATE]);
   kzi_format_date(d, date);
   st->f[KZ_FIELD_DATE] = date;
@@ -676,6 +688,7 @@ int kz_corpus_add_jsonl(kz_corpus *c, const char *path, unsigned int flags,
     arena.n = 0;
     rc = kzi_jsonl_parse_line(line, len, &arena, &s, err, sizeof err);
     if (rc == KZ_ENOMEM) break;
+    if (!rc) rc = check_stored(&s, err, sizeof err); /* a line the corpus cannot take */
     if (rc) {
       bad++;
       if (flags & KZ_JSONL_STRICT) {
@@ -688,7 +701,12 @@ int kz_corpus_add_jsonl(kz_corpus *c, const char *path, unsigned int flags,
       continue;
     }
     rc = add_stored(c, &s);
-    if (rc) break;
+    if (rc) {
+      char why[512];
+      snprintf(why, sizeof why, "%s", kz_last_errmsg());
+      rc = kzi_seterr(NULL, rc, "%s:%llu: %s", path, (unsigned long long)lineno, why);
+      break;
+    }
     docs++;
     if (progress && docs % 256 == 0 && (rc = progress(done, total, docs, payload))) break;
   }

@@ -587,12 +587,19 @@ static void test_jsonl(void **state) {
   fputs("{\"id\": \"bad\", \"text\": \"unterminated}\n", f);
   fputs("not json\n", f);
   fputs("{\"title\": \"no id\", \"text\": \"x\"}\n", f);
+  /* a key no corpus takes: skipped like a bad line, the lines after it
+   * still added (it used to stop the whole file) */
+  fputs("{\"id\": \"", f);
+  for (int i = 0; i < 5000; i++) fputc('k', f);
+  fputs("\", \"text\": \"long key\"}\n", f);
+  fputs("{\"id\": \"n3\", \"text\": \"third line\"}\n", f);
   fclose(f);
   assert_int_equal(kz_corpus_add_jsonl(c, path, 0, &skipped, NULL, NULL), KZ_OK);
-  assert_int_equal(skipped, 3);
+  assert_int_equal(skipped, 4);
   assert_non_null(strstr(kz_last_errmsg(), ":4:"));
   assert_int_equal(kz_corpus_commit(c), KZ_OK);
-  assert_int_equal(kz_corpus_count_docs(c), 2);
+  assert_int_equal(kz_corpus_count_docs(c), 3);
+  assert_string_equal(keys(c, "third"), "n3");
   assert_string_equal(keys(c, "café"), "n1");
   assert_string_equal(keys(c, "second"), "2");
   assert_string_equal(keys(c, "author:lee"), "n1");

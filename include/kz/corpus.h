@@ -198,10 +198,13 @@ typedef int (*kz_progress_cb)(uint64_t done, uint64_t total, uint64_t docs,
  * (the body), and optional "date", "source", "author" (string or array of
  * strings), "url", "language" (or "lang"), "caption", "heading".  Unknown
  * members are ignored; blank lines are skipped.  A line that is not such an
- * object (bad JSON, no id, no text) is skipped, counted in *skipped (may be
- * NULL), and the first such line's number and problem is kept as the
- * message; with KZ_JSONL_STRICT it stops the add with KZ_EFORMAT naming the
- * line.  progress may be NULL.
+ * object or that a corpus cannot take (bad JSON, no id, no text, an empty id
+ * or one over 4096 bytes, a field over 1 GB) is skipped, counted in
+ * *skipped (may be NULL), and the first such line's number and problem is
+ * kept as the message; with KZ_JSONL_STRICT it stops the add with
+ * KZ_EFORMAT naming the line.  Any other error stops the add, with a
+ * message naming the file and line; the documents before it stay pending.
+ * progress may be NULL.
  * Returns KZ_OK, KZ_ENOTFOUND, KZ_EIO, KZ_EFORMAT, KZ_EBUSY, KZ_ENOMEM or
  * the callback's value.
  */
