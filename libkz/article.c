@@ -5,11 +5,13 @@
  * arena-backed document and returns it as an immutable kz_article.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "article_int.h"
 
@@ -191,6 +193,7 @@ int kz_article_parse(kz_article **out, const char *data, size_t len,
 
 int kz_article_parse_file(kz_article **out, const char *path, const kz_parse_options *opts) {
   FILE *f;
+  int fd;
   struct stat sb;
   char *buf;
   size_t n = 0, size;
@@ -198,23 +201,29 @@ int kz_article_parse_file(kz_article **out, const char *path, const kz_parse_opt
   if (out == NULL || path == NULL)
     return kzi_seterr(NULL, KZ_EINVAL, "kz_article_parse_file: NULL argument");
   *out = NULL;
-  f = fopen(path, "rb");
-  if (f == NULL) {
+  /* Only regular files: a device (/dev/zero) or a pipe has no end we can
+   * trust.  Opened without blocking, so that a named pipe with no writer
+   * is refused instead of waiting for one.  The size is known up front, so
+   * the limit is checked before any memory is taken. */
+  fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     int e = errno;
     return kzi_seterr(NULL, e == ENOENT ? KZ_ENOTFOUND : KZ_EIO, "%s: %s", path, strerror(e));
   }
-  /* Only regular files: a device (/dev/zero) or a pipe has no end we can
-   * trust.  The size is known up front, so the limit is checked before any
-   * memory is taken. */
-  if (fstat(fileno(f), &sb) != 0) {
+  if (fstat(fd, &sb) != 0) {
     int e = errno;
-    fclose(f);
+    close(fd);
     return kzi_seterr(NULL, KZ_EIO, "%s: %s", path, strerror(e));
   }
   if (!S_ISREG(sb.st_mode)) {
-    fclose(f);
+    close(fd);
     return kzi_seterr(NULL, KZ_EIO, "%s: %s", path,
                       S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
+  }
+  f = fdopen(fd, "rb");
+  if (f == NULL) {
+    close(fd);
+    return kzi_seterr(NULL, KZ_ENOMEM, "%s: out of memory", path);
   }
   if (sb.st_size < 0 || (unsigned long long)sb.st_size > KZ_ARTICLE_MAX_FILE) {
     fclose(f);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -554,6 +555,21 @@ static void test_file_limits(void **state) {
   assert_non_null(strstr(kz_last_errmsg(), "/dev/zero"));
   assert_non_null(strstr(kz_last_errmsg(), "not a regular file"));
   assert_int_equal(kz_article_parse_file(&a, "/", NULL), KZ_EIO);
+  /* a named pipe with no writer: refused, not waited on (alarm() ends the
+   * test if the open blocks) */
+  {
+    char fifo[] = "/tmp/kz_test_fifo_XXXXXX";
+    int t = mkstemp(fifo);
+    assert_true(t >= 0);
+    close(t);
+    remove(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    alarm(20);
+    assert_int_equal(kz_article_parse_file(&a, fifo, NULL), KZ_EIO);
+    alarm(0);
+    assert_non_null(strstr(kz_last_errmsg(), "not a regular file"));
+    remove(fifo);
+  }
   /* a (sparse) file one byte over the limit */
   fd = mkstemp(path);
   assert_true(fd >= 0);
