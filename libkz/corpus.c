@@ -678,15 +678,21 @@ int kz_corpus_add_jsonl(kz_corpus *c, const char *path, unsigned int flags,
   while ((n = getline(&line, &cap, f)) > 0) {
     kzi_stored s;
     char err[300];
+    char *text = line;
     size_t len = (size_t)n;
     lineno++;
     done += len;
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
-                   line[len - 1] == '\t'))
+    /* a byte order mark, as tools on Windows write before the first line */
+    if (lineno == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+      text += 3;
+      len -= 3;
+    }
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' ' ||
+                   text[len - 1] == '\t'))
       len--;
     if (len == 0) continue;
     arena.n = 0;
-    rc = kzi_jsonl_parse_line(line, len, &arena, &s, err, sizeof err);
+    rc = kzi_jsonl_parse_line(text, len, &arena, &s, err, sizeof err);
     if (rc == KZ_ENOMEM) break;
     if (!rc) rc = check_stored(&s, err, sizeof err); /* a line the corpus cannot take */
     if (rc) {

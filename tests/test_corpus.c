@@ -580,6 +580,7 @@ static void test_jsonl(void **state) {
   kz_corpus *c = create(dir, 0, NULL);
   snprintf(path, sizeof path, "%s.jsonl", dir);
   f = fopen(path, "w");
+  fputs("\xEF\xBB\xBF", f); /* a byte order mark before the first line: ignored */
   fputs("{\"id\": \"n1\", \"title\": \"One\", \"text\": \"caf\\u00e9 in Astana\", "
         "\"source\": \"BBC\", \"date\": \"2022-01-05T10:00:00\", \"author\": [\"Ann Lee\", \"Bo Ma\"]}\n",
         f);

@@ -197,7 +197,8 @@ typedef int (*kz_progress_cb)(uint64_t done, uint64_t total, uint64_t docs,
  * object per line with "id" (string or number; the key), "title", "text"
  * (the body), and optional "date", "source", "author" (string or array of
  * strings), "url", "language" (or "lang"), "caption", "heading".  Unknown
- * members are ignored; blank lines are skipped.  A line that is not such an
+ * members are ignored; blank lines and a UTF-8 byte order mark before the
+ * first line are skipped.  A line that is not such an
  * object or that a corpus cannot take (bad JSON, no id, no text, an empty id
  * or one over 4096 bytes, a field over 1 GB) is skipped, counted in
  * *skipped (may be NULL), and the first such line's number and problem is
