@@ -591,7 +591,7 @@ static int add_stored(kz_corpus *c, kzi_stored *st) {
   int32_t d;
   int rc = check_stored(st, why, sizeof why);
   if (rc) return kzi_seterr(NULL, rc, "%s", why);
-  d = kzi_parse_date(st->f[KZ_FIELD_DATE], st->n[KZ_FIELD_DATE]);
+  d = kzi_meta_date(st->f[KZ_FIELD_DATE], st->n[KZ_FIELD_DATE]);
   kzi_format_date(d, date);
   st->f[KZ_FIELD_DATE] = date;
   st->n[KZ_FIELD_DATE] = strlen(date);

@@ -543,6 +543,13 @@ unsigned kzi_analyzer_flags(unsigned tok_flags, int exact);
 int kzi_meta_norm(kz_tokenizer *tk, const char *s, size_t n, kzi_buf *out);
 /* "YYYY-MM-DD..." -> days since 1970 or KZI_NO_DATE. */
 int32_t kzi_parse_date(const char *s, size_t n);
+/* date.c: a date given as metadata -> days since 1970 or KZI_NO_DATE:
+ * ISO 8601 as kzi_parse_date(); YYYYMMDD; Unix time in seconds (9-10
+ * digits) or milliseconds (13), as UTC; YYYY/MM/DD and YYYY.MM.DD; and the
+ * forms news pages write (kzi_date_find(): "Wed, 05 Jan 2022 10:00:00
+ * GMT", "January 5, 2022", "5 января 2022", "05.01.2022", day first).
+ * Other forms (05/01/2022: day or month first?) give no date. */
+int32_t kzi_meta_date(const char *s, size_t n);
 void kzi_format_date(int32_t days, char out[11]);
 void kzi_civil(int32_t days, int *y, int *m, int *d);
 int32_t kzi_days(int y, int m, int d);

@@ -16,6 +16,7 @@
 #include <threads.h>
 
 #include "article_int.h"
+#include "corpus_int.h"
 
 typedef struct tok {
   size_t s, e;  /* byte span */
@@ -299,4 +300,64 @@ int kzi_date_find(const char *s, size_t n, char iso[11], char tm[6], size_t *ds,
     return 1;
   }
   return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * A date given as metadata (a dataset's "date", kz_doc_meta.date)
+ * --------------------------------------------------------------------- */
+
+/* The value of s[0..n) if it is all digits (at most 18), else -1. */
+static long long all_digits(const char *s, size_t n) {
+  long long v = 0;
+  if (n == 0 || n > 18) return -1;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+/* Days since 1970 of YYYYMMDD, or KZI_NO_DATE. */
+static int32_t ymd_days(long long v) {
+  int y = (int)(v / 10000), mo = (int)(v / 100 % 100), d = (int)(v % 100);
+  return y >= 1000 && valid(y, mo, d) ? kzi_days(y, mo, d) : KZI_NO_DATE;
+}
+
+int32_t kzi_meta_date(const char *s, size_t n) {
+  int32_t days = kzi_parse_date(s, n);
+  char iso[11], tm[6];
+  size_t ds, de, cover, k;
+  long long v;
+  if (days != KZI_NO_DATE || !s) return days;
+  while (n && (*s == ' ' || *s == '\t')) s++, n--;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  /* a number: YYYYMMDD, or Unix time in seconds or milliseconds (the
+   * fraction of a JSON number dropped) */
+  for (k = 0; k < n && s[k] >= '0' && s[k] <= '9'; k++) {}
+  if (k == n || (k > 0 && s[k] == '.' && all_digits(s + k + 1, n - k - 1) >= 0)) {
+    v = all_digits(s, k);
+    if (v < 0) return KZI_NO_DATE;
+    if (k == 8) return ymd_days(v);
+    if (k == 13) v /= 1000;
+    else if (k < 9 || k > 10) return KZI_NO_DATE;
+    return (int32_t)(v / 86400);
+  }
+  /* YYYY/MM/DD, YYYY.MM.DD (year first: never ambiguous) */
+  if (n >= 8 && k == 4 && (s[4] == '/' || s[4] == '.')) {
+    int mo = 0, d = 0;
+    size_t i = 5;
+    for (; i < n && i < 7 && s[i] >= '0' && s[i] <= '9'; i++) mo = mo * 10 + (s[i] - '0');
+    if (i > 5 && i < n && s[i] == s[4]) {
+      size_t j = ++i;
+      for (; i < n && i < j + 2 && s[i] >= '0' && s[i] <= '9'; i++) d = d * 10 + (s[i] - '0');
+      if (i > j && (i == n || s[i] == ' ' || s[i] == 'T')) {
+        int y = (int)all_digits(s, 4);
+        if (valid(y, mo, d)) return kzi_days(y, mo, d);
+      }
+    }
+  }
+  /* as written in pages: "Wed, 05 Jan 2022 10:00:00 GMT", "January 5,
+   * 2022", "5 января 2022 г.", "05.01.2022" (day first) */
+  if (kzi_date_find(s, n, iso, tm, &ds, &de, &cover)) return kzi_parse_date(iso, 10);
+  return KZI_NO_DATE;
 }

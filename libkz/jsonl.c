@@ -237,7 +237,9 @@ int kzi_jsonl_parse_line(const char *line, size_t n, kzi_buf *arena,
         if (jstring(&j, arena)) goto out;
         len[f] = arena->n - off[f];
         have[f] = 1;
-      } else if (f == KZ_FIELD_KEY && j.p < j.end && (*j.p == '-' || (*j.p >= '0' && *j.p <= '9'))) {
+      } else if ((f == KZ_FIELD_KEY || f == KZ_FIELD_DATE) && j.p < j.end &&
+                 (*j.p == '-' || (*j.p >= '0' && *j.p <= '9'))) {
+        /* a number: an id, or a date as YYYYMMDD or Unix time */
         off[f] = arena->n;
         if (jnumber(&j, arena)) goto out;
         len[f] = arena->n - off[f];

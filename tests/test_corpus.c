@@ -584,7 +584,8 @@ static void test_jsonl(void **state) {
   fputs("{\"id\": \"n1\", \"title\": \"One\", \"text\": \"caf\\u00e9 in Astana\", "
         "\"source\": \"BBC\", \"date\": \"2022-01-05T10:00:00\", \"author\": [\"Ann Lee\", \"Bo Ma\"]}\n",
         f);
-  fputs("\n{\"id\": 2, \"text\": \"second line\", \"extra\": {\"x\": [1, 2, null]}}\n", f);
+  fputs("\n{\"id\": 2, \"text\": \"second line\", \"date\": 1641459600, "
+        "\"extra\": {\"x\": [1, 2, null]}}\n", f); /* Unix time: 2022-01-06 09:00 UTC */
   fputs("{\"id\": \"bad\", \"text\": \"unterminated}\n", f);
   fputs("not json\n", f);
   fputs("{\"title\": \"no id\", \"text\": \"x\"}\n", f);
@@ -603,6 +604,8 @@ static void test_jsonl(void **state) {
   assert_string_equal(keys(c, "third"), "n3");
   assert_string_equal(keys(c, "café"), "n1");
   assert_string_equal(keys(c, "second"), "2");
+  assert_string_equal(keys(c, "date:2022-01-06"), "2");
+  assert_string_equal(keys(c, "date:2022-01-05"), "n1");
   assert_string_equal(keys(c, "author:lee"), "n1");
   assert_string_equal(keys(c, "author:\"bo ma\""), "n1");
   assert_string_equal(keys(c, "source:bbc"), "n1");

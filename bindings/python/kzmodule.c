@@ -4395,7 +4395,7 @@ meta_value(int i, PyObject *v, int *err)
     s = PyObject_CallMethod(v, "isoformat", NULL);
     if (s == NULL) {
       PyErr_Clear();
-      type_error("date must be a str 'YYYY-MM-DD' or a datetime.date", v);
+      type_error("date must be a str or a datetime.date", v);
       *err = 1;
       return NULL;
     }
@@ -4432,8 +4432,11 @@ PyDoc_STRVAR(Corpus_add_doc,
 "date, source, authors, captions and headings come from it) and added\n"
 "under its path as given.  With key=, it is the body text (str or a\n"
 "bytes-like object holding UTF-8) and the keywords are its metadata:\n"
-"date a 'YYYY-MM-DD' str or a datetime.date, author a str or a list of\n"
-"str.  The change is visible to searches after commit().\n"
+"date a datetime.date or a str: ISO '2022-01-05', '20220105', Unix time\n"
+"'1641376800', or as pages and feeds write dates ('Wed, 05 Jan 2022\n"
+"10:00:00 GMT', 'January 5, 2022', '05.01.2022' day first; '05/01/2022'\n"
+"is ambiguous and gives no date); author a str or a list of str.  The\n"
+"change is visible to searches after commit().\n"
 "\n"
 "Raises kz.FileNotFound for a missing file, kz.BusyError when another\n"
 "writer holds the corpus, TypeError for metadata with a file.  The GIL\n"

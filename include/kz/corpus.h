@@ -157,7 +157,13 @@ KZ_API const char *kz_corpus_analyzer(const kz_corpus *c, unsigned int *flags);
 typedef struct kz_doc_meta {
   unsigned int version; /* KZ_DOC_META_VERSION */
   const char *title;
-  const char *date;     /* "YYYY-MM-DD", optionally followed by a time */
+  const char *date;     /* "YYYY-MM-DD", optionally followed by a time;
+                           also YYYYMMDD, Unix time (seconds or ms, UTC),
+                           YYYY/MM/DD, and dates as pages write them
+                           ("Wed, 05 Jan 2022 10:00:00 GMT", "January 5,
+                           2022", "5 января 2022", "05.01.2022": day
+                           first).  Anything else (05/01/2022: which comes
+                           first?) leaves the document undated. */
   const char *source;
   const char *author;   /* several authors separated by ';' */
   const char *url;
@@ -195,7 +201,8 @@ typedef int (*kz_progress_cb)(uint64_t done, uint64_t total, uint64_t docs,
 /*
  * Add every line of the JSON Lines file `path` ("-" is not special): one
  * object per line with "id" (string or number; the key), "title", "text"
- * (the body), and optional "date", "source", "author" (string or array of
+ * (the body), and optional "date" (a string in the forms kz_doc_meta.date
+ * takes, or a number: YYYYMMDD or Unix time), "source", "author" (string or array of
  * strings), "url", "language" (or "lang"), "caption", "heading".  Unknown
  * members are ignored; blank lines and a UTF-8 byte order mark before the
  * first line are skipped.  A line that is not such an

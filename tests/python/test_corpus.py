@@ -466,6 +466,18 @@ def test_to_pandas(corpus):
 # Writing: text, metadata, replace, delete, commit, persistence
 
 
+def test_add_dates_as_written(fresh):
+    # dates as feeds and datasets write them; an ambiguous one gives none
+    fresh.add("One.", key="rss", date="Wed, 05 Jan 2022 10:00:00 GMT")
+    fresh.add("Two.", key="long", date="January 5, 2022")
+    fresh.add("Three.", key="unix", date="1641459600")  # 2022-01-06 09:00 UTC
+    fresh.add("Four.", key="slash", date="05/01/2022")
+    fresh.commit()
+    assert sorted(fresh.keys("date:2022-01-05")) == ["long", "rss"]
+    assert fresh.keys("date:2022-01-06") == ["unix"]
+    assert fresh.doc("slash")["date"] is None
+
+
 def test_add_text_delete_commit_reopen(tmp_path):
     path = tmp_path / "c"
     with kz.Corpus(path, create=True) as c:
@@ -536,7 +548,7 @@ def test_add_errors(fresh, corpus_files, tmp_path):
     with pytest.raises(TypeError):
         fresh.add(corpus_files[0], key="k")
     with pytest.raises(TypeError):
-        fresh.add("x", key="k", date=20220105)
+        fresh.add("x", key="k", date=20220105)  # a str or a datetime.date
     fresh.add(corpus_files[0])  # a pathlib.Path: key is its path
     fresh.add(str(corpus_files[1]))
     fresh.commit()
