@@ -14,7 +14,9 @@
  *     surrogates become U+FFFD);
  *   - round trip: the fields written back as a JSON object (every byte
  *     that JSON requires escaped, the rest as it is) parse to the same
- *     bytes.
+ *     bytes;
+ *   - the date as a corpus reads it (kzi_meta_date()) is no date, or a day
+ *     whose YYYY-MM-DD form reads back as the same day.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +88,15 @@ static void one_line(const char *line, size_t n) {
           "field %d outside the arena", f);
     if (u8_check((const uint8_t *)line, n) == NULL)
       CHECK(u8_check((const uint8_t *)st.f[f], st.n[f]) == NULL, "field %d: invalid UTF-8", f);
+  }
+  {
+    int32_t d = kzi_meta_date(st.f[KZ_FIELD_DATE], st.n[KZ_FIELD_DATE]);
+    if (d != KZI_NO_DATE) {
+      char iso[11];
+      kzi_format_date(d, iso);
+      CHECK(strlen(iso) == 10 && kzi_parse_date(iso, 10) == d, "date '%.*s' -> day %ld ('%s')",
+            (int)st.n[KZ_FIELD_DATE], st.f[KZ_FIELD_DATE], (long)d, iso);
+    }
   }
   /* round trip (the fields are copied out first: parsing again reuses
    * nothing of the first arena) */
