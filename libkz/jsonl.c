@@ -3,9 +3,11 @@
  *
  * A small, strict JSON reader for one object per line: the members libkz
  * knows (id, title, text, date, source, author/authors, url,
- * language/lang, caption, heading) are decoded into an arena; others are
- * skipped whatever their type.  "id" may be a string or a number, "author"
- * a string or an array of strings (joined with "; ").  Errors name the byte
+ * language/lang, caption, heading, and other tools' names for some of
+ * them: see field_of()) are decoded into an arena; others are skipped
+ * whatever their type.  "id" may be a string or a number (without one,
+ * the url is the id), "date" too, "author" a string or an array of strings
+ * (joined with "; ").  Errors name the byte
  * column and the problem.  Nesting of skipped values is limited to 64.
  */
 #include <stdio.h>
@@ -185,14 +187,31 @@ static int jvalue_skip(jp *j, int depth) {
   }
 }
 
-static int field_of(const char *name, size_t n) {
-  static const struct { const char *n; int f; } map[] = {
-      {"id", KZ_FIELD_KEY}, {"title", KZ_FIELD_TITLE}, {"text", KZ_FIELD_BODY},
-      {"date", KZ_FIELD_DATE}, {"source", KZ_FIELD_SOURCE}, {"author", KZ_FIELD_AUTHOR},
-      {"authors", KZ_FIELD_AUTHOR}, {"url", KZ_FIELD_URL}, {"language", KZ_FIELD_LANGUAGE},
-      {"lang", KZ_FIELD_LANGUAGE}, {"caption", KZ_FIELD_CAPTION}, {"heading", KZ_FIELD_HEADING}};
+/* The field a member names, and how firmly (*rank): 2 for libkz's own
+ * names, 1 for the names other tools give the same thing (news-please's
+ * maintext and date_publish, NewsAPI's content and publishedAt, ...).  A
+ * member with one of libkz's names wins wherever it comes in the line; an
+ * alias is taken only as a string (or a number, for a date). */
+static int field_of(const char *name, size_t n, int *rank) {
+  static const struct { const char *n; int f, rank; } map[] = {
+      {"id", KZ_FIELD_KEY, 2}, {"title", KZ_FIELD_TITLE, 2}, {"text", KZ_FIELD_BODY, 2},
+      {"date", KZ_FIELD_DATE, 2}, {"source", KZ_FIELD_SOURCE, 2}, {"author", KZ_FIELD_AUTHOR, 2},
+      {"authors", KZ_FIELD_AUTHOR, 2}, {"url", KZ_FIELD_URL, 2}, {"language", KZ_FIELD_LANGUAGE, 2},
+      {"lang", KZ_FIELD_LANGUAGE, 2}, {"caption", KZ_FIELD_CAPTION, 2},
+      {"heading", KZ_FIELD_HEADING, 2},
+      {"headline", KZ_FIELD_TITLE, 1}, {"maintext", KZ_FIELD_BODY, 1},
+      {"content", KZ_FIELD_BODY, 1}, {"body", KZ_FIELD_BODY, 1},
+      {"date_publish", KZ_FIELD_DATE, 1}, {"published", KZ_FIELD_DATE, 1},
+      {"publishedAt", KZ_FIELD_DATE, 1}, {"published_at", KZ_FIELD_DATE, 1},
+      {"publish_date", KZ_FIELD_DATE, 1}, {"pubDate", KZ_FIELD_DATE, 1},
+      {"source_domain", KZ_FIELD_SOURCE, 1}, {"publication", KZ_FIELD_SOURCE, 1},
+      {"outlet", KZ_FIELD_SOURCE, 1}, {"link", KZ_FIELD_URL, 1}};
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-    if (strlen(map[i].n) == n && memcmp(map[i].n, name, n) == 0) return map[i].f;
+    if (strlen(map[i].n) == n && memcmp(map[i].n, name, n) == 0) {
+      *rank = map[i].rank;
+      return map[i].f;
+    }
+  *rank = 0;
   return -1;
 }
 
@@ -216,7 +235,7 @@ int kzi_jsonl_parse_line(const char *line, size_t n, kzi_buf *arena,
     j.p++;
   } else {
     for (;;) {
-      int f;
+      int f, rank;
       ws(&j);
       if (j.p >= j.end || *j.p != '"') {
         jerr(&j, "expected a member name");
@@ -231,19 +250,24 @@ int kzi_jsonl_parse_line(const char *line, size_t n, kzi_buf *arena,
       }
       j.p++;
       ws(&j);
-      f = field_of(name.p ? name.p : "", name.n);
+      f = field_of(name.p ? name.p : "", name.n, &rank);
+      if (f >= 0 && have[f] > rank) f = -1; /* a firmer name gave it already */
+      if (f >= 0 && rank == 1 &&
+          !(j.p < j.end && (*j.p == '"' || (f == KZ_FIELD_DATE && (*j.p == '-' ||
+                                                                  (*j.p >= '0' && *j.p <= '9'))))))
+        f = -1; /* an alias holding something else: not ours */
       if (f >= 0 && j.p < j.end && *j.p == '"') {
         off[f] = arena->n;
         if (jstring(&j, arena)) goto out;
         len[f] = arena->n - off[f];
-        have[f] = 1;
+        have[f] = rank;
       } else if ((f == KZ_FIELD_KEY || f == KZ_FIELD_DATE) && j.p < j.end &&
                  (*j.p == '-' || (*j.p >= '0' && *j.p <= '9'))) {
         /* a number: an id, or a date as YYYYMMDD or Unix time */
         off[f] = arena->n;
         if (jnumber(&j, arena)) goto out;
         len[f] = arena->n - off[f];
-        have[f] = 1;
+        have[f] = rank;
       } else if (f == KZ_FIELD_AUTHOR && j.p < j.end && *j.p == '[') {
         off[f] = arena->n;
         j.p++;
@@ -270,7 +294,7 @@ int kzi_jsonl_parse_line(const char *line, size_t n, kzi_buf *arena,
         }
         j.p++;
         len[f] = arena->n - off[f];
-        have[f] = 1;
+        have[f] = rank;
       } else {
         if (f == KZ_FIELD_KEY || f == KZ_FIELD_BODY) {
           if (j.p + 4 <= j.end && memcmp(j.p, "null", 4) == 0 && f == KZ_FIELD_BODY) {
@@ -285,7 +309,7 @@ int kzi_jsonl_parse_line(const char *line, size_t n, kzi_buf *arena,
         if (f == KZ_FIELD_BODY) {
           off[f] = arena->n;
           len[f] = 0;
-          have[f] = 1;
+          have[f] = rank;
         }
       }
       ws(&j);
@@ -306,8 +330,15 @@ int kzi_jsonl_parse_line(const char *line, size_t n, kzi_buf *arena,
     jerr(&j, "text after the object");
     goto out;
   }
+  if ((!have[KZ_FIELD_KEY] || len[KZ_FIELD_KEY] == 0) && have[KZ_FIELD_URL] &&
+      len[KZ_FIELD_URL] > 0) {
+    /* no id: a scraped page's URL is its name (news-please has no id) */
+    off[KZ_FIELD_KEY] = off[KZ_FIELD_URL];
+    len[KZ_FIELD_KEY] = len[KZ_FIELD_URL];
+    have[KZ_FIELD_KEY] = 1;
+  }
   if (!have[KZ_FIELD_KEY] || len[KZ_FIELD_KEY] == 0) {
-    jerr(&j, "no \"id\"");
+    jerr(&j, "no \"id\" (nor \"url\")");
     goto out;
   }
   if (!have[KZ_FIELD_BODY]) {

@@ -595,13 +595,28 @@ static void test_jsonl(void **state) {
   for (int i = 0; i < 5000; i++) fputc('k', f);
   fputs("\", \"text\": \"long key\"}\n", f);
   fputs("{\"id\": \"n3\", \"text\": \"third line\"}\n", f);
+  /* other tools' member names: news-please (no id: the url is the key),
+   * NewsAPI (source an object: ignored); libkz's own name wins */
+  fputs("{\"url\": \"https://ex.org/np\", \"title\": \"NP\", \"maintext\": \"newsplease body\", "
+        "\"date_publish\": \"2022-01-07 08:00:00\", \"source_domain\": \"ex.org\", "
+        "\"authors\": [\"Cy Dee\"]}\n", f);
+  fputs("{\"source\": {\"id\": null, \"name\": \"Wire\"}, \"url\": \"https://ex.org/na\", "
+        "\"publishedAt\": \"2022-01-08T10:00:00Z\", \"content\": \"newsapi body\"}\n", f);
+  fputs("{\"id\": \"p1\", \"content\": \"aliasword\", \"text\": \"ownword\", "
+        "\"body\": {\"not\": \"text\"}}\n", f);
   fclose(f);
   assert_int_equal(kz_corpus_add_jsonl(c, path, 0, &skipped, NULL, NULL), KZ_OK);
   assert_int_equal(skipped, 4);
   assert_non_null(strstr(kz_last_errmsg(), ":4:"));
   assert_int_equal(kz_corpus_commit(c), KZ_OK);
-  assert_int_equal(kz_corpus_count_docs(c), 3);
+  assert_int_equal(kz_corpus_count_docs(c), 6);
   assert_string_equal(keys(c, "third"), "n3");
+  assert_string_equal(keys(c, "newsplease"), "https://ex.org/np");
+  assert_string_equal(keys(c, "date:2022-01-07 AND source:\"ex.org\" AND author:dee"),
+                      "https://ex.org/np");
+  assert_string_equal(keys(c, "newsapi AND date:2022-01-08"), "https://ex.org/na");
+  assert_string_equal(keys(c, "ownword"), "p1");
+  assert_string_equal(keys(c, "aliasword"), "");
   assert_string_equal(keys(c, "café"), "n1");
   assert_string_equal(keys(c, "second"), "2");
   assert_string_equal(keys(c, "date:2022-01-06"), "2");
