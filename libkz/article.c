@@ -128,10 +128,28 @@ static void unwrap_captions(kzi_article_doc *d) {
   }
 }
 
+/* Spans of the decoded text -> spans of the input (see charset.c). */
+static void raw_spans(kzi_article_doc *d, const kzi_decoded *dec) {
+  for (size_t i = 0; i < d->nlines; i++) {
+    d->lines[i].start = kzi_decoded_raw(dec, d->lines[i].start);
+    d->lines[i].end = kzi_decoded_raw(dec, d->lines[i].end);
+  }
+  for (size_t i = 0; i < d->nblocks; i++) {
+    d->blocks[i].start = kzi_decoded_raw(dec, d->blocks[i].start);
+    d->blocks[i].end = kzi_decoded_raw(dec, d->blocks[i].end);
+  }
+  if (d->date[0]) {
+    d->date_start = kzi_decoded_raw(dec, d->date_start);
+    d->date_end = kzi_decoded_raw(dec, d->date_end);
+  }
+}
+
 int kz_article_parse(kz_article **out, const char *data, size_t len,
                      const kz_parse_options *opts) {
   kz_article *a;
   kzi_article_doc *d;
+  kzi_decoded dec;
+  int decoded = 0;
   const char *lang;
   if (out == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_article_parse: out is NULL");
   *out = NULL;
@@ -139,8 +157,17 @@ int kz_article_parse(kz_article **out, const char *data, size_t len,
   if (opts && opts->version != KZ_PARSE_OPTIONS_VERSION)
     return kzi_seterr(NULL, KZ_EVERSION, "kz_article_parse: unknown options version %u",
                       opts->version);
+  /* a page in windows-1251, KOI8-R, windows-1252...: parsed as UTF-8, and
+   * its spans mapped back to the input's bytes at the end */
+  if (!(opts && (opts->flags & KZ_PARSE_STRICT_UTF8))) {
+    decoded = kzi_legacy_decode(data, len, &dec);
+    if (decoded < 0) return kzi_seterr(NULL, KZ_ENOMEM, "kz_article_parse: out of memory");
+  }
   a = calloc(1, sizeof *a);
-  if (a == NULL) return kzi_seterr(NULL, KZ_ENOMEM, "kz_article_parse: out of memory");
+  if (a == NULL) {
+    if (decoded) kzi_decoded_free(&dec);
+    return kzi_seterr(NULL, KZ_ENOMEM, "kz_article_parse: out of memory");
+  }
   d = &a->d;
   d->title = d->source = d->original_source = d->dateline = d->body = KZI_NONE;
   d->title_block = -1;
@@ -154,7 +181,14 @@ int kz_article_parse(kz_article **out, const char *data, size_t len,
   strcpy(d->lang, "und");
   strcpy(d->title_lang, "und");
 
+  if (decoded) {
+    data = dec.p;
+    len = dec.n;
+  }
   if (kzi_html_lines(d, data ? data : "", len) == 0) {
+    if (decoded)
+      kzi_art_warn(d, "not UTF-8: read as %s (%s)", dec.name,
+                   dec.declared ? "the charset the page declares" : "guessed from its bytes");
     lang = kzi_lang_detect(d->text.p ? d->text.p : "", d->text.n, 3);
     if (strcmp(lang, "und") == 0 && d->lang_hint) {
       const char *h = kzi_lang_code(d->lang_hint);
@@ -179,6 +213,10 @@ int kz_article_parse(kz_article **out, const char *data, size_t len,
     d->nwarn_dropped = 0;
     d->nwarn--; /* make room for the summary */
     kzi_art_warn(d, "%zu more warnings not shown", k + 1);
+  }
+  if (decoded) {
+    if (!d->rc) raw_spans(d, &dec);
+    kzi_decoded_free(&dec);
   }
   if (d->rc) {
     int rc = d->rc;

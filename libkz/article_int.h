@@ -145,6 +145,24 @@ int kzi_date_find(const char *s, size_t n, char iso[11], char tm[6],
 /* Is the word w[0..n) a weekday name ("Tuesday", "Di", "вторник")? */
 int kzi_weekday_word(const char *w, size_t n);
 
+/* charset.c: a buffer in a legacy 8-bit encoding, decoded to UTF-8. */
+typedef struct kzi_decoded {
+  char *p;             /* the UTF-8 text, NUL-terminated */
+  size_t n;
+  uint32_t *raw;       /* raw[i]: the input byte output byte i came from;
+                          raw[n]: the input's length */
+  char name[40];       /* the encoding */
+  int declared;        /* named by the page (else guessed) */
+} kzi_decoded;
+/* 1 when data[0..len) is not UTF-8 but an 8-bit encoding and was decoded
+ * into *out (free it with kzi_decoded_free()), 0 when it is left as it is
+ * (UTF-8, maybe with stray bytes, or an encoding not guessed), -1 when out
+ * of memory. */
+int kzi_legacy_decode(const char *data, size_t len, kzi_decoded *out);
+/* The input offset of output offset off (off <= n). */
+size_t kzi_decoded_raw(const kzi_decoded *dec, size_t off);
+void kzi_decoded_free(kzi_decoded *dec);
+
 /* json.c: a small JSON writer appending to a kzi_buf (sticky rc). */
 void kzi_json_str(kzi_buf *b, int *rc, const char *s, size_t n);
 void kzi_json_cstr_or_null(kzi_buf *b, int *rc, const char *s);

@@ -12,7 +12,7 @@
  * when control bytes (C0 other than tab, newlines and form feed, and DEL)
  * make up 5% or more of its first 64 KB.  Text in a legacy 8-bit encoding
  * (Latin-1, CP1251) has no control bytes and passes; the parser then
- * reports its invalid UTF-8.
+ * decodes it (charset.c).
  */
 #include <string.h>
 

@@ -543,6 +543,73 @@ static void test_duplicates(void **state) {
   }
 }
 
+/* Does any warning of a contain `what`? */
+static int has_warning(const kz_article *a, const char *what) {
+  for (size_t i = 0; i < kz_article_warning_count(a); i++)
+    if (strstr(kz_article_warning(a, i), what)) return 1;
+  return 0;
+}
+
+/* Pages in legacy 8-bit encodings are decoded (the charset the page
+ * declares, else a guess), with block spans in the input's bytes; UTF-8
+ * with a stray byte is repaired as before, and strict mode still fails. */
+static void test_legacy_encodings(void **state) {
+  /* "Заголовок статьи\n\nТокаев заявил, что войска ОДКБ покинут Казахстан в
+   * ближайшие дни.\n" in windows-1251, KOI8-R, and ISO-8859-5 after a
+   * leftover <meta charset> */
+  static const char cp1251[] =
+      "\xc7\xe0\xe3\xee\xeb\xee\xe2\xee\xea \xf1\xf2\xe0\xf2\xfc\xe8\n\n\xd2\xee\xea\xe0\xe5\xe2 "
+      "\xe7\xe0\xff\xe2\xe8\xeb, \xf7\xf2\xee \xe2\xee\xe9\xf1\xea\xe0 \xce\xc4\xca\xc1 "
+      "\xef\xee\xea\xe8\xed\xf3\xf2 \xca\xe0\xe7\xe0\xf5\xf1\xf2\xe0\xed \xe2 "
+      "\xe1\xeb\xe8\xe6\xe0\xe9\xf8\xe8\xe5 \xe4\xed\xe8.\n";
+  static const char koi8r[] =
+      "\xfa\xc1\xc7\xcf\xcc\xcf\xd7\xcf\xcb \xd3\xd4\xc1\xd4\xd8\xc9\n\n\xf4\xcf\xcb\xc1\xc5\xd7 "
+      "\xda\xc1\xd1\xd7\xc9\xcc, \xde\xd4\xcf \xd7\xcf\xca\xd3\xcb\xc1 \xef\xe4\xeb\xe2 "
+      "\xd0\xcf\xcb\xc9\xce\xd5\xd4 \xeb\xc1\xda\xc1\xc8\xd3\xd4\xc1\xce \xd7 "
+      "\xc2\xcc\xc9\xd6\xc1\xca\xdb\xc9\xc5 \xc4\xce\xc9.\n";
+  static const char iso5[] =
+      "<meta charset=\"iso-8859-5\">\n\xb7\xd0\xd3\xde\xdb\xde\xd2\xde\xda \xe1\xe2\xd0\xe2\xec\xd8"
+      "\n\n\xc2\xde\xda\xd0\xd5\xd2 \xd7\xd0\xef\xd2\xd8\xdb, \xe7\xe2\xde \xd2\xde\xd9\xe1\xda\xd0 "
+      "\xbe\xb4\xba\xb1 \xdf\xde\xda\xd8\xdd\xe3\xe2 \xba\xd0\xd7\xd0\xe5\xe1\xe2\xd0\xdd \xd2 "
+      "\xd1\xdb\xd8\xd6\xd0\xd9\xe8\xd8\xd5 \xd4\xdd\xd8.\n";
+  static const struct { const char *data; size_t len; const char *charset, *how; } pages[] = {
+      {cp1251, sizeof cp1251 - 1, "WINDOWS-1251", "guessed"},
+      {koi8r, sizeof koi8r - 1, "KOI8-R", "guessed"},
+      {iso5, sizeof iso5 - 1, "iso-8859-5", "declares"}};
+  kz_parse_options strict = KZ_PARSE_OPTIONS_INIT;
+  kz_article *a;
+  (void)state;
+  for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++) {
+    size_t nb, last;
+    assert_int_equal(kz_article_parse(&a, pages[k].data, pages[k].len, NULL), KZ_OK);
+    assert_string_equal(kz_article_title(a), "Заголовок статьи");
+    assert_non_null(strstr(kz_article_body(a), "Токаев заявил, что войска ОДКБ"));
+    assert_true(has_warning(a, pages[k].charset));
+    assert_true(has_warning(a, pages[k].how));
+    assert_false(has_warning(a, "U+FFFD"));
+    /* spans are bytes of the input: the paragraph runs from "Т" (one byte
+     * in each of these encodings) to the final '.' */
+    nb = kz_article_block_count(a);
+    assert_true(nb >= 1);
+    last = nb - 1;
+    assert_int_equal(kz_article_block_end(a, last), pages[k].len - 1);
+    assert_int_equal(kz_article_block_start(a, last),
+                     (size_t)(strstr(pages[k].data, "\n\n") - pages[k].data) + 2);
+    kz_article_free(a);
+  }
+  /* UTF-8 with one stray byte: repaired, not re-read */
+  {
+    static const char stray[] = "Valid UTF-8 text about \xd0\xa2\xd0\xbe\xd0\xba\xd0\xb0\xd0\xb5\xd0\xb2 "
+                                "with one stray \xff byte in it.\n";
+    assert_int_equal(kz_article_parse(&a, stray, sizeof stray - 1, NULL), KZ_OK);
+    assert_true(has_warning(a, "U+FFFD"));
+    assert_false(has_warning(a, "not UTF-8"));
+    kz_article_free(a);
+  }
+  strict.flags = KZ_PARSE_STRICT_UTF8;
+  assert_int_equal(kz_article_parse(&a, cp1251, sizeof cp1251 - 1, &strict), KZ_EUTF8);
+}
+
 static void test_file_limits(void **state) {
   kz_article *a = (kz_article *)1;
   char path[] = "/tmp/kz_test_article_XXXXXX";
@@ -671,6 +738,7 @@ int main(void) {
     cmocka_unit_test(test_html_fragments), cmocka_unit_test(test_dates),
     cmocka_unit_test(test_long_line),     cmocka_unit_test(test_duplicates),
     cmocka_unit_test(test_file_limits),   cmocka_unit_test(test_comments_cut),
+    cmocka_unit_test(test_legacy_encodings),
     cmocka_unit_test(test_inline_box),    cmocka_unit_test(test_pull_quote_and_gallery),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,10 +70,16 @@ typedef struct kz_article kz_article;
  * Bad input never crashes and is not silently lost:
  *  - empty or all-blank input gives a valid empty article (no blocks, NULL
  *    title and date) with the warning "empty input"; KZ_OK is returned;
+ *  - text that is not UTF-8 but an 8-bit encoding (more invalid sequences
+ *    than valid multibyte ones) is decoded as the charset the page
+ *    declares (a leftover <meta charset>), or else as windows-1251, KOI8-R
+ *    or windows-1252 guessed from its bytes; spans stay in the input's
+ *    bytes, and a warning names the encoding;
  *  - NUL and other control bytes are dropped, invalid UTF-8 bytes are
  *    replaced by U+FFFD, unclosed tags are cut; each repair is reported by
  *    a warning naming the byte offset (see kz_article_warning());
- *  - with KZ_PARSE_STRICT_UTF8, invalid UTF-8 fails with KZ_EUTF8.
+ *  - with KZ_PARSE_STRICT_UTF8, invalid UTF-8 fails with KZ_EUTF8 (and
+ *    nothing is decoded).
  *
  * Returns KZ_OK, KZ_EINVAL (out NULL, data NULL with len > 0), KZ_EVERSION
  * (unknown options version), KZ_EUTF8 (strict mode) or KZ_ENOMEM.  On
