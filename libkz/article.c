@@ -98,6 +98,22 @@ static void free_doc(kzi_article_doc *d) {
   free(d->authors);
 }
 
+/* An empty document with the options' flags and hints. */
+static void init_doc(kzi_article_doc *d, const kz_parse_options *opts) {
+  memset(d, 0, sizeof *d);
+  d->title = d->source = d->original_source = d->dateline = d->body = KZI_NONE;
+  d->title_block = -1;
+  d->region_hi = -1;
+  d->comments_from = -1;
+  if (opts) {
+    d->flags = opts->flags;
+    d->lang_hint = opts->language_hint;
+    d->source_hint = opts->source_hint;
+  }
+  strcpy(d->lang, "und");
+  strcpy(d->title_lang, "und");
+}
+
 static void build_body(kzi_article_doc *d) {
   kzi_buf body = {0};
   size_t i;
@@ -157,38 +173,28 @@ int kz_article_parse(kz_article **out, const char *data, size_t len,
   if (opts && opts->version != KZ_PARSE_OPTIONS_VERSION)
     return kzi_seterr(NULL, KZ_EVERSION, "kz_article_parse: unknown options version %u",
                       opts->version);
-  /* a page in windows-1251, KOI8-R, windows-1252...: parsed as UTF-8, and
-   * its spans mapped back to the input's bytes at the end */
-  if (!(opts && (opts->flags & KZ_PARSE_STRICT_UTF8))) {
-    decoded = kzi_legacy_decode(data, len, &dec);
-    if (decoded < 0) return kzi_seterr(NULL, KZ_ENOMEM, "kz_article_parse: out of memory");
-  }
   a = calloc(1, sizeof *a);
-  if (a == NULL) {
-    if (decoded) kzi_decoded_free(&dec);
-    return kzi_seterr(NULL, KZ_ENOMEM, "kz_article_parse: out of memory");
-  }
+  if (a == NULL) return kzi_seterr(NULL, KZ_ENOMEM, "kz_article_parse: out of memory");
   d = &a->d;
-  d->title = d->source = d->original_source = d->dateline = d->body = KZI_NONE;
-  d->title_block = -1;
-  d->region_hi = -1;
-  d->comments_from = -1;
-  if (opts) {
-    d->flags = opts->flags;
-    d->lang_hint = opts->language_hint;
-    d->source_hint = opts->source_hint;
+  init_doc(d, opts);
+  if (kzi_html_lines(d, data ? data : "", len) == 0 && d->bad_utf8) {
+    /* not UTF-8: a page in windows-1251, KOI8-R, windows-1252...?  Then it
+     * is read again, decoded, and its spans mapped back to the input's
+     * bytes at the end (valid pages, nearly all, pay nothing for this) */
+    decoded = kzi_legacy_decode(data, len, &dec);
+    if (decoded < 0) {
+      d->rc = KZ_ENOMEM;
+    } else if (decoded) {
+      free_doc(d);
+      init_doc(d, opts);
+      data = dec.p;
+      len = dec.n;
+      if (kzi_html_lines(d, data, len) == 0)
+        kzi_art_warn(d, "not UTF-8: read as %s (%s)", dec.name,
+                     dec.declared ? "the charset the page declares" : "guessed from its bytes");
+    }
   }
-  strcpy(d->lang, "und");
-  strcpy(d->title_lang, "und");
-
-  if (decoded) {
-    data = dec.p;
-    len = dec.n;
-  }
-  if (kzi_html_lines(d, data ? data : "", len) == 0) {
-    if (decoded)
-      kzi_art_warn(d, "not UTF-8: read as %s (%s)", dec.name,
-                   dec.declared ? "the charset the page declares" : "guessed from its bytes");
+  if (!d->rc) {
     lang = kzi_lang_detect(d->text.p ? d->text.p : "", d->text.n, 3);
     if (strcmp(lang, "und") == 0 && d->lang_hint) {
       const char *h = kzi_lang_code(d->lang_hint);

@@ -69,6 +69,7 @@ typedef struct kzi_article_doc {
   long comments_from;  /* first block of the reader comments, or -1 */
   int weak_stops;      /* the stopword list fits the text badly */
   int rc;              /* sticky error code */
+  size_t bad_utf8;     /* invalid UTF-8 bytes kzi_html_lines() replaced */
   unsigned flags;
   const char *lang_hint;
   const char *source_hint;

@@ -114,7 +114,7 @@ int kzi_legacy_decode(const char *data, size_t len, kzi_decoded *out) {
   const char *name = NULL;
   memset(out, 0, sizeof *out);
   if (len == 0 || len >= UINT32_MAX) return 0;
-  if (u8_check(s, len) == NULL) return 0; /* UTF-8: the usual case, one fast pass */
+  if (u8_check(s, len) == NULL) return 0; /* UTF-8 after all */
   for (size_t i = 0; i < len;) {
     ucs4_t uc;
     int k;

@@ -356,6 +356,7 @@ int kzi_html_lines(kzi_article_doc *d, const char *raw, size_t len) {
     }
   }
   if (!d->rc && (st.out.n > 0 || ls < len)) end_line(&st, ls, len);
+  d->bad_utf8 = st.bad_utf8;
   if (st.bad_utf8 > MAX_UTF8_WARN)
     kzi_art_warn(d, "%zu more invalid UTF-8 bytes replaced by U+FFFD",
                  st.bad_utf8 - MAX_UTF8_WARN);
