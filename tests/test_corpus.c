@@ -951,6 +951,25 @@ static uint64_t copy_seed(const char *name, const char *to) {
   return sum;
 }
 
+/* A new directory `name` beside the corpus directory dir, in out. */
+static void sibling_dir(const char *dir, const char *name, char *out, size_t cap) {
+  snprintf(out, cap, "%s", dir);
+  *strrchr(out, '/') = 0;
+  strncat(out, name, cap - strlen(out) - 1);
+  assert_int_equal(mkdir(out, 0755), 0);
+}
+
+/* kz_corpus_doc()'s code for the key dir + "/" + rel. */
+static int doc_rc(kz_corpus *c, const char *dir, const char *rel) {
+  char key[512];
+  kz_doc *d = NULL;
+  int rc;
+  snprintf(key, sizeof key, "%s/%s", dir, rel);
+  rc = kz_corpus_doc(&d, c, key, strlen(key));
+  kz_doc_free(d);
+  return rc;
+}
+
 /* add_dir follows links but reaches each directory and file once: links
  * back to an ancestor (two of them used to double the walk at every level
  * until the depth limit: a hang), a second link to a directory, symbolic
@@ -963,11 +982,7 @@ static void test_add_dir_links(void **state) {
   kz_corpus *c = create(dir, 0, NULL);
   prog g = {0, 0, 0, 0};
   uint64_t failed = 9, sum = 0;
-  kz_doc *d;
-  snprintf(src, sizeof src, "%s", dir);
-  *strrchr(src, '/') = 0;
-  strcat(src, "/links");
-  assert_int_equal(mkdir(src, 0755), 0);
+  sibling_dir(dir, "/links", src, sizeof src);
   snprintf(path, sizeof path, "%s/sub", src);
   assert_int_equal(mkdir(path, 0755), 0);
   snprintf(path, sizeof path, "%s/a.txt", src);
@@ -995,14 +1010,9 @@ static void test_add_dir_links(void **state) {
   assert_int_equal(kz_corpus_commit(c), KZ_OK);
   assert_int_equal(kz_corpus_count_docs(c), 2);
   /* under the first path in sorted order */
-  snprintf(path, sizeof path, "%s/a.txt", src);
-  assert_int_equal(kz_corpus_doc(&d, c, path, strlen(path)), KZ_OK);
-  kz_doc_free(d);
-  snprintf(path, sizeof path, "%s/sub/b.txt", src);
-  assert_int_equal(kz_corpus_doc(&d, c, path, strlen(path)), KZ_OK);
-  kz_doc_free(d);
-  snprintf(path, sizeof path, "%s/twin/b.txt", src);
-  assert_int_equal(kz_corpus_doc(&d, c, path, strlen(path)), KZ_ENOTFOUND);
+  assert_int_equal(doc_rc(c, src, "a.txt"), KZ_OK);
+  assert_int_equal(doc_rc(c, src, "sub/b.txt"), KZ_OK);
+  assert_int_equal(doc_rc(c, src, "twin/b.txt"), KZ_ENOTFOUND);
   /* a file 65 directories below: skipped and said so */
   {
     char deep[4096];
@@ -1029,33 +1039,17 @@ static void test_add_dir_links(void **state) {
 static void test_add_files(void **state) {
   (void)state;
   char *dir = tmpdir();
-  char src[128], sub[160], path[256], want[512];
+  char src[128], sub[160], path[256];
   kz_corpus *c = create(dir, 0, NULL);
   prog g = {0, 0, 0, 0};
   uint64_t failed = 9, sum = 0;
   static const char *seeds[] = {"000_263d34c5b9433d99.txt", "001_ab822a0e62d101c9.txt"};
-  snprintf(src, sizeof src, "%s", dir);
-  *strrchr(src, '/') = 0;
-  strcat(src, "/src");
-  assert_int_equal(mkdir(src, 0755), 0);
+  sibling_dir(dir, "/src", src, sizeof src);
   snprintf(sub, sizeof sub, "%s/sub", src);
   assert_int_equal(mkdir(sub, 0755), 0);
   for (int i = 0; i < 2; i++) {
-    char from[512], buf[65536];
-    FILE *in, *out;
-    size_t n;
-    snprintf(from, sizeof from, "%s/examples/corpus/%s", KZ_SOURCE_DIR, seeds[i]);
     snprintf(path, sizeof path, "%s/%s", i ? sub : src, i ? "b.txt" : "a.txt");
-    in = fopen(from, "rb");
-    out = fopen(path, "wb");
-    assert_non_null(in);
-    assert_non_null(out);
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
-      fwrite(buf, 1, n, out);
-      sum += n;
-    }
-    fclose(in);
-    fclose(out);
+    sum += copy_seed(seeds[i], path);
   }
   /* "dir//" is normalized: keys dir/a.txt and dir/sub/b.txt */
   snprintf(path, sizeof path, "%s//", src);
@@ -1098,16 +1092,9 @@ static void test_add_files(void **state) {
     kz_doc_free(d);
     assert_int_equal(kz_corpus_add_article(c, "x", 1, NULL, NULL), KZ_EINVAL);
   }
-  {
-    kz_doc *d;
-    snprintf(want, sizeof want, "%s/a.txt", src);
-    assert_int_equal(kz_corpus_doc(&d, c, want, strlen(want)), KZ_OK);
-    kz_doc_free(d);
-    snprintf(want, sizeof want, "%s/sub/b.txt", src);
-    assert_int_equal(kz_corpus_doc(&d, c, want, strlen(want)), KZ_OK);
-    kz_doc_free(d);
-    assert_int_equal(kz_corpus_count_docs(c), 4);
-  }
+  assert_int_equal(doc_rc(c, src, "a.txt"), KZ_OK);
+  assert_int_equal(doc_rc(c, src, "sub/b.txt"), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), 4);
   kz_corpus_close(c);
   snprintf(path, sizeof path, "%s/sub/b.txt", src);
   unlink(path);
