@@ -133,7 +133,7 @@ int cli_cmd_index(int argc, char **argv) {
       bytes += pg.done;
     } else {
       rc = kz_corpus_add_file(c, path);
-      bytes += (uint64_t)st.st_size;
+      if (rc == KZ_OK) bytes += (uint64_t)st.st_size;
     }
     if (rc != KZ_OK) {
       cli_error("%s: %s", path, kz_last_errmsg());

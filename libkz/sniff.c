@@ -10,9 +10,10 @@
  * binary when it starts with the signature of a common binary format, when
  * it is UTF-16 or UTF-32 (text, but not in an encoding libkz reads), or
  * when control bytes (C0 other than tab, newlines and form feed, and DEL)
- * make up 5% or more of its first 64 KB.  Text in a legacy 8-bit encoding
- * (Latin-1, CP1251) has no control bytes and passes; the parser then
- * decodes it (charset.c).
+ * make up 5% or more of its first 64 KB.  A JSON or JSON Lines dataset is
+ * refused too, with a pointer to the JSON Lines reader.  Text in a legacy
+ * 8-bit encoding (Latin-1, CP1251) has no control bytes and passes; the
+ * parser then decodes it (charset.c).
  */
 #include <string.h>
 
@@ -42,6 +43,40 @@ static const magic MAGICS[] = {
     {"SQLite format 3\x00", 16, "an SQLite database"},
 };
 
+/* The first byte at or after i that is not white space (n when none). */
+static size_t skip_ws(const unsigned char *p, size_t n, size_t i) {
+  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+  return i;
+}
+
+/* A dataset in JSON rather than a page: an object whose first member name
+ * opens the file ('{' then '"'), or an array of objects or strings.  A
+ * page never starts so, and parsed as one it would become a single
+ * article of JSON syntax. */
+static int json_data(const unsigned char *p, size_t n, const char **what) {
+  size_t i = n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, j, e;
+  i = skip_ws(p, n, i);
+  if (i >= n || (p[i] != '{' && p[i] != '[')) return 0;
+  j = skip_ws(p, n, i + 1);
+  if (j >= n) return 0;
+  if (p[i] == '[') {
+    if (p[j] != '{' && p[j] != '"' && p[j] != ']') return 0;
+    *what = "JSON data (an array: write it as JSON Lines, one object a line, e.g. with "
+            "jq -c '.[]', and add that with kz index --jsonl or kz_corpus_add_jsonl())";
+    return 1;
+  }
+  if (p[j] != '"') return 0;
+  /* the first line one whole object: JSON Lines */
+  for (e = i; e < n && p[e] != '\n'; e++) {}
+  while (e > i && (p[e - 1] == ' ' || p[e - 1] == '\t' || p[e - 1] == '\r')) e--;
+  if (e > i && p[e - 1] == '}')
+    *what = "JSON Lines (add it with kz index --jsonl or kz_corpus_add_jsonl())";
+  else
+    *what = "JSON data (write it as JSON Lines, one object a line, and add that with kz index "
+            "--jsonl or kz_corpus_add_jsonl())";
+  return 1;
+}
+
 int kzi_sniff_binary(const char *data, size_t len, const char **what, size_t *at) {
   const unsigned char *p = (const unsigned char *)data;
   size_t n = len < SNIFF_LEN ? len : SNIFF_LEN, ctl = 0, first = 0, even0 = 0, odd0 = 0;
@@ -62,6 +97,7 @@ int kzi_sniff_binary(const char *data, size_t len, const char **what, size_t *at
       return 1;
     }
   }
+  if (json_data(p, n, what)) return 1;
   if (n >= 4 && ((p[0] == 0xff && p[1] == 0xfe && p[2] == 0 && p[3] == 0) ||
                  (p[0] == 0 && p[1] == 0 && p[2] == 0xfe && p[3] == 0xff))) {
     *what = "UTF-32 text (convert it to UTF-8 first: iconv -f UTF-32 -t UTF-8)";

@@ -1,6 +1,6 @@
 /*
  * test_sniff.c - files that are not text: kz_article_parse_file() refuses
- * images, archives, UTF-16 and binary noise with KZ_EFORMAT and a message
+ * images, archives, UTF-16, JSON datasets and binary noise with KZ_EFORMAT and a message
  * naming the file and what it is, while text with stray bytes still
  * parses; kz_corpus_add_dir() skips such files and says why.
  */
@@ -91,6 +91,27 @@ static void test_formats(void **state) {
   assert_non_null(strstr(msg, "PDF"));
   /* "BZh" starts English words too: only with the block size digit */
   assert_int_equal(parse("bzh.txt", "BZh is not a word\n", 18, 0, msg, sizeof msg), KZ_OK);
+}
+
+/* A JSON or JSON Lines dataset is pointed to the JSON Lines reader
+ * instead of becoming one article of JSON syntax; a page that merely
+ * starts with a brace still parses. */
+static void test_json(void **state) {
+  static const char jsonl[] = "\xEF\xBB\xBF{\"id\": \"1\", \"text\": \"Almaty\"}\r\n{\"id\": \"2\"}\n";
+  static const char array[] = "[\n  {\"id\": 1}\n]\n";
+  static const char object[] = "{\n  \"articles\": []\n}\n";
+  static const char brace[] = "{Update} Protests spread across Kazakhstan\n\nThousands marched.\n";
+  char msg[512];
+  (void)state;
+  assert_int_equal(parse("a.jsonl", jsonl, sizeof jsonl - 1, 0, msg, sizeof msg), KZ_EFORMAT);
+  assert_non_null(strstr(msg, "JSON Lines (add it with kz index --jsonl"));
+  assert_int_equal(parse("a.json", array, sizeof array - 1, 0, msg, sizeof msg), KZ_EFORMAT);
+  assert_non_null(strstr(msg, "JSON data (an array"));
+  assert_int_equal(parse("b.json", object, sizeof object - 1, 0, msg, sizeof msg), KZ_EFORMAT);
+  assert_non_null(strstr(msg, "JSON data"));
+  assert_int_equal(parse("brace.txt", brace, sizeof brace - 1, 0, msg, sizeof msg), KZ_OK);
+  assert_int_equal(parse("a.jsonl", jsonl, sizeof jsonl - 1, KZ_PARSE_ALLOW_BINARY, msg, sizeof msg),
+                   KZ_OK);
 }
 
 static void test_utf16(void **state) {
@@ -194,6 +215,7 @@ static void test_add_dir_says_why(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_formats),
+      cmocka_unit_test(test_json),
       cmocka_unit_test(test_utf16),
       cmocka_unit_test(test_noise_and_text),
       cmocka_unit_test(test_add_dir_says_why),

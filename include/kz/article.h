@@ -95,7 +95,8 @@ KZ_API int kz_article_parse(kz_article **out, const char *data, size_t len,
  * KZ_EIO (cannot read it, or not a regular file: a directory, device or
  * pipe), KZ_ELIMIT (larger than KZ_ARTICLE_MAX_FILE) or KZ_EFORMAT (the
  * file is not text: an image, PDF, archive or compressed file, UTF-16 or
- * UTF-32 text, or 5% control bytes in its first 64 KB; stray NUL bytes in
+ * UTF-32 text, a JSON or JSON Lines dataset (the message says to add it
+ * with kz_corpus_add_jsonl()), or 5% control bytes in its first 64 KB; stray NUL bytes in
  * a text are repaired as by kz_article_parse(); KZ_PARSE_ALLOW_BINARY
  * parses such a file anyway); the message names the file and what it is. */
 KZ_API int kz_article_parse_file(kz_article **out, const char *path,
