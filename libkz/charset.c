@@ -113,7 +113,9 @@ int kzi_legacy_decode(const char *data, size_t len, kzi_decoded *out) {
   unsigned char tl[256];
   const char *name = NULL;
   memset(out, 0, sizeof *out);
-  if (len == 0 || len >= UINT32_MAX) return 0;
+  /* (up to the largest file the parser reads: the map takes 4 bytes an
+   * output byte) */
+  if (len == 0 || len > KZ_ARTICLE_MAX_FILE) return 0;
   if (u8_check(s, len) == NULL) return 0; /* UTF-8 after all */
   for (size_t i = 0; i < len;) {
     ucs4_t uc;
