@@ -5,15 +5,17 @@
  * in windows-1251 or KOI8-R, Western ones in windows-1252 / Latin-1.  Read
  * as UTF-8, every letter of such a page becomes U+FFFD and the article is
  * lost.  kzi_legacy_decode() decides that a buffer is not UTF-8 (it has
- * more invalid sequences than valid multibyte ones), picks the encoding
- * (the charset the page declares, if it is an 8-bit one iconv knows;
- * otherwise, when at least 3/4 of the invalid bytes touch a letter as
- * letters of 8-bit text do, Cyrillic when most high bytes come in runs, as whole words of
- * Cyrillic letters do, with windows-1251 and KOI8-R told apart by which
- * half of the letters is more frequent: the lowercase ones; otherwise
- * windows-1252) and decodes it through a 256-entry table built with
- * iconv(3), keeping for every output byte the input byte it came from, so
- * that the parser's byte spans can be mapped back to the raw file.
+ * more invalid sequences than valid multibyte ones) and picks the
+ * encoding: the charset the page declares, if iconv knows it (by its name
+ * or a common alias: KZ-1048 is glibc's RK1048) as an 8-bit one; else,
+ * when at least 3/4 of the invalid bytes touch a letter as the letters of
+ * 8-bit text do, a guess: Cyrillic when most high bytes come in runs, as
+ * whole words of Cyrillic letters do, with windows-1251 and KOI8-R told
+ * apart by which half of the letters is more frequent (the lowercase
+ * ones), otherwise windows-1252.  It decodes through a 256-entry table
+ * built with iconv(3), keeping for every output byte the input byte it
+ * came from, so that the parser's byte spans can be mapped back to the
+ * raw file.
  * Multibyte legacy encodings (Shift_JIS, GBK, ...) are left alone: their
  * invalid UTF-8 is repaired as before.
  */
@@ -58,13 +60,25 @@ static int declared_charset(const char *s, size_t n, char *name, size_t cap) {
   return 0;
 }
 
+/* Names pages use that glibc's iconv knows by another. */
+static const char *iconv_name(const char *name) {
+  static const struct { const char *page, *iconv; } alias[] = {
+      {"kz-1048", "RK1048"},      {"kz1048", "RK1048"},        {"x-kz-1048", "RK1048"},
+      {"win-1251", "CP1251"},     {"x-cp1251", "CP1251"},      {"win1251", "CP1251"},
+      {"x-mac-cyrillic", "MACCYRILLIC"}, {"x-mac-roman", "MACINTOSH"}};
+  for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+    if (strcasecmp(name, alias[i].page) == 0) return alias[i].iconv;
+  return name;
+}
+
 /* The UTF-8 form of each byte in charset `name`: tab[b] (len[b] bytes,
- * U+FFFD for a byte the charset leaves undefined).  0 unless the charset
- * is one iconv knows, one byte a character, and ASCII below 0x80. */
+ * U+FFFD for a byte the charset leaves undefined).  1 when the charset is
+ * one byte a character and ASCII below 0x80; 0 when it is not; -1 when
+ * iconv does not know the name. */
 static int byte_table(const char *name, char tab[256][4], unsigned char len[256]) {
-  iconv_t cd = iconv_open("UTF-8", name);
+  iconv_t cd = iconv_open("UTF-8", iconv_name(name));
   int ok = 1;
-  if (cd == (iconv_t)-1) return 0;
+  if (cd == (iconv_t)-1) return -1;
   for (int b = 0; b < 256 && ok; b++) {
     char in = (char)b, *ip = &in, *op = tab[b];
     size_t il = 1, ol = 4;
@@ -137,19 +151,19 @@ int kzi_legacy_decode(const char *data, size_t len, kzi_decoded *out) {
   if (invalid == 0 || invalid <= valid) return 0; /* UTF-8, maybe with stray bytes */
   if (declared_charset(data, len, declared, sizeof declared) &&
       strncasecmp(declared, "utf", 3) != 0) {
-    if (byte_table(declared, tab, tl)) {
+    int r = byte_table(declared, tab, tl);
+    if (r == 0) return 0; /* multibyte (Shift_JIS, GBK...): not ours to guess */
+    if (r > 0) {
       name = declared;
       out->declared = 1;
-    } else {
-      return 0; /* multibyte, or unknown: not ours to guess */
-    }
+    } /* a name iconv does not know: guess */
   }
   if (!name) {
     /* a guess needs letters: in 8-bit text nearly every high byte is one,
      * inside a word; stray bytes between words are repaired instead */
     if (in_words * 4 < invalid * 3) return 0;
     name = guess(s, len);
-    if (!byte_table(name, tab, tl)) return 0;
+    if (byte_table(name, tab, tl) <= 0) return 0;
   }
   for (size_t i = 0; i < len; i++) n += tl[s[i]];
   out->p = malloc(n + 1);
