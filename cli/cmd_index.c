@@ -136,7 +136,10 @@ int cli_cmd_index(int argc, char **argv) {
       if (rc == KZ_OK) bytes += (uint64_t)st.st_size;
     }
     if (rc != KZ_OK) {
-      cli_error("%s: %s", path, kz_last_errmsg());
+      const char *m = kz_last_errmsg();
+      /* the parser's messages name the file already */
+      if (strncmp(m, path, strlen(path)) == 0) cli_error("%s", m);
+      else cli_error("%s: %s", path, m);
       status = CLI_FAIL;
       if (rc == KZ_EBUSY || rc == KZ_ENOMEM) break;
     }
