@@ -18,7 +18,8 @@ const char cli_usage_search[] =
   "Search the corpus in DIR (query language: docs/query.md).  Prints the\n"
   "best hits with key, score, date, source, title and a snippet (matches\n"
   "in bold on a terminal).  --json prints one JSON object with the total\n"
-  "and the hits (highlights as [start, end) byte ranges of the snippet).\n"
+  "and the hits (highlights as [start, end) byte ranges of the snippet,\n"
+  "body_highlights of the whole body that 'kz show' prints).\n"
   "--keys prints every matching document key, one a line, unranked.\n"
   "A query starting with '-' must follow '--'.\n";
 
@@ -105,6 +106,9 @@ int cli_cmd_search(int argc, char **argv) {
       json_str(stdout, v, n);
       fputs(", \"highlights\": [", stdout);
       for (size_t i = 0; kz_results_highlight(res, i, &s, &e) == KZ_OK; i++)
+        printf("%s[%zu, %zu]", i ? ", " : "", s, e);
+      fputs("], \"body_highlights\": [", stdout);
+      for (size_t i = 0; kz_results_body_highlight(res, i, &s, &e) == KZ_OK; i++)
         printf("%s[%zu, %zu]", i ? ", " : "", s, e);
       fputs("]}", stdout);
     }
