@@ -116,9 +116,21 @@ int cli_read_file(const char *path, char **out, size_t *len);
  * \t, \n, \r and \\ as such, other control bytes as \xHH. */
 void cli_write_escaped(FILE *f, const char *s, size_t n);
 
-/* Open the corpus dir read-only into *c.  Returns CLI_OK, or CLI_FAIL
- * after reporting the error naming dir. */
-int cli_corpus_open_ro(kz_corpus **c, const char *dir);
+/* The options of opening a corpus that every command reading one takes:
+ * nonzero when the current option is one of them (--no-verify), recorded
+ * in *flags as KZ_CORPUS_* bits; -1 after reporting a usage error. */
+int cli_args_open(cli_args *a, unsigned *flags);
+
+/* Their help, for the end of a command's usage text. */
+#define CLI_OPEN_HELP \
+  "--no-verify opens the corpus without reading its files whole to check\n" \
+  "their checksums: on a large corpus a command then starts at once, but\n" \
+  "damage is found only where it is read and fails to decode.\n"
+
+/* Open the corpus dir read-only into *c, with the KZ_CORPUS_* flags of
+ * cli_args_open().  Returns CLI_OK, or CLI_FAIL after reporting the error
+ * naming dir. */
+int cli_corpus_open_ro(kz_corpus **c, const char *dir, unsigned flags);
 
 /* Report the failure rc of a query on c and close c.  Returns the exit
  * status: CLI_USAGE for a bad query (KZ_EQUERY), else CLI_FAIL. */

@@ -5,9 +5,15 @@
 #include "cli.h"
 #include "kz/corpus.h"
 
-int cli_corpus_open_ro(kz_corpus **c, const char *dir) {
+int cli_args_open(cli_args *a, unsigned *flags) {
+  int r = cli_args_flag(a, "--no-verify");
+  if (r > 0) *flags |= KZ_CORPUS_NO_VERIFY;
+  return r;
+}
+
+int cli_corpus_open_ro(kz_corpus **c, const char *dir, unsigned flags) {
   kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
-  o.flags = KZ_CORPUS_READONLY;
+  o.flags = KZ_CORPUS_READONLY | flags;
   if (kz_corpus_open(c, dir, &o) != KZ_OK) {
     cli_error("%s: %s", dir, kz_last_errmsg());
     return CLI_FAIL;

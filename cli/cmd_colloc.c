@@ -14,6 +14,7 @@ const char cli_usage_colloc[] =
   "usage: kz colloc DIR QUERY [--window N | --left N --right N]\n"
   "                 [--measure logdice|mi|t|g2|freq] [--min-freq N]\n"
   "                 [--filter Q] [--stopwords] [--limit N] [--json]\n"
+  "                 [--no-verify]\n"
   "\n"
   "Collocates of QUERY (a word, \"a phrase\", prefix*, any query) within N\n"
   "words (default 5) on each side, in the documents matching --filter\n"
@@ -26,7 +27,7 @@ const char cli_usage_colloc[] =
   "\n"
   "DIR is a corpus (see kz index) or raw articles: a directory of article\n"
   "files, one article file, or a JSON Lines file (.jsonl), indexed into a\n"
-  "temporary corpus first.  docs/analysis.md gives the formulas.\n";
+  "temporary corpus first.  docs/analysis.md gives the formulas.\n" CLI_OPEN_HELP;
 
 int cli_cmd_colloc(int argc, char **argv) {
   cli_args a;
@@ -36,6 +37,7 @@ int cli_cmd_colloc(int argc, char **argv) {
   const char *v;
   unsigned long n, win = 5, left = 0, right = 0;
   int json = 0, r2, rc, have_lr = 0;
+  unsigned oflags = 0;
 
   o.min_freq = 3;
   cli_args_init(&a, argc, argv);
@@ -54,6 +56,8 @@ int cli_cmd_colloc(int argc, char **argv) {
       o.measure = m;
     } else if ((r2 = cli_stats_option(&a, &o, &json, 1)) != 0) {
       if (r2 < 0) return CLI_USAGE;
+    } else if ((r2 = cli_args_open(&a, &oflags)) != 0) {
+      if (r2 < 0) return CLI_USAGE;
     } else {
       return cli_usage_error("unknown option '%s'", a.opt);
     }
@@ -62,7 +66,7 @@ int cli_cmd_colloc(int argc, char **argv) {
   o.left = have_lr & 1 ? (unsigned)left : (unsigned)win;
   o.right = have_lr & 2 ? (unsigned)right : (unsigned)win;
   if (o.left == 0 && o.right == 0) return cli_usage_error("the window holds no word");
-  if (cli_stats_open(&sc, a.ops[0])) return CLI_FAIL;
+  if (cli_stats_open(&sc, a.ops[0], oflags)) return CLI_FAIL;
   rc = kz_corpus_collocations(&r, sc.c, a.ops[1], strlen(a.ops[1]), &o);
   if (rc) return cli_stats_failed(&sc, rc, 0);
   if (json) {

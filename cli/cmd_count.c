@@ -10,19 +10,20 @@
 
 const char cli_usage_count[] =
   "usage: kz count DIR QUERY [--by source|date|week|month|year|doc]\n"
-  "                [--per-million]\n"
+  "                [--per-million] [--no-verify]\n"
   "\n"
   "Count the documents matching QUERY and the matches in them (a phrase\n"
   "counts once), grouped by source (the default), by day (date), ISO week,\n"
   "month, year or document.  Prints GROUP<TAB>DOCS<TAB>MATCHES, with\n"
   "--per-million also <TAB>WORDS<TAB>PER_MILLION: the matches per million\n"
   "words of all documents of the group, so groups of different sizes\n"
-  "compare.  A last line gives the totals.\n";
+  "compare.  A last line gives the totals.\n" CLI_OPEN_HELP;
 
 int cli_cmd_count(int argc, char **argv) {
   cli_args a;
   const char *v;
   int r, rc, by = KZ_COUNT_SOURCE, pm = 0;
+  unsigned oflags = 0;
   kz_corpus *c;
   kz_counts *k;
   uint64_t docs = 0, matches = 0, words = 0;
@@ -43,12 +44,14 @@ int cli_cmd_count(int argc, char **argv) {
     } else if ((r = cli_args_flag(&a, "--per-million")) != 0) {
       if (r < 0) return CLI_USAGE;
       pm = 1;
+    } else if ((r = cli_args_open(&a, &oflags)) != 0) {
+      if (r < 0) return CLI_USAGE;
     } else {
       return cli_usage_error("unknown option '%s'", a.opt);
     }
   }
   if (a.nops != 2) return cli_usage_error("expected DIR and QUERY");
-  if (cli_corpus_open_ro(&c, a.ops[0])) return CLI_FAIL;
+  if (cli_corpus_open_ro(&c, a.ops[0], oflags)) return CLI_FAIL;
   rc = kz_corpus_count(&k, c, a.ops[1], strlen(a.ops[1]), by);
   if (rc) return cli_query_failed(c, rc);
   for (size_t i = 0; i < kz_counts_size(k); i++) {

@@ -11,7 +11,7 @@
 
 const char cli_usage_keyness[] =
   "usage: kz keyness DIR TARGET [REFERENCE] [--min-freq N] [--limit N]\n"
-  "                  [--stopwords] [--json]\n"
+  "                  [--stopwords] [--json] [--no-verify]\n"
   "\n"
   "Keywords of the documents matching the query TARGET (e.g.\n"
   "'source:\"RT DE\"') against those matching REFERENCE (default: every\n"
@@ -20,7 +20,7 @@ const char cli_usage_keyness[] =
   "first, for words seen at least --min-freq times in both together.\n"
   "--json prints one object a line: term, freq_target, freq_reference,\n"
   "docs_target, docs_reference, expected, g2, p, log_ratio, pct_diff.\n"
-  "DIR is a corpus or raw articles (see kz help colloc).\n";
+  "DIR is a corpus or raw articles (see kz help colloc).\n" CLI_OPEN_HELP;
 
 int cli_cmd_keyness(int argc, char **argv) {
   cli_args a;
@@ -29,10 +29,13 @@ int cli_cmd_keyness(int argc, char **argv) {
   kz_keyness *k;
   const char *ref = NULL;
   int json = 0, r2, rc;
+  unsigned oflags = 0;
 
   cli_args_init(&a, argc, argv);
   while (cli_args_next(&a)) {
     if ((r2 = cli_stats_option(&a, &o, &json, 0)) != 0) {
+      if (r2 < 0) return CLI_USAGE;
+    } else if ((r2 = cli_args_open(&a, &oflags)) != 0) {
       if (r2 < 0) return CLI_USAGE;
     } else {
       return cli_usage_error("unknown option '%s'", a.opt);
@@ -40,7 +43,7 @@ int cli_cmd_keyness(int argc, char **argv) {
   }
   if (a.nops != 2 && a.nops != 3) return cli_usage_error("expected DIR, TARGET and maybe REFERENCE");
   if (a.nops == 3) ref = a.ops[2];
-  if (cli_stats_open(&sc, a.ops[0])) return CLI_FAIL;
+  if (cli_stats_open(&sc, a.ops[0], oflags)) return CLI_FAIL;
   rc = kz_corpus_keyness(&k, sc.c, a.ops[1], strlen(a.ops[1]), ref, ref ? strlen(ref) : 0, &o);
   if (rc) return cli_stats_failed(&sc, rc, 1);
   if (json) {

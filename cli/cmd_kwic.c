@@ -12,7 +12,7 @@
 
 const char cli_usage_kwic[] =
   "usage: kz kwic DIR QUERY [--width N] [--chars] [--sort left|right|match]\n"
-  "               [--limit N]\n"
+  "               [--limit N] [--no-verify]\n"
   "\n"
   "Print every match of QUERY in the corpus DIR with N words (default 5)\n"
   "of context on each side (--chars: N characters), one a line:\n"
@@ -21,7 +21,7 @@ const char cli_usage_kwic[] =
   "\n"
   "(on a terminal, aligned on the match).  --sort left orders the lines by\n"
   "the words left of the match, nearest first; --sort right by the words\n"
-  "after it.\n";
+  "after it.\n" CLI_OPEN_HELP;
 
 static size_t chars(const char *s, size_t n) {
   size_t c = 0;
@@ -38,6 +38,7 @@ int cli_cmd_kwic(int argc, char **argv) {
   kz_kwic_options ko = KZ_KWIC_OPTIONS_INIT;
   const char *v;
   int r, rc, tty = isatty(STDOUT_FILENO);
+  unsigned oflags = 0;
   kz_corpus *c;
   kz_kwic *k;
   size_t maxleft = 0;
@@ -63,12 +64,14 @@ int cli_cmd_kwic(int argc, char **argv) {
     } else if ((r = cli_args_flag(&a, "--chars")) != 0) {
       if (r < 0) return CLI_USAGE;
       ko.flags |= KZ_KWIC_CHARS;
+    } else if ((r = cli_args_open(&a, &oflags)) != 0) {
+      if (r < 0) return CLI_USAGE;
     } else {
       return cli_usage_error("unknown option '%s'", a.opt);
     }
   }
   if (a.nops != 2) return cli_usage_error("expected DIR and QUERY");
-  if (cli_corpus_open_ro(&c, a.ops[0])) return CLI_FAIL;
+  if (cli_corpus_open_ro(&c, a.ops[0], oflags)) return CLI_FAIL;
   rc = kz_corpus_kwic(&k, c, a.ops[1], strlen(a.ops[1]), &ko);
   if (rc) return cli_query_failed(c, rc);
   for (size_t i = 0; i < kz_kwic_count(k); i++) {

@@ -11,13 +11,14 @@
 const char cli_usage_ngrams[] =
   "usage: kz ngrams DIR [-n N] [--filter Q] [--min-freq N] [--limit N]\n"
   "                 [--stopwords | --stop-edges] [--punct] [--json]\n"
+  "                 [--no-verify]\n"
   "\n"
   "The N-grams (N = 1 to 5, default 2) of the documents matching --filter,\n"
   "most frequent first: FREQ<TAB>DOCS<TAB>NGRAM, or with --json one object\n"
   "a line (ngram, freq, docs).  N-grams stay inside a field and do not span\n"
   "punctuation unless --punct.  --stopwords drops n-grams holding a\n"
   "stopword, --stop-edges those that begin or end with one.\n"
-  "DIR is a corpus or raw articles (see kz help colloc).\n";
+  "DIR is a corpus or raw articles (see kz help colloc).\n" CLI_OPEN_HELP;
 
 int cli_cmd_ngrams(int argc, char **argv) {
   cli_args a;
@@ -27,6 +28,7 @@ int cli_cmd_ngrams(int argc, char **argv) {
   const char *v;
   unsigned long n;
   int json = 0, r2, rc;
+  unsigned oflags = 0;
 
   o.n = 2;
   cli_args_init(&a, argc, argv);
@@ -43,12 +45,14 @@ int cli_cmd_ngrams(int argc, char **argv) {
     } else if ((r2 = cli_args_flag(&a, "--punct")) != 0) {
       if (r2 < 0) return CLI_USAGE;
       o.flags |= KZ_STATS_ACROSS_PUNCT;
+    } else if ((r2 = cli_args_open(&a, &oflags)) != 0) {
+      if (r2 < 0) return CLI_USAGE;
     } else {
       return cli_usage_error("unknown option '%s'", a.opt);
     }
   }
   if (a.nops != 1) return cli_usage_error("expected DIR");
-  if (cli_stats_open(&sc, a.ops[0])) return CLI_FAIL;
+  if (cli_stats_open(&sc, a.ops[0], oflags)) return CLI_FAIL;
   rc = kz_corpus_ngrams(&g, sc.c, &o);
   if (rc) return cli_stats_failed(&sc, rc, 0);
   if (json) {

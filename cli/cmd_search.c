@@ -13,7 +13,8 @@
 
 const char cli_usage_search[] =
   "usage: kz search DIR QUERY [--limit N] [--sort score|date|date-asc] [--json]\n"
-  "       kz search DIR QUERY --keys\n"
+  "                [--no-verify]\n"
+  "       kz search DIR QUERY --keys [--no-verify]\n"
   "\n"
   "Search the corpus in DIR (query language: docs/query.md).  Prints the\n"
   "best hits with key, score, date, source, title and a snippet (matches\n"
@@ -21,7 +22,7 @@ const char cli_usage_search[] =
   "and the hits (highlights as [start, end) byte ranges of the snippet,\n"
   "body_highlights of the whole body that 'kz show' prints).\n"
   "--keys prints every matching document key, one a line, unranked.\n"
-  "A query starting with '-' must follow '--'.\n";
+  "A query starting with '-' must follow '--'.\n" CLI_OPEN_HELP;
 
 static void json_str(FILE *f, const char *s, size_t n) {
   putc('"', f);
@@ -48,6 +49,7 @@ int cli_cmd_search(int argc, char **argv) {
   cli_args a;
   kz_search_options so = KZ_SEARCH_OPTIONS_INIT;
   int json = 0, keys = 0, r, rc, tty = isatty(STDOUT_FILENO);
+  unsigned oflags = 0;
   const char *v;
   kz_corpus *c;
   kz_results *res;
@@ -71,12 +73,14 @@ int cli_cmd_search(int argc, char **argv) {
     } else if ((r = cli_args_flag(&a, "--keys")) != 0) {
       if (r < 0) return CLI_USAGE;
       keys = 1;
+    } else if ((r = cli_args_open(&a, &oflags)) != 0) {
+      if (r < 0) return CLI_USAGE;
     } else {
       return cli_usage_error("unknown option '%s'", a.opt);
     }
   }
   if (a.nops != 2) return cli_usage_error("expected DIR and QUERY");
-  if (cli_corpus_open_ro(&c, a.ops[0])) return CLI_FAIL;
+  if (cli_corpus_open_ro(&c, a.ops[0], oflags)) return CLI_FAIL;
   if (keys) {
     rc = kz_corpus_keys(c, a.ops[1], strlen(a.ops[1]), print_key, NULL);
     if (rc) cli_error("%s", kz_last_errmsg());

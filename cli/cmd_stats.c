@@ -8,22 +8,26 @@
 #include "kz/corpus.h"
 
 const char cli_usage_stats[] =
-  "usage: kz stats DIR\n"
+  "usage: kz stats DIR [--no-verify]\n"
   "\n"
   "Print the corpus DIR's generation, documents, segments, terms, tokens,\n"
-  "sizes on disk and analyzer settings, one 'name: value' a line.\n";
+  "sizes on disk and analyzer settings, one 'name: value' a line.\n" CLI_OPEN_HELP;
 
 int cli_cmd_stats(int argc, char **argv) {
   cli_args a;
   kz_corpus *c;
   kz_corpus_stats st;
-  unsigned flags = 0;
+  unsigned flags = 0, oflags = 0;
   const char *lang;
 
   cli_args_init(&a, argc, argv);
-  while (cli_args_next(&a)) return cli_usage_error("unknown option '%s'", a.opt);
+  while (cli_args_next(&a)) {
+    int r = cli_args_open(&a, &oflags);
+    if (r < 0) return CLI_USAGE;
+    if (r == 0) return cli_usage_error("unknown option '%s'", a.opt);
+  }
   if (a.nops != 1) return cli_usage_error("expected DIR");
-  if (cli_corpus_open_ro(&c, a.ops[0])) return CLI_FAIL;
+  if (cli_corpus_open_ro(&c, a.ops[0], oflags)) return CLI_FAIL;
   kz_corpus_stats_get(c, &st);
   lang = kz_corpus_analyzer(c, &flags);
   printf("generation: %llu\ndocuments: %llu\ndeleted: %llu\nsegments: %llu\nterms: %llu\n"

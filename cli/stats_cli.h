@@ -19,8 +19,9 @@ typedef struct cli_stats_corpus {
 
 /* Open path: a corpus directory (holding a MANIFEST), else a directory of
  * article files, one article file or a .jsonl file indexed into a
- * temporary corpus.  Returns CLI_OK, or CLI_FAIL after reporting. */
-int cli_stats_open(cli_stats_corpus *sc, const char *path);
+ * temporary corpus.  flags: KZ_CORPUS_* bits of cli_args_open() for a
+ * corpus directory.  Returns CLI_OK, or CLI_FAIL after reporting. */
+int cli_stats_open(cli_stats_corpus *sc, const char *path, unsigned flags);
 void cli_stats_close(cli_stats_corpus *sc);
 
 /* Parse the number v of option opt into *out (lo..hi); a usage error

@@ -30,7 +30,7 @@ static void rm_tree(const char *dir) {
   rmdir(dir);
 }
 
-int cli_stats_open(cli_stats_corpus *sc, const char *path) {
+int cli_stats_open(cli_stats_corpus *sc, const char *path, unsigned flags) {
   kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   char manifest[4200];
   struct stat st;
@@ -40,7 +40,7 @@ int cli_stats_open(cli_stats_corpus *sc, const char *path) {
   memset(sc, 0, sizeof *sc);
   snprintf(manifest, sizeof manifest, "%s/MANIFEST", path);
   if (stat(manifest, &st) == 0) {
-    o.flags = KZ_CORPUS_READONLY;
+    o.flags = KZ_CORPUS_READONLY | flags;
     if (kz_corpus_open(&sc->c, path, &o) != KZ_OK) {
       cli_error("%s: %s", path, kz_last_errmsg());
       return CLI_FAIL;
