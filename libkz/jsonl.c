@@ -7,7 +7,9 @@
  * them: see field_of()) are decoded into an arena; others are skipped
  * whatever their type.  "id" may be a string or a number (without one,
  * the url is the id), "date" too, "author" a string or an array of strings
- * (joined with "; ").  Errors name the byte
+ * (joined with "; "); "source" and "author" may also be objects, whose
+ * "name" is taken (NewsAPI's {"id": ..., "name": "Reuters"}, schema.org's
+ * authors).  Errors name the byte
  * column and the problem.  Nesting of skipped values is limited to 64.
  */
 #include <stdio.h>
@@ -187,9 +189,58 @@ static int jvalue_skip(jp *j, int depth) {
   }
 }
 
+/* An object at j->p ('{') whose member "name" holds a string: the string
+ * is appended to out and *got set; every other member is skipped. */
+static int jobject_name(jp *j, kzi_buf *out, int *got) {
+  kzi_buf name = {0};
+  j->p++;
+  ws(j);
+  if (j->p < j->end && *j->p == '}') {
+    j->p++;
+    return KZ_OK;
+  }
+  for (;;) {
+    ws(j);
+    if (j->p >= j->end || *j->p != '"') {
+      jerr(j, "expected a member name");
+      break;
+    }
+    name.n = 0;
+    if (jstring(j, &name)) break;
+    ws(j);
+    if (j->p >= j->end || *j->p != ':') {
+      jerr(j, "expected ':'");
+      break;
+    }
+    j->p++;
+    ws(j);
+    if (!*got && name.n == 4 && memcmp(name.p, "name", 4) == 0 && j->p < j->end &&
+        *j->p == '"') {
+      if (jstring(j, out)) break;
+      *got = 1;
+    } else if (jvalue_skip(j, 2)) {
+      break;
+    }
+    ws(j);
+    if (j->p < j->end && *j->p == ',') {
+      j->p++;
+      continue;
+    }
+    if (j->p < j->end && *j->p == '}') {
+      j->p++;
+      break;
+    }
+    jerr(j, "expected ',' or '}'");
+    break;
+  }
+  kzi_buf_free(&name);
+  return j->rc;
+}
+
 /* The field a member names, and how firmly (*rank): 2 for libkz's own
  * names, 1 for the names other tools give the same thing (news-please's
- * maintext and date_publish, NewsAPI's content and publishedAt, ...).  A
+ * maintext and date_publish, NewsAPI's content and publishedAt, CC-News's
+ * domain, ...).  A
  * member with one of libkz's names wins wherever it comes in the line; an
  * alias is taken only as a string (or a number, for a date). */
 static int field_of(const char *name, size_t n, int *rank) {
@@ -204,7 +255,8 @@ static int field_of(const char *name, size_t n, int *rank) {
       {"date_publish", KZ_FIELD_DATE, 1}, {"published", KZ_FIELD_DATE, 1},
       {"publishedAt", KZ_FIELD_DATE, 1}, {"published_at", KZ_FIELD_DATE, 1},
       {"publish_date", KZ_FIELD_DATE, 1}, {"pubDate", KZ_FIELD_DATE, 1},
-      {"source_domain", KZ_FIELD_SOURCE, 1}, {"publication", KZ_FIELD_SOURCE, 1},
+      {"source_domain", KZ_FIELD_SOURCE, 1}, {"domain", KZ_FIELD_SOURCE, 1},
+      {"publication", KZ_FIELD_SOURCE, 1},
       {"outlet", KZ_FIELD_SOURCE, 1}, {"link", KZ_FIELD_URL, 1}};
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
     if (strlen(map[i].n) == n && memcmp(map[i].n, name, n) == 0) {
@@ -268,14 +320,29 @@ int kzi_jsonl_parse_line(const char *line, size_t n, kzi_buf *arena,
         if (jnumber(&j, arena)) goto out;
         len[f] = arena->n - off[f];
         have[f] = rank;
+      } else if ((f == KZ_FIELD_SOURCE || f == KZ_FIELD_AUTHOR) && j.p < j.end &&
+                 *j.p == '{') {
+        /* {"id": ..., "name": "Reuters"}: its name, if it has one */
+        size_t at = arena->n;
+        int got = 0;
+        if (jobject_name(&j, arena, &got)) goto out;
+        if (got) {
+          off[f] = at;
+          len[f] = arena->n - at;
+          have[f] = rank;
+        }
       } else if (f == KZ_FIELD_AUTHOR && j.p < j.end && *j.p == '[') {
         off[f] = arena->n;
         j.p++;
         ws(&j);
         while (j.p < j.end && *j.p != ']') {
-          if (*j.p == '"') {
+          size_t at = arena->n;
+          int got = 0;
+          if (*j.p == '"' || *j.p == '{') {
+            int obj = *j.p == '{';
             if (arena->n > off[f] && kzi_buf_append(arena, "; ", 2)) { j.rc = KZ_ENOMEM; goto out; }
-            if (jstring(&j, arena)) goto out;
+            if (obj ? jobject_name(&j, arena, &got) : jstring(&j, arena)) goto out;
+            if (obj && !got) arena->n = at; /* an object without a name */
           } else if (jvalue_skip(&j, 1)) {
             goto out;
           }

@@ -596,7 +596,8 @@ static void test_jsonl(void **state) {
   fputs("\", \"text\": \"long key\"}\n", f);
   fputs("{\"id\": \"n3\", \"text\": \"third line\"}\n", f);
   /* other tools' member names: news-please (no id: the url is the key),
-   * NewsAPI (source an object: ignored); libkz's own name wins */
+   * NewsAPI (source an object: its name), authors as objects; libkz's own
+   * name wins */
   fputs("{\"url\": \"https://ex.org/np\", \"title\": \"NP\", \"maintext\": \"newsplease body\", "
         "\"date_publish\": \"2022-01-07 08:00:00\", \"source_domain\": \"ex.org\", "
         "\"authors\": [\"Cy Dee\"]}\n", f);
@@ -604,12 +605,30 @@ static void test_jsonl(void **state) {
         "\"publishedAt\": \"2022-01-08T10:00:00Z\", \"content\": \"newsapi body\"}\n", f);
   fputs("{\"id\": \"p1\", \"content\": \"aliasword\", \"text\": \"ownword\", "
         "\"body\": {\"not\": \"text\"}}\n", f);
+  fputs("{\"id\": \"o1\", \"text\": \"objects\", \"source\": {\"id\": {\"x\": 1}, \"name\": "
+        "\"Tengri News\", \"name\": \"second\"}, \"authors\": [{\"@type\": \"Person\", \"name\": "
+        "\"Dana Oz\"}, {\"url\": \"no name\"}, \"Ed Fox\"]}\n", f);
+  fputs("{\"id\": \"o2\", \"text\": \"nameless\", \"domain\": \"kept.kz\", "
+        "\"source\": {\"id\": \"x\"}, \"author\": {\"name\": 5}}\n", f);
   fclose(f);
   assert_int_equal(kz_corpus_add_jsonl(c, path, 0, &skipped, NULL, NULL), KZ_OK);
   assert_int_equal(skipped, 4);
   assert_non_null(strstr(kz_last_errmsg(), ":4:"));
   assert_int_equal(kz_corpus_commit(c), KZ_OK);
-  assert_int_equal(kz_corpus_count_docs(c), 6);
+  assert_int_equal(kz_corpus_count_docs(c), 8);
+  assert_string_equal(keys(c, "source:wire"), "https://ex.org/na");
+  assert_string_equal(keys(c, "source:\"tengri news\" AND author:\"dana oz\" AND author:fox"), "o1");
+  assert_string_equal(keys(c, "author:second OR author:url OR source:second"), "");
+  assert_string_equal(keys(c, "source:\"kept.kz\""), "o2");
+  {
+    kz_doc *d;
+    assert_int_equal(kz_corpus_doc(&d, c, "o1", 2), KZ_OK);
+    assert_string_equal(kz_doc_field(d, KZ_FIELD_AUTHOR, NULL), "Dana Oz; Ed Fox");
+    kz_doc_free(d);
+    assert_int_equal(kz_corpus_doc(&d, c, "o2", 2), KZ_OK);
+    assert_string_equal(kz_doc_field(d, KZ_FIELD_AUTHOR, NULL), "");
+    kz_doc_free(d);
+  }
   assert_string_equal(keys(c, "third"), "n3");
   assert_string_equal(keys(c, "newsplease"), "https://ex.org/np");
   assert_string_equal(keys(c, "date:2022-01-07 AND source:\"ex.org\" AND author:dee"),

@@ -202,13 +202,16 @@ typedef int (*kz_progress_cb)(uint64_t done, uint64_t total, uint64_t docs,
  * Add every line of the JSON Lines file `path` ("-" is not special): one
  * object per line with "id" (string or number; the key), "title", "text"
  * (the body), and optional "date" (a string in the forms kz_doc_meta.date
- * takes, or a number: YYYYMMDD or Unix time), "source", "author" (string or array of
- * strings), "url", "language" (or "lang"), "caption", "heading".  Without
+ * takes, or a number: YYYYMMDD or Unix time), "source" (a string, or an
+ * object whose "name" is taken, as NewsAPI writes it), "author" (a string,
+ * such an object, or an array of them, joined with "; "), "url",
+ * "language" (or "lang"), "caption", "heading".  Without
  * an id the url is the key.  Other tools' names are read too, as strings,
  * when libkz's own name is absent: "maintext", "content", "body" (text);
  * "headline"; "date_publish", "published", "publishedAt", "published_at",
- * "publish_date", "pubDate"; "source_domain", "publication", "outlet";
- * "link" (url): news-please's and NewsAPI's output read as it is.  Unknown
+ * "publish_date", "pubDate"; "source_domain", "domain", "publication",
+ * "outlet"; "link" (url): news-please's, NewsAPI's and CC-News's output
+ * read as it is.  Unknown
  * members are ignored; blank lines and a UTF-8 byte order mark before the
  * first line are skipped.  A line that is not such an
  * object or that a corpus cannot take (bad JSON, no id, no text, an empty id
