@@ -657,31 +657,25 @@ int kz_corpus_optimize(kz_corpus *c) {
 /* JSON Lines */
 int kz_corpus_add_jsonl(kz_corpus *c, const char *path, unsigned int flags,
                         uint64_t *skipped, kz_progress_cb progress, void *payload) {
-  FILE *f;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  uint64_t lineno = 0, done = 0, total = 0, docs = 0, bad = 0;
+  kzi_lines *f;
+  const char *line;
+  size_t n;
+  uint64_t lineno = 0, docs = 0, bad = 0;
   kzi_buf arena = {0};
   char first_err[400] = "";
-  struct stat st;
-  int rc = KZ_OK;
+  int rc = KZ_OK, rrc;
   if (skipped) *skipped = 0;
   if (!c || !path) return kzi_seterr(NULL, KZ_EINVAL, "kz_corpus_add_jsonl: NULL argument");
   rc = writer(c);
   if (rc) return rc;
-  f = fopen(path, "rb");
-  if (!f)
-    return kzi_seterr(NULL, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO, "cannot open %s: %s",
-                      path, strerror(errno));
-  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) total = (uint64_t)st.st_size;
-  while ((n = getline(&line, &cap, f)) > 0) {
+  rc = kzi_lines_open(&f, path);
+  if (rc) return rc;
+  while ((rrc = kzi_lines_next(f, &line, &n)) == KZ_OK && line) {
     kzi_stored s;
     char err[300];
-    char *text = line;
-    size_t len = (size_t)n;
+    const char *text = line;
+    size_t len = n;
     lineno++;
-    done += len;
     /* a byte order mark, as tools on Windows write before the first line */
     if (lineno == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
       text += 3;
@@ -714,14 +708,21 @@ int kz_corpus_add_jsonl(kz_corpus *c, const char *path, unsigned int flags,
       break;
     }
     docs++;
-    if (progress && docs % 256 == 0 && (rc = progress(done, total, docs, payload))) break;
+    if (progress && docs % 256 == 0 &&
+        (rc = progress(kzi_lines_done(f), kzi_lines_size(f), docs, payload)))
+      break;
   }
-  if (!rc && ferror(f)) rc = kzi_seterr(NULL, KZ_EIO, "cannot read %s", path);
-  fclose(f);
-  free(line);
+  if (!rc && rrc) {
+    /* the file could not be read on (its message names it): the lines
+     * before stay added */
+    char why[512];
+    snprintf(why, sizeof why, "%s", kz_last_errmsg());
+    rc = kzi_seterr(NULL, rrc, "%s, after line %llu", why, (unsigned long long)lineno);
+  }
+  if (!rc && progress) rc = progress(kzi_lines_done(f), kzi_lines_size(f), docs, payload);
+  kzi_lines_close(f);
   kzi_buf_free(&arena);
   if (skipped) *skipped = bad;
-  if (!rc && progress) rc = progress(done, total, docs, payload);
   if (!rc && first_err[0])
     kzi_seterr(NULL, KZ_OK, "skipped %llu bad line(s); first: %s", (unsigned long long)bad, first_err);
   return rc;

@@ -759,6 +759,23 @@ int kzi_lz_decompress_upto(const unsigned char *p, size_t n, size_t *ip, unsigne
                            size_t *op, size_t raw, size_t want);
 
 /* ---------------------------------------------------------------------
+ * Interface to lines.c: the lines of a plain or gzip-compressed file
+ * --------------------------------------------------------------------- */
+typedef struct kzi_lines kzi_lines;
+/* Open path (its first bytes tell plain from gzip; other compressions are
+ * KZ_EFORMAT, with a message that says how to decompress them). */
+int kzi_lines_open(kzi_lines **r, const char *path);
+/* The next line, with its '\n' if it has one, valid until the next call;
+ * *line is NULL at the end.  Errors (KZ_EIO, KZ_EFORMAT for a damaged or
+ * truncated gzip stream, KZ_ENOMEM) name the file. */
+int kzi_lines_next(kzi_lines *r, const char **line, size_t *len);
+/* Bytes of the file read so far (for progress), and its size (0 when not
+ * a regular file). */
+uint64_t kzi_lines_done(const kzi_lines *r);
+uint64_t kzi_lines_size(const kzi_lines *r);
+void kzi_lines_close(kzi_lines *r);
+
+/* ---------------------------------------------------------------------
  * Interface to jsonl.c
  * --------------------------------------------------------------------- */
 /* Parse one JSON object line into st (strings decoded into arena).

@@ -64,6 +64,13 @@ grep -q "d.jsonl:2" "$tmp/err" || fail "the bad line is not named: $(cat "$tmp/e
 [ "$(stat "$tmp/j" documents)" = "2" ] || fail "--jsonl documents: $(stat "$tmp/j" documents)"
 run "$kz" search "$tmp/j" airport --keys
 [ "$(cat "$tmp/out")" = "a" ] || fail "--jsonl: keys are not the ids: $(cat "$tmp/out")"
+# gzip-compressed: read as it is; other compressions: refused, saying how
+gzip -c "$tmp/d.jsonl" > "$tmp/d.jsonl.gz"
+run "$kz" index -o "$tmp/g" --jsonl "$tmp/d.jsonl.gz"
+[ $rc -eq 0 ] && [ "$(stat "$tmp/g" documents)" = "2" ] || fail "--jsonl .gz: status $rc: $(cat "$tmp/err")"
+printf '\050\265\057\375rest' > "$tmp/d.jsonl.zst"
+run "$kz" index -o "$tmp/g" --jsonl "$tmp/d.jsonl.zst"
+[ $rc -eq 1 ] && grep -q 'zstd -dk' "$tmp/err" || fail "--jsonl .zst: status $rc: $(cat "$tmp/err")"
 # failures: a missing input, no input, an unknown option
 run "$kz" index -o "$tmp/m" "$tmp/nonexistent"
 [ $rc -eq 1 ] || fail "missing input: status $rc"

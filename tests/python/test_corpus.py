@@ -642,6 +642,28 @@ def test_add_jsonl(fresh, tmp_path):
         fresh.add_jsonl(tmp_path / "missing.jsonl", progress=False)
 
 
+def test_add_jsonl_gzip(fresh, tmp_path):
+    import gzip
+    p = tmp_path / "a.jsonl"
+    write_jsonl(p, 300)
+    gz = tmp_path / "a.jsonl.gz"
+    gz.write_bytes(gzip.compress(p.read_bytes()))
+    calls = []
+    added, skipped = fresh.add_jsonl(gz, progress=lambda done, total, docs:
+                                     calls.append((done, total, docs)))
+    assert (added, skipped) == (300, 0)
+    size = gz.stat().st_size
+    assert calls[-1] == (size, size, 300)
+    fresh.commit()
+    assert dict(fresh.count("tokayev", by="source")) == {"Wire 0": 100, "Wire 1": 100,
+                                                         "Wire 2": 100}
+    # cut short: an error naming the file, the lines before it kept
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(gz.read_bytes()[: size // 2])
+    with pytest.raises(kz.FormatError, match="cut.jsonl.gz.*truncated"):
+        fresh.add_jsonl(cut, progress=False)
+
+
 def test_progress(fresh, tmp_path, capsys, corpus_files, monkeypatch):
     p = tmp_path / "a.jsonl"
     write_jsonl(p, 600)
