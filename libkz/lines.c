@@ -205,7 +205,9 @@ int kzi_lines_next(kzi_lines *r, const char **line, size_t *len) {
   *line = NULL;
   *len = 0;
   for (;;) {
-    const char *nl = memchr(r->buf + r->at + scanned, '\n', r->n - r->at - scanned);
+    const char *nl = NULL;
+    if (r->n - r->at > scanned) /* (buf is NULL before the first fill) */
+      nl = memchr(r->buf + r->at + scanned, '\n', r->n - r->at - scanned);
     if (nl) {
       *line = r->buf + r->at;
       *len = (size_t)(nl + 1 - *line);
