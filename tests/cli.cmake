@@ -6,16 +6,8 @@ if(TARGET kz_cli)
   set(_kz_cli_dir "${CMAKE_CURRENT_BINARY_DIR}/cli")
   file(MAKE_DIRECTORY "${_kz_cli_dir}")
 
-  set(_kz_cli_prelude [==[
-set -u
-kz=$1
-corpus=$2
+  string(CONCAT _kz_cli_prelude "${KZ_CLI_PRELUDE}" [==[
 version=$3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# run CMD...: stdout in $tmp/out, stderr in $tmp/err, status in $rc
-run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
 TAB=$(printf '\t')
 ]==])
 

@@ -8,16 +8,8 @@ if(TARGET kz_cli)
   file(MAKE_DIRECTORY "${_kz_ana_dir}")
   set(KZ_TEST_PYTHON /usr/bin/python3)
 
-  set(_kz_ana_prelude [==[
-set -u
-kz=$1
-corpus=$2
+  string(CONCAT _kz_ana_prelude "${KZ_CLI_PRELUDE}" [==[
 py=$3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# run CMD...: stdout in $tmp/out, stderr in $tmp/err, status in $rc
-run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
 [ -x "$py" ] || { echo "SKIP: no $py"; exit 0; }
 # the parsed bodies, one JSON object a line, for checking byte offsets
 "$kz" parse --json "$corpus"/*.txt > "$tmp/parsed" || fail "kz parse failed"

@@ -10,16 +10,8 @@ if(TARGET kz_cli)
   set(_kz_cc_dir "${CMAKE_CURRENT_BINARY_DIR}/cli_corpus")
   file(MAKE_DIRECTORY "${_kz_cc_dir}")
 
-  set(_kz_cc_prelude [==[
-set -u
-kz=$1
-corpus=$2
+  string(CONCAT _kz_cc_prelude "${KZ_CLI_PRELUDE}" [==[
 py=$3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# run CMD...: stdout in $tmp/out, stderr in $tmp/err, status in $rc
-run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
 [ -x "$py" ] || { echo "SKIP: no $py"; exit 0; }
 n=$(ls "$corpus"/*.txt | wc -l)
 [ "$n" -ge 5 ] || fail "expected the seed articles in $corpus, found $n"
