@@ -30,13 +30,17 @@ const char cli_usage_index[] =
   "  --stem LANG|none    Snowball stemming for LANG (new corpus only)\n"
   "  --fold-diacritics   fold diacritics (new corpus only)\n"
   "  --memory MB         indexing memory budget (default 256)\n"
-  "A progress line is shown on a terminal; a summary is printed at the end.\n";
+  "A progress line is shown on a terminal; a summary is printed at the end.\n"
+  "Exit status 1 when a PATH could not be read or nothing of it could be\n"
+  "added (every line or file bad); the documents of the others are still\n"
+  "committed.\n";
 
 typedef struct progress {
   int tty;
   uint64_t done;        /* bytes read of the current PATH, as last reported */
+  uint64_t docs;        /* documents added from it, as last reported */
   double t0;
-  uint64_t base_docs;
+  uint64_t base_docs;   /* documents added from the PATHs before it */
   time_t last;
 } progress;
 
@@ -50,6 +54,7 @@ static int on_progress(uint64_t done, uint64_t total, uint64_t docs, void *paylo
   progress *p = payload;
   time_t t;
   p->done = done;
+  p->docs = docs;
   if (!p->tty || (t = time(NULL)) == p->last) return 0;
   p->last = t;
   if (total)
@@ -69,7 +74,7 @@ int cli_cmd_index(int argc, char **argv) {
   unsigned long mem = 0;
   kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   kz_corpus *c;
-  progress pg = {0, 0, 0, 0, 0};
+  progress pg = {0};
   uint64_t before, bytes = 0, bad = 0;
   double t0;
 
@@ -120,6 +125,7 @@ int cli_cmd_index(int argc, char **argv) {
       status = CLI_FAIL;
       continue;
     }
+    pg.docs = 0;
     if (jsonl) {
       rc = kz_corpus_add_jsonl(c, path, 0, &skipped, on_progress, &pg);
       if (rc == KZ_OK && skipped) cli_error("%s", kz_last_errmsg());
@@ -142,7 +148,13 @@ int cli_cmd_index(int argc, char **argv) {
       else cli_error("%s: %s", path, m);
       status = CLI_FAIL;
       if (rc == KZ_EBUSY || rc == KZ_ENOMEM) break;
+    } else if (skipped && pg.docs == 0) {
+      /* nothing of it could be added: the wrong file, not a partial one */
+      cli_error("%s: nothing added (%llu bad %s)", path, (unsigned long long)skipped,
+                jsonl ? "line(s)" : "file(s)");
+      status = CLI_FAIL;
     }
+    pg.base_docs += pg.docs;
   }
   if (pg.tty) fputs("\r\033[K", stderr);
   if (kz_corpus_commit(c) != KZ_OK) {

@@ -63,6 +63,15 @@ run "$kz" index -o "$tmp/g" --jsonl "$tmp/d.jsonl.gz"
 printf '\050\265\057\375rest' > "$tmp/d.jsonl.zst"
 run "$kz" index -o "$tmp/g" --jsonl "$tmp/d.jsonl.zst"
 [ $rc -eq 1 ] && grep -q 'zstd -dk' "$tmp/err" || fail "--jsonl .zst: status $rc: $(cat "$tmp/err")"
+# a file of which nothing could be added fails (a page given as JSON
+# Lines, a directory of JSON Lines given as pages); the others still go in
+run "$kz" index -o "$tmp/w" --jsonl "$tmp/d.jsonl" "$(ls "$corpus"/*.txt | head -n 1)"
+[ $rc -eq 1 ] || fail "a page as JSON Lines: status $rc"
+grep -q 'nothing added' "$tmp/err" || fail "a page as JSON Lines: $(cat "$tmp/err")"
+[ "$(stat "$tmp/w" documents)" = "2" ] || fail "the good file was not added with the bad one"
+mkdir "$tmp/jd" && cp "$tmp/d.jsonl" "$tmp/jd/"
+run "$kz" index -o "$tmp/w2" "$tmp/jd"
+[ $rc -eq 1 ] && grep -q 'nothing added' "$tmp/err" || fail "JSON Lines as pages: status $rc: $(cat "$tmp/err")"
 # failures: a missing input, no input, an unknown option
 run "$kz" index -o "$tmp/m" "$tmp/nonexistent"
 [ $rc -eq 1 ] || fail "missing input: status $rc"
