@@ -1143,13 +1143,9 @@ int kz_corpus_doc(kz_doc **out, kz_corpus *c, const char *key, size_t key_len) {
     uint32_t d;
     kzi_stored st;
     kz_doc *doc;
-    rc = kzi_seg_find_key(s->seg[i], key, key_len, &d);
+    rc = kzi_seg_find_key(s->seg[i], key, key_len, &d); /* live ones only */
     if (rc == KZ_ENOTFOUND) continue;
     if (rc) break;
-    if (kzi_seg_deleted(s->seg[i], d)) {
-      rc = KZ_ENOTFOUND;
-      continue;
-    }
     doc = calloc(1, sizeof *doc);
     if (!doc) {
       rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");

@@ -243,12 +243,18 @@ int kzi_seg_key(const kzi_segment *s, uint32_t doc, const char **key, size_t *n)
 uint32_t *kzi_key_dir(const unsigned char *keys, size_t n, unsigned *bits);
 size_t kzi_key_lower_bound(const unsigned char *keys, size_t n, const uint32_t *dir,
                            unsigned bits, uint64_t h);
-/* Find key in the segment: *doc set; KZ_OK / KZ_ENOTFOUND / KZ_ECORRUPT. */
+/* Find the live document of key in the segment: *doc set; KZ_OK /
+ * KZ_ENOTFOUND / KZ_ECORRUPT.  A segment can hold a key more than once (a
+ * document replaced before the buffer was flushed: all but the last are
+ * deleted); deleted documents are passed over, as judged by the
+ * segment's own deletions. */
 int kzi_seg_find_key(kzi_segment *s, const char *key, size_t n,
                      uint32_t *doc);
 /* The same with the key's kzi_hash64() h (a key looked up in several
- * segments is hashed once). */
+ * segments is hashed once), passing over the documents for which
+ * deleted(p, doc) is nonzero (NULL: the segment's own deletions). */
 int kzi_seg_find_key_h(kzi_segment *s, const char *key, size_t n, uint64_t h,
+                       int (*deleted)(const void *p, uint32_t doc), const void *p,
                        uint32_t *doc);
 
 /* ---------------------------------------------------------------------

@@ -1154,10 +1154,11 @@ static const uint32_t *seg_key_dir(kzi_segment *s, unsigned *bits) {
 }
 
 int kzi_seg_find_key(kzi_segment *s, const char *key, size_t n, uint32_t *doc) {
-  return kzi_seg_find_key_h(s, key, n, kzi_hash64(key, n), doc);
+  return kzi_seg_find_key_h(s, key, n, kzi_hash64(key, n), NULL, NULL, doc);
 }
 
 int kzi_seg_find_key_h(kzi_segment *s, const char *key, size_t n, uint64_t h,
+                       int (*deleted)(const void *p, uint32_t doc), const void *p,
                        uint32_t *doc) {
   unsigned bits;
   const uint32_t *dir = seg_key_dir(s, &bits);
@@ -1168,7 +1169,8 @@ int kzi_seg_find_key_h(kzi_segment *s, const char *key, size_t n, uint64_t h,
     size_t kn = 0;
     int rc = kzi_seg_key(s, d, &k, &kn);
     if (rc) return rc;
-    if (kn == n && memcmp(k, key, n) == 0) {
+    if (kn == n && memcmp(k, key, n) == 0 &&
+        !(deleted ? deleted(p, d) : kzi_seg_deleted(s, d))) {
       *doc = d;
       return KZ_OK;
     }

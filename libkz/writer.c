@@ -640,6 +640,8 @@ static int is_deleted(const wseg *ws, uint32_t d) {
   return kzi_seg_deleted(ws->s, d);
 }
 
+static int is_deleted_cb(const void *ws, uint32_t d) { return is_deleted(ws, d); }
+
 /* Remove key everywhere; *found set when something was deleted. */
 static int delete_key(kzi_writer *w, const char *key, size_t n, int *found) {
   size_t slot;
@@ -655,10 +657,11 @@ static int delete_key(kzi_writer *w, const char *key, size_t n, int *found) {
   }
   for (size_t i = 0; i < w->nseg; i++) {
     uint32_t d;
-    rc = kzi_seg_find_key_h(w->seg[i].s, key, n, h, &d);
+    /* the live one: a segment holds a key more than once when it was
+     * replaced before a flush */
+    rc = kzi_seg_find_key_h(w->seg[i].s, key, n, h, is_deleted_cb, &w->seg[i], &d);
     if (rc == KZ_ENOTFOUND) continue;
     if (rc) return rc;
-    if (is_deleted(&w->seg[i], d)) continue;
     if ((rc = seg_mark(&w->seg[i], d))) return kzi_seterr(NULL, rc, "out of memory");
     *found = 1;
   }

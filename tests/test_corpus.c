@@ -571,6 +571,45 @@ static void test_lock_and_snapshot(void **state) {
   cleanup(dir);
 }
 
+/* A key added twice before a flush (a dataset with a duplicated id): the
+ * segment holds both, the first deleted.  Looking the key up must find the
+ * live one, and replacing or deleting it later must reach it (it used to
+ * find the deleted one and stop: kz_corpus_doc() said "no document", and a
+ * replacement left two live documents). */
+static void test_key_twice_in_a_segment(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  kz_doc *d;
+  add(c, "a", NULL, "first", NULL, NULL);
+  add(c, "a", NULL, "second", NULL, NULL);
+  add(c, "b", NULL, "other", NULL, NULL);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), 2);
+  assert_int_equal(kz_corpus_doc(&d, c, "a", 1), KZ_OK);
+  assert_string_equal(kz_doc_field(d, KZ_FIELD_BODY, NULL), "second");
+  kz_doc_free(d);
+  add(c, "a", NULL, "third", NULL, NULL);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), 2);
+  assert_string_equal(keys(c, "second OR third"), "a");
+  assert_string_equal(keys(c, "second"), "");
+  assert_int_equal(kz_corpus_doc(&d, c, "a", 1), KZ_OK);
+  assert_string_equal(kz_doc_field(d, KZ_FIELD_BODY, NULL), "third");
+  kz_doc_free(d);
+  /* twice again in one buffer, then deleted after the commit */
+  add(c, "b", NULL, "other2", NULL, NULL);
+  add(c, "b", NULL, "other3", NULL, NULL);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_delete(c, "b", 1), KZ_OK);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_count_docs(c), 1);
+  assert_string_equal(keys(c, "other OR other2 OR other3"), "");
+  assert_int_equal(kz_corpus_doc(&d, c, "b", 1), KZ_ENOTFOUND);
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
 static void test_jsonl(void **state) {
   (void)state;
   char *dir = tmpdir();
@@ -1269,6 +1308,7 @@ int main(void) {
       cmocka_unit_test(test_many_keys),
       cmocka_unit_test(test_count_words),
       cmocka_unit_test(test_lock_and_snapshot),
+      cmocka_unit_test(test_key_twice_in_a_segment),
       cmocka_unit_test(test_jsonl),
       cmocka_unit_test(test_segments_merge),
       cmocka_unit_test(test_meta_runs),
