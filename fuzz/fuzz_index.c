@@ -243,6 +243,34 @@ static void check_count(kz_corpus *c, const char *q, uint64_t docs, uint64_t mat
 }
 
 /* The end of the run of sorted tuples of term i's key. */
+/* The live document key as an article (kz_doc_article()): its body is the
+ * stored body byte for byte, each paragraph block is the body at its span,
+ * trimmed and not empty, and the title block is the stored title. */
+static void check_article(kz_corpus *c, const char *key) {
+  kz_doc *d;
+  kz_article *a;
+  const char *body, *title;
+  size_t blen, tlen, nb;
+  CHECK(kz_corpus_doc(&d, c, key, strlen(key)) == KZ_OK, "doc %s: %s", key, kz_last_errmsg());
+  CHECK(kz_doc_article(&a, d) == KZ_OK, "article of %s: %s", key, kz_last_errmsg());
+  body = kz_doc_field(d, KZ_FIELD_BODY, &blen);
+  title = kz_doc_field(d, KZ_FIELD_TITLE, &tlen);
+  CHECK(strcmp(kz_article_body(a), body) == 0, "body of the article of %s", key);
+  CHECK(tlen == 0 || strcmp(kz_article_title(a), title) == 0, "title of %s", key);
+  nb = kz_article_block_count(a);
+  for (size_t i = 0; i < nb; i++) {
+    const char *t = kz_article_block_text(a, i);
+    size_t s = kz_article_block_start(a, i), e = kz_article_block_end(a, i), n = strlen(t);
+    CHECK(n > 0 && t[0] != ' ' && t[0] != '\n' && t[n - 1] != ' ' && t[n - 1] != '\n',
+          "block %zu of %s not trimmed", i, key);
+    if (kz_article_block_kind(a, i) != KZ_BLOCK_PARAGRAPH) continue;
+    CHECK(s <= e && e <= blen && e - s == n && memcmp(body + s, t, n) == 0,
+          "paragraph %zu of %s at [%zu, %zu)", i, key, s, e);
+  }
+  kz_article_free(a);
+  kz_doc_free(d);
+}
+
 static size_t term_end(const tuples *t, size_t i) {
   size_t j = i + 1;
   while (j < t->n && t->v[j].klen == t->v[i].klen &&
@@ -492,6 +520,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           b ? b->doc : 0, b ? b->field : 0, b ? b->pos : 0);
   }
   if (!(aflags & KZ_TOK_STEM)) check_counts(c, &want);
+  for (size_t k = 0; k < nkeys; k++) {
+    char kb[16];
+    snprintf(kb, sizeof kb, "d%zu", k);
+    if (last[k] >= 0) check_article(c, kb);
+  }
   kz_corpus_close(c);
   kzt_rmtree(dir);
   free(want.v);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "article_int.h"
+#include "kz/corpus.h"
 
 struct kz_article {
   kzi_article_doc d;
@@ -307,6 +308,114 @@ int kz_article_parse_file(kz_article **out, const char *path, const kz_parse_opt
   rc = kz_article_parse(out, buf, n, opts);
   free(buf);
   return rc;
+}
+
+/* ----------------------------------------------------------------------
+ * An article from a corpus's stored document (kz_doc_article())
+ * ---------------------------------------------------------------------- */
+
+/* A block of kind over text s[0..n) at span [start, end). */
+static void add_block(kzi_article_doc *d, int kind, const char *s, size_t n, size_t start,
+                      size_t end) {
+  kzi_block *b;
+  size_t off;
+  if (d->rc) return;
+  if (d->nblocks == d->bcap) {
+    size_t cap = d->bcap ? d->bcap * 2 : 16;
+    kzi_block *nb = realloc(d->blocks, cap * sizeof *nb);
+    if (nb == NULL) {
+      d->rc = KZ_ENOMEM;
+      return;
+    }
+    d->blocks = nb;
+    d->bcap = cap;
+  }
+  off = kzi_art_str(d, s, n);
+  if (off == KZI_NONE) return;
+  b = &d->blocks[d->nblocks++];
+  memset(b, 0, sizeof *b);
+  b->kind = kind;
+  b->start = start;
+  b->end = end;
+  b->text = off;
+  b->len = n;
+  b->dup = -1;
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* A block of kind per piece of s between blank lines ("\n\n"), without
+ * the white space around it, empty pieces left out; spans are offsets
+ * into s when in_body. */
+static void add_pieces(kzi_article_doc *d, int kind, const char *s, int in_body) {
+  size_t n = strlen(s), at = 0;
+  while (at < n) {
+    const char *e = strstr(s + at, "\n\n");
+    size_t end = e ? (size_t)(e - s) : n, next = end + 2;
+    while (at < end && is_space(s[at])) at++;
+    while (end > at && is_space(s[end - 1])) end--;
+    if (end > at) add_block(d, kind, s + at, end - at, in_body ? at : 0, in_body ? end : 0);
+    at = next;
+  }
+}
+
+int kz_doc_article(kz_article **out, const kz_doc *doc) {
+  kz_article *a;
+  kzi_article_doc *d;
+  const char *s;
+  size_t n;
+  if (out == NULL || doc == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_doc_article: NULL argument");
+  *out = NULL;
+  a = calloc(1, sizeof *a);
+  if (a == NULL) return kzi_seterr(NULL, KZ_ENOMEM, "kz_doc_article: out of memory");
+  d = &a->d;
+  init_doc(d, NULL);
+  s = kz_doc_field(doc, KZ_FIELD_TITLE, &n);
+  if (n) {
+    d->title = kzi_art_str(d, s, n);
+    d->title_block = 0;
+    add_block(d, KZ_BLOCK_HEADING, s, n, 0, 0);
+  }
+  s = kz_doc_field(doc, KZ_FIELD_BODY, &n);
+  d->body = kzi_art_str(d, s, n); /* as stored, byte for byte */
+  add_pieces(d, KZ_BLOCK_PARAGRAPH, s, 1);
+  add_pieces(d, KZ_BLOCK_HEADING, kz_doc_field(doc, KZ_FIELD_HEADING, NULL), 0);
+  add_pieces(d, KZ_BLOCK_CAPTION, kz_doc_field(doc, KZ_FIELD_CAPTION, NULL), 0);
+  if (d->nblocks) {
+    d->region_lo = d->title_block == 0 && d->nblocks > 1 ? 1 : 0;
+    d->region_hi = (long)d->nblocks - 1;
+  }
+  s = kz_doc_field(doc, KZ_FIELD_SOURCE, &n);
+  if (n) d->source = kzi_art_str(d, s, n);
+  /* authors: stored joined by "; " */
+  for (s = kz_doc_field(doc, KZ_FIELD_AUTHOR, NULL); *s && !d->rc;) {
+    const char *e = strstr(s, "; ");
+    size_t k = e ? (size_t)(e - s) : strlen(s);
+    if (k && (d->rc = kzi_art_add_author(d, s, k)) != 0) break;
+    s += k + (e ? 2 : 0);
+  }
+  s = kz_doc_field(doc, KZ_FIELD_DATE, &n);
+  if (n == 10) memcpy(d->date, s, 11);
+  s = kz_doc_field(doc, KZ_FIELD_LANGUAGE, &n);
+  if (n == 0) {
+    /* none stored (a JSON line without one): told from the body, as the
+     * parser does, so that the analyses pick their rules */
+    const char *body = kz_doc_field(doc, KZ_FIELD_BODY, &n);
+    s = kzi_lang_detect(body, n, 3);
+    n = strlen(s);
+  }
+  if (n >= 2 && n < sizeof d->lang) {
+    memcpy(d->lang, s, n + 1);
+    memcpy(d->title_lang, s, n + 1);
+  }
+  if (d->rc) {
+    int rc = d->rc;
+    free_doc(d);
+    free(a);
+    return kzi_seterr(NULL, rc, "kz_doc_article: %s", kz_strerror(rc));
+  }
+  *out = a;
+  return KZ_OK;
 }
 
 void kz_article_free(kz_article *a) {

@@ -610,6 +610,70 @@ static void test_key_twice_in_a_segment(void **state) {
   cleanup(dir);
 }
 
+/* A stored document as an article: its fields, its body byte for byte,
+ * paragraphs between blank lines, and the analyses run on it. */
+static void test_doc_article(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  kz_doc_meta m = KZ_DOC_META_INIT;
+  kz_doc *d;
+  kz_article *a;
+  kz_quotes *q;
+  static const char body[] =
+      "Troops arrived in Almaty on Thursday.\n\n\n\"We will restore order,\" Tokayev said in "
+      "a televised address.\nThe airport reopened.\n\nIt was quiet.";
+  m.title = "Order restored";
+  m.date = "2022-01-07";
+  m.source = "Wire";
+  m.author = "Ann Lee; Bo Ma";
+  m.language = "en";
+  m.caption = "A checkpoint.\n\nA street.";
+  assert_int_equal(kz_corpus_add_text(c, "k1", 2, body, sizeof body - 1, &m), KZ_OK);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_doc(&d, c, "k1", 2), KZ_OK);
+  assert_int_equal(kz_doc_article(&a, d), KZ_OK);
+  assert_string_equal(kz_article_title(a), "Order restored");
+  assert_string_equal(kz_article_date(a), "2022-01-07");
+  assert_string_equal(kz_article_source(a), "Wire");
+  assert_string_equal(kz_article_language(a), "en");
+  assert_int_equal(kz_article_author_count(a), 2);
+  assert_string_equal(kz_article_author(a, 1), "Bo Ma");
+  assert_string_equal(kz_article_body(a), kz_doc_field(d, KZ_FIELD_BODY, NULL));
+  /* title, three paragraphs (the empty piece left out), two captions */
+  assert_int_equal(kz_article_block_count(a), 6);
+  assert_int_equal(kz_article_block_kind(a, 0), KZ_BLOCK_HEADING);
+  for (size_t i = 1; i <= 3; i++) {
+    size_t s = kz_article_block_start(a, i), e = kz_article_block_end(a, i);
+    assert_int_equal(kz_article_block_kind(a, i), KZ_BLOCK_PARAGRAPH);
+    assert_int_equal(e - s, strlen(kz_article_block_text(a, i)));
+    assert_memory_equal(body + s, kz_article_block_text(a, i), e - s);
+  }
+  assert_string_equal(kz_article_block_text(a, 3), "It was quiet.");
+  assert_int_equal(kz_article_block_kind(a, 5), KZ_BLOCK_CAPTION);
+  assert_string_equal(kz_article_block_text(a, 5), "A street.");
+  /* who said what, on the stored text */
+  assert_int_equal(kz_article_quotes(&q, a), KZ_OK);
+  assert_int_equal(kz_quotes_count(q), 1);
+  assert_string_equal(kz_quote_speaker(q, 0), "Tokayev");
+  kz_quotes_free(q);
+  kz_article_free(a);
+  kz_doc_free(d);
+  /* no language stored: told from the body */
+  assert_int_equal(kz_corpus_add_text(c, "k2", 2, body, sizeof body - 1, NULL), KZ_OK);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+  assert_int_equal(kz_corpus_doc(&d, c, "k2", 2), KZ_OK);
+  assert_int_equal(kz_doc_article(&a, d), KZ_OK);
+  assert_string_equal(kz_article_language(a), "en");
+  assert_null(kz_article_title(a));
+  assert_int_equal(kz_article_block_kind(a, 0), KZ_BLOCK_PARAGRAPH);
+  kz_article_free(a);
+  kz_doc_free(d);
+  assert_int_equal(kz_doc_article(NULL, NULL), KZ_EINVAL);
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
 static void test_jsonl(void **state) {
   (void)state;
   char *dir = tmpdir();
@@ -1309,6 +1373,7 @@ int main(void) {
       cmocka_unit_test(test_count_words),
       cmocka_unit_test(test_lock_and_snapshot),
       cmocka_unit_test(test_key_twice_in_a_segment),
+      cmocka_unit_test(test_doc_article),
       cmocka_unit_test(test_jsonl),
       cmocka_unit_test(test_segments_merge),
       cmocka_unit_test(test_meta_runs),

@@ -1502,6 +1502,9 @@ typedef struct {
   /* tuples */
   PyObject *authors, *blocks, *warnings, *paragraphs, *captions, *headings;
   PyObject *json;      /* bytes: kz_article_to_json() */
+  PyObject *key, *url; /* a stored document's (Corpus.doc()); else None */
+  PyObject *fields;    /* the mapping view (see Article_fields()), or NULL
+                          until first used; never handed out itself */
   kz_article *art;     /* the parsed article, for quotes() and friends
                           (immutable; read by any thread) */
 } ArticleObject;
@@ -1529,6 +1532,9 @@ Article_dealloc(PyObject *op)
   Py_CLEAR(self->captions);
   Py_CLEAR(self->headings);
   Py_CLEAR(self->json);
+  Py_CLEAR(self->key);
+  Py_CLEAR(self->url);
+  Py_CLEAR(self->fields);
   kz_article_free(self->art);
   self->art = NULL;
   free_instance(op);
@@ -1623,6 +1629,8 @@ make_article(kz_state *st, const kz_article *a, const kz_buf *json)
   self = (ArticleObject *)alloc(tp, 0);
   if (self == NULL)
     return NULL;
+  self->key = Py_NewRef(Py_None);
+  self->url = Py_NewRef(Py_None);
 #define STR_FIELD(field, value)                                               \
   if ((self->field = str_or_none(value)) == NULL)                            \
     goto fail
@@ -1747,6 +1755,10 @@ static PyMemberDef Article_members[] = {
   {"body", T_OBJECT_EX, offsetof(ArticleObject, body), READONLY,
    "The body: the texts of the kept standfirst and paragraph blocks joined\n"
    "by blank lines ('' when there are none)."},
+  {"key", T_OBJECT_EX, offsetof(ArticleObject, key), READONLY,
+   "The document's key in its corpus (Corpus.doc()), else None."},
+  {"url", T_OBJECT_EX, offsetof(ArticleObject, url), READONLY,
+   "The document's stored url (Corpus.doc()), else None."},
   {NULL, 0, 0, 0, NULL}};
 
 /* d[key] = value, consuming value (NULL passes an error through). */
@@ -2106,7 +2118,127 @@ PyDoc_STRVAR(Article_mentions_doc,
 "(text, kind, expansion, start, end); start/end are None outside the\n"
 "body.");
 
+/* --- The mapping view: a["title"], a.get(), a.keys(), "url" in a ------
+ *
+ * Corpus.doc() returned a dict before it returned a kz.Article; the
+ * article still answers to that dict's keys, with its values: key, title,
+ * body, caption and heading (captions and headings joined by blank lines),
+ * date, source, author (authors joined by '; '), url, language; empty
+ * metadata is None.  Corpus.doc() hands over that dict; for a parsed page
+ * it is built from the attributes on first use. */
+
+/* "sep".join(list attribute t), or None for an empty one when none_if_empty. */
+static PyObject *
+join_tuple(PyObject *t, const char *sep, int none_if_empty)
+{
+  PyObject *s, *res;
+
+  if (none_if_empty && PyTuple_Size(t) == 0)
+    Py_RETURN_NONE;
+  if ((s = PyUnicode_FromString(sep)) == NULL)
+    return NULL;
+  res = PyUnicode_Join(s, t);
+  Py_DECREF(s);
+  return res;
+}
+
+static PyObject *
+Article_fields(ArticleObject *self)
+{
+  PyObject *d;
+
+  if (self->fields != NULL)
+    return self->fields;
+  if ((d = PyDict_New()) == NULL)
+    return NULL;
+  if (dict_put(d, "key", Py_NewRef(self->key)) < 0 ||
+      dict_put(d, "title", Py_NewRef(self->title)) < 0 ||
+      dict_put(d, "body", Py_NewRef(self->body)) < 0 ||
+      dict_put(d, "caption", join_tuple(self->captions, "\n\n", 0)) < 0 ||
+      dict_put(d, "heading", join_tuple(self->headings, "\n\n", 0)) < 0 ||
+      dict_put(d, "date", Py_NewRef(self->date)) < 0 ||
+      dict_put(d, "source", Py_NewRef(self->source)) < 0 ||
+      dict_put(d, "author", join_tuple(self->authors, "; ", 1)) < 0 ||
+      dict_put(d, "url", Py_NewRef(self->url)) < 0 ||
+      dict_put(d, "language", Py_NewRef(self->language)) < 0) {
+    Py_DECREF(d);
+    return NULL;
+  }
+  self->fields = d;
+  return d;
+}
+
+static PyObject *
+Article_getitem(PyObject *op, PyObject *name)
+{
+  PyObject *d = Article_fields((ArticleObject *)op), *v;
+
+  if (d == NULL)
+    return NULL;
+  v = PyDict_GetItemWithError(d, name);
+  if (v == NULL) {
+    if (!PyErr_Occurred())
+      PyErr_SetObject(PyExc_KeyError, name);
+    return NULL;
+  }
+  return Py_NewRef(v);
+}
+
+static int
+Article_contains(PyObject *op, PyObject *name)
+{
+  PyObject *d = Article_fields((ArticleObject *)op);
+
+  return d == NULL ? -1 : PyDict_Contains(d, name);
+}
+
+static PyObject *
+Article_iter(PyObject *op)
+{
+  PyObject *d = Article_fields((ArticleObject *)op);
+
+  return d == NULL ? NULL : PyObject_GetIter(d);
+}
+
+PyDoc_STRVAR(Article_get_doc,
+"get($self, name, default=None, /)\n"
+"--\n"
+"\n"
+"a[name] if name is one of keys(), else default.");
+
+static PyObject *
+Article_get(PyObject *op, PyObject *args)
+{
+  PyObject *name, *dflt = Py_None, *d, *v;
+
+  if (!PyArg_UnpackTuple(args, "get", 1, 2, &name, &dflt))
+    return NULL;
+  if ((d = Article_fields((ArticleObject *)op)) == NULL)
+    return NULL;
+  v = PyDict_GetItemWithError(d, name);
+  if (v == NULL && PyErr_Occurred())
+    return NULL;
+  return Py_NewRef(v ? v : dflt);
+}
+
+PyDoc_STRVAR(Article_keys_doc,
+"keys($self, /)\n"
+"--\n"
+"\n"
+"The names a[name] answers to (the dict Corpus.doc() used to return):\n"
+"key, title, body, caption, heading, date, source, author, url, language.");
+
+static PyObject *
+Article_keys(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+  PyObject *d = Article_fields((ArticleObject *)op);
+
+  return d == NULL ? NULL : PyDict_Keys(d);
+}
+
 static PyMethodDef Article_methods[] = {
+  {"get", Article_get, METH_VARARGS, Article_get_doc},
+  {"keys", Article_keys, METH_NOARGS, Article_keys_doc},
   {"quotes", Article_quotes, METH_NOARGS, Article_quotes_doc},
   {"numbers", Article_numbers, METH_NOARGS, Article_numbers_doc},
   {"mentions", Article_mentions, METH_NOARGS, Article_mentions_doc},
@@ -2124,7 +2256,12 @@ PyDoc_STRVAR(Article_doc,
 "Content: blocks (list of kz.Block in reading order, duplicates marked),\n"
 "paragraphs, captions, headings (the kept blocks' texts), body, and\n"
 "warnings.  Methods: to_dict(), to_json(); _repr_html_() for notebooks.\n"
-"List attributes return a new list on each access.");
+"List attributes return a new list on each access.\n"
+"\n"
+"Corpus.doc() gives a stored document as an Article too (key and url set,\n"
+"blocks rebuilt from the stored fields).  a['title'], a.get('source'),\n"
+"a.keys(), 'url' in a and iterating over a (its keys) work as on the\n"
+"dict doc() returned before (see keys()).");
 
 static PyType_Slot Article_slots[] = {
   {Py_tp_doc, (void *)Article_doc},
@@ -2133,10 +2270,14 @@ static PyType_Slot Article_slots[] = {
   {Py_tp_methods, Article_methods},
   {Py_tp_members, Article_members},
   {Py_tp_getset, Article_getset},
+  {Py_mp_subscript, Article_getitem},
+  {Py_sq_contains, Article_contains},
+  {Py_tp_iter, Article_iter},
   {0, NULL}};
 
 /* Not a GC type: an Article holds only immutable objects that cannot refer
- * back to it (see the comment at the top of this section). */
+ * back to it (see the comment at the top of this section; its fields dict
+ * is never handed out, and holds only strs, dates and None). */
 static PyType_Spec Article_spec = {
   .name = "kz.Article",
   .basicsize = sizeof(ArticleObject),
@@ -6019,6 +6160,8 @@ typedef struct {
   size_t klen;
   size_t off[KZ_FIELD_COUNT], len[KZ_FIELD_COUNT];
   html_buf arena;
+  kz_article *art;     /* kz_doc_article() */
+  kz_buf json;         /* and its JSON form */
   int rc;
   char msg[KZ_MSG_MAX];
 } doc_job;
@@ -6043,7 +6186,15 @@ run_doc(kz_corpus *c, void *job)
     j->off[f] = arena_put(&j->arena, s, n);
     j->len[f] = n;
   }
+  rc = kz_doc_article(&j->art, d);
+  if (rc == KZ_OK)
+    rc = kz_article_to_json(j->art, &j->json);
   kz_doc_free(d);
+  if (rc != KZ_OK) {
+    copy_msg(j->msg, kz_last_errmsg());
+    j->rc = rc;
+    return;
+  }
   j->rc = j->arena.nomem ? COLLECT_NOMEM : KZ_OK;
 }
 
@@ -6051,17 +6202,22 @@ PyDoc_STRVAR(Corpus_doc_doc,
 "doc($self, key, /)\n"
 "--\n"
 "\n"
-"The stored document key as a dict: key, title, body, caption, heading\n"
-"(str; captions and headings joined by blank lines), date\n"
-"(datetime.date or None), source, author (authors joined by '; '), url,\n"
-"language (str or None).  Raises kz.NotFound for an unknown key.");
+"The stored document key as a kz.Article: its title, date, source,\n"
+"authors, language, key and url, its body as stored, and blocks rebuilt\n"
+"from the stored fields (the title, the body's paragraphs, the headings,\n"
+"the captions), so quotes(), numbers() and mentions() work on it.\n"
+"a['title'] and the other keys of the dict doc() returned before still\n"
+"work: key, title, body, caption, heading (str; captions and headings\n"
+"joined by blank lines), date (datetime.date or None), source, author\n"
+"(authors joined by '; '), url, language (str or None).\n"
+"Raises kz.NotFound for an unknown key.");
 
 static PyObject *
 Corpus_doc(PyObject *op, PyObject *key)
 {
   CorpusObject *self = (CorpusObject *)op;
   kz_state *st = corpus_state(op);
-  PyObject *d = NULL;
+  PyObject *d = NULL, *res = NULL;
   key_arg k;
   doc_job j;
   int f;
@@ -6091,10 +6247,24 @@ Corpus_doc(PyObject *op, PyObject *key)
     if (dict_put(d, field_names[f], v) < 0)
       Py_CLEAR(d);
   }
+  if (d != NULL && (res = make_article(st, j.art, &j.json)) != NULL) {
+    ArticleObject *a = (ArticleObject *)res;
+    a->art = j.art; /* the article keeps it */
+    j.art = NULL;
+    /* its key and url, and the dict as its mapping view */
+    Py_DECREF(a->key);
+    a->key = Py_NewRef(PyDict_GetItemString(d, "key"));
+    Py_DECREF(a->url);
+    a->url = Py_NewRef(PyDict_GetItemString(d, "url"));
+    a->fields = Py_NewRef(d);
+  }
 done:
+  Py_XDECREF(d);
+  kz_article_free(j.art);
+  kz_buf_dispose(&j.json);
   free(j.arena.p);
   Py_DECREF(k.bytes);
-  return d;
+  return res;
 }
 
 /* ====================================================================

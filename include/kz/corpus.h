@@ -359,6 +359,18 @@ KZ_API const char *kz_doc_field(const kz_doc *d, int field, size_t *len);
 
 KZ_API void kz_doc_free(kz_doc *d);
 
+/* The stored document d as an article (free it with kz_article_free()),
+ * for what takes one (kz_article_analyze(), kz_article_to_json(), ...):
+ * its title, date, source, authors (the stored author split at "; "),
+ * language (when none is stored, told from the body as the parser does),
+ * and blocks: the title (a heading), the body's paragraphs
+ * (pieces between blank lines), then the headings and the captions.
+ * kz_article_body() is the stored body byte for byte, so offsets into it
+ * (kz_results_body_highlight(), the analyses') agree; paragraph block
+ * spans are offsets into the body, the other blocks' spans are empty.
+ * Returns KZ_OK, KZ_EINVAL, KZ_ENOMEM. */
+KZ_API int kz_doc_article(kz_article **out, const kz_doc *d);
+
 KZ_END_DECLS
 
 #endif /* KZ_CORPUS_H */

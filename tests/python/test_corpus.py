@@ -118,6 +118,35 @@ def test_built_corpus(corpus, docs, corpus_files):
                           "date", "source", "author", "url", "language"}
 
 
+def test_doc_is_article(corpus, docs, corpus_files):
+    """Corpus.doc() gives a kz.Article: the parsed page's fields, its body
+    in paragraphs, the analyses on the stored text; and the dict's keys."""
+    for path in corpus_files:
+        d, art = docs[str(path)], kz.parse(path)
+        assert isinstance(d, kz.Article)
+        assert (d.key, d.url) == (str(path), None)
+        assert (d.title, d.date, d.source, d.authors, d.language) == \
+            (art.title, art.date, art.source, art.authors, art.language)
+        assert "\n\n".join(d.paragraphs) == d.body == art.body
+        assert d.captions == art.captions
+        # the same quotations and claims, at the same offsets of the body
+        # (speakers named only by a section heading can be lost: the stored
+        # headings come after the body)
+        assert [(q.start, q.end, q.text) for q in d.quotes()] == \
+            [(q.start, q.end, q.text) for q in art.quotes()]
+        assert [(n.start, n.end, n.value) for n in d.numbers()] == \
+            [(n.start, n.end, n.value) for n in art.numbers()]
+        # the mapping view
+        assert d["title"] == d.get("title") == art.title
+        assert "url" in d and "nope" not in d and d.get("nope", 1) == 1
+        assert dict(d)["key"] == str(path)
+        with pytest.raises(KeyError):
+            d["nope"]
+        # a parsed page answers to the same keys
+        assert set(art) == set(d)
+        assert art["author"] == ("; ".join(art.authors) or None)
+
+
 def test_doc_missing(corpus):
     with pytest.raises(kz.NotFound) as e:
         corpus.doc("no/such/key")
