@@ -372,9 +372,13 @@ int kz_doc_article(kz_article **out, const kz_doc *doc) {
   init_doc(d, NULL);
   s = kz_doc_field(doc, KZ_FIELD_TITLE, &n);
   if (n) {
-    d->title = kzi_art_str(d, s, n);
-    d->title_block = 0;
-    add_block(d, KZ_BLOCK_HEADING, s, n, 0, 0);
+    d->title = kzi_art_str(d, s, n); /* as stored; its block trimmed */
+    while (n && is_space(*s)) s++, n--;
+    while (n && is_space(s[n - 1])) n--;
+    if (n) {
+      d->title_block = 0;
+      add_block(d, KZ_BLOCK_HEADING, s, n, 0, 0);
+    }
   }
   s = kz_doc_field(doc, KZ_FIELD_BODY, &n);
   d->body = kzi_art_str(d, s, n); /* as stored, byte for byte */
