@@ -521,7 +521,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (!(aflags & KZ_TOK_STEM)) check_counts(c, &want);
   for (size_t k = 0; k < nkeys; k++) {
-    char kb[16];
+    char kb[32];
     snprintf(kb, sizeof kb, "d%zu", k);
     if (last[k] >= 0) check_article(c, kb);
   }
