@@ -441,7 +441,8 @@ const char *kz_article_language(const kz_article *a) { return a ? a->d.lang : NU
 const char *kz_article_date(const kz_article *a) { return a && a->d.date[0] ? a->d.date : NULL; }
 const char *kz_article_time(const kz_article *a) { return a && a->d.time[0] ? a->d.time : NULL; }
 int kz_article_date_span(const kz_article *a, size_t *start, size_t *end) {
-  if (a == NULL || !a->d.date[0]) return KZ_ENOTFOUND;
+  /* (an article of a stored document has a date but no input) */
+  if (a == NULL || !a->d.date[0] || a->d.date_end <= a->d.date_start) return KZ_ENOTFOUND;
   if (start) *start = a->d.date_start;
   if (end) *end = a->d.date_end;
   return KZ_OK;

@@ -635,6 +635,7 @@ static void test_doc_article(void **state) {
   assert_int_equal(kz_doc_article(&a, d), KZ_OK);
   assert_string_equal(kz_article_title(a), "Order restored");
   assert_string_equal(kz_article_date(a), "2022-01-07");
+  assert_int_equal(kz_article_date_span(a, NULL, NULL), KZ_ENOTFOUND);
   assert_string_equal(kz_article_source(a), "Wire");
   assert_string_equal(kz_article_language(a), "en");
   assert_int_equal(kz_article_author_count(a), 2);

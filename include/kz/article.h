@@ -119,7 +119,8 @@ KZ_API const char *kz_article_date(const kz_article *a);
 /* Publication time "HH:MM" (24-hour, as written, no time zone) or NULL. */
 KZ_API const char *kz_article_time(const kz_article *a);
 /* Byte span [*start, *end) of the date in the input; returns 0 when there is
- * a date, KZ_ENOTFOUND otherwise (then the outputs are untouched). */
+ * a date in it, KZ_ENOTFOUND otherwise (then the outputs are untouched; an
+ * article of a stored document, kz_doc_article(), has no input). */
 KZ_API int kz_article_date_span(const kz_article *a, size_t *start,
                                 size_t *end);
 /* The outlet the page names or credits, and the outlet it republishes. */
