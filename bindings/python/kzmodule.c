@@ -2168,20 +2168,27 @@ Article_fields(ArticleObject *self)
   return d;
 }
 
+/* d[key] as a new reference; KeyError when it is absent (the mapping
+ * types' __getitem__). */
 static PyObject *
-Article_getitem(PyObject *op, PyObject *name)
+dict_subscript(PyObject *d, PyObject *key)
 {
-  PyObject *d = Article_fields((ArticleObject *)op), *v;
+  PyObject *v = PyDict_GetItemWithError(d, key);
 
-  if (d == NULL)
-    return NULL;
-  v = PyDict_GetItemWithError(d, name);
   if (v == NULL) {
     if (!PyErr_Occurred())
-      PyErr_SetObject(PyExc_KeyError, name);
+      PyErr_SetObject(PyExc_KeyError, key);
     return NULL;
   }
   return Py_NewRef(v);
+}
+
+static PyObject *
+Article_getitem(PyObject *op, PyObject *name)
+{
+  PyObject *d = Article_fields((ArticleObject *)op);
+
+  return d == NULL ? NULL : dict_subscript(d, name);
 }
 
 static int
@@ -3607,13 +3614,7 @@ Counts_length(PyObject *op)
 static PyObject *
 Counts_subscript(PyObject *op, PyObject *key)
 {
-  PyObject *v = PyDict_GetItemWithError(((CountsObject *)op)->map, key);
-  if (v == NULL) {
-    if (!PyErr_Occurred())
-      PyErr_SetObject(PyExc_KeyError, key);
-    return NULL;
-  }
-  return Py_NewRef(v);
+  return dict_subscript(((CountsObject *)op)->map, key);
 }
 
 static int
