@@ -30,7 +30,8 @@ typedef struct magic {
 static const magic MAGICS[] = {
     {"%PDF-", 5, "a PDF document"},
     {"PK\x03\x04", 4, "a ZIP archive (or a .docx, .odt or .epub file)"},
-    {"\x1f\x8b", 2, "gzip-compressed data (decompress it first)"},
+    {"\x1f\x8b", 2, "gzip-compressed data (decompress it first; gzip-compressed JSON Lines "
+                      "are read as they are by kz index --jsonl or kz_corpus_add_jsonl())"},
     {"BZh", 3, NULL}, /* checked with a digit after it, below */
     {"\xfd" "7zXZ\x00", 6, "xz-compressed data (decompress it first)"},
     {"\x28\xb5\x2f\xfd", 4, "zstd-compressed data (decompress it first)"},

@@ -92,7 +92,7 @@ static void test_formats(void **state) {
   char msg[512];
   (void)state;
   refused("a.png", png, sizeof png - 1, "PNG image");
-  refused("a.txt.gz", gz, sizeof gz - 1, "gzip");
+  refused("a.txt.gz", gz, sizeof gz - 1, "gzip-compressed JSON Lines are read as they are by kz index --jsonl");
   refused("a.pdf", pdf, sizeof pdf - 1, "PDF");
   /* "BZh" starts English words too: only with the block size digit */
   assert_int_equal(parse("bzh.txt", "BZh is not a word\n", 18, 0, msg, sizeof msg), KZ_OK);
