@@ -94,6 +94,9 @@ size_t kzi_utf8_encode(uint32_t c, char *out);
  * sets *what (a phrase for a message) and *at (the first control byte, or
  * 0), else 0. */
 int kzi_sniff_binary(const char *data, size_t len, const char **what, size_t *at);
+/* The compression data starts with: "gzip", "bzip2", "xz", "zstd" or "zip",
+ * and *cmd (may be NULL) the command that decompresses it; NULL for none. */
+const char *kzi_sniff_compression(const void *data, size_t len, const char **cmd);
 
 /* ---------------------------------------------------------------------
  * Interface to stopwords.c (lists in data/stopwords/, embedded at build)

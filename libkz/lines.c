@@ -5,8 +5,8 @@
  * they are, every line was a "bad line" and nothing was added.  The file
  * is recognized by its first bytes, not its name: gzip (zlib, members one
  * after another as `cat a.gz b.gz` makes them) is decompressed as it is
- * read; zstd, xz, bzip2 and zip are refused with a message that says how
- * to decompress them.  Lines end at '\n' (the caller trims '\r'); a last
+ * read; zstd, xz, bzip2 and zip (told apart by sniff.c) are refused with
+ * a message that says how to decompress them.  Lines end at '\n' (the caller trims '\r'); a last
  * line without one is a line.  A truncated or damaged gzip stream is an
  * error naming the file and the byte where it was found, after the lines
  * before it.
@@ -145,17 +145,6 @@ static int fill(kzi_lines *r) {
   }
 }
 
-/* A compressed format we do not read, from the first bytes: its name and
- * the command that decompresses it (*cmd); NULL if none. */
-static const char *other_compression(const unsigned char *p, size_t n, const char **cmd) {
-  if (n >= 4 && memcmp(p, "\x28\xB5\x2F\xFD", 4) == 0) return *cmd = "zstd -dk", "zstd";
-  if (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0) return *cmd = "xz -dk", "xz";
-  if (n >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9')
-    return *cmd = "bzip2 -dk", "bzip2";
-  if (n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0) return *cmd = "unzip", "zip";
-  return NULL;
-}
-
 int kzi_lines_open(kzi_lines **out, const char *path) {
   kzi_lines *r;
   struct stat st;
@@ -180,14 +169,15 @@ int kzi_lines_open(kzi_lines **out, const char *path) {
     kzi_lines_close(r);
     return rc;
   }
-  if ((other = other_compression(r->in, r->in_n, &cmd)) != NULL) {
+  other = kzi_sniff_compression(r->in, r->in_n, &cmd);
+  if (other && strcmp(other, "gzip") != 0) {
     rc = kzi_seterr(NULL, KZ_EFORMAT,
                     "%s: compressed with %s, which libkz does not read: decompress it first "
                     "(%s %s) or recompress it with gzip", path, other, cmd, path);
     kzi_lines_close(r);
     return rc;
   }
-  if (r->in_n >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
+  if (other) { /* gzip */
     /* 16 + 15: a gzip wrapper, the largest window */
     if (inflateInit2(&r->z, 16 + 15) != Z_OK) {
       kzi_lines_close(r);

@@ -27,14 +27,41 @@ typedef struct magic {
   const char *what;
 } magic;
 
+/* Compressed files: also what the JSON Lines reader (lines.c) tells apart. */
+typedef struct compression {
+  magic m;
+  const char *name, *cmd; /* its name, the command that decompresses it */
+} compression;
+
+static const compression COMPRESSIONS[] = {
+    {{"\x1f\x8b", 2, "gzip-compressed data (decompress it first; gzip-compressed JSON Lines "
+                      "are read as they are by kz index --jsonl or kz_corpus_add_jsonl())"},
+     "gzip", "gunzip -k"},
+    {{"BZh", 3, "bzip2-compressed data (decompress it first)"}, "bzip2", "bzip2 -dk"},
+    {{"\xfd" "7zXZ\x00", 6, "xz-compressed data (decompress it first)"}, "xz", "xz -dk"},
+    {{"\x28\xb5\x2f\xfd", 4, "zstd-compressed data (decompress it first)"}, "zstd", "zstd -dk"},
+    {{"PK\x03\x04", 4, "a ZIP archive (or a .docx, .odt or .epub file)"}, "zip", "unzip"},
+};
+
+static const compression *find_compression(const unsigned char *p, size_t n) {
+  for (size_t i = 0; i < sizeof COMPRESSIONS / sizeof *COMPRESSIONS; i++) {
+    const magic *m = &COMPRESSIONS[i].m;
+    if (n < m->len || memcmp(p, m->sig, m->len) != 0) continue;
+    /* "BZh" is followed by the block size, a digit */
+    if (m->len == 3 && !(n > 3 && p[3] >= '1' && p[3] <= '9')) continue;
+    return &COMPRESSIONS[i];
+  }
+  return NULL;
+}
+
+const char *kzi_sniff_compression(const void *data, size_t len, const char **cmd) {
+  const compression *c = find_compression(data, len);
+  if (c && cmd) *cmd = c->cmd;
+  return c ? c->name : NULL;
+}
+
 static const magic MAGICS[] = {
     {"%PDF-", 5, "a PDF document"},
-    {"PK\x03\x04", 4, "a ZIP archive (or a .docx, .odt or .epub file)"},
-    {"\x1f\x8b", 2, "gzip-compressed data (decompress it first; gzip-compressed JSON Lines "
-                      "are read as they are by kz index --jsonl or kz_corpus_add_jsonl())"},
-    {"BZh", 3, NULL}, /* checked with a digit after it, below */
-    {"\xfd" "7zXZ\x00", 6, "xz-compressed data (decompress it first)"},
-    {"\x28\xb5\x2f\xfd", 4, "zstd-compressed data (decompress it first)"},
     {"\x89PNG\r\n\x1a\n", 8, "a PNG image"},
     {"\xff\xd8\xff", 3, "a JPEG image"},
     {"GIF87a", 6, "a GIF image"},
@@ -84,16 +111,16 @@ int kzi_sniff_binary(const char *data, size_t len, const char **what, size_t *at
   *what = NULL;
   *at = 0;
   if (!len) return 0;
+  {
+    const compression *c = find_compression(p, n);
+    if (c) {
+      *what = c->m.what;
+      return 1;
+    }
+  }
   for (size_t i = 0; i < sizeof MAGICS / sizeof *MAGICS; i++) {
     const magic *m = &MAGICS[i];
     if (n >= m->len && memcmp(p, m->sig, m->len) == 0) {
-      if (!m->what) { /* "BZh" + block size digit */
-        if (n > 3 && p[3] >= '1' && p[3] <= '9') {
-          *what = "bzip2-compressed data (decompress it first)";
-          return 1;
-        }
-        continue;
-      }
       *what = m->what;
       return 1;
     }
