@@ -125,16 +125,7 @@ static int fill(kzi_lines *r) {
   int rc = room(r);
   if (rc) return rc;
   if (r->gz) return fill_gz(r);
-  /* plain: read straight into buf (the first block came through in) */
-  if (r->in_at < r->in_n) {
-    size_t k = r->in_n - r->in_at;
-    if (k > r->cap - r->n) k = r->cap - r->n;
-    memcpy(r->buf + r->n, r->in + r->in_at, k);
-    r->in_at += k;
-    r->n += k;
-    return KZ_OK;
-  }
-  for (;;) {
+  for (;;) { /* plain: straight into buf */
     ssize_t k = read(r->fd, r->buf + r->n, r->cap - r->n);
     if (k < 0 && errno == EINTR) continue;
     if (k < 0) return kzi_seterr(NULL, KZ_EIO, "cannot read %s: %s", r->path, strerror(errno));
@@ -185,6 +176,14 @@ int kzi_lines_open(kzi_lines **out, const char *path) {
     }
     r->zinit = 1;
     r->gz = 1;
+  } else {
+    /* plain: the block read to tell becomes the start of the text */
+    r->buf = (char *)r->in;
+    r->cap = IN_BLOCK;
+    r->n = r->in_n;
+    r->eof = r->file_eof;
+    r->in = NULL;
+    r->in_n = r->in_at = 0;
   }
   *out = r;
   return KZ_OK;
