@@ -8,7 +8,9 @@
  * few lookups and skips are made.  Nothing may crash or read out of
  * bounds; errors must be KZ_ECORRUPT (or KZ_EVERSION / KZ_ENOMEM), and no
  * positions buffer may outgrow the input (a count read from damaged
- * postings must not size an allocation).
+ * postings must not size an allocation).  Every record read is also made
+ * an article (kz_doc_article()), whatever its layout says: the body must
+ * come back as stored, each paragraph a trimmed piece of it.
  * Seeds in fuzz/corpus/segment/ are real segment files.
  */
 #include <stdint.h>
@@ -16,11 +18,34 @@
 #include <string.h>
 
 #include "../libkz/corpus_int.h"
+#include "check.h"
 
 static void check(int rc) {
   if (rc != KZ_OK && rc != KZ_ECORRUPT && rc != KZ_ITEROVER && rc != KZ_ENOTFOUND &&
       rc != KZ_EVERSION && rc != KZ_ENOMEM)
     abort();
+}
+
+/* The article of a stored record (fields NUL-terminated, as
+ * kzi_snap_record() copies them). */
+static void check_article(const kzi_stored *st) {
+  kz_article *a;
+  const char *body = st->f[KZ_FIELD_BODY];
+  size_t nb;
+  int rc = kzi_article_from_fields(&a, st->f, st->n);
+  if (rc == KZ_ENOMEM) return;
+  CHECK(rc == KZ_OK, "kzi_article_from_fields: %d", rc);
+  CHECK(strcmp(kz_article_body(a), body) == 0, "body");
+  nb = kz_article_block_count(a);
+  for (size_t i = 0; i < nb; i++) {
+    const char *t = kz_article_block_text(a, i);
+    size_t s = kz_article_block_start(a, i), e = kz_article_block_end(a, i), n = strlen(t);
+    CHECK(n > 0, "block %zu empty", i);
+    if (kz_article_block_kind(a, i) != KZ_BLOCK_PARAGRAPH) continue;
+    CHECK(s <= e && e <= strlen(body) && e - s == n && memcmp(body + s, t, n) == 0,
+          "paragraph %zu at [%zu, %zu)", i, s, e);
+  }
+  kz_article_free(a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -109,7 +134,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       uint32_t doc = k & 1 ? s->ndocs - 1 - k / 2 : k / 2;
       kzi_stored st;
       char *mem = NULL;
-      check(kzi_snap_record(&snap, 0, doc, &st, &mem));
+      rc = kzi_snap_record(&snap, 0, doc, &st, &mem);
+      check(rc);
+      if (rc == KZ_OK) check_article(&st);
       free(mem);
     }
     kzi_snap_store_free(&snap);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "article_int.h"
+#include "corpus_int.h"
 #include "kz/corpus.h"
 
 struct kz_article {
@@ -344,33 +345,88 @@ static void add_block(kzi_article_doc *d, int kind, const char *s, size_t n, siz
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* A block of kind per piece of s between blank lines ("\n\n"), without
- * the white space around it, empty pieces left out; spans are offsets
- * into s when in_body. */
-static void add_pieces(kzi_article_doc *d, int kind, const char *s, int in_body) {
-  size_t n = strlen(s), at = 0;
-  while (at < n) {
-    const char *e = strstr(s + at, "\n\n");
-    size_t end = e ? (size_t)(e - s) : n, next = end + 2;
-    while (at < end && is_space(s[at])) at++;
-    while (end > at && is_space(s[end - 1])) end--;
-    if (end > at) add_block(d, kind, s + at, end - at, in_body ? at : 0, in_body ? end : 0);
-    at = next;
+/* The next piece of s[0..n) from *at between blank lines ("\n\n"),
+ * without the white space around it, empty pieces passed over: 1 with
+ * [*start, *end) set, 0 at the end. */
+static int next_piece(const char *s, size_t n, size_t *at, size_t *start, size_t *end) {
+  while (*at < n) {
+    const char *e = strstr(s + *at, "\n\n");
+    size_t a = *at, z = e ? (size_t)(e - s) : n;
+    *at = z + 2;
+    while (a < z && is_space(s[a])) a++;
+    while (z > a && is_space(s[z - 1])) z--;
+    if (z > a) {
+      *start = a;
+      *end = z;
+      return 1;
+    }
   }
+  return 0;
 }
 
-int kz_doc_article(kz_article **out, const kz_doc *doc) {
+/* A block of kind per piece of s; spans are offsets into s when in_body. */
+static void add_pieces(kzi_article_doc *d, int kind, const char *s, int in_body) {
+  size_t n = strlen(s), at = 0, a, z;
+  while (next_piece(s, n, &at, &a, &z)) add_block(d, kind, s + a, z - a, in_body ? a : 0, in_body ? z : 0);
+}
+
+static size_t count_pieces(const char *s) {
+  size_t n = strlen(s), at = 0, a, z, k = 0;
+  while (next_piece(s, n, &at, &a, &z)) k++;
+  return k;
+}
+
+/* Does layout lay[0..len) name exactly nh headings and nc captions? */
+static int layout_fits(const char *lay, size_t len, size_t nh, size_t nc) {
+  const unsigned char *p = (const unsigned char *)lay, *end = p + len;
+  uint64_t anchor = 0;
+  size_t h = 0, c = 0;
+  int r, cap;
+  while ((r = kzi_layout_next(&p, end, &anchor, &cap)) == 1) *(cap ? &c : &h) += 1;
+  return r == 0 && h == nh && c == nc;
+}
+
+/* The next heading or caption piece of the layout, as a block. */
+static void add_laid_piece(kzi_article_doc *d, int caption, const char *head, size_t hn,
+                           size_t *hat, const char *cap, size_t cn, size_t *cat) {
+  const char *s = caption ? cap : head;
+  size_t x, y;
+  if (next_piece(s, caption ? cn : hn, caption ? cat : hat, &x, &y))
+    add_block(d, caption ? KZ_BLOCK_CAPTION : KZ_BLOCK_HEADING, s + x, y - x, 0, 0);
+}
+
+/* The body's paragraphs, the headings and the captions in the order of
+ * layout lay[0..len) (layout.c; layout_fits() checked that every entry has
+ * its piece): each heading or caption before the first paragraph that
+ * starts at or after its anchor. */
+static void add_laid_out(kzi_article_doc *d, const char *body, const char *head,
+                         const char *cap, const char *lay, size_t len) {
+  const unsigned char *p = (const unsigned char *)lay, *end = p + len;
+  size_t bn = strlen(body), hn = strlen(head), cn = strlen(cap);
+  size_t bat = 0, hat = 0, cat = 0, a, z;
+  uint64_t anchor = 0;
+  int caption = 0, have = kzi_layout_next(&p, end, &anchor, &caption) == 1;
+  while (next_piece(body, bn, &bat, &a, &z)) {
+    for (; have && anchor <= a; have = kzi_layout_next(&p, end, &anchor, &caption) == 1)
+      add_laid_piece(d, caption, head, hn, &hat, cap, cn, &cat);
+    add_block(d, KZ_BLOCK_PARAGRAPH, body + a, z - a, a, z);
+  }
+  for (; have; have = kzi_layout_next(&p, end, &anchor, &caption) == 1)
+    add_laid_piece(d, caption, head, hn, &hat, cap, cn, &cat);
+}
+
+int kzi_article_from_fields(kz_article **out, const char *const *f, const size_t *fn) {
   kz_article *a;
   kzi_article_doc *d;
   const char *s;
   size_t n;
-  if (out == NULL || doc == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_doc_article: NULL argument");
   *out = NULL;
   a = calloc(1, sizeof *a);
-  if (a == NULL) return kzi_seterr(NULL, KZ_ENOMEM, "kz_doc_article: out of memory");
+  if (a == NULL) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   d = &a->d;
   init_doc(d, NULL);
-  s = kz_doc_field(doc, KZ_FIELD_TITLE, &n);
+  s = f[KZ_FIELD_TITLE];
+  n = strnlen(s, fn[KZ_FIELD_TITLE]); /* (blocks are C strings) */
   if (n) {
     d->title = kzi_art_str(d, s, n); /* as stored; its block trimmed */
     while (n && is_space(*s)) s++, n--;
@@ -380,32 +436,44 @@ int kz_doc_article(kz_article **out, const kz_doc *doc) {
       add_block(d, KZ_BLOCK_HEADING, s, n, 0, 0);
     }
   }
-  s = kz_doc_field(doc, KZ_FIELD_BODY, &n);
+  s = f[KZ_FIELD_BODY];
+  n = fn[KZ_FIELD_BODY];
   d->body = kzi_art_str(d, s, n); /* as stored, byte for byte */
-  add_pieces(d, KZ_BLOCK_PARAGRAPH, s, 1);
-  add_pieces(d, KZ_BLOCK_HEADING, kz_doc_field(doc, KZ_FIELD_HEADING, NULL), 0);
-  add_pieces(d, KZ_BLOCK_CAPTION, kz_doc_field(doc, KZ_FIELD_CAPTION, NULL), 0);
+  {
+    const char *head = f[KZ_FIELD_HEADING], *cap = f[KZ_FIELD_CAPTION];
+    const char *lay = f[KZI_FIELD_LAYOUT];
+    size_t ln = fn[KZI_FIELD_LAYOUT];
+    if (ln && layout_fits(lay, ln, count_pieces(head), count_pieces(cap))) {
+      add_laid_out(d, s, head, cap, lay, ln);
+    } else { /* no layout (not a parsed page, or an older corpus) */
+      add_pieces(d, KZ_BLOCK_PARAGRAPH, s, 1);
+      add_pieces(d, KZ_BLOCK_HEADING, head, 0);
+      add_pieces(d, KZ_BLOCK_CAPTION, cap, 0);
+    }
+  }
   if (d->nblocks) {
     d->region_lo = d->title_block == 0 && d->nblocks > 1 ? 1 : 0;
     d->region_hi = (long)d->nblocks - 1;
   }
-  s = kz_doc_field(doc, KZ_FIELD_SOURCE, &n);
+  s = f[KZ_FIELD_SOURCE];
+  n = fn[KZ_FIELD_SOURCE];
   if (n) d->source = kzi_art_str(d, s, n);
   /* authors: stored joined by "; " */
-  for (s = kz_doc_field(doc, KZ_FIELD_AUTHOR, NULL); *s && !d->rc;) {
+  for (s = f[KZ_FIELD_AUTHOR]; *s && !d->rc;) {
     const char *e = strstr(s, "; ");
     size_t k = e ? (size_t)(e - s) : strlen(s);
     if (k && (d->rc = kzi_art_add_author(d, s, k)) != 0) break;
     s += k + (e ? 2 : 0);
   }
-  s = kz_doc_field(doc, KZ_FIELD_DATE, &n);
+  s = f[KZ_FIELD_DATE];
+  n = fn[KZ_FIELD_DATE];
   if (n == 10) memcpy(d->date, s, 11);
-  s = kz_doc_field(doc, KZ_FIELD_LANGUAGE, &n);
+  s = f[KZ_FIELD_LANGUAGE];
+  n = fn[KZ_FIELD_LANGUAGE];
   if (n == 0) {
     /* none stored (a JSON line without one): told from the body, as the
      * parser does, so that the analyses pick their rules */
-    const char *body = kz_doc_field(doc, KZ_FIELD_BODY, &n);
-    s = kzi_lang_detect(body, n, 3);
+    s = kzi_lang_detect(f[KZ_FIELD_BODY], fn[KZ_FIELD_BODY], 3);
     n = strlen(s);
   }
   if (n >= 2 && n < sizeof d->lang) {
@@ -416,10 +484,22 @@ int kz_doc_article(kz_article **out, const kz_doc *doc) {
     int rc = d->rc;
     free_doc(d);
     free(a);
-    return kzi_seterr(NULL, rc, "kz_doc_article: %s", kz_strerror(rc));
+    return kzi_seterr(NULL, rc, "%s", kz_strerror(rc));
   }
   *out = a;
   return KZ_OK;
+}
+
+int kz_doc_article(kz_article **out, const kz_doc *doc) {
+  const char *f[KZI_STORED_FIELDS];
+  size_t n[KZI_STORED_FIELDS];
+  int rc;
+  if (out == NULL || doc == NULL) return kzi_seterr(NULL, KZ_EINVAL, "kz_doc_article: NULL argument");
+  for (int i = 0; i < KZ_FIELD_COUNT; i++) f[i] = kz_doc_field(doc, i, &n[i]);
+  f[KZI_FIELD_LAYOUT] = kzi_doc_layout(doc, &n[KZI_FIELD_LAYOUT]);
+  rc = kzi_article_from_fields(out, f, n);
+  if (rc) kzi_seterr(NULL, rc, "kz_doc_article: %s", kz_strerror(rc));
+  return rc;
 }
 
 void kz_article_free(kz_article *a) {

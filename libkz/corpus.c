@@ -754,7 +754,7 @@ static void override(kzi_stored *st, int f, const char *v) {
  * overriding the parsed values. */
 static int add_parsed(kz_corpus *c, const char *key, size_t key_len, const kz_article *a,
                       const kz_doc_meta *meta) {
-  kzi_buf cap = {0}, head = {0}, auth = {0};
+  kzi_buf cap = {0}, head = {0}, auth = {0}, lay = {0};
   kzi_stored st;
   int rc;
   if (meta && meta->version != KZ_DOC_META_VERSION)
@@ -773,6 +773,9 @@ static int add_parsed(kz_corpus *c, const char *key, size_t key_len, const kz_ar
   }
   rc = join_blocks(a, KZ_BLOCK_CAPTION, NULL, &cap);
   if (!rc) rc = join_blocks(a, KZ_BLOCK_HEADING, kz_article_title(a), &head);
+  /* where those stood among the paragraphs, unless meta replaces them */
+  if (!rc && !(meta && (meta->caption || meta->heading)))
+    rc = kzi_layout_build(a, kz_article_title(a), &lay);
   for (size_t i = 0; i < kz_article_author_count(a) && !rc; i++) {
     const char *s = kz_article_author(a, i);
     if (auth.n) rc = kzi_buf_append(&auth, "; ", 2);
@@ -785,6 +788,8 @@ static int add_parsed(kz_corpus *c, const char *key, size_t key_len, const kz_ar
     st.n[KZ_FIELD_HEADING] = head.n;
     st.f[KZ_FIELD_AUTHOR] = auth.p ? auth.p : "";
     st.n[KZ_FIELD_AUTHOR] = auth.n;
+    st.f[KZI_FIELD_LAYOUT] = lay.p ? lay.p : "";
+    st.n[KZI_FIELD_LAYOUT] = lay.n;
     if (meta) {
       override(&st, KZ_FIELD_TITLE, meta->title);
       override(&st, KZ_FIELD_DATE, meta->date);
@@ -802,6 +807,7 @@ static int add_parsed(kz_corpus *c, const char *key, size_t key_len, const kz_ar
   kzi_buf_free(&cap);
   kzi_buf_free(&head);
   kzi_buf_free(&auth);
+  kzi_buf_free(&lay);
   return rc;
 }
 
@@ -1128,8 +1134,8 @@ int kz_corpus_stats_get(kz_corpus *c, kz_corpus_stats *out) {
 }
 
 struct kz_doc {
-  char *f[KZ_FIELD_COUNT];
-  size_t n[KZ_FIELD_COUNT];
+  char *f[KZI_STORED_FIELDS]; /* the kz_field values, then the layout */
+  size_t n[KZI_STORED_FIELDS];
   char *mem;
 };
 
@@ -1165,7 +1171,7 @@ int kz_corpus_doc(kz_doc **out, kz_corpus *c, const char *key, size_t key_len) {
     memcpy(doc->f[KZ_FIELD_KEY], key, key_len);
     doc->f[KZ_FIELD_KEY][key_len] = 0;
     doc->n[KZ_FIELD_KEY] = key_len;
-    for (int f = 0; f < KZ_FIELD_COUNT; f++) {
+    for (int f = 0; f < KZI_STORED_FIELDS; f++) {
       if (f == KZ_FIELD_KEY) continue;
       doc->f[f] = (char *)st.f[f];
       doc->n[f] = st.n[f];
@@ -1186,6 +1192,11 @@ const char *kz_doc_field(const kz_doc *d, int field, size_t *len) {
   }
   if (len) *len = d->n[field];
   return d->f[field];
+}
+
+const char *kzi_doc_layout(const kz_doc *d, size_t *len) {
+  *len = d->n[KZI_FIELD_LAYOUT];
+  return d->f[KZI_FIELD_LAYOUT];
 }
 
 void kz_doc_free(kz_doc *d) {

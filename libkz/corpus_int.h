@@ -144,6 +144,7 @@ typedef struct kzi_segment {
   size_t size;
   int mapped;               /* map is an mmap (else malloc'd or borrowed) */
   int owned;                /* free map on close when not mapped */
+  uint32_t version;         /* format version (2 or 3) */
   uint32_t ndocs, nterms, nblocks, nsblocks;
   uint64_t total_len[KZI_NFIELDS];
   const unsigned char *dict, *post, *cols, *sidx, *store, *keys, *srcs, *koff, *kstr;
@@ -202,11 +203,34 @@ int kzi_dict_seek(kzi_dict_it *it, const kzi_segment *s, const char *start,
 int kzi_dict_next(kzi_dict_it *it); /* KZ_OK / KZ_ITEROVER / KZ_ECORRUPT */
 
 int kzi_seg_cols(const kzi_segment *s, uint32_t doc, kzi_cols *out);
-/* Stored record of doc: fields[KZ_FIELD_COUNT] point into the segment. */
+/* A stored record: the kz_field values and, after them, the layout of a
+ * parsed article (where its headings and captions stood among the
+ * paragraphs of the body; see kzi_layout_*), which no public field shows.
+ * A record holds them all but the key (segment format 2: not the layout,
+ * read as empty). */
+#define KZI_FIELD_LAYOUT KZ_FIELD_COUNT
+#define KZI_STORED_FIELDS (KZ_FIELD_COUNT + 1)
 typedef struct kzi_stored {
-  const char *f[KZ_FIELD_COUNT];
-  size_t n[KZ_FIELD_COUNT];
+  const char *f[KZI_STORED_FIELDS];
+  size_t n[KZI_STORED_FIELDS];
 } kzi_stored;
+/* The layout of parsed article a (layout.c): its headings (but those
+ * whose text is skip_heading) and captions placed among its body's
+ * paragraphs, into out. */
+int kzi_layout_build(const kz_article *a, const char *skip_heading, kzi_buf *out);
+/* The next entry of a layout at *p (before end): 1 with *anchor advanced
+ * and *caption set, 0 at the end, -1 when damaged. */
+int kzi_layout_next(const unsigned char **p, const unsigned char *end, uint64_t *anchor,
+                    int *caption);
+/* kz_doc_article() of stored fields f[i][0..n[i]) (KZI_STORED_FIELDS of
+ * them, each NUL-terminated). */
+int kzi_article_from_fields(kz_article **out, const char *const *f, const size_t *n);
+/* The layout stored with a document (empty when it has none). */
+const char *kzi_doc_layout(const kz_doc *d, size_t *len);
+/* Is field f in the records of a segment of format version v? */
+static inline int kzi_record_has(uint32_t v, int f) {
+  return f != KZ_FIELD_KEY && (f != KZI_FIELD_LAYOUT || v >= 3);
+}
 /* The decoded store block last used (zero-initialize; reading documents in
  * order decodes each block once). */
 typedef struct kzi_storebuf {

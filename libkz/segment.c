@@ -5,8 +5,8 @@
  * changed.  Layout (all integers little-endian, "varint" = LEB128; the
  * full description is docs/index-format.md):
  *
- *   header   8 bytes magic "KZSEG\r\n\x1a", u32 format version (2),
- *            u32 flags (0)
+ *   header   8 bytes magic "KZSEG\r\n\x1a", u32 format version (3;
+ *            version 2 is read too), u32 flags (0)
  *   sections in any order, located by the footer:
  *     DICT   the term dictionary, in blocks of 32 entries sorted by bytes.
  *            Entry: varint shared-prefix length, varint suffix length,
@@ -48,7 +48,8 @@
  *     STORE  blocks of about 16 KB of document records: varint raw size,
  *            a method byte (0 stored, 1 LZ stream, see lz.c), the data.
  *            A record is the 9 stored fields other than the key (kz_field
- *            order), each varint length + bytes.
+ *            order), then the layout of a parsed article (format 3 only;
+ *            see kzi_layout_put()), each varint length + bytes.
  *     KEYS   ndocs entries of u64 key hash + u32 doc, sorted.
  *     SRCS   varint count, then varint length + bytes per source name.
  *     KOFF   u64 offset in KSTR of each document's key, ndocs + 1.
@@ -76,7 +77,8 @@
 
 #define SEG_MAGIC "KZSEG\r\n\x1a"
 #define SEG_END "KZSEGEND"
-#define SEG_VERSION 2
+#define SEG_VERSION 3     /* written */
+#define SEG_VERSION_MIN 2 /* read: 2 has no layout in its records */
 #define HDR_SIZE 16
 #define NSEC 10
 #define FOOT_FIELDS (NSEC * 16 + 16 + 32)
@@ -118,13 +120,19 @@ static int seg_parse(kzi_segment *s, int verify) {
   if (size < HDR_SIZE + FOOT_SIZE) return kzi_corrupt(s->name, "file too short");
   if (memcmp(m, SEG_MAGIC, 8) != 0) return kzi_corrupt(s->name, "bad magic");
   f = m + size - FOOT_SIZE;
-  if (kzi_get32(m + 8) != SEG_VERSION) {
-    uint32_t v = kzi_get32(m + 8);
+  s->version = kzi_get32(m + 8);
+  if (s->version < SEG_VERSION_MIN || s->version > SEG_VERSION) {
+    uint32_t v = s->version;
     if (v == 0 || v > 100) return kzi_corrupt(s->name, "bad header");
+    if (v > SEG_VERSION)
+      return kzi_seterr(NULL, KZ_EVERSION,
+                        "%s: segment format version %u is newer than this libkz reads "
+                        "(versions %d to %d); use a newer libkz",
+                        s->name, (unsigned)v, SEG_VERSION_MIN, SEG_VERSION);
     return kzi_seterr(NULL, KZ_EVERSION,
                       "%s: segment format version %u is not supported (this libkz reads "
-                      "version %d; rebuild the corpus)",
-                      s->name, (unsigned)v, SEG_VERSION);
+                      "versions %d to %d; rebuild the corpus)",
+                      s->name, (unsigned)v, SEG_VERSION_MIN, SEG_VERSION);
   }
   if (memcmp(f + FOOT_FIELDS + 8, SEG_END, 8) != 0)
     return kzi_corrupt(s->name, "bad end marker (truncated?)");
@@ -1071,10 +1079,12 @@ int kzi_seg_stored(const kzi_segment *s, uint32_t doc, kzi_stored *out, kzi_stor
     p = base;
     sb->next_doc = sb->first;
   }
+  out->f[KZI_FIELD_LAYOUT] = ""; /* (format 2) */
+  out->n[KZI_FIELD_LAYOUT] = 0;
   for (uint32_t d = sb->next_doc;; d++) {
-    for (int i = 0; i < KZ_FIELD_COUNT; i++) {
+    for (int i = 0; i < KZI_STORED_FIELDS; i++) {
       uint64_t l;
-      if (i == KZ_FIELD_KEY) continue;
+      if (!kzi_record_has(s->version, i)) continue;
       l = kzi_vget(&p, end);
       if (!p || l > (uint64_t)(end - p)) return kzi_corrupt(s->name, "bad document record");
       out->f[i] = (const char *)p;
@@ -1684,10 +1694,10 @@ int kzi_segw_doc(kzi_segw *w, const kzi_cols *cols, const char *src,
   kzi_put32(b + 8, w->ndocs);
   if (kzi_buf_append(&w->keys, b, 12)) return w->rc = KZ_ENOMEM;
   /* the record */
-  for (int i = 0; i < KZ_FIELD_COUNT && !rc; i++) {
-    if (i == KZ_FIELD_KEY) continue;
+  for (int i = 0; i < KZI_STORED_FIELDS && !rc; i++) {
+    if (!kzi_record_has(SEG_VERSION, i)) continue;
     kzi_vput(&w->blk, &rc, st->n[i]);
-    if (!rc) rc = kzi_buf_append(&w->blk, st->f[i], st->n[i]);
+    if (!rc && st->n[i]) rc = kzi_buf_append(&w->blk, st->f[i], st->n[i]);
   }
   if (rc) return w->rc = kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
   w->ndocs++;

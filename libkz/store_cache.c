@@ -179,11 +179,11 @@ static int sb_need(const kzi_segment *seg, sblock *blk, size_t want) {
 static int sb_record(const kzi_segment *seg, sblock *blk, uint32_t i) {
   while (blk->nknown <= i) {
     size_t pos = blk->roff[blk->nknown];
-    for (int f = 0; f < KZ_FIELD_COUNT; f++) {
+    for (int f = 0; f < KZI_STORED_FIELDS; f++) {
       const unsigned char *p;
       uint64_t l;
       int rc;
-      if (f == KZ_FIELD_KEY) continue;
+      if (!kzi_record_has(seg->version, f)) continue;
       rc = sb_need(seg, blk, pos + 10);
       if (rc) return rc;
       p = blk->data + pos;
@@ -198,16 +198,19 @@ static int sb_record(const kzi_segment *seg, sblock *blk, uint32_t i) {
 }
 
 /* Copy record i of blk into *mem and out. */
-static int sb_copy(sblock *blk, uint32_t i, kzi_stored *out, char **mem) {
+static int sb_copy(const kzi_segment *seg, sblock *blk, uint32_t i, kzi_stored *out,
+                   char **mem) {
   const unsigned char *p = blk->data + blk->roff[i], *end = blk->data + blk->roff[i + 1];
   size_t tot = 0;
   char *m;
   /* sb_record() checked the record: its fields fit, one NUL each added */
-  m = malloc((size_t)(end - p) + KZ_FIELD_COUNT);
+  m = malloc((size_t)(end - p) + KZI_STORED_FIELDS);
   if (!m) return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
-  for (int f = 0; f < KZ_FIELD_COUNT; f++) {
+  out->f[KZI_FIELD_LAYOUT] = ""; /* (format 2) */
+  out->n[KZI_FIELD_LAYOUT] = 0;
+  for (int f = 0; f < KZI_STORED_FIELDS; f++) {
     uint64_t l;
-    if (f == KZ_FIELD_KEY) continue;
+    if (!kzi_record_has(seg->version, f)) continue;
     l = kzi_vget(&p, end);
     memcpy(m + tot, p, (size_t)l);
     m[tot + l] = 0;
@@ -231,7 +234,7 @@ int kzi_snap_record(kzi_snapshot *s, uint32_t si, uint32_t doc, kzi_stored *out,
   blk = sc_take(s, si, lo);
   if (!blk && (rc = sb_open(seg, si, lo, &blk)) != KZ_OK) return rc;
   rc = sb_record(seg, blk, doc - blk->first);
-  if (!rc) rc = sb_copy(blk, doc - blk->first, out, mem);
+  if (!rc) rc = sb_copy(seg, blk, doc - blk->first, out, mem);
   if (rc) sb_free(blk); /* a damaged block is not kept */
   else sc_put(s, blk);
   return rc;

@@ -40,6 +40,32 @@ static void cleanup(char *dir) {
   rmdir(parent);
 }
 
+/* Copy file `from` to `to`; returns its size. */
+static uint64_t copy_file(const char *from, const char *to) {
+  char buf[65536];
+  FILE *in, *out;
+  size_t n;
+  uint64_t sum = 0;
+  in = fopen(from, "rb");
+  out = fopen(to, "wb");
+  assert_non_null(in);
+  assert_non_null(out);
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+    assert_int_equal(fwrite(buf, 1, n, out), n);
+    sum += n;
+  }
+  fclose(in);
+  fclose(out);
+  return sum;
+}
+
+/* Copy seed article `name` to `to`; returns its size. */
+static uint64_t copy_seed(const char *name, const char *to) {
+  char from[512];
+  snprintf(from, sizeof from, "%s/examples/corpus/%s", KZ_SOURCE_DIR, name);
+  return copy_file(from, to);
+}
+
 static kz_corpus *create(const char *dir, unsigned aflags, const char *lang) {
   kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   kz_corpus *c = NULL;
@@ -675,6 +701,179 @@ static void test_doc_article(void **state) {
   cleanup(dir);
 }
 
+/* The blocks of a parsed article that a corpus stores, as "kind:text"
+ * lines: paragraphs (standfirsts are paragraphs of the body), headings
+ * other than the title and captions, duplicates left out. */
+static void stored_blocks(const kz_article *a, int parsed, char *out, size_t cap) {
+  size_t at = 0;
+  out[0] = 0;
+  for (size_t i = 0; i < kz_article_block_count(a); i++) {
+    int k = kz_article_block_kind(a, i);
+    const char *t = kz_article_block_text(a, i);
+    if (parsed && kz_article_block_duplicate_of(a, i) >= 0) continue;
+    if (k == KZ_BLOCK_STANDFIRST) k = KZ_BLOCK_PARAGRAPH;
+    if (k != KZ_BLOCK_PARAGRAPH && k != KZ_BLOCK_HEADING && k != KZ_BLOCK_CAPTION) continue;
+    if (k == KZ_BLOCK_HEADING && kz_article_title(a) && !strcmp(t, kz_article_title(a))) continue;
+    at += (size_t)snprintf(out + at, cap - at, "%s:%s\n", kz_block_kind_name(k), t);
+    assert_true(at < cap);
+  }
+}
+
+/* A page's headings and captions come back from the corpus where they
+ * stood among its paragraphs (the record's layout), so that a section
+ * heading still precedes the answers under it. */
+static void test_doc_article_layout(void **state) {
+  (void)state;
+  static const char page[] =
+      "Voices from Almaty after the unrest\n\n"
+      "Residents and experts describe a week that changed the country.\n\n"
+      "Aigerim Sadykova, a teacher in Almaty:\n\n"
+      "The shooting started on Wednesday night. Nobody on our street slept, and in the "
+      "morning the shops were closed and the internet was gone.\n\n"
+      "We did not know who was fighting whom. \"It felt like the city had been abandoned,\" "
+      "she said of the first two days.\n\n"
+      "Image: Burned cars outside the city administration building in Almaty on 7 January.\n\n"
+      "Marat Zhaksybekov, a political analyst in Nur-Sultan:\n\n"
+      "The protests began over fuel prices in Zhanaozen, but they quickly turned into "
+      "something else. The elites were fighting among themselves.\n\n"
+      "The arrival of CSTO troops was a signal to everyone inside the country.\n";
+  char *dir = tmpdir();
+  kz_corpus *c = create(dir, 0, NULL);
+  kz_article *p, *a;
+  kz_doc *d;
+  kz_doc_meta m = KZ_DOC_META_INIT;
+  static char want[4096], got[4096];
+  size_t kinds[3] = {0}, first_para = SIZE_MAX, mid_heading = 0;
+  assert_int_equal(kz_article_parse(&p, page, sizeof page - 1, NULL), KZ_OK);
+  stored_blocks(p, 1, want, sizeof want);
+  /* what the test is about: headings and a caption between paragraphs */
+  for (size_t i = 0; i < kz_article_block_count(p); i++) {
+    int k = kz_article_block_kind(p, i);
+    if (k == KZ_BLOCK_PARAGRAPH && first_para == SIZE_MAX) first_para = i;
+    if (k == KZ_BLOCK_HEADING && first_para != SIZE_MAX) mid_heading++;
+    if (k == KZ_BLOCK_PARAGRAPH || k == KZ_BLOCK_HEADING || k == KZ_BLOCK_CAPTION)
+      kinds[k == KZ_BLOCK_PARAGRAPH ? 0 : k == KZ_BLOCK_HEADING ? 1 : 2]++;
+  }
+  assert_true(kinds[0] >= 5 && kinds[2] == 1 && mid_heading == 2);
+  assert_int_equal(kz_corpus_add_article(c, "page", 4, p, NULL), KZ_OK);
+  /* the same page with its captions replaced: no layout, captions last */
+  m.caption = "A replaced caption.";
+  assert_int_equal(kz_corpus_add_article(c, "meta", 4, p, &m), KZ_OK);
+  assert_int_equal(kz_corpus_commit(c), KZ_OK);
+
+  assert_int_equal(kz_corpus_doc(&d, c, "page", 4), KZ_OK);
+  assert_int_equal(kz_doc_article(&a, d), KZ_OK);
+  stored_blocks(a, 0, got, sizeof got);
+  assert_string_equal(got, want);
+  assert_string_equal(kz_article_body(a), kz_article_body(p));
+  /* paragraphs keep their spans in the body */
+  for (size_t i = 0; i < kz_article_block_count(a); i++)
+    if (kz_article_block_kind(a, i) == KZ_BLOCK_PARAGRAPH)
+      assert_memory_equal(kz_article_body(a) + kz_article_block_start(a, i),
+                          kz_article_block_text(a, i),
+                          kz_article_block_end(a, i) - kz_article_block_start(a, i));
+  kz_article_free(a);
+  kz_doc_free(d);
+
+  assert_int_equal(kz_corpus_doc(&d, c, "meta", 4), KZ_OK);
+  assert_int_equal(kz_doc_article(&a, d), KZ_OK);
+  {
+    size_t n = kz_article_block_count(a);
+    assert_int_equal(kz_article_block_kind(a, n - 1), KZ_BLOCK_CAPTION);
+    assert_string_equal(kz_article_block_text(a, n - 1), "A replaced caption.");
+  }
+  kz_article_free(a);
+  kz_doc_free(d);
+  /* merged into one segment, the layout stays */
+  assert_int_equal(kz_corpus_add_text(c, "other", 5, "Another text.", 13, NULL), KZ_OK);
+  assert_int_equal(kz_corpus_optimize(c), KZ_OK);
+  assert_int_equal(kz_corpus_doc(&d, c, "page", 4), KZ_OK);
+  assert_int_equal(kz_doc_article(&a, d), KZ_OK);
+  stored_blocks(a, 0, got, sizeof got);
+  assert_string_equal(got, want);
+  kz_article_free(a);
+  kz_doc_free(d);
+  kz_article_free(p);
+  kz_corpus_close(c);
+  cleanup(dir);
+}
+
+/* A corpus written by libkz 0.1.0 before the layout (segment format 2,
+ * tests/data/corpus-v2: the five seed pages) is read, added to and
+ * merged. */
+static void test_format_2(void **state) {
+  (void)state;
+  static const char *const files[] = {"MANIFEST", "seg-0000000000000001.kzs"};
+  static const char key[] = "examples/corpus/001_ab822a0e62d101c9.txt";
+  char *dir = tmpdir(), from[512], to[512], hdr[12];
+  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
+  kz_corpus *c;
+  kz_corpus_stats st;
+  kz_doc *d;
+  kz_article *a;
+  kz_quotes *q;
+  FILE *f;
+  assert_int_equal(mkdir(dir, 0755), 0);
+  for (size_t i = 0; i < 2; i++) {
+    snprintf(from, sizeof from, "%s/tests/data/corpus-v2/%s", KZ_SOURCE_DIR, files[i]);
+    snprintf(to, sizeof to, "%s/%s", dir, files[i]);
+    assert_true(copy_file(from, to) > 0);
+  }
+  assert_int_equal(kz_corpus_open(&c, dir, &o), KZ_OK);
+  assert_int_equal(kz_corpus_stats_get(c, &st), KZ_OK);
+  assert_int_equal(st.docs, 5);
+  assert_string_equal(keys(c, "Biryukov"), key);
+  assert_int_equal(kz_corpus_doc(&d, c, key, sizeof key - 1), KZ_OK);
+  assert_int_equal(kz_doc_article(&a, d), KZ_OK);
+  assert_string_equal(kz_article_title(a), "Acute crises in Kazakhstan cause US frustration");
+  /* no layout: headings and captions after the body, as such corpora
+   * always gave */
+  {
+    size_t i = 1, n = kz_article_block_count(a);
+    while (i < n && kz_article_block_kind(a, i) == KZ_BLOCK_PARAGRAPH) i++;
+    assert_true(i > 1 && i < n);
+    for (; i < n; i++) assert_int_not_equal(kz_article_block_kind(a, i), KZ_BLOCK_PARAGRAPH);
+  }
+  assert_int_equal(kz_article_quotes(&q, a), KZ_OK);
+  assert_true(kz_quotes_count(q) > 0);
+  kz_quotes_free(q);
+  kz_article_free(a);
+  kz_doc_free(d);
+  /* a new document, then everything merged into a format-3 segment */
+  add(c, "new", "New", "Biryukov spoke again.", NULL, NULL);
+  assert_int_equal(kz_corpus_optimize(c), KZ_OK);
+  assert_int_equal(kz_corpus_stats_get(c, &st), KZ_OK);
+  assert_int_equal(st.docs, 6);
+  assert_int_equal(st.segments, 1);
+  assert_string_equal(keys(c, "Biryukov"), "examples/corpus/001_ab822a0e62d101c9.txt new");
+  assert_int_equal(kz_corpus_doc(&d, c, key, sizeof key - 1), KZ_OK);
+  assert_int_equal(kz_doc_article(&a, d), KZ_OK);
+  assert_string_equal(kz_article_title(a), "Acute crises in Kazakhstan cause US frustration");
+  kz_article_free(a);
+  kz_doc_free(d);
+  kz_corpus_close(c);
+  {
+    /* the merged segment is the newest (the old one goes at the next
+     * writer's start) */
+    DIR *dh = opendir(dir);
+    struct dirent *e;
+    char last[300] = "";
+    assert_non_null(dh);
+    while ((e = readdir(dh)) != NULL)
+      if (strncmp(e->d_name, "seg-", 4) == 0 && strcmp(e->d_name, last) > 0)
+        snprintf(last, sizeof last, "%s", e->d_name);
+    closedir(dh);
+    assert_string_not_equal(last, files[1]);
+    snprintf(to, sizeof to, "%s/%s", dir, last);
+    f = fopen(to, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(hdr, 1, 12, f), 12);
+    fclose(f);
+    assert_int_equal(hdr[8], 3); /* u32 format version, little-endian */
+  }
+  cleanup(dir);
+}
+
 static void test_jsonl(void **state) {
   (void)state;
   char *dir = tmpdir();
@@ -1054,25 +1253,6 @@ static int on_prog(uint64_t done, uint64_t total, uint64_t docs, void *p) {
   return 0;
 }
 
-/* Copy seed article `name` to `to`; returns its size. */
-static uint64_t copy_seed(const char *name, const char *to) {
-  char from[512], buf[65536];
-  FILE *in, *out;
-  size_t n;
-  uint64_t sum = 0;
-  snprintf(from, sizeof from, "%s/examples/corpus/%s", KZ_SOURCE_DIR, name);
-  in = fopen(from, "rb");
-  out = fopen(to, "wb");
-  assert_non_null(in);
-  assert_non_null(out);
-  while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
-    assert_int_equal(fwrite(buf, 1, n, out), n);
-    sum += n;
-  }
-  fclose(in);
-  fclose(out);
-  return sum;
-}
 
 /* A new directory `name` beside the corpus directory dir, in out. */
 static void sibling_dir(const char *dir, const char *name, char *out, size_t cap) {
@@ -1375,6 +1555,8 @@ int main(void) {
       cmocka_unit_test(test_lock_and_snapshot),
       cmocka_unit_test(test_key_twice_in_a_segment),
       cmocka_unit_test(test_doc_article),
+      cmocka_unit_test(test_doc_article_layout),
+      cmocka_unit_test(test_format_2),
       cmocka_unit_test(test_jsonl),
       cmocka_unit_test(test_segments_merge),
       cmocka_unit_test(test_meta_runs),

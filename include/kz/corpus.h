@@ -363,8 +363,11 @@ KZ_API void kz_doc_free(kz_doc *d);
  * for what takes one (kz_article_analyze(), kz_article_to_json(), ...):
  * its title, date, source, authors (the stored author split at "; "),
  * language (when none is stored, told from the body as the parser does),
- * and blocks: the title (a heading), the body's paragraphs
- * (pieces between blank lines), then the headings and the captions.
+ * and blocks: the title (a heading), then the body's paragraphs (pieces
+ * between blank lines), headings and captions in the order of the page
+ * they were parsed from (a document added from a page or a kz_article
+ * keeps that order; for others, and for corpora written before libkz
+ * kept it, the headings and the captions come after the paragraphs).
  * kz_article_body() is the stored body byte for byte, so offsets into it
  * (kz_results_body_highlight(), the analyses') agree; paragraph block
  * spans are offsets into the body, the other blocks' spans are empty.

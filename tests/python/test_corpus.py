@@ -129,11 +129,16 @@ def test_doc_is_article(corpus, docs, corpus_files):
             (art.title, art.date, art.source, art.authors, art.language)
         assert "\n\n".join(d.paragraphs) == d.body == art.body
         assert d.captions == art.captions
-        # the same quotations and claims, at the same offsets of the body
-        # (speakers named only by a section heading can be lost: the stored
-        # headings come after the body)
-        assert [(q.start, q.end, q.text) for q in d.quotes()] == \
-            [(q.start, q.end, q.text) for q in art.quotes()]
+        # headings and captions where they stood among the paragraphs
+        assert [(b.kind, b.text) for b in d.blocks
+                if b.kind in ("heading", "caption") and b.text != d.title] == \
+            [(b.kind, b.text) for b in art.blocks
+             if b.kind in ("heading", "caption") and b.duplicate_of is None
+             and b.text != art.title]
+        # the same quotations and claims, at the same offsets of the body,
+        # with the same speakers (a section heading can name one)
+        assert [(q.start, q.end, q.text, q.speaker) for q in d.quotes()] == \
+            [(q.start, q.end, q.text, q.speaker) for q in art.quotes()]
         assert [(n.start, n.end, n.value) for n in d.numbers()] == \
             [(n.start, n.end, n.value) for n in art.numbers()]
         # the mapping view
