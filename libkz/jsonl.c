@@ -114,7 +114,9 @@ static int jstring(jp *j, kzi_buf *out) {
           } else if (u >= 0xDC00 && u < 0xE000) {
             u = 0xFFFD;
           }
-          on = kzi_utf8_encode(u, o);
+          /* a NUL would end the value for every C string reader (and
+           * the article parser drops NUL bytes too) */
+          on = u ? kzi_utf8_encode(u, o) : 0;
           break;
         default: return jerr(j, "bad escape in string");
       }
