@@ -367,7 +367,8 @@ static int next_piece(const char *s, size_t n, size_t *at, size_t *start, size_t
 /* A block of kind per piece of s; spans are offsets into s when in_body. */
 static void add_pieces(kzi_article_doc *d, int kind, const char *s, int in_body) {
   size_t n = strlen(s), at = 0, a, z;
-  while (next_piece(s, n, &at, &a, &z)) add_block(d, kind, s + a, z - a, in_body ? a : 0, in_body ? z : 0);
+  while (next_piece(s, n, &at, &a, &z))
+    add_block(d, kind, s + a, z - a, in_body ? a : 0, in_body ? z : 0);
 }
 
 static size_t count_pieces(const char *s) {
