@@ -90,6 +90,11 @@
  *                          "year", "doc", "all"
  *   c:doc(key)             -> the stored fields (title, body, caption,
  *                          heading, key, date, source, author, url, language)
+ *                          and the document as an article (kz_doc_article):
+ *                          authors, blocks, paragraphs, captions, headings
+ *                          as kz.parse() gives them, block spans being
+ *                          body:sub(b.start, b.stop) for paragraphs (empty
+ *                          for the others)
  *   c:vocabulary([filter]) -> array of {term, tf, df}
  *   c:stats(), #c (committed documents), c:close(); <close> and __gc close.
  * Analysis (kz/stats.h; each returns an array of plain tables, with the
@@ -690,10 +695,11 @@ static int size_hint(size_t n) {
   return n > (size_t)INT32_MAX ? INT32_MAX : (int)n;
 }
 
+static void set_article_lists(lua_State *L, const kz_article *a, int tbl);
+
 /* Push the Lua table for article a. */
 static void push_article(lua_State *L, const kz_article *a) {
   size_t i, n, dstart, dend;
-  lua_Integer np = 0, nc = 0, nh = 0;
   int tbl;
 
   lua_createtable(L, 0, 17);
@@ -716,14 +722,6 @@ static void push_article(lua_State *L, const kz_article *a) {
   set_string(L, "dateline", kz_article_dateline(a));
   set_string(L, "body", kz_article_body(a));
 
-  n = kz_article_author_count(a);
-  lua_createtable(L, size_hint(n), 0);
-  for (i = 0; i < n; i++) {
-    lua_pushstring(L, kz_article_author(a, i));
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-  lua_setfield(L, tbl, "authors");
-
   n = kz_article_warning_count(a);
   lua_createtable(L, size_hint(n), 0);
   for (i = 0; i < n; i++) {
@@ -731,6 +729,22 @@ static void push_article(lua_State *L, const kz_article *a) {
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, tbl, "warnings");
+  set_article_lists(L, a, tbl);
+}
+
+/* Set authors, blocks, paragraphs, captions and headings of article a in
+ * the table at index tbl (the top of the stack). */
+static void set_article_lists(lua_State *L, const kz_article *a, int tbl) {
+  size_t i, n;
+  lua_Integer np = 0, nc = 0, nh = 0;
+
+  n = kz_article_author_count(a);
+  lua_createtable(L, size_hint(n), 0);
+  for (i = 0; i < n; i++) {
+    lua_pushstring(L, kz_article_author(a, i));
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, tbl, "authors");
 
   /* blocks, and the kept paragraphs, captions and headings beside them */
   n = kz_article_block_count(a);
@@ -828,7 +842,7 @@ typedef struct lkz_corpus {
 
 enum { HOLD_NONE, HOLD_RESULTS, HOLD_KWIC, HOLD_COUNTS, HOLD_DOC,
        HOLD_COLLOC, HOLD_KEYNESS, HOLD_NGRAMS, HOLD_DISP, HOLD_DTM,
-       HOLD_ENTITIES };
+       HOLD_ENTITIES, HOLD_ARTICLE };
 
 typedef struct lkz_hold {
   int kind;      /* HOLD_* */
@@ -851,6 +865,7 @@ static void hold_release(lkz_hold *h) {
   case HOLD_DISP: kz_dispersion_free(h->obj); break;
   case HOLD_DTM: kz_dtm_free(h->obj); break;
   case HOLD_ENTITIES: kz_entities_free(h->obj); break;
+  case HOLD_ARTICLE: kz_article_free(h->obj); break;
   default: break;
   }
   h->kind = HOLD_NONE;
@@ -1667,23 +1682,31 @@ static int corpus_count(lua_State *L) {
 }
 
 /* c:doc(key) -> table of the stored fields (empty ones are nil, except the
- * body) */
+ * body), with the lists of the document's article (set_article_lists()) */
 static int corpus_doc(lua_State *L) {
   lkz_corpus *lc = check_corpus(L, 1);
   size_t klen;
   const char *key = luaL_checklstring(L, 2, &klen);
   lkz_hold *h = new_hold(L);
   kz_doc *d;
+  kz_article *a = NULL;
   int f, rc = kz_corpus_doc(&d, lc->c, key, klen);
   if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
   h->kind = HOLD_DOC;
   h->obj = d;
-  lua_createtable(L, 0, KZ_FIELD_COUNT);
+  lua_createtable(L, 0, KZ_FIELD_COUNT + 5);
   for (f = 0; f < KZ_FIELD_COUNT; f++) {
     size_t n = 0;
     const char *s = kz_doc_field(d, f, &n);
     set_lstring(L, field_names[f], s, s ? n : 0, f != KZ_FIELD_BODY);
   }
+  /* and the document as an article, as kz.parse() gives it */
+  rc = kz_doc_article(&a, d);
+  hold_release(h);
+  if (rc != KZ_OK) return push_fail(L, rc, kz_last_errmsg());
+  h->kind = HOLD_ARTICLE;
+  h->obj = a;
+  set_article_lists(L, a, lua_gettop(L));
   hold_release(h);
   return 1;
 }

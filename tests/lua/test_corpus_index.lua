@@ -94,6 +94,25 @@ function tests.open_and_docs()
     T.eq(d.source, a.source, "source")
     T.eq(d.date, a.date, "date")
     T.eq(d.body, a.body, "body")
+    -- the article view: the parse's lists, in the page's order
+    T.same(d.authors, a.authors, "authors")
+    -- (the body's paragraphs: a standfirst is one of them)
+    T.eq(table.concat(d.paragraphs, "\n\n"), a.body, "paragraphs")
+    T.same(d.captions, a.captions, "captions")
+    local function laid(t)
+      local out = {}
+      for _, b in ipairs(t.blocks) do
+        if (b.kind == "heading" or b.kind == "caption") and not b.duplicate_of
+            and b.text ~= t.title then
+          out[#out + 1] = b.kind .. ":" .. b.text
+        end
+      end
+      return out
+    end
+    T.same(laid(d), laid(a), "headings and captions in order")
+    for _, b in ipairs(d.blocks) do
+      if b.kind == "paragraph" then T.eq(d.body:sub(b.start, b.stop), b.text, "span") end
+    end
   end
   local none, msg, code = c:doc("no/such/key")
   T.eq(none, nil, "missing doc")
