@@ -1,21 +1,22 @@
 /*
  * fuzz_lines.c - the line reader of JSON Lines files (libkz/lines.c), on
- * plain files and on gzip files cut short, damaged or padded.
+ * plain files and on gzip and zstd files cut short, damaged or padded.
  *
  * Byte 0 chooses:
  *   bits 0-1  0: the rest is the file as it is; 1-3: the rest is
- *             compressed with zlib's gzip (level 1, 6, 9), then
+ *             compressed with zlib's gzip (level 1, 6, 9), or with zstd
+ *             (level 1, 3, 9, with its checksum) when bit 6 is set, then
  *   bit 2     cut to a length chosen by bytes 1-2 (of the compressed size)
  *   bit 3     one byte flipped, at the place chosen by bytes 1-2
- *   bit 4     a second member (the same bytes again) appended
- *   bit 5     zero padding appended
+ *   bit 4     a second member or frame (the same bytes again) appended
+ *   bit 5     zero padding appended (damage for zstd)
  * Properties:
  *   - a plain file: the lines, put together, are the file, each line ends
  *     at its first '\n', and only the last may lack one;
- *   - an intact gzip file: the lines put together are the text (twice with
- *     a second member), and nothing fails;
- *   - a damaged gzip file: KZ_OK or KZ_EFORMAT with a message naming the
- *     file, never more bytes out than 2x the text;
+ *   - an intact gzip or zstd file: the lines put together are the text
+ *     (twice with a second member), and nothing fails;
+ *   - a damaged one: KZ_OK or KZ_EFORMAT with a message naming the file,
+ *     never more bytes out than 2x the text;
  *   - bytes of progress never go back nor past the file's size.
  */
 #include <stdint.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "../libkz/corpus_int.h"
 #include "check.h"
@@ -56,6 +58,20 @@ static unsigned char *gzip(const unsigned char *text, size_t n, int level, size_
   return out;
 }
 
+/* text[0..n) as one zstd frame with its checksum. */
+static unsigned char *zstd(const unsigned char *text, size_t n, int level, size_t *out_n) {
+  ZSTD_CCtx *cx = ZSTD_createCCtx();
+  size_t cap = ZSTD_compressBound(n);
+  unsigned char *out = malloc(cap);
+  CHECK(cx != NULL, "ZSTD_createCCtx");
+  ZSTD_CCtx_setParameter(cx, ZSTD_c_compressionLevel, level);
+  ZSTD_CCtx_setParameter(cx, ZSTD_c_checksumFlag, 1);
+  *out_n = ZSTD_compress2(cx, out, cap, text, n);
+  CHECK(!ZSTD_isError(*out_n), "ZSTD_compress2");
+  ZSTD_freeCCtx(cx);
+  return out;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   unsigned mode, where;
   const unsigned char *text;
@@ -75,11 +91,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     file = malloc(tn + 1);
     memcpy(file, text, tn);
     fn = tn;
-    damaged = tn >= 2 && text[0] == 0x1f && text[1] == 0x8b; /* not a plain file */
+    /* not a plain file */
+    damaged = (tn >= 2 && text[0] == 0x1f && text[1] == 0x8b) ||
+              (tn >= 4 && memcmp(text, "\x28\xb5\x2f\xfd", 4) == 0);
   } else {
-    static const int level[] = {0, 1, 6, 9};
+    static const int level[] = {0, 1, 6, 9}, zlevel[] = {0, 1, 3, 9};
     size_t zn;
-    unsigned char *z = gzip(text, tn, level[mode & 3], &zn);
+    unsigned char *z = mode & 64 ? zstd(text, tn, zlevel[mode & 3], &zn)
+                                 : gzip(text, tn, level[mode & 3], &zn);
     file = malloc(2 * zn + 64);
     memcpy(file, z, zn);
     fn = zn;
@@ -100,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (mode & 32) {
       memset(file + fn, 0, 64);
       fn += 64;
+      damaged |= (mode & 64) != 0; /* zstd has no padding */
     }
   }
   write_file(file, fn);

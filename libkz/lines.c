@@ -1,15 +1,16 @@
 /*
- * lines.c - the lines of a file, plain or gzip-compressed.
+ * lines.c - the lines of a file, plain, gzip- or zstd-compressed.
  *
- * JSON Lines datasets are often published compressed (.jsonl.gz); read as
- * they are, every line was a "bad line" and nothing was added.  The file
- * is recognized by its first bytes, not its name: gzip (zlib, members one
- * after another as `cat a.gz b.gz` makes them) is decompressed as it is
- * read; zstd, xz, bzip2 and zip (told apart by sniff.c) are refused with
- * a message that says how to decompress them.  Lines end at '\n' (the caller trims '\r'); a last
- * line without one is a line.  A truncated or damaged gzip stream is an
- * error naming the file and the byte where it was found, after the lines
- * before it.
+ * JSON Lines datasets are often published compressed (.jsonl.gz, and
+ * .jsonl.zst for the large ones); read as they are, every line was a "bad
+ * line" and nothing was added.  The file is recognized by its first bytes,
+ * not its name: gzip (zlib, members one after another as `cat a.gz b.gz`
+ * makes them) and zstd (libzstd, frames one after another, skippable
+ * frames passed over) are decompressed as they are read; xz, bzip2 and zip
+ * (told apart by sniff.c) are refused with a message that says how to
+ * decompress them.  Lines end at '\n' (the caller trims '\r'); a last line
+ * without one is a line.  A truncated or damaged stream is an error naming
+ * the file and the byte where it was found, after the lines before it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #include "corpus_int.h"
 
@@ -31,6 +34,8 @@ struct kzi_lines {
   int gz;                 /* 1: a gzip stream, 2: between two members */
   z_stream z;
   int zinit;
+  ZSTD_DStream *zs;       /* a zstd stream (else NULL) */
+  int zs_open;            /* a zstd frame is not finished */
   unsigned char *in;      /* file bytes read, not yet used: [in_at, in_n) */
   size_t in_n, in_at;
   int file_eof;
@@ -77,9 +82,47 @@ static int room(kzi_lines *r) {
   return KZ_OK;
 }
 
+/* Bytes of the file used so far (read, less what waits in `in`). */
+static uint64_t used(const kzi_lines *r) { return r->consumed - (r->in_n - r->in_at); }
+
 static int gz_damaged(kzi_lines *r, const char *what) {
   return kzi_seterr(NULL, KZ_EFORMAT, "%s: %s at byte %llu of the file", r->path, what,
-                    (unsigned long long)(r->consumed - (r->in_n - r->in_at)));
+                    (unsigned long long)used(r));
+}
+
+/* Decode more of the zstd stream into buf. */
+static int fill_zst(kzi_lines *r) {
+  size_t before = r->n;
+  int rc;
+  while (r->n == before && !r->eof) {
+    ZSTD_inBuffer in;
+    ZSTD_outBuffer out;
+    size_t k;
+    if ((rc = read_in(r))) return rc;
+    if (r->in_at == r->in_n && r->file_eof) {
+      if (r->zs_open) return gz_damaged(r, "truncated zstd stream");
+      r->eof = 1;
+      break;
+    }
+    in.src = r->in;
+    in.size = r->in_n;
+    in.pos = r->in_at;
+    out.dst = r->buf;
+    out.size = r->cap;
+    out.pos = r->n;
+    k = ZSTD_decompressStream(r->zs, &out, &in);
+    r->in_at = in.pos;
+    r->n = out.pos;
+    if (ZSTD_isError(k)) {
+      char what[160];
+      if (ZSTD_getErrorCode(k) == ZSTD_error_memory_allocation)
+        return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+      snprintf(what, sizeof what, "damaged zstd data (%s)", ZSTD_getErrorName(k));
+      return gz_damaged(r, what);
+    }
+    r->zs_open = k != 0; /* 0: a frame ended and all its bytes are out */
+  }
+  return KZ_OK;
 }
 
 /* Decode more of the gzip stream into buf. */
@@ -125,6 +168,7 @@ static int fill(kzi_lines *r) {
   int rc = room(r);
   if (rc) return rc;
   if (r->gz) return fill_gz(r);
+  if (r->zs) return fill_zst(r);
   for (;;) { /* plain: straight into buf */
     ssize_t k = read(r->fd, r->buf + r->n, r->cap - r->n);
     if (k < 0 && errno == EINTR) continue;
@@ -161,14 +205,20 @@ int kzi_lines_open(kzi_lines **out, const char *path) {
     return rc;
   }
   other = kzi_sniff_compression(r->in, r->in_n, &cmd);
-  if (other && strcmp(other, "gzip") != 0) {
+  if (other && strcmp(other, "gzip") != 0 && strcmp(other, "zstd") != 0) {
     rc = kzi_seterr(NULL, KZ_EFORMAT,
                     "%s: compressed with %s, which libkz does not read: decompress it first "
-                    "(%s %s) or recompress it with gzip", path, other, cmd, path);
+                    "(%s %s) or recompress it with gzip or zstd", path, other, cmd, path);
     kzi_lines_close(r);
     return rc;
   }
-  if (other) { /* gzip */
+  if (other && strcmp(other, "zstd") == 0) {
+    r->zs = ZSTD_createDStream();
+    if (!r->zs || ZSTD_isError(ZSTD_initDStream(r->zs))) {
+      kzi_lines_close(r);
+      return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
+    }
+  } else if (other) { /* gzip */
     /* 16 + 15: a gzip wrapper, the largest window */
     if (inflateInit2(&r->z, 16 + 15) != Z_OK) {
       kzi_lines_close(r);
@@ -220,7 +270,7 @@ int kzi_lines_next(kzi_lines *r, const char **line, size_t *len) {
 }
 
 uint64_t kzi_lines_done(const kzi_lines *r) {
-  return r->consumed - (r->gz ? r->in_n - r->in_at : 0);
+  return r->gz || r->zs ? used(r) : r->consumed;
 }
 
 uint64_t kzi_lines_size(const kzi_lines *r) { return r->size; }
@@ -228,6 +278,7 @@ uint64_t kzi_lines_size(const kzi_lines *r) { return r->size; }
 void kzi_lines_close(kzi_lines *r) {
   if (!r) return;
   if (r->zinit) inflateEnd(&r->z);
+  ZSTD_freeDStream(r->zs); /* (accepts NULL) */
   if (r->fd >= 0) close(r->fd);
   free(r->in);
   free(r->buf);

@@ -39,7 +39,9 @@ static const compression COMPRESSIONS[] = {
      "gzip", "gunzip -k"},
     {{"BZh", 3, "bzip2-compressed data (decompress it first)"}, "bzip2", "bzip2 -dk"},
     {{"\xfd" "7zXZ\x00", 6, "xz-compressed data (decompress it first)"}, "xz", "xz -dk"},
-    {{"\x28\xb5\x2f\xfd", 4, "zstd-compressed data (decompress it first)"}, "zstd", "zstd -dk"},
+    {{"\x28\xb5\x2f\xfd", 4, "zstd-compressed data (decompress it first; zstd-compressed JSON Lines "
+                              "are read as they are by kz index --jsonl or kz_corpus_add_jsonl())"},
+     "zstd", "zstd -dk"},
     {{"PK\x03\x04", 4, "a ZIP archive (or a .docx, .odt or .epub file)"}, "zip", "unzip"},
 };
 

@@ -1,7 +1,7 @@
 /*
  * test_jsonl_gzip.c - JSON Lines files as datasets are published:
- * gzip-compressed (one member or several), damaged or cut short, or
- * compressed with a tool libkz does not read.
+ * gzip- or zstd-compressed (one member or frame or several), damaged or
+ * cut short, or compressed with a tool libkz does not read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cmocka.h>
 
@@ -83,6 +84,20 @@ static void write_gz(const char *path, const char *p, size_t n) {
   assert_non_null(g);
   assert_int_equal(gzwrite(g, p, (unsigned)n), (int)n);
   assert_int_equal(gzclose(g), Z_OK);
+}
+
+/* p[0..n) as one zstd frame (with its checksum, as the zstd tool writes
+ * it); *zn gets its size. */
+static char *zst(const char *p, size_t n, size_t *zn) {
+  ZSTD_CCtx *cx = ZSTD_createCCtx();
+  size_t cap = ZSTD_compressBound(n);
+  char *z = malloc(cap);
+  assert_non_null(cx);
+  assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(cx, ZSTD_c_checksumFlag, 1)));
+  *zn = ZSTD_compress2(cx, z, cap, p, n);
+  assert_false(ZSTD_isError(*zn));
+  ZSTD_freeCCtx(cx);
+  return z;
 }
 
 static char *read_all(const char *path, size_t *n) {
@@ -224,12 +239,100 @@ static void test_gzip_damaged(void **state) {
   free(z);
 }
 
-/* zstd, xz, bzip2 and zip: refused, saying how to decompress them. */
+/* A zstd file gives the documents of the plain one, long lines included;
+ * frames one after another (and a skippable frame between them) are all
+ * read; progress counts the file's bytes. */
+static void test_zstd(void **state) {
+  fixture *f = *state;
+  size_t n, zn, na, nb, za, zb;
+  char *text = lines("d", 60, 1, &n), *z = zst(text, n, &zn);
+  char *a = lines("a", 10, 0, &na), *b = lines("b", 12, 0, &nb);
+  char *zap = zst(a, na, &za), *zbp = zst(b, nb, &zb), *both;
+  /* a skippable frame: magic 0x184D2A5?, u32 size, that many bytes */
+  static const char skip[] = "\x50\x2A\x4D\x18\x03\0\0\0abc";
+  uint64_t skipped = 9;
+  prog p = {0};
+  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
+  kz_corpus *plain;
+  assert_true(zn < n / 10);
+  write_file(path_in(f, "d.jsonl.zst"), z, zn);
+  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, "d.jsonl.zst"), 0, &skipped, on_progress, &p),
+                   KZ_OK);
+  assert_int_equal(skipped, 0);
+  assert_int_equal(docs_of(f->c), 60);
+  assert_int_equal(p.total, zn);
+  assert_int_equal(p.done, zn);
+  assert_false(p.backwards);
+  write_file(path_in(f, "d.jsonl"), text, n);
+  o.flags = KZ_CORPUS_CREATE;
+  assert_int_equal(kz_corpus_open(&plain, path_in(f, "plain"), &o), KZ_OK);
+  assert_int_equal(kz_corpus_add_jsonl(plain, path_in(f, "d.jsonl"), 0, NULL, NULL, NULL), KZ_OK);
+  assert_int_equal(docs_of(plain), 60);
+  for (int i = 0; i < 60; i++) {
+    char key[16];
+    snprintf(key, sizeof key, "d%d", i);
+    assert_int_equal(body_len(f->c, key), body_len(plain, key));
+  }
+  kz_corpus_close(plain);
+  both = malloc(za + zb + sizeof skip + 16);
+  memcpy(both, zap, za);
+  memcpy(both + za, skip, sizeof skip - 1);
+  memcpy(both + za + sizeof skip - 1, zbp, zb);
+  write_file(path_in(f, "ab.zst"), both, za + sizeof skip - 1 + zb);
+  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, "ab.zst"), KZ_JSONL_STRICT, NULL, NULL, NULL),
+                   KZ_OK);
+  assert_int_equal(docs_of(f->c), 82);
+  /* something else after the frames: an error naming the file, after
+   * the lines before it */
+  memcpy(both + za, "{\"id\": \"x\"}\n", 12);
+  write_file(path_in(f, "junk.zst"), both, za + 12);
+  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, "junk.zst"), 0, NULL, NULL, NULL), KZ_EFORMAT);
+  assert_non_null(strstr(kz_last_errmsg(), "junk.zst"));
+  assert_non_null(strstr(kz_last_errmsg(), "zstd"));
+  assert_int_equal(docs_of(f->c), 82);
+  free(text);
+  free(z);
+  free(a);
+  free(b);
+  free(zap);
+  free(zbp);
+  free(both);
+}
+
+/* A zstd file cut short or damaged: an error naming the file, never a
+ * crash; the lines before the damage stay added. */
+static void test_zstd_damaged(void **state) {
+  fixture *f = *state;
+  size_t n, zn;
+  char *text = lines("t", 4000, 0, &n), *z = zst(text, n, &zn);
+  uint64_t got;
+  write_file(path_in(f, "cut.zst"), z, zn * 2 / 3);
+  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, "cut.zst"), 0, NULL, NULL, NULL), KZ_EFORMAT);
+  assert_non_null(strstr(kz_last_errmsg(), "cut.zst"));
+  assert_non_null(strstr(kz_last_errmsg(), "truncated zstd"));
+  got = docs_of(f->c);
+  assert_true(got > 0 && got < 4000); /* (the text is three zstd blocks) */
+  /* damage anywhere past the magic: an error (the frame's checksum
+   * catches what decoding does not), or at worst bad lines */
+  for (size_t at = 4; at < zn; at += zn / 23 + 1) {
+    int rc;
+    z[at] ^= 0x5A;
+    write_file(path_in(f, "bad.zst"), z, zn);
+    z[at] ^= 0x5A;
+    rc = kz_corpus_add_jsonl(f->c, path_in(f, "bad.zst"), 0, NULL, NULL, NULL);
+    assert_true(rc == KZ_OK || rc == KZ_EFORMAT);
+    if (rc) assert_non_null(strstr(kz_last_errmsg(), "bad.zst"));
+    assert_true(docs_of(f->c) <= 4000);
+  }
+  free(text);
+  free(z);
+}
+
+/* xz, bzip2 and zip: refused, saying how to decompress them. */
 static void test_other_compressions(void **state) {
   fixture *f = *state;
   static const struct { const char *magic; size_t n; const char *name; } m[] = {
-      {"\x28\xB5\x2F\xFD", 4, "zstd"}, {"\xFD" "7zXZ\0", 6, "xz"}, {"BZh9", 4, "bzip2"},
-      {"PK\x03\x04", 4, "zip"}};
+      {"\xFD" "7zXZ\0", 6, "xz"}, {"BZh9", 4, "bzip2"}, {"PK\x03\x04", 4, "zip"}};
   for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
     char buf[64] = {0};
     memcpy(buf, m[i].magic, m[i].n);
@@ -241,6 +344,15 @@ static void test_other_compressions(void **state) {
     assert_non_null(strstr(kz_last_errmsg(), "x.jsonl.z"));
   }
   assert_int_equal(docs_of(f->c), 0);
+  {
+    /* zstd's magic and nothing of a frame after it: damaged zstd */
+    char buf[64] = "\x28\xB5\x2F\xFD";
+    write_file(path_in(f, "x.jsonl.zst"), buf, sizeof buf);
+    assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, "x.jsonl.zst"), 0, NULL, NULL, NULL),
+                     KZ_EFORMAT);
+    assert_non_null(strstr(kz_last_errmsg(), "zstd"));
+    assert_non_null(strstr(kz_last_errmsg(), "x.jsonl.zst"));
+  }
 }
 
 /* Plain files are read as before: no final newline, CRLF, a last line
@@ -275,6 +387,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_gzip_same_as_plain, setup, teardown),
       cmocka_unit_test_setup_teardown(test_gzip_members, setup, teardown),
       cmocka_unit_test_setup_teardown(test_gzip_damaged, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_zstd, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_zstd_damaged, setup, teardown),
       cmocka_unit_test_setup_teardown(test_other_compressions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_plain_edges, setup, teardown),
   };

@@ -14,7 +14,7 @@ The module is kzmodule.c, written against the limited C API of Python 3.11
    cmake/embed_stopwords.cmake does) compiled into the module itself, with
    libkz's symbols hidden.  This needs the repository checkout around
    bindings/python and the development files of libunistring,
-   libstemmer and zlib.
+   libstemmer, zlib and libzstd.
 
 Set KZ_BUNDLED=1 to force the bundled build, KZ_BUNDLED=0 to require the
 system library.  Intermediate files go to a temporary directory removed at
@@ -161,7 +161,7 @@ else:
         # Absolute paths: objects then go under build_temp, not next to ../..
         sources=["kzmodule.c"] + lib_sources,
         include_dirs=[os.path.join(REPO, "include"), os.path.join(REPO, "libkz")],
-        libraries=["unistring", "stemmer", "z", "m"],
+        libraries=["unistring", "stemmer", "z", "zstd", "m"],
         define_macros=COMMON_MACROS + [("_POSIX_C_SOURCE", "200809L")],
         extra_compile_args=["-std=c11", "-fvisibility=hidden"],
         py_limited_api=True,

@@ -200,10 +200,10 @@ typedef int (*kz_progress_cb)(uint64_t done, uint64_t total, uint64_t docs,
 
 /*
  * Add every line of the JSON Lines file `path` ("-" is not special; a
- * gzip-compressed file, one member or several, is read as it is, and a
- * file compressed with zstd, xz, bzip2 or zip is KZ_EFORMAT saying how to
- * decompress it; a damaged or truncated gzip stream is KZ_EFORMAT after
- * the lines before the damage): one
+ * gzip-compressed file, one member or several, and a zstd-compressed one,
+ * one frame or several, are read as they are, and a file compressed with
+ * xz, bzip2 or zip is KZ_EFORMAT saying how to decompress it; a damaged or
+ * truncated stream is KZ_EFORMAT after the lines before the damage): one
  * object per line with "id" (string or number; the key), "title", "text"
  * (the body), and optional "date" (a string in the forms kz_doc_meta.date
  * takes, or a number: YYYYMMDD or Unix time), "source" (a string, or an
