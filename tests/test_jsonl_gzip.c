@@ -142,21 +142,17 @@ static int on_progress(uint64_t done, uint64_t total, uint64_t docs, void *paylo
   return 0;
 }
 
-/* A gzip file gives the documents of the plain one, long lines included,
- * and progress counts the file's (compressed) bytes. */
-static void test_gzip_same_as_plain(void **state) {
-  fixture *f = *state;
-  size_t n, zn;
-  char *text = lines("d", 60, 1, &n);
+/* Compressed file `name` (zn bytes) of the 60 lines text[0..n) of
+ * lines("d", 60, 1): added, it gives the documents of the plain file,
+ * long lines included, and progress counts the file's (compressed)
+ * bytes. */
+static void same_as_plain(fixture *f, const char *name, size_t zn, const char *text, size_t n) {
   uint64_t skipped = 9;
   prog p = {0};
   kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
   kz_corpus *plain;
-  write_gz(path_in(f, "d.jsonl.gz"), text, n);
-  free(read_all(path_in(f, "d.jsonl.gz"), &zn));
   assert_true(zn < n / 10);
-  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, "d.jsonl.gz"), 0, &skipped, on_progress, &p),
-                   KZ_OK);
+  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, name), 0, &skipped, on_progress, &p), KZ_OK);
   assert_int_equal(skipped, 0);
   assert_int_equal(docs_of(f->c), 60);
   assert_int_equal(p.total, zn);
@@ -175,6 +171,16 @@ static void test_gzip_same_as_plain(void **state) {
     if (i % 7 == 3) assert_true(body_len(f->c, key) > 1000000);
   }
   kz_corpus_close(plain);
+}
+
+/* A gzip file gives the documents of the plain one. */
+static void test_gzip_same_as_plain(void **state) {
+  fixture *f = *state;
+  size_t n, zn;
+  char *text = lines("d", 60, 1, &n);
+  write_gz(path_in(f, "d.jsonl.gz"), text, n);
+  free(read_all(path_in(f, "d.jsonl.gz"), &zn));
+  same_as_plain(f, "d.jsonl.gz", zn, text, n);
   free(text);
 }
 
@@ -208,40 +214,49 @@ static void test_gzip_members(void **state) {
   free(both);
 }
 
-/* A file cut short or damaged: an error naming the file, never a crash,
- * and the lines before the damage stay added. */
+/* Compressed file z[0..zn) of `docs` lines, cut short (kz names the file
+ * and says "truncated <what>"; the lines before the cut stay added) and
+ * with a byte flipped at 23 places from `from` on (an error naming the
+ * file, or at worst bad lines; never more documents): never a crash. */
+static void damaged(fixture *f, const char *ext, const char *what, char *z, size_t zn, size_t from,
+                    uint64_t docs) {
+  char cut[32], bad[32];
+  uint64_t got;
+  snprintf(cut, sizeof cut, "cut.%s", ext);
+  snprintf(bad, sizeof bad, "bad.%s", ext);
+  write_file(path_in(f, cut), z, zn * 2 / 3);
+  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, cut), 0, NULL, NULL, NULL), KZ_EFORMAT);
+  assert_non_null(strstr(kz_last_errmsg(), cut));
+  assert_non_null(strstr(kz_last_errmsg(), what));
+  got = docs_of(f->c);
+  assert_true(got > 0 && got < docs);
+  for (size_t at = from; at < zn; at += zn / 23 + 1) {
+    int rc;
+    z[at] ^= 0x5A;
+    write_file(path_in(f, bad), z, zn);
+    z[at] ^= 0x5A;
+    rc = kz_corpus_add_jsonl(f->c, path_in(f, bad), 0, NULL, NULL, NULL);
+    assert_true(rc == KZ_OK || rc == KZ_EFORMAT);
+    if (rc) assert_non_null(strstr(kz_last_errmsg(), bad));
+    assert_true(docs_of(f->c) <= docs);
+  }
+}
+
+/* A gzip file cut short or damaged (past its header: the CRC catches what
+ * inflate does not). */
 static void test_gzip_damaged(void **state) {
   fixture *f = *state;
   size_t n, zn;
   char *text = lines("t", 400, 0, &n), *z;
-  uint64_t got;
   write_gz(path_in(f, "t.gz"), text, n);
   z = read_all(path_in(f, "t.gz"), &zn);
-  write_file(path_in(f, "cut.gz"), z, zn * 2 / 3);
-  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, "cut.gz"), 0, NULL, NULL, NULL), KZ_EFORMAT);
-  assert_non_null(strstr(kz_last_errmsg(), "cut.gz"));
-  assert_non_null(strstr(kz_last_errmsg(), "truncated"));
-  got = docs_of(f->c);
-  assert_true(got > 0 && got < 400);
-  /* damage anywhere past the header: an error (the CRC catches what
-   * inflate does not), or at worst bad lines; never more documents */
-  for (size_t at = 12; at < zn; at += zn / 23 + 1) {
-    int rc;
-    z[at] ^= 0x5A;
-    write_file(path_in(f, "bad.gz"), z, zn);
-    z[at] ^= 0x5A;
-    rc = kz_corpus_add_jsonl(f->c, path_in(f, "bad.gz"), 0, NULL, NULL, NULL);
-    assert_true(rc == KZ_OK || rc == KZ_EFORMAT);
-    if (rc) assert_non_null(strstr(kz_last_errmsg(), "bad.gz"));
-    assert_true(docs_of(f->c) <= 400);
-  }
+  damaged(f, "gz", "truncated gzip", z, zn, 12, 400);
   free(text);
   free(z);
 }
 
-/* A zstd file gives the documents of the plain one, long lines included;
- * frames one after another (and a skippable frame between them) are all
- * read; progress counts the file's bytes. */
+/* A zstd file gives the documents of the plain one; frames one after
+ * another (and a skippable frame between them) are all read. */
 static void test_zstd(void **state) {
   fixture *f = *state;
   size_t n, zn, na, nb, za, zb;
@@ -250,30 +265,8 @@ static void test_zstd(void **state) {
   char *zap = zst(a, na, &za), *zbp = zst(b, nb, &zb), *both;
   /* a skippable frame: magic 0x184D2A5?, u32 size, that many bytes */
   static const char skip[] = "\x50\x2A\x4D\x18\x03\0\0\0abc";
-  uint64_t skipped = 9;
-  prog p = {0};
-  kz_corpus_options o = KZ_CORPUS_OPTIONS_INIT;
-  kz_corpus *plain;
-  assert_true(zn < n / 10);
   write_file(path_in(f, "d.jsonl.zst"), z, zn);
-  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, "d.jsonl.zst"), 0, &skipped, on_progress, &p),
-                   KZ_OK);
-  assert_int_equal(skipped, 0);
-  assert_int_equal(docs_of(f->c), 60);
-  assert_int_equal(p.total, zn);
-  assert_int_equal(p.done, zn);
-  assert_false(p.backwards);
-  write_file(path_in(f, "d.jsonl"), text, n);
-  o.flags = KZ_CORPUS_CREATE;
-  assert_int_equal(kz_corpus_open(&plain, path_in(f, "plain"), &o), KZ_OK);
-  assert_int_equal(kz_corpus_add_jsonl(plain, path_in(f, "d.jsonl"), 0, NULL, NULL, NULL), KZ_OK);
-  assert_int_equal(docs_of(plain), 60);
-  for (int i = 0; i < 60; i++) {
-    char key[16];
-    snprintf(key, sizeof key, "d%d", i);
-    assert_int_equal(body_len(f->c, key), body_len(plain, key));
-  }
-  kz_corpus_close(plain);
+  same_as_plain(f, "d.jsonl.zst", zn, text, n);
   both = malloc(za + zb + sizeof skip + 16);
   memcpy(both, zap, za);
   memcpy(both + za, skip, sizeof skip - 1);
@@ -299,31 +292,14 @@ static void test_zstd(void **state) {
   free(both);
 }
 
-/* A zstd file cut short or damaged: an error naming the file, never a
- * crash; the lines before the damage stay added. */
+/* A zstd file cut short or damaged (past its magic: the frame's checksum
+ * catches what decoding does not); the text is three zstd blocks, so
+ * some lines come before the cut. */
 static void test_zstd_damaged(void **state) {
   fixture *f = *state;
   size_t n, zn;
   char *text = lines("t", 4000, 0, &n), *z = zst(text, n, &zn);
-  uint64_t got;
-  write_file(path_in(f, "cut.zst"), z, zn * 2 / 3);
-  assert_int_equal(kz_corpus_add_jsonl(f->c, path_in(f, "cut.zst"), 0, NULL, NULL, NULL), KZ_EFORMAT);
-  assert_non_null(strstr(kz_last_errmsg(), "cut.zst"));
-  assert_non_null(strstr(kz_last_errmsg(), "truncated zstd"));
-  got = docs_of(f->c);
-  assert_true(got > 0 && got < 4000); /* (the text is three zstd blocks) */
-  /* damage anywhere past the magic: an error (the frame's checksum
-   * catches what decoding does not), or at worst bad lines */
-  for (size_t at = 4; at < zn; at += zn / 23 + 1) {
-    int rc;
-    z[at] ^= 0x5A;
-    write_file(path_in(f, "bad.zst"), z, zn);
-    z[at] ^= 0x5A;
-    rc = kz_corpus_add_jsonl(f->c, path_in(f, "bad.zst"), 0, NULL, NULL, NULL);
-    assert_true(rc == KZ_OK || rc == KZ_EFORMAT);
-    if (rc) assert_non_null(strstr(kz_last_errmsg(), "bad.zst"));
-    assert_true(docs_of(f->c) <= 4000);
-  }
+  damaged(f, "zst", "truncated zstd", z, zn, 4, 4000);
   free(text);
   free(z);
 }
