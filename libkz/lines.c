@@ -85,7 +85,7 @@ static int room(kzi_lines *r) {
 /* Bytes of the file used so far (read, less what waits in `in`). */
 static uint64_t used(const kzi_lines *r) { return r->consumed - (r->in_n - r->in_at); }
 
-static int gz_damaged(kzi_lines *r, const char *what) {
+static int stream_damaged(kzi_lines *r, const char *what) {
   return kzi_seterr(NULL, KZ_EFORMAT, "%s: %s at byte %llu of the file", r->path, what,
                     (unsigned long long)used(r));
 }
@@ -100,7 +100,7 @@ static int fill_zst(kzi_lines *r) {
     size_t k;
     if ((rc = read_in(r))) return rc;
     if (r->in_at == r->in_n && r->file_eof) {
-      if (r->zs_open) return gz_damaged(r, "truncated zstd stream");
+      if (r->zs_open) return stream_damaged(r, "truncated zstd stream");
       r->eof = 1;
       break;
     }
@@ -118,7 +118,7 @@ static int fill_zst(kzi_lines *r) {
       if (ZSTD_getErrorCode(k) == ZSTD_error_memory_allocation)
         return kzi_seterr(NULL, KZ_ENOMEM, "out of memory");
       snprintf(what, sizeof what, "damaged zstd data (%s)", ZSTD_getErrorName(k));
-      return gz_damaged(r, what);
+      return stream_damaged(r, what);
     }
     r->zs_open = k != 0; /* 0: a frame ended and all its bytes are out */
   }
@@ -139,11 +139,11 @@ static int fill_gz(kzi_lines *r) {
         if (r->file_eof) r->eof = 1;
         continue;
       }
-      if (r->in[r->in_at] != 0x1f) return gz_damaged(r, "data after the gzip stream");
-      if (inflateReset(&r->z) != Z_OK) return gz_damaged(r, "cannot restart the gzip stream");
+      if (r->in[r->in_at] != 0x1f) return stream_damaged(r, "data after the gzip stream");
+      if (inflateReset(&r->z) != Z_OK) return stream_damaged(r, "cannot restart the gzip stream");
       r->gz = 1;
     }
-    if (r->in_at == r->in_n && r->file_eof) return gz_damaged(r, "truncated gzip stream");
+    if (r->in_at == r->in_n && r->file_eof) return stream_damaged(r, "truncated gzip stream");
     r->z.next_in = r->in + r->in_at;
     r->z.avail_in = (uInt)(r->in_n - r->in_at);
     r->z.next_out = (Bytef *)r->buf + r->n;
@@ -154,11 +154,11 @@ static int fill_gz(kzi_lines *r) {
     if (rc == Z_STREAM_END) {
       r->gz = 2;
     } else if (rc == Z_BUF_ERROR) {
-      if (r->in_at == r->in_n && r->file_eof) return gz_damaged(r, "truncated gzip stream");
+      if (r->in_at == r->in_n && r->file_eof) return stream_damaged(r, "truncated gzip stream");
     } else if (rc != Z_OK) {
       char what[160];
       snprintf(what, sizeof what, "damaged gzip data (%s)", r->z.msg ? r->z.msg : "zlib error");
-      return rc == Z_MEM_ERROR ? kzi_seterr(NULL, KZ_ENOMEM, "out of memory") : gz_damaged(r, what);
+      return rc == Z_MEM_ERROR ? kzi_seterr(NULL, KZ_ENOMEM, "out of memory") : stream_damaged(r, what);
     }
   }
   return KZ_OK;
