@@ -872,6 +872,24 @@ static void test_format_2(void **state) {
     assert_int_equal(hdr[8], 3); /* u32 format version, little-endian */
   }
   cleanup(dir);
+  /* a format this libkz does not read: refused, saying what to do */
+  for (int v = 1; v <= 4; v += 3) {
+    char *d2 = tmpdir();
+    assert_int_equal(mkdir(d2, 0755), 0);
+    for (size_t i = 0; i < 2; i++) {
+      snprintf(from, sizeof from, "%s/tests/data/corpus-v2/%s", KZ_SOURCE_DIR, files[i]);
+      snprintf(to, sizeof to, "%s/%s", d2, files[i]);
+      assert_true(copy_file(from, to) > 0);
+    }
+    f = fopen(to, "r+b"); /* the segment: its u32 version at byte 8 */
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 8, SEEK_SET), 0);
+    assert_int_equal(fputc(v, f), v);
+    fclose(f);
+    assert_int_equal(kz_corpus_open(&c, d2, &o), KZ_EVERSION);
+    assert_non_null(strstr(kz_last_errmsg(), v > 3 ? "newer libkz" : "rebuild the corpus"));
+    cleanup(d2);
+  }
 }
 
 static void test_jsonl(void **state) {
