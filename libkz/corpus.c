@@ -731,20 +731,6 @@ int kz_corpus_add_jsonl(kz_corpus *c, const char *path, unsigned int flags,
 /* Raw article files, through the article parser. */
 #include "kz/article.h"
 
-static int join_blocks(const kz_article *a, int kind, const char *skip, kzi_buf *out) {
-  int rc = KZ_OK;
-  for (size_t i = 0; i < kz_article_block_count(a) && !rc; i++) {
-    const char *t;
-    if (kz_article_block_kind(a, i) != kind || kz_article_block_duplicate_of(a, i) >= 0) continue;
-    t = kz_article_block_text(a, i);
-    if (!t || (skip && strcmp(t, skip) == 0)) continue;
-    if (out->n) rc = kzi_buf_append(out, "\n\n", 2);
-    if (!rc) rc = kzi_buf_append(out, t, strlen(t));
-  }
-  if (!rc && !out->p) rc = kzi_buf_append(out, "", 0);
-  return rc;
-}
-
 /* Override st's field f with the meta value v when v is not NULL. */
 static void override(kzi_stored *st, int f, const char *v) {
   if (v) set_field(st, f, v);
@@ -771,11 +757,10 @@ static int add_parsed(kz_corpus *c, const char *key, size_t key_len, const kz_ar
     const char *l = kz_article_language(a);
     set_field(&st, KZ_FIELD_LANGUAGE, l && strcmp(l, "und") != 0 ? l : NULL);
   }
-  rc = join_blocks(a, KZ_BLOCK_CAPTION, NULL, &cap);
-  if (!rc) rc = join_blocks(a, KZ_BLOCK_HEADING, kz_article_title(a), &head);
-  /* where those stood among the paragraphs, unless meta replaces them */
-  if (!rc && !(meta && (meta->caption || meta->heading)))
-    rc = kzi_layout_build(a, kz_article_title(a), &lay);
+  /* captions and headings, and where they stood among the paragraphs
+   * (no layout when meta replaces them) */
+  rc = kzi_layout_fields(a, kz_article_title(a), &cap, &head,
+                         meta && (meta->caption || meta->heading) ? NULL : &lay);
   for (size_t i = 0; i < kz_article_author_count(a) && !rc; i++) {
     const char *s = kz_article_author(a, i);
     if (auth.n) rc = kzi_buf_append(&auth, "; ", 2);

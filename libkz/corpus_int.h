@@ -214,10 +214,13 @@ typedef struct kzi_stored {
   const char *f[KZI_STORED_FIELDS];
   size_t n[KZI_STORED_FIELDS];
 } kzi_stored;
-/* The layout of parsed article a (layout.c): its headings (but those
- * whose text is skip_heading) and captions placed among its body's
- * paragraphs, into out. */
-int kzi_layout_build(const kz_article *a, const char *skip_heading, kzi_buf *out);
+/* The stored fields of parsed article a's captions and headings (but
+ * those whose text is skip_heading; duplicates left out), each joined by
+ * blank lines, and, when lay is not NULL, its layout (layout.c): where
+ * they stood among the body's paragraphs.  One walk, one filter, so the
+ * layout always names the pieces of the two fields. */
+int kzi_layout_fields(const kz_article *a, const char *skip_heading, kzi_buf *cap,
+                      kzi_buf *head, kzi_buf *lay);
 /* The next entry of a layout at *p (before end): 1 with *anchor advanced
  * and *caption set, 0 at the end, -1 when damaged. */
 int kzi_layout_next(const unsigned char **p, const unsigned char *end, uint64_t *anchor,

@@ -30,10 +30,16 @@ static int in_body(int kind) {
   return kind == KZ_BLOCK_PARAGRAPH || kind == KZ_BLOCK_STANDFIRST;
 }
 
-int kzi_layout_build(const kz_article *a, const char *skip_heading, kzi_buf *out) {
+/* Append t to the field being joined in b (pieces between blank lines). */
+static int join(kzi_buf *b, const char *t) {
+  int rc = b->n ? kzi_buf_append(b, "\n\n", 2) : KZ_OK;
+  return rc ? rc : kzi_buf_append(b, t, strlen(t));
+}
+
+int kzi_layout_fields(const kz_article *a, const char *skip_heading, kzi_buf *cap,
+                      kzi_buf *head, kzi_buf *lay) {
   uint64_t pos = 0, last = 0;
   int rc = KZ_OK;
-  out->n = 0;
   for (size_t i = 0; i < kz_article_block_count(a) && !rc; i++) {
     int kind = kz_article_block_kind(a, i);
     const char *t = kz_article_block_text(a, i);
@@ -42,12 +48,15 @@ int kzi_layout_build(const kz_article *a, const char *skip_heading, kzi_buf *out
       /* the next one starts after this one and a blank line */
       pos += strlen(t) + 2;
     } else if (kind == KZ_BLOCK_HEADING || kind == KZ_BLOCK_CAPTION) {
-      /* (the filter of the fields: join_blocks() in corpus.c) */
       if (kind == KZ_BLOCK_HEADING && skip_heading && strcmp(t, skip_heading) == 0) continue;
-      kzi_vput(out, &rc, (pos - last) << 1 | (kind == KZ_BLOCK_CAPTION));
+      rc = join(kind == KZ_BLOCK_CAPTION ? cap : head, t);
+      if (lay) kzi_vput(lay, &rc, (pos - last) << 1 | (kind == KZ_BLOCK_CAPTION));
       last = pos;
     }
   }
+  /* (empty fields are "", not NULL) */
+  if (!rc && !cap->p) rc = kzi_buf_append(cap, "", 0);
+  if (!rc && !head->p) rc = kzi_buf_append(head, "", 0);
   return rc;
 }
 
