@@ -49,7 +49,7 @@
  *            a method byte (0 stored, 1 LZ stream, see lz.c), the data.
  *            A record is the 9 stored fields other than the key (kz_field
  *            order), then the layout of a parsed article (format 3 only;
- *            see kzi_layout_put()), each varint length + bytes.
+ *            see layout.c), each varint length + bytes.
  *     KEYS   ndocs entries of u64 key hash + u32 doc, sorted.
  *     SRCS   varint count, then varint length + bytes per source name.
  *     KOFF   u64 offset in KSTR of each document's key, ndocs + 1.

@@ -33,14 +33,15 @@ typedef struct compression {
   const char *name, *cmd; /* its name, the command that decompresses it */
 } compression;
 
+/* (of the compressions lines.c reads) */
+#define READ_AS_JSONL "JSON Lines are read as they are by kz index --jsonl or kz_corpus_add_jsonl())"
+
 static const compression COMPRESSIONS[] = {
-    {{"\x1f\x8b", 2, "gzip-compressed data (decompress it first; gzip-compressed JSON Lines "
-                      "are read as they are by kz index --jsonl or kz_corpus_add_jsonl())"},
+    {{"\x1f\x8b", 2, "gzip-compressed data (decompress it first; gzip-compressed " READ_AS_JSONL},
      "gzip", "gunzip -k"},
     {{"BZh", 3, "bzip2-compressed data (decompress it first)"}, "bzip2", "bzip2 -dk"},
     {{"\xfd" "7zXZ\x00", 6, "xz-compressed data (decompress it first)"}, "xz", "xz -dk"},
-    {{"\x28\xb5\x2f\xfd", 4, "zstd-compressed data (decompress it first; zstd-compressed JSON Lines "
-                              "are read as they are by kz index --jsonl or kz_corpus_add_jsonl())"},
+    {{"\x28\xb5\x2f\xfd", 4, "zstd-compressed data (decompress it first; zstd-compressed " READ_AS_JSONL},
      "zstd", "zstd -dk"},
     {{"PK\x03\x04", 4, "a ZIP archive (or a .docx, .odt or .epub file)"}, "zip", "unzip"},
 };
